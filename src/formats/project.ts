@@ -1,0 +1,57 @@
+import { resolve, type Shape } from '../model/shape.ts'
+import { SerializationError } from './types.ts'
+
+/**
+ * The value as the schema lets it be seen: write-only members dropped, unknown members of
+ * typed objects dropped, dates as ISO 8601 text, free-form (`unknown`) data copied as JSON data.
+ * Follows the data, not the schema, so recursive types stop where the data stops; `maxDepth`
+ * bounds runaway or cyclic data.
+ *
+ * @example
+ * project(shapeOf(AmazonUser), user, 32) // { _id, createdAt, ... } without the tokens
+ */
+export const project = (shape: Shape, value: unknown, maxDepth: number, depth = 0): unknown => {
+  if (value === undefined || value === null) return value
+  if (depth > maxDepth) throw new SerializationError(`data nested deeper than ${maxDepth} levels`)
+  const s = resolve(shape)
+  switch (s.kind) {
+    case 'object': {
+      if (typeof value !== 'object') return value
+      const source = value as Record<string, unknown>
+      const out: Record<string, unknown> = {}
+      for (const field of s.fields) {
+        if (field.writeOnly) continue
+        const member = source[field.key]
+        if (member !== undefined) out[field.key] = project(field.shape, member, maxDepth, depth + 1)
+      }
+      return out
+    }
+    case 'array':
+      if (!Array.isArray(value)) return value
+      return value.map((item) => project(s.item, item, maxDepth, depth + 1))
+    case 'record': {
+      if (typeof value !== 'object') return value
+      const out: Record<string, unknown> = {}
+      for (const [key, member] of Object.entries(value)) {
+        if (member !== undefined) out[key] = project(s.value, member, maxDepth, depth + 1)
+      }
+      return out
+    }
+    case 'unknown':
+      return freeForm(value, maxDepth, depth)
+    default:
+      return value instanceof Date ? value.toISOString() : value
+  }
+}
+
+const freeForm = (value: unknown, maxDepth: number, depth: number): unknown => {
+  if (depth > maxDepth) throw new SerializationError(`data nested deeper than ${maxDepth} levels`)
+  if (value === null || typeof value !== 'object') return value
+  if (value instanceof Date) return value.toISOString()
+  if (Array.isArray(value)) return value.map((item) => freeForm(item, maxDepth, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== undefined) out[key] = freeForm(member, maxDepth, depth + 1)
+  }
+  return out
+}

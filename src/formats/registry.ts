@@ -1,0 +1,16 @@
+import { hal } from './hal.ts'
+import { json } from './json.ts'
+import type { Format } from './types.ts'
+
+/**
+ * The single list of wire formats, in server preference order. Negotiation, Content-Type
+ * headers, 406/415 messages, OpenAPI and docs all read it: adding a format is one file plus
+ * one line here.
+ */
+export const formats: readonly Format[] = [json, hal]
+
+/** A format by its key (`json`, `hal`, `xml`, `csv`). */
+export const formatByKey = (key: string): Format | undefined => formats.find((f) => f.key === key)
+
+/** Every media type the gateway can produce, in server order. */
+export const mediaTypes = (): string[] => formats.flatMap((f) => [...f.mediaTypes])

@@ -1,0 +1,75 @@
+import type * as v from 'valibot'
+
+/** An RFC 8288 / HAL link. */
+export interface Link {
+  href: string
+  title?: string
+  templated?: boolean
+}
+
+export type Links = Record<string, Link>
+
+/** What a collection representation knows beyond its items. */
+export interface CollectionInfo {
+  /** Name of the array member holding the items (`items`). */
+  itemsKey: string
+  /** Links of one item (at least `self`), used for HAL's `_embedded`. */
+  itemLinks: (item: unknown) => Links
+}
+
+/**
+ * Everything a serializer needs besides the schema and the value. Serializers are pure
+ * functions `(schema, value, context) -> body` and know nothing of HTTP frameworks.
+ */
+export interface SerializeContext {
+  /** The negotiated media type, echoed by formats that have several (`text/xml`). */
+  mediaType: string
+  /** Links of the resource; `self` is always present. */
+  links: Links
+  /** Set when the value is a collection page (`{ items, total, ... }`). */
+  collection?: CollectionInfo
+  /** Set when the value is an RFC 9457 problem. */
+  problem?: boolean
+  /** Nesting limit for data (recursive types, cycles); deeper data is a serialization error. */
+  maxDepth: number
+}
+
+/** Thrown by a parser when a body is not well-formed for its format. */
+export class BodySyntaxError extends Error {
+  override name = 'BodySyntaxError'
+  /** JSON pointer to the offending member, when known. */
+  readonly pointer: string
+  constructor(message: string, pointer = '') {
+    super(message)
+    this.pointer = pointer
+  }
+}
+
+/** Thrown by a serializer when a value cannot be represented (too deep, a cycle). */
+export class SerializationError extends Error {
+  override name = 'SerializationError'
+}
+
+export interface ParseOptions {
+  /** Maximum nesting depth of the body. */
+  maxDepth: number
+}
+
+/** One wire format: its media types, its serializer and its request-body parser. */
+export interface Format {
+  /** The key used by `?format=`, path suffixes and `/{format}/reply/`. */
+  key: string
+  /** Media types this format answers to; the first is the canonical one. */
+  mediaTypes: readonly string[]
+  /** Content-Type of the bytes for a given negotiated media type. */
+  contentType: (mediaType: string) => string
+  /** Content-Type of a problem rendered in this format's family. */
+  problemContentType: string
+  serialize: (schema: v.GenericSchema, value: unknown, context: SerializeContext) => string
+}
+
+/**
+ * A request-body parser: text to a raw value shaped (and scalar-coerced) by the schema, which
+ * valibot then validates. Throws `BodySyntaxError` for malformed input.
+ */
+export type BodyParser = (text: string, schema: v.GenericSchema, options: ParseOptions) => unknown

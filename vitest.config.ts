@@ -1,17 +1,39 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { TEST_ENV } from './test/support/deterministic.ts'
 
 const jsonReport = process.env.VITEST_JSON_REPORT
+const target = (file: string) => ({
+  '#target': new URL(`./test/support/${file}`, import.meta.url).pathname,
+})
+const migrations = await readD1Migrations('migrations')
 
+// Two projects, one suite: the HTTP tests in test/http run on Node (libSQL) and inside workerd
+// (D1), each importing its runtime's `#target`.
 export default defineConfig({
   test: {
     reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
     projects: [
       {
+        resolve: { alias: target('node-target.ts') },
         test: {
           name: 'node',
           environment: 'node',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/workers/**'],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { bindings: { ...TEST_ENV, TEST_MIGRATIONS: migrations } },
+          }),
+        ],
+        resolve: { alias: target('workers-target.ts') },
+        test: {
+          name: 'workers',
+          include: ['test/http/**/*.test.ts', 'test/workers/**/*.test.ts'],
         },
       },
     ],

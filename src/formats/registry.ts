@@ -1,13 +1,15 @@
+import { csv } from './csv.ts'
 import { hal } from './hal.ts'
 import { json } from './json.ts'
 import type { Format } from './types.ts'
+import { xml } from './xml.ts'
 
 /**
  * The single list of wire formats, in server preference order. Negotiation, Content-Type
  * headers, 406/415 messages, OpenAPI and docs all read it: adding a format is one file plus
  * one line here.
  */
-export const formats: readonly Format[] = [json, hal]
+export const formats: readonly Format[] = [json, hal, xml, csv]
 
 /** A format by its key (`json`, `hal`, `xml`, `csv`). */
 export const formatByKey = (key: string): Format | undefined => formats.find((f) => f.key === key)

@@ -1,0 +1,30 @@
+import type { Endpoint } from '../../app/types.ts'
+import { collectionInfo, pageLinks, readPage } from '../../helper/paginate.ts'
+import { respond } from '../../helper/respond.ts'
+import { apiKey } from '../../middleware/api-key.ts'
+import { type AmazonUser, AmazonUsers } from '../../model/amazon-user.ts'
+import { userPath, usersPath } from './paths.ts'
+
+/** `GET /v2.0/external/alexa/users`: a page in creation order, with the total. */
+export const listAmazonUsers: Endpoint = {
+  method: 'GET',
+  path: '/v2.0/external/alexa/users',
+  name: 'listAmazonUsers',
+  title: 'List Amazon users, oldest first, a page at a time',
+  response: AmazonUsers,
+  middleware: [apiKey()],
+  handler: async (c) => {
+    const page = readPage(c)
+    const { items, total } = await c.var.deps.store.alexaUsers.list(page)
+    return respond(
+      c,
+      AmazonUsers,
+      { items, total, ...page },
+      {
+        links: pageLinks(usersPath(c), page, total),
+        collection: collectionInfo((user: AmazonUser) => userPath(c, user._id)),
+        headers: { 'X-Total-Count': String(total) },
+      },
+    )
+  },
+}

@@ -1,0 +1,16 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../../app/types.ts'
+
+const COLLECTION = '/external/alexa/users'
+
+/**
+ * The collection path under the prefix this request came in on (`/v2.0` or the seed's
+ * `/new/v2.0`), so links and `Location` stay on the caller's base path.
+ */
+export const usersPath = (c: Context<AppEnv>): string => {
+  const path = c.var.path
+  return path.slice(0, path.indexOf(COLLECTION) + COLLECTION.length)
+}
+
+export const userPath = (c: Context<AppEnv>, id: string): string =>
+  `${usersPath(c)}/${encodeURIComponent(id)}`

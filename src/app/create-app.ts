@@ -1,0 +1,117 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import {
+  createAmazonUser,
+  deleteAmazonUser,
+  getAmazonUser,
+  listAmazonUsers,
+} from '../apis/cognigy/index.ts'
+import { health } from '../apis/gateway/health.ts'
+import { indexPage } from '../apis/gateway/index-page.ts'
+import { getProblemType, listProblemTypes } from '../apis/gateway/problem-types.ts'
+import { formats } from '../formats/registry.ts'
+import { negotiate } from '../middleware/negotiate.ts'
+import { requireSecrets } from '../middleware/require-secrets.ts'
+import { traceId } from '../middleware/trace-id.ts'
+import { urlFormat } from '../negotiation/index.ts'
+import { onError } from '../problems/on-error.ts'
+import { ProblemError } from '../problems/problem-error.ts'
+import { renderProblem } from '../problems/render.ts'
+import { allowedMethods } from './method-not-allowed.ts'
+import type { AppDeps, AppEnv, Endpoint, Limits } from './types.ts'
+
+export const DEFAULT_LIMITS: Limits = { bodyBytes: 1024 * 1024, maxDepth: 32 }
+
+/** Every API endpoint, in the order the index lists them. */
+export const endpoints: readonly Endpoint[] = [
+  createAmazonUser,
+  listAmazonUsers,
+  getAmazonUser,
+  deleteAmazonUser,
+  health,
+  listProblemTypes,
+  getProblemType,
+]
+
+/** Cognigy's routes also answer under the seed's base path. */
+const ALIASES: Record<string, string> = { '/v2.0/': '/new/v2.0/' }
+
+const aliases = (path: string): string[] => {
+  const prefix = Object.keys(ALIASES).find((p) => path.startsWith(p))
+  return prefix ? [path, ALIASES[prefix] + path.slice(prefix.length)] : [path]
+}
+
+const formatKeys = formats.map((f) => f.key)
+
+/**
+ * Builds the gateway from its dependencies. The same app runs on Node and on Workers; only
+ * the dependencies differ.
+ *
+ * @example
+ * const app = createApp({ store, secrets, clock: () => new Date(), ... })
+ * await app.request('/healthz')
+ */
+export const createApp = (deps: AppDeps) => {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits }
+  const all = [indexPage(endpoints), ...endpoints]
+  const allowed = allowedMethods(
+    all.flatMap((e) => aliases(e.path).map((path) => ({ ...e, path }))),
+  )
+
+  // Route on the path without its format marker: `/users.xml` and `/xml/reply/Op` reach the
+  // same handler as `/users` and `/Op`.
+  const app = new Hono<AppEnv>({
+    getPath: (request) => {
+      const url = new URL(request.url)
+      return urlFormat(url.pathname, url.searchParams, formatKeys).path
+    },
+  })
+
+  app.use(async (c, next) => {
+    c.set('deps', deps)
+    c.set('limits', limits)
+    await next()
+  })
+  app.use(traceId())
+  app.use(negotiate())
+  // Without its secrets the gateway serves nothing (500 "not configured"), health included.
+  app.use(async (c, next) => {
+    requireSecrets(c)
+    await next()
+  })
+  app.use(
+    bodyLimit({
+      maxSize: limits.bodyBytes,
+      onError: () => {
+        throw new ProblemError(
+          'payloadTooLarge',
+          `The request body is larger than ${limits.bodyBytes} bytes.`,
+        )
+      },
+    }),
+  )
+
+  for (const endpoint of all) {
+    for (const path of aliases(endpoint.path)) {
+      const handlers = [...(endpoint.middleware ?? []), endpoint.handler]
+      app.on(endpoint.method, path, ...(handlers as [MiddlewareHandler<AppEnv>]))
+    }
+  }
+
+  app.notFound((c) => {
+    const methods = allowed(c.var.path ?? new URL(c.req.url).pathname)
+    if (methods.length > 0) {
+      return renderProblem(
+        c,
+        new ProblemError('methodNotAllowed', `${c.req.method} is not allowed here.`, {
+          headers: { Allow: methods.join(', ') },
+        }),
+      )
+    }
+    return renderProblem(c, new ProblemError('routeNotFound', 'No route matches this path.'))
+  })
+  app.onError(onError)
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

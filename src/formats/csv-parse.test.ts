@@ -1,0 +1,136 @@
+import * as v from 'valibot'
+import { describe, expect, it } from 'vitest'
+import { named } from '../model/meta.ts'
+import { parseCsv } from './csv-parse.ts'
+import { BodySyntaxError } from './types.ts'
+
+const Request = named(
+  'CognitoSendConfirmCodeRequest',
+  v.object({
+    EmailAddress: v.optional(v.string()),
+    ConfirmationCode: v.optional(v.string()),
+  }),
+)
+const Contact = v.object({
+  name: v.string(),
+  age: v.optional(v.number()),
+  vip: v.optional(v.boolean()),
+  Attributes: v.optional(v.record(v.string(), v.string())),
+  customData: v.optional(v.unknown()),
+  tags: v.optional(v.array(v.string())),
+})
+const options = { maxDepth: 8 }
+const read = (text: string, schema: v.GenericSchema = Contact) => parseCsv(text, schema, options)
+
+const syntaxError = (text: string, schema: v.GenericSchema = Contact): BodySyntaxError => {
+  try {
+    read(text, schema)
+  } catch (error) {
+    expect(error).toBeInstanceOf(BodySyntaxError)
+    return error as BodySyntaxError
+  }
+  throw new Error(`accepted ${JSON.stringify(text)}`)
+}
+
+const EXPLAINED =
+  'A CSV body is a header row naming the fields and one data row, e.g. "EmailAddress,ConfirmationCode\\r\\nString,String"'
+
+describe('parseCsv', () => {
+  it('reads a header row and one data row, keeping text fields as text', () => {
+    expect(read('EmailAddress,ConfirmationCode\r\nuser@example.com,123456\r\n', Request)).toEqual({
+      EmailAddress: 'user@example.com',
+      ConfirmationCode: '123456',
+    })
+  })
+
+  it('accepts LF line ends, no final line end and a UTF-8 BOM', () => {
+    const expected = { name: 'Ann', age: 3 }
+    expect(read('name,age\n"Ann",3\n')).toEqual(expected)
+    expect(read('name,age\r\nAnn,3')).toEqual(expected)
+    expect(read('\uFEFFname,age\r\nAnn,3\r\n')).toEqual(expected)
+  })
+
+  it('coerces scalars by the schema and leaves what does not fit for validation', () => {
+    expect(read('name,age,vip\r\n007,-5,true\r\n')).toEqual({ name: '007', age: -5, vip: true })
+    expect(read('name,age,vip\r\nx,old,yes\r\n')).toEqual({ name: 'x', age: 'old', vip: 'yes' })
+  })
+
+  it('reads an empty cell as absent, but a required string as empty text', () => {
+    expect(read('name,age,vip\r\n,,\r\n')).toEqual({ name: '' })
+  })
+
+  it('undoes formula neutralisation by exactly one quote', () => {
+    const body = `name,customData.a,customData.b,customData.c\r\n'=1+1,'-5,-5,''@x\r\n`
+    expect(read(body)).toEqual({ name: '=1+1', customData: { a: '-5', b: -5, c: "'@x" } })
+    expect(read("name\r\n'plain\r\n")).toEqual({ name: "'plain" })
+    expect(read("'=x,name\r\n1,n\r\n", v.record(v.string(), v.string()))).toEqual({
+      '=x': '1',
+      name: 'n',
+    })
+  })
+
+  it('reads dictionary keys as the whole remainder and typed arrays as JSON text', () => {
+    const body = 'name,Attributes.a.b,tags\r\nx,y,"[""p"",""q""]"\r\n'
+    expect(read(body)).toEqual({ name: 'x', Attributes: { 'a.b': 'y' }, tags: ['p', 'q'] })
+  })
+
+  it('ignores columns that match no field', () => {
+    expect(read('name,extra,name2.x,age.deeper\r\nx,1,2,3\r\n')).toEqual({ name: 'x' })
+  })
+
+  it('points at a typed array cell that is not JSON', () => {
+    const error = syntaxError('name,tags\r\nx,[oops\r\n')
+    expect(error.pointer).toBe('/tags')
+    expect(error.message).toMatch(/"tags" must be JSON text/)
+  })
+
+  describe('rejects hostile or malformed bodies', () => {
+    it('explains JSON sent as text/csv, as the ServiceStack seed page does', () => {
+      const error = syntaxError('{"EmailAddress":"String","ConfirmationCode":"String"}', Request)
+      expect(error.message).toContain(EXPLAINED)
+      expect(error.message).toContain('this looks like JSON; send it as application/json')
+      expect(syntaxError(' [1,2]', Request).message).toContain('looks like JSON')
+    })
+
+    it.each([
+      ['an empty body', '', /empty/],
+      ['a blank body', ' \r\n ', /empty/],
+      ['a header with no row', 'name,age\r\n', /no data row/],
+      ['two data rows', 'name\r\na\r\nb\r\n', /2 data rows/],
+      ['a blank line before the row', 'name\r\n\r\na\r\n', /2 data rows/],
+      ['too few cells', 'name,age\r\nx\r\n', /names 2 fields but the data row has 1/],
+      ['too many cells', 'name,age\r\nx,1,2\r\n', /names 2 fields but the data row has 3/],
+      ['an unterminated quote', 'name,age\r\n"x,1\r\n', /Quoted field unterminated/],
+      ['a malformed quote', 'name,age\r\n"x"y,1\r\n', /Malformed CSV/],
+      ['a duplicate header name', 'name,name\r\nx,y\r\n', /names "name" twice/],
+    ])('%s', (_case, body, message) => {
+      const error = syntaxError(body, Request)
+      expect(error.message).toMatch(message)
+      expect(error.message).toContain(EXPLAINED)
+    })
+
+    it.each([
+      ['__proto__.x', '/__proto__'],
+      ['__proto__', '/__proto__'],
+      ['constructor', '/constructor'],
+      ['constructor.prototype.polluted', '/constructor'],
+      ['Attributes.__proto__', '/Attributes/__proto__'],
+      ['customData.a.prototype', '/customData/a/prototype'],
+      ['__proto__[polluted]', '/__proto__'],
+    ])('a %s column', (column, pointer) => {
+      expect(syntaxError(`name,${column}\r\nx,1\r\n`).pointer).toBe(pointer)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
+    it('a forbidden member inside JSON text', () => {
+      const error = syntaxError('name,customData\r\nx,"{""__proto__"":{""polluted"":1}}"\r\n')
+      expect(error.pointer).toBe('/customData/__proto__')
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
+    it('names nested deeper than the limit', () => {
+      const column = `customData.${Array.from({ length: 10 }, (_, i) => `k${i}`).join('.')}`
+      expect(syntaxError(`name,${column}\r\nx,1\r\n`).message).toMatch(/deeper than 8/)
+    })
+  })
+})

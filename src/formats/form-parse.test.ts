@@ -1,0 +1,94 @@
+import * as v from 'valibot'
+import { describe, expect, it } from 'vitest'
+import { parseForm } from './form-parse.ts'
+import { BodySyntaxError } from './types.ts'
+
+const Contact = v.object({
+  email: v.optional(v.string()),
+  note: v.optional(v.string()),
+  age: v.optional(v.number()),
+  vip: v.optional(v.boolean()),
+  address: v.optional(v.object({ city: v.string() })),
+  Attributes: v.optional(v.record(v.string(), v.string())),
+  customData: v.optional(v.unknown()),
+  tags: v.optional(v.array(v.string())),
+})
+const read = (text: string) => parseForm(text, Contact, { maxDepth: 8 })
+
+const syntaxError = (text: string): BodySyntaxError => {
+  try {
+    read(text)
+  } catch (error) {
+    expect(error).toBeInstanceOf(BodySyntaxError)
+    return error as BodySyntaxError
+  }
+  throw new Error(`accepted ${JSON.stringify(text)}`)
+}
+
+describe('parseForm', () => {
+  it('reads fields, coercing scalars by the schema', () => {
+    expect(read('email=user%40example.com&age=42&vip=false')).toEqual({
+      email: 'user@example.com',
+      age: 42,
+      vip: false,
+    })
+  })
+
+  it('reads + as a space and %2B as a plus, in names and values', () => {
+    expect(read('note=a+b%2Bc&Attributes.my+key=x')).toEqual({
+      note: 'a b+c',
+      Attributes: { 'my key': 'x' },
+    })
+  })
+
+  it('uses the CSV names: dotted objects, dictionary keys after the dot, JSON text arrays', () => {
+    const body = 'address.city=Oslo&Attributes.a.b=1&customData.x.y=2&tags=%5B%22p%22%5D'
+    expect(read(body)).toEqual({
+      address: { city: 'Oslo' },
+      Attributes: { 'a.b': '1' },
+      customData: { x: { y: 2 } },
+      tags: ['p'],
+    })
+  })
+
+  it('takes text as sent: no formula neutralisation to undo', () => {
+    expect(read("note='%3Dx")).toEqual({ note: "'=x" })
+  })
+
+  it('reads an empty body, empty pairs and names without a value', () => {
+    expect(read('')).toEqual({})
+    expect(read('&email=a&&note')).toEqual({ email: 'a' })
+    expect(read('note=')).toEqual({})
+  })
+
+  it('decodes multi-byte UTF-8', () => {
+    expect(read('note=%E0%A4%A8%F0%9F%98%80')).toEqual({ note: 'न😀' })
+  })
+
+  it.each([
+    ['a non-hex escape', 'note=%zz', /broken percent-escape "%zz"/],
+    ['a truncated escape', 'note=%E0%A4%A', /broken percent-escape "%A"/],
+    ['a lone percent sign', 'note=100%', /broken percent-escape "%"/],
+    ['a broken escape in a name', 'no%2te=1', /a field name has a broken percent-escape/],
+    ['a truncated UTF-8 sequence', 'note=%E0%A4', /not valid UTF-8/],
+    ['a byte that is never UTF-8', 'note=%FF', /not valid UTF-8/],
+    ['an overlong encoding', 'note=%C0%AF', /not valid UTF-8/],
+    ['an encoded surrogate', 'note=%ED%A0%80', /not valid UTF-8/],
+    ['a duplicate name', 'email=a&email=b', /"email" is given twice/],
+    ['a duplicate name spelt differently', 'email=a&%65mail=b', /"email" is given twice/],
+  ])('rejects %s', (_case, body, message) => {
+    expect(syntaxError(body).message).toMatch(message)
+  })
+
+  it.each([
+    ['__proto__[polluted]=1', '/__proto__'],
+    ['__proto__.polluted=1', '/__proto__'],
+    ['constructor[prototype][polluted]=1', '/constructor'],
+    ['customData.constructor.prototype.polluted=1', '/customData/constructor'],
+    ['Attributes.__proto__=1', '/Attributes/__proto__'],
+    ['%5F%5Fproto%5F%5F.polluted=1', '/__proto__'],
+  ])('rejects %s', (body, pointer) => {
+    expect(syntaxError(body).pointer).toBe(pointer)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})

@@ -1,0 +1,55 @@
+import { shapeOf } from '../model/shape.ts'
+import { pointerToken } from './coerce.ts'
+import { unflatten } from './unflatten.ts'
+import { BodySyntaxError, type BodyParser } from './types.ts'
+
+/** A `%` not followed by two hex digits: URLSearchParams would keep it as text. */
+const BROKEN_ESCAPE = /%(?![0-9A-Fa-f]{2})/
+
+/**
+ * One name or value: `+` is a space, `%XX` escapes are UTF-8 bytes. `decodeURIComponent`
+ * rejects invalid UTF-8 (truncated sequences, overlong forms, surrogates), where URLSearchParams
+ * would quietly substitute U+FFFD.
+ */
+const decode = (raw: string, what: string): string => {
+  const text = raw.replaceAll('+', ' ')
+  if (!text.includes('%')) return text
+  const broken = BROKEN_ESCAPE.exec(text)
+  if (broken)
+    throw new BodySyntaxError(
+      `Malformed form body: ${what} has a broken percent-escape "${text.slice(broken.index, broken.index + 3)}"`,
+    )
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new BodySyntaxError(`Malformed form body: ${what} is not valid UTF-8 once decoded`)
+  }
+}
+
+/**
+ * Reads an `application/x-www-form-urlencoded` request body with the names and cell rules of
+ * `csv.ts` (dotted paths, dictionary keys after the field's dot, typed arrays as JSON text),
+ * shaped and scalar-coerced by the schema. Form text is taken as sent: no formula
+ * neutralisation to undo. Broken escapes, invalid UTF-8 and a name given twice are a
+ * `BodySyntaxError`.
+ *
+ * @example
+ * parseForm('EmailAddress=user%40example.com&Tags=%5B%22a%22%5D', Req, { maxDepth: 32 })
+ * // { EmailAddress: 'user@example.com', Tags: ['a'] }
+ */
+export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
+  const fields = new Map<string, string>()
+  for (const pair of text.split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const name = decode(eq < 0 ? pair : pair.slice(0, eq), 'a field name')
+    const value = decode(eq < 0 ? '' : pair.slice(eq + 1), `the value of "${name}"`)
+    if (fields.has(name))
+      throw new BodySyntaxError(
+        `Malformed form body: "${name}" is given twice; send each field once`,
+        `/${pointerToken(name)}`,
+      )
+    fields.set(name, value)
+  }
+  return unflatten(shapeOf(schema), fields, { maxDepth, neutralised: false })
+}

@@ -1,0 +1,245 @@
+import fc from 'fast-check'
+import * as v from 'valibot'
+import { describe, expect, it } from 'vitest'
+import { named } from '../model/meta.ts'
+import { BodySyntaxError } from './types.ts'
+import { parseXml } from './xml-parse.ts'
+
+const Item = named('Item', v.object({ name: v.string(), qty: v.optional(v.number()) }))
+const Schema = named(
+  'Order',
+  v.object({
+    id: v.string(),
+    count: v.pipe(v.number(), v.integer()),
+    paid: v.boolean(),
+    note: v.nullable(v.string()),
+    items: v.array(Item),
+    tags: v.array(v.string()),
+    Attributes: v.record(v.string(), v.string()),
+    customData: v.optional(v.unknown()),
+    nested: v.optional(v.object({ inner: v.string() })),
+  }),
+)
+
+const parse = (text: string, maxDepth = 32) => parseXml(text, Schema, { maxDepth })
+const order = (inner: string) => parse(`<Order>${inner}</Order>`) as Record<string, unknown>
+
+/** The error a body raises; fails the test if it raises anything else or nothing. */
+const syntaxError = (text: string, maxDepth = 32): BodySyntaxError => {
+  try {
+    parse(text, maxDepth)
+  } catch (error) {
+    expect(error).toBeInstanceOf(BodySyntaxError)
+    return error as BodySyntaxError
+  }
+  throw new Error('expected a BodySyntaxError')
+}
+
+describe('parseXml: mapping onto the schema', () => {
+  it('coerces scalars by the schema, ignoring the root name and unknown elements', () => {
+    const body = '<?xml version="1.0"?><Anything><id>7</id><count>42</count><paid>true</paid>'
+    expect(parse(`${body}<unknown><x/></unknown></Anything>`)).toEqual({
+      id: '7',
+      count: 42,
+      paid: true,
+    })
+  })
+
+  it('leaves text that does not fit as text, for validation to report', () => {
+    expect(order('<count>many</count><paid>yes</paid><nested>flat</nested>')).toEqual({
+      count: 'many',
+      paid: 'yes',
+      nested: 'flat',
+    })
+  })
+
+  it.each([
+    ['<tags/>', []],
+    ['<tags><item>a</item></tags>', ['a']],
+    ['<tags><a>x</a><b>y</b></tags>', ['x', 'y']],
+    ['<tags>\n  <item>a</item>\n  <item>b</item>\n</tags>', ['a', 'b']],
+  ])('reads every child of an array wrapper: %s', (inner, tags) => {
+    expect(order(inner).tags).toEqual(tags)
+  })
+
+  it('reads arrays of objects, one or many', () => {
+    expect(order('<items><Item><name>a</name><qty>2</qty></Item></items>').items).toEqual([
+      { name: 'a', qty: 2 },
+    ])
+    expect(order('<items><Item><name>a</name></Item><x><name>b</name></x></items>').items).toEqual([
+      { name: 'a' },
+      { name: 'b' },
+    ])
+  })
+
+  it('reads dictionary entries by their key attribute', () => {
+    const inner =
+      '<Attributes><entry key="with space">1</entry><entry key="x&lt;y">2</entry><entry key="">3</entry><entry key="a&#9;b&#10;c\nd">4</entry></Attributes>'
+    expect(order(inner).Attributes).toEqual({
+      'with space': '1',
+      'x<y': '2',
+      '': '3',
+      'a\tb\nc d': '4',
+    })
+  })
+
+  it('reads xsi:nil as null, an empty element as empty text and a missing one as absent', () => {
+    const xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    expect(order(`<note ${xsi} xsi:nil="true"/><id/>`)).toEqual({ note: null, id: '' })
+    expect(order('<id></id>')).not.toHaveProperty('note')
+  })
+
+  it('reads free-form data by its type attributes', () => {
+    const inner =
+      '<customData type="object"><entry key="n" type="number">-1.5e3</entry><entry key="a" type="array"><item type="boolean">true</item><item type="null"/><item>s</item></entry></customData>'
+    expect(order(inner).customData).toEqual({ n: -1500, a: [true, null, 's'] })
+    expect(syntaxError('<Order><customData type="date">x</customData></Order>').pointer).toBe(
+      '/customData',
+    )
+  })
+
+  it('expands only predefined entities and character references', () => {
+    expect(order('<id>&lt;&gt;&amp;&quot;&apos;&#13;&#x1F600;&#65;</id>').id).toBe('<>&"\'\r😀A')
+    expect(order('<id>a\r\nb\rc</id>').id).toBe('a\nb\nc')
+    expect(order('<id><![CDATA[&amp;<x>]]>!</id>').id).toBe('&amp;<x>!')
+    expect(syntaxError('<Order><id>&#1;</id></Order>').message).toMatch(/&#1;/)
+    expect(syntaxError('<Order><id>&#xD800;</id></Order>').message).toMatch(/not a character/)
+    expect(syntaxError('<Order><id>&#xFFFFFFFFFFFF;</id></Order>')).toBeInstanceOf(BodySyntaxError)
+    expect(syntaxError('<Order><id>&nbsp;</id></Order>').message).toMatch(/unknown entity/)
+    expect(syntaxError('<Order><id>&#;</id></Order>')).toBeInstanceOf(BodySyntaxError)
+    expect(
+      syntaxError('<Order><Attributes><entry key="a & b"/></Attributes></Order>'),
+    ).toBeInstanceOf(BodySyntaxError)
+  })
+
+  it('matches elements by local name, whatever their namespace prefix', () => {
+    expect(parse('<o:Order xmlns:o="urn:x"><o:id>1</o:id></o:Order>')).toEqual({ id: '1' })
+  })
+})
+
+describe('parseXml: hostile input', () => {
+  it('refuses DOCTYPE and entity declarations before parsing', () => {
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><Order><id>&lol2;</id></Order>'
+    const external =
+      '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Order><id>&e;</id></Order>'
+    for (const body of [
+      laughs,
+      external,
+      '<!doctype html><Order/>',
+      '<Order><!ENTITY e "x"></Order>',
+    ])
+      expect(syntaxError(body).message).toBe(
+        'XML bodies must not contain a DOCTYPE or entity declarations',
+      )
+  })
+
+  it('rejects 100,000 levels of nesting quickly, without overflowing the stack', () => {
+    const started = performance.now()
+    const deep = '<a>'.repeat(100_000) + '</a>'.repeat(100_000)
+    expect(syntaxError(deep).message).toBe('XML nested deeper than 32 levels')
+    const quoted = '<a x="/>">'.repeat(100_000)
+    expect(syntaxError(quoted).message).toBe('XML nested deeper than 32 levels')
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('counts depth as JSON does: a scalar leaf is not a level', () => {
+    const nest = (n: number) => '<nested>'.repeat(n) + '</nested>'.repeat(n)
+    expect(() => parse(`<Order>${nest(2)}</Order>`, 2)).not.toThrow()
+    expect(syntaxError(`<Order>${nest(3)}</Order>`, 2).message).toMatch(/deeper than 2/)
+  })
+
+  it.each([
+    ['empty body', '', /empty/],
+    ['whitespace only', ' \n ', /empty/],
+    ['truncated', '<Order><id>1</id', /Malformed XML/],
+    ['unclosed tag', '<Order><id>1</id>', /Malformed XML: Unclosed tag 'Order'/],
+    ['mismatched tags', '<Order><id>1</x></Order>', /Malformed XML.*line 1, column/],
+    ['not XML at all', '{"id": 1}', /text outside the root/],
+    ['a lone <', '<', /Malformed XML/],
+    ['two roots', '<Order/><Order/>', /exactly one root/],
+    ['text after the root', '<Order/>trailing', /text outside the root/],
+    ['text before the root', 'leading<Order/>', /text outside the root/],
+    ['text after a closed root', '<Order></Order> x', /text outside the root/],
+    ['CDATA outside the root', '<Order/><![CDATA[x]]>', /text outside the root/],
+    ['a raw control character', '<Order><id>\u0001</id></Order>', /U\+0001/],
+    ['a lone surrogate', '<Order><id>\uDC00</id></Order>', /U\+DC00/],
+    ['< in an attribute', '<Order><Attributes><entry key="<"/></Attributes></Order>', /'<'/],
+    ['an entry without key', '<Order><Attributes><entry>1</entry></Attributes></Order>', /key/],
+  ])('rejects %s', (_, body, message) => {
+    expect(syntaxError(body).message).toMatch(message)
+  })
+
+  it.each([
+    ['<__proto__>', '<Order><__proto__><polluted>1</polluted></__proto__></Order>', '/__proto__'],
+    ['<constructor>', '<Order><items><constructor/></items></Order>', '/items/constructor'],
+    ['a prefixed <x:prototype>', '<Order xmlns:x="u"><x:prototype/></Order>', '/prototype'],
+    [
+      'entry key __proto__',
+      '<Order><Attributes><entry key="__proto__">1</entry></Attributes></Order>',
+      '/Attributes/__proto__',
+    ],
+    [
+      'free-form key constructor',
+      '<Order><customData type="object"><entry key="constructor"/></customData></Order>',
+      '/customData/constructor',
+    ],
+  ])('rejects %s with a pointer, polluting nothing', (_, body, pointer) => {
+    expect(syntaxError(body).pointer).toBe(pointer)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('keeps names JavaScript objects inherit as ordinary members', () => {
+    const Loose = v.object({ toString: v.optional(v.string()), hasOwnProperty: v.string() })
+    expect(
+      parseXml('<r><toString>a</toString><hasOwnProperty>b</hasOwnProperty></r>', Loose, {
+        maxDepth: 4,
+      }),
+    ).toEqual({
+      toString: 'a',
+      hasOwnProperty: 'b',
+    })
+  })
+
+  it('throws nothing but BodySyntaxError for arbitrary input', () => {
+    const pieces = fc.constantFrom(
+      '<Order>',
+      '</Order>',
+      '<id>',
+      '</id>',
+      '<items>',
+      '<Item>',
+      '<![CDATA[',
+      ']]>',
+      '<!--',
+      '-->',
+      '&',
+      '&amp;',
+      '&#',
+      ';',
+      '"',
+      '<entry key="',
+      '<?',
+      '?>',
+      '/>',
+      '<',
+      '>',
+      'x',
+      '\r\n',
+    )
+    const junk = fc.oneof(
+      fc.string(),
+      fc.array(pieces).map((p) => p.join('')),
+    )
+    fc.assert(
+      fc.property(junk, (text) => {
+        try {
+          parse(text)
+        } catch (error) {
+          expect(error).toBeInstanceOf(BodySyntaxError)
+        }
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})

@@ -1,0 +1,47 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type * as v from 'valibot'
+import type { AppEnv } from '../app/types.ts'
+import type { CollectionInfo, Links } from '../formats/types.ts'
+
+export interface RespondOptions {
+  status?: ContentfulStatusCode
+  links: Links
+  collection?: CollectionInfo
+  headers?: Record<string, string>
+}
+
+/** RFC 8288 `Link` header value of a set of links. */
+export const linkHeader = (links: Links): string =>
+  Object.entries(links)
+    .map(([rel, link]) => `<${link.href}>; rel="${rel}"`)
+    .join(', ')
+
+/**
+ * Sends a model value in the negotiated format. Handlers call this with a schema and a value;
+ * they never see a format. HAL carries the links in `_links`; the other formats in a `Link`
+ * header.
+ *
+ * @example
+ * return respond(c, AmazonUser, user, { status: 201, links: { self: { href } } })
+ */
+export const respond = (
+  c: Context<AppEnv>,
+  schema: v.GenericSchema,
+  value: unknown,
+  options: RespondOptions,
+): Response => {
+  const { format, mediaType } = c.var.negotiated!
+  const body = format.serialize(schema, value, {
+    mediaType,
+    links: options.links,
+    maxDepth: c.var.limits.maxDepth,
+    ...(options.collection ? { collection: options.collection } : {}),
+  })
+  const headers: Record<string, string> = {
+    ...options.headers,
+    'Content-Type': format.contentType(mediaType),
+  }
+  if (format.key !== 'hal') headers.Link = linkHeader(options.links)
+  return c.body(body, options.status ?? 200, headers)
+}

@@ -1,0 +1,44 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app/types.ts'
+import { formatByKey, formats, mediaTypes } from '../formats/registry.ts'
+import { selectFormat } from '../negotiation/index.ts'
+import { ProblemError } from '../problems/problem-error.ts'
+
+/** Adds `Accept` to `Vary` once. */
+export const varyAccept = (headers: Headers): void => {
+  const vary = headers.get('Vary')
+  if (!vary) headers.set('Vary', 'Accept')
+  else if (!/(^|,)\s*accept\s*(,|$)/i.test(vary)) headers.set('Vary', `${vary}, Accept`)
+}
+
+/**
+ * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
+ * `c.var.negotiated`; an unknown `?format=` or nothing acceptable is a 406 listing what the
+ * gateway serves (rendered as problem+json by `onError`). Every response varies on Accept.
+ */
+export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const url = new URL(c.req.url)
+  const selection = selectFormat(
+    { path: url.pathname, search: url.searchParams, accept: c.req.header('Accept') },
+    formats,
+  )
+  c.set('path', selection.path)
+  if (!selection.ok) {
+    const details = { accepted: mediaTypes() }
+    if (selection.reason === 'unknown-format') {
+      throw new ProblemError('unknownFormat', `There is no format "${selection.requested}".`, {
+        details,
+      })
+    }
+    throw new ProblemError(
+      'notAcceptable',
+      "None of the Accept header's media types can be produced.",
+      {
+        details,
+      },
+    )
+  }
+  c.set('negotiated', { format: formatByKey(selection.key)!, mediaType: selection.mediaType })
+  await next()
+  varyAccept(c.res.headers)
+}

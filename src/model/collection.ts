@@ -1,0 +1,40 @@
+import * as v from 'valibot'
+import { named } from './meta.ts'
+
+/**
+ * A page of a collection: `{ items, total, skip, limit }`. Named for XML's root element
+ * (`AmazonUsers`) and OpenAPI.
+ *
+ * @example
+ * const AmazonUsers = collectionOf('AmazonUsers', AmazonUser)
+ */
+export const collectionOf = <TItem extends v.GenericSchema>(name: string, item: TItem) =>
+  named(
+    name,
+    v.object({
+      items: v.array(item),
+      total: v.pipe(v.number(), v.integer()),
+      skip: v.pipe(v.number(), v.integer()),
+      limit: v.pipe(v.number(), v.integer()),
+    }),
+  )
+
+/** Query parameters of a page; bad values are a 400, not a silent default. */
+export const PageQuery = v.object({
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,4}$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(100),
+    ),
+    '25',
+  ),
+  skip: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'must be a whole number'), v.transform(Number)),
+    '0',
+  ),
+})
+
+export type PageQuery = v.InferOutput<typeof PageQuery>

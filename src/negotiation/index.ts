@@ -1,0 +1,9 @@
+export { MAX_RANGES, parseAccept, type MediaRange } from './accept.ts'
+export { negotiateMediaType, negotiateRanges } from './negotiate.ts'
+export {
+  selectFormat,
+  type FormatOffer,
+  type FormatRequest,
+  type FormatSelection,
+} from './select-format.ts'
+export { urlFormat, type UrlFormat } from './url-format.ts'

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { negotiateMediaType } from './negotiate.ts'
+
+const offers = [
+  'application/json',
+  'application/hal+json',
+  'application/xml',
+  'text/xml',
+  'text/csv',
+]
+
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+
+const cases: [name: string, accept: string | undefined, expected: string | undefined][] = [
+  [
+    'Chrome/Edge navigation prefers XML (q=0.9) over */* (q=0.8)',
+    'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7',
+    'application/xml',
+  ],
+  ['Firefox navigation', BROWSER, 'application/xml'],
+  ['Safari navigation', BROWSER, 'application/xml'],
+  [
+    'Firefox 92-127 navigation (with image types)',
+    'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+    'application/xml',
+  ],
+  ['Internet Explorer 11', 'text/html, application/xhtml+xml, image/jxr, */*', 'application/json'],
+  ['fetch()/XHR default', '*/*', 'application/json'],
+  ['curl', '*/*', 'application/json'],
+  ['wget', '*/*', 'application/json'],
+  ['Python requests', '*/*', 'application/json'],
+  ['Postman', '*/*', 'application/json'],
+  ['Go net/http (no header)', undefined, 'application/json'],
+  ['PowerShell Invoke-RestMethod (no header)', undefined, 'application/json'],
+  ['axios', 'application/json, text/plain, */*', 'application/json'],
+  ['Angular HttpClient', 'application/json, text/plain, */*', 'application/json'],
+  ['HTTPie', 'application/json, */*;q=0.5', 'application/json'],
+  ['jQuery dataType json', 'application/json, text/javascript, */*; q=0.01', 'application/json'],
+  ['jQuery dataType xml', 'application/xml, text/xml, */*; q=0.01', 'application/xml'],
+  ['Spring RestTemplate', 'application/json, application/*+json', 'application/json'],
+  [
+    'old Java default: `*` is invalid and skipped, */* gives JSON by server order',
+    'text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2',
+    'application/json',
+  ],
+  ['Excel / Power Query', 'text/csv', 'text/csv'],
+  ['HAL client', 'application/hal+json', 'application/hal+json'],
+  [
+    'HAL client with JSON fallback',
+    'application/hal+json, application/json;q=0.9',
+    'application/hal+json',
+  ],
+  ['legacy SOAP-era client', 'text/xml', 'text/xml'],
+  ['higher q beats header order', 'application/xml;q=0.5, text/csv', 'text/csv'],
+  ['q=0 excludes the first offer', 'application/json;q=0, */*', 'application/hal+json'],
+  ['*/*;q=0 excludes everything', '*/*;q=0', undefined],
+  ['a charset on */* never prevents a match', '*/*; charset=utf-8', 'application/json'],
+  [
+    'a foreign charset on the type still matches',
+    'application/json; charset=latin1',
+    'application/json',
+  ],
+  ['text/* with charset: server order among text types', 'text/*;charset=utf-8', 'text/xml'],
+  ['CSV with header=present matches text/csv', 'text/csv; header=present', 'text/csv'],
+  ['tie in q and specificity: header order', 'text/csv, application/xml', 'text/csv'],
+  ['tie in q=0.5: header order', 'application/xml;q=0.5, text/csv;q=0.5', 'application/xml'],
+  ['specificity beats header order', '*/*, text/csv', 'text/csv'],
+  ['specificity beats a wildcard of equal q', 'text/*;q=0.5, text/csv;q=0.5', 'text/csv'],
+  ['a more specific q=1 beats a lower wildcard', 'text/*;q=0.5, text/csv', 'text/csv'],
+  ['the most specific range decides (text/csv;q=0)', 'text/*;q=0.5, text/csv;q=0', 'text/xml'],
+  [
+    'a range with parameters is more specific than the bare type',
+    'text/csv;header=present;q=0.1, text/csv;q=0.9, text/xml;q=0.5',
+    'text/xml',
+  ],
+  ['upper-case type', 'APPLICATION/JSON', 'application/json'],
+  ['mixed case and upper-case Q', 'Text/CSV; Q=0.9, application/xml;q=0.5', 'text/csv'],
+  ['lenient .5 qvalue', 'application/xml;q=.5, text/csv;q=.6', 'text/csv'],
+  ['garbage range is skipped', 'garbage, text/csv', 'text/csv'],
+  [
+    'garbage bytes are skipped',
+    '\u0000\u00ff/\u0001, application/hal+json',
+    'application/hal+json',
+  ],
+  ['only empty parameters: no valid range, no preference', ';;;', 'application/json'],
+  ['q=2 makes the range invalid', 'text/csv;q=2, application/xml', 'application/xml'],
+  ['a lone invalid range means no preference', 'text/csv;q=2', 'application/json'],
+  ['quoted comma does not split the list', 'text/csv;x="a,b", application/xml;q=0.1', 'text/csv'],
+  ['empty header', '', 'application/json'],
+  ['whitespace-only header', ' \t ', 'application/json'],
+  ['empty list elements are ignored', ' , ,text/xml, ', 'text/xml'],
+  ['image client', 'image/png', undefined],
+  ['problem+json only', 'application/problem+json', undefined],
+  ['application/* takes JSON by server order', 'application/*', 'application/json'],
+]
+
+describe('negotiateMediaType', () => {
+  it.each(cases)('%s', (_name, accept, expected) => {
+    expect(negotiateMediaType(accept, offers)).toBe(expected)
+  })
+
+  it('returns undefined when there are no offers', () => {
+    expect(negotiateMediaType('*/*', [])).toBeUndefined()
+  })
+
+  it('returns the offer as given, whatever the case of the header', () => {
+    expect(negotiateMediaType('TEXT/CSV', ['text/csv'])).toBe('text/csv')
+  })
+
+  it('stays fast on a long hostile header', () => {
+    const header = 'text/csv;a=1;b=2;q=0.1,'.repeat(50_000) + 'application/json'
+    const start = performance.now()
+    expect(negotiateMediaType(header, offers)).toBe('text/csv')
+    expect(performance.now() - start).toBeLessThan(200)
+  })
+})

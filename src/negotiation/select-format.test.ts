@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest'
+import { selectFormat } from './select-format.ts'
+
+const formats = [
+  { key: 'json', mediaTypes: ['application/json'] },
+  { key: 'hal', mediaTypes: ['application/hal+json'] },
+  { key: 'xml', mediaTypes: ['application/xml', 'text/xml'] },
+  { key: 'csv', mediaTypes: ['text/csv'] },
+]
+
+const select = (url: string, accept?: string) => {
+  const { pathname, searchParams } = new URL(url, 'http://gateway.test')
+  return selectFormat({ path: pathname, search: searchParams, accept }, formats)
+}
+
+describe('selectFormat', () => {
+  it.each([
+    [
+      'defaults to JSON without Accept',
+      '/users',
+      undefined,
+      { key: 'json', mediaType: 'application/json', source: 'default' },
+    ],
+    [
+      'defaults to JSON with an empty Accept',
+      '/users',
+      '',
+      { key: 'json', mediaType: 'application/json', source: 'default' },
+    ],
+    [
+      'defaults to JSON when every range is invalid',
+      '/users',
+      '*; q=.2',
+      { key: 'json', mediaType: 'application/json', source: 'default' },
+    ],
+    [
+      'follows Accept',
+      '/users',
+      'text/csv',
+      { key: 'csv', mediaType: 'text/csv', source: 'accept' },
+    ],
+    [
+      'maps text/xml back to xml',
+      '/users',
+      'text/xml',
+      { key: 'xml', mediaType: 'text/xml', source: 'accept' },
+    ],
+    [
+      'uses the first offer for */*',
+      '/users',
+      '*/*',
+      { key: 'json', mediaType: 'application/json', source: 'accept' },
+    ],
+    [
+      'lets a suffix override Accept',
+      '/users.csv',
+      'application/json',
+      { key: 'csv', mediaType: 'text/csv', source: 'url', path: '/users' },
+    ],
+    [
+      'echoes text/xml for .xml when Accept asks for it',
+      '/users.xml',
+      'text/xml',
+      { key: 'xml', mediaType: 'text/xml', source: 'url', path: '/users' },
+    ],
+    [
+      'uses the canonical type for .xml by default',
+      '/users.xml',
+      undefined,
+      { key: 'xml', mediaType: 'application/xml', source: 'url' },
+    ],
+    [
+      'uses the canonical type for .xml when Accept prefers it',
+      '/users.xml',
+      'application/xml, text/xml;q=0.5',
+      { key: 'xml', mediaType: 'application/xml', source: 'url' },
+    ],
+    [
+      'uses the canonical type for .xml when Accept rejects both',
+      '/users.xml',
+      'text/xml;q=0, image/png',
+      { key: 'xml', mediaType: 'application/xml', source: 'url' },
+    ],
+    [
+      'reads the ServiceStack reply route',
+      '/csv/reply/CognitoSendConfirmCodeRequest',
+      '*/*',
+      { key: 'csv', mediaType: 'text/csv', source: 'url', path: '/CognitoSendConfirmCodeRequest' },
+    ],
+    [
+      'reads ?format=',
+      '/contacts?format=hal',
+      'text/csv',
+      { key: 'hal', mediaType: 'application/hal+json', source: 'url', path: '/contacts' },
+    ],
+  ])('%s', (_name, url, accept, expected) => {
+    expect(select(url, accept)).toMatchObject({ ok: true, path: '/users', ...expected })
+  })
+
+  it('refuses an unknown ?format= value', () => {
+    expect(select('/contacts?format=pdf', 'application/json')).toEqual({
+      ok: false,
+      reason: 'unknown-format',
+      requested: 'pdf',
+      path: '/contacts',
+    })
+  })
+
+  it('reports the Accept header when nothing is acceptable', () => {
+    expect(select('/users', 'image/png, application/problem+json')).toEqual({
+      ok: false,
+      reason: 'not-acceptable',
+      requested: 'image/png, application/problem+json',
+      path: '/users',
+    })
+  })
+
+  it('is not acceptable when */*;q=0 excludes everything', () => {
+    expect(select('/users', '*/*;q=0')).toMatchObject({ ok: false, reason: 'not-acceptable' })
+  })
+
+  it('prefers XML for a browser navigation, as the browser asks', () => {
+    const chrome = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8'
+    expect(select('/users', chrome)).toMatchObject({
+      ok: true,
+      key: 'xml',
+      mediaType: 'application/xml',
+    })
+  })
+
+  it('is not acceptable when there are no formats', () => {
+    const result = selectFormat({ path: '/', search: new URLSearchParams(), accept: undefined }, [])
+    expect(result).toMatchObject({ ok: false, reason: 'not-acceptable', requested: '' })
+  })
+})

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { urlFormat } from './url-format.ts'
+
+const keys = ['json', 'hal', 'xml', 'csv']
+
+describe('urlFormat', () => {
+  it.each([
+    [
+      'a suffix on an operation',
+      '/CognitoSendConfirmCodeRequest.csv',
+      '',
+      { path: '/CognitoSendConfirmCodeRequest', key: 'csv' },
+    ],
+    [
+      'a suffix after a versioned segment',
+      '/v2.0/external/alexa/users.xml',
+      '',
+      { path: '/v2.0/external/alexa/users', key: 'xml' },
+    ],
+    ['the hal suffix', '/widget/contact.hal', '', { path: '/widget/contact', key: 'hal' }],
+    ['an upper-case suffix', '/contacts.JSON', '', { path: '/contacts', key: 'json' }],
+    ['no marker: `/v2.0` is not a suffix', '/v2.0', '', { path: '/v2.0' }],
+    [
+      'no marker: a dot in an earlier segment',
+      '/v2.0/external/alexa/users',
+      '',
+      { path: '/v2.0/external/alexa/users' },
+    ],
+    ['no marker: a suffix that is not a key', '/report.pdf', '', { path: '/report.pdf' }],
+    ['no marker: a bare `.json` segment', '/.json', '', { path: '/.json' }],
+    ['no marker: a trailing slash', '/users.csv/', '', { path: '/users.csv/' }],
+    [
+      'the ServiceStack reply route',
+      '/csv/reply/CognitoSendConfirmCodeRequest',
+      '',
+      { path: '/CognitoSendConfirmCodeRequest', key: 'csv' },
+    ],
+    [
+      'no marker: a reply route with an unknown format',
+      '/pdf/reply/Op',
+      '',
+      { path: '/pdf/reply/Op' },
+    ],
+    [
+      'no marker: a longer path around `reply`',
+      '/csv/reply/Op/extra',
+      '',
+      { path: '/csv/reply/Op/extra' },
+    ],
+    ['?format=', '/contacts', 'format=csv', { path: '/contacts', key: 'csv' }],
+    ['?format= in upper case', '/contacts', 'format=XML', { path: '/contacts', key: 'xml' }],
+    ['an unknown ?format=', '/contacts', 'format=pdf', { path: '/contacts', unknown: 'pdf' }],
+    ['an empty ?format= as absent', '/contacts', 'format=', { path: '/contacts' }],
+    ['suffix before ?format=', '/contacts.csv', 'format=xml', { path: '/contacts', key: 'csv' }],
+    [
+      'suffix before an unknown ?format=',
+      '/contacts.csv',
+      'format=pdf',
+      { path: '/contacts', key: 'csv' },
+    ],
+    ['reply route before ?format=', '/xml/reply/Op', 'format=csv', { path: '/Op', key: 'xml' }],
+    [
+      'suffix before the reply route, both removed',
+      '/csv/reply/Op.xml',
+      '',
+      { path: '/Op', key: 'xml' },
+    ],
+  ])('reads %s', (_name, path, query, expected) => {
+    expect(urlFormat(path, new URLSearchParams(query), keys)).toEqual(expected)
+  })
+
+  it('returns the key as spelled in the key list', () => {
+    expect(urlFormat('/a.csv', new URLSearchParams(), ['CSV'])).toEqual({ path: '/a', key: 'CSV' })
+  })
+})

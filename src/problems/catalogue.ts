@@ -1,0 +1,113 @@
+import type { ProblemType } from '../model/problem.ts'
+
+/**
+ * The documented problem catalogue. Each entry's `type` URI (`/problems/<slug>`) resolves to a
+ * page the gateway serves; `code` is the stable number clients switch on (1000 = validation
+ * failed, as in Cognigy's API).
+ */
+export const catalogue = {
+  validation: {
+    code: 1000,
+    status: 400,
+    title: 'Validation Failed',
+    description:
+      'The request was well-formed but its values do not match the schema. details.errors lists each offending member as a JSON pointer with a message.',
+  },
+  malformedBody: {
+    code: 1001,
+    status: 400,
+    title: 'Malformed Body',
+    description:
+      'The request body could not be read in its declared Content-Type: broken JSON/XML/CSV/form syntax, invalid UTF-8, a DOCTYPE or entity declaration, nesting that is too deep, or a forbidden key such as __proto__.',
+  },
+  badQuery: {
+    code: 1002,
+    status: 400,
+    title: 'Invalid Query Parameter',
+    description: 'A query parameter is malformed or out of range; details.errors names it.',
+  },
+  unauthorized: {
+    code: 1010,
+    status: 401,
+    title: 'Unauthorized',
+    description:
+      'The request lacks valid credentials: an X-API-Key for Cognigy routes, a Bearer token for open.cx routes.',
+  },
+  notFound: {
+    code: 1020,
+    status: 404,
+    title: 'Not Found',
+    description: 'The addressed resource does not exist (or no longer exists).',
+  },
+  routeNotFound: {
+    code: 1021,
+    status: 404,
+    title: 'Route Not Found',
+    description: 'No route matches this path. GET / lists every route.',
+  },
+  methodNotAllowed: {
+    code: 1030,
+    status: 405,
+    title: 'Method Not Allowed',
+    description:
+      'The route exists but not for this method; the Allow header lists the methods it has.',
+  },
+  notAcceptable: {
+    code: 1040,
+    status: 406,
+    title: 'Not Acceptable',
+    description:
+      'Nothing the Accept header allows can be produced. details.accepted lists the media types the gateway serves.',
+  },
+  unknownFormat: {
+    code: 1041,
+    status: 406,
+    title: 'Unknown Format',
+    description:
+      'The URL names a format (?format=, a path suffix or /{format}/reply/) that does not exist. details.accepted lists the media types the gateway serves.',
+  },
+  payloadTooLarge: {
+    code: 1050,
+    status: 413,
+    title: 'Payload Too Large',
+    description: 'The request body is larger than the configured limit (1 MiB by default).',
+  },
+  unsupportedMediaType: {
+    code: 1060,
+    status: 415,
+    title: 'Unsupported Media Type',
+    description:
+      'The request body has a Content-Type the gateway cannot read. details.accepted lists the body types it accepts.',
+  },
+  serviceUnavailable: {
+    code: 1090,
+    status: 503,
+    title: 'Service Unavailable',
+    description: 'Storage is unavailable for the moment. Retry after the Retry-After interval.',
+  },
+  internal: {
+    code: 1099,
+    status: 500,
+    title: 'Internal Server Error',
+    description:
+      'Something failed inside the gateway. Nothing about it is shown; it is logged with the traceId of this response.',
+  },
+  notConfigured: {
+    code: 1100,
+    status: 500,
+    title: 'Server Not Configured',
+    description:
+      'The gateway is missing required secrets (API_KEYS, ORG_TOKENS, TOKEN_SECRET, ENCRYPTION_KEY) and refuses to serve rather than fall back to guessable values.',
+  },
+} as const satisfies Record<string, Omit<ProblemType, 'slug'>>
+
+export type ProblemKind = keyof typeof catalogue
+
+const slugOf = (kind: string): string => kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+
+/** Every problem type as a page model, in catalogue order. */
+export const problemTypes = (): ProblemType[] =>
+  Object.entries(catalogue).map(([kind, entry]) => ({ slug: slugOf(kind), ...entry }))
+
+/** The `type` URI of a problem kind: a path on this gateway. */
+export const problemTypeUri = (kind: ProblemKind): string => `/problems/${slugOf(kind)}`

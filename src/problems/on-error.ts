@@ -1,0 +1,43 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from '../app/types.ts'
+import { StoreUnavailableError } from '../store/sql.ts'
+import { ProblemError } from './problem-error.ts'
+import { renderProblem } from './render.ts'
+
+const RETRY_AFTER_SECONDS = 5
+
+/**
+ * The app's one error handler. Known problems render as such; an unavailable store is a 503
+ * with Retry-After; anything else is logged with its trace id and becomes a bare 500 — no
+ * stack, no message, no secret reaches the client.
+ */
+export const onError = (error: Error, c: Context<AppEnv>): Response => {
+  if (error instanceof ProblemError) return renderProblem(c, error)
+  if (error instanceof StoreUnavailableError) {
+    c.var.deps.logger.warn('store unavailable', {
+      traceId: c.var.traceId,
+      cause: String(error.cause),
+    })
+    return renderProblem(
+      c,
+      new ProblemError('serviceUnavailable', 'Storage is unavailable; retry shortly.', {
+        headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+        details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      }),
+    )
+  }
+  if (error instanceof HTTPException && error.status === 413) {
+    return renderProblem(c, new ProblemError('payloadTooLarge', 'The request body is too large.'))
+  }
+  c.var.deps.logger.error('unhandled error', {
+    traceId: c.var.traceId,
+    error: error.name,
+    message: error.message,
+    stack: error.stack,
+  })
+  return renderProblem(
+    c,
+    new ProblemError('internal', `Internal error; trace id ${c.var.traceId}.`),
+  )
+}

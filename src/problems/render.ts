@@ -1,0 +1,40 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from '../app/types.ts'
+import { json } from '../formats/json.ts'
+import { Problem } from '../model/problem.ts'
+import { varyAccept } from '../middleware/negotiate.ts'
+import { catalogue, problemTypeUri } from './catalogue.ts'
+import type { ProblemError } from './problem-error.ts'
+
+/**
+ * Renders a problem in the negotiated format family: problem+json for JSON and HAL,
+ * problem+xml for XML, one CSV row for CSV; problem+json when negotiation itself failed.
+ */
+export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response => {
+  const entry = catalogue[error.kind]
+  const value: Problem = {
+    type: problemTypeUri(error.kind),
+    title: entry.title,
+    status: entry.status,
+    detail: error.detail,
+    instance: new URL(c.req.url).pathname,
+    code: entry.code,
+    traceId: c.var.traceId,
+    details: error.details,
+  }
+  const format = c.var.negotiated?.format ?? json
+  const mediaType = c.var.negotiated?.mediaType ?? 'application/json'
+  const body = format.serialize(Problem, value, {
+    mediaType,
+    links: { self: { href: value.type } },
+    problem: true,
+    maxDepth: 8,
+  })
+  const res = c.body(body, entry.status as ContentfulStatusCode, {
+    ...error.headers,
+    'Content-Type': format.problemContentType,
+  })
+  varyAccept(res.headers)
+  return res
+}

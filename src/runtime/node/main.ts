@@ -1,0 +1,76 @@
+import { join } from 'node:path'
+import { parseSecrets } from '../../config/secrets.ts'
+import { jsonLogger } from '../logger.ts'
+import { devSecrets } from './dev-secrets.ts'
+import { startServer } from './server.ts'
+
+// `npm start`: the gateway on Node. Configuration comes from the environment; see README.
+const env = process.env
+const logger = jsonLogger()
+const production = env.NODE_ENV === 'production'
+const dataDir = env.DATA_DIR ?? '.data'
+const port = Number(env.PORT ?? 8787)
+const host = env.HOST ?? '127.0.0.1'
+
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not "${env.PORT}"`)
+  process.exit(1)
+}
+
+let secrets = parseSecrets(env)
+let generated: Record<string, string> | undefined
+if (!secrets.ok && !production) {
+  const dev = await devSecrets(dataDir)
+  // Configured values win; generated ones only fill what is missing.
+  secrets = parseSecrets({
+    ...dev.values,
+    ...Object.fromEntries(Object.entries(env).filter(([, v]) => v)),
+  })
+  generated = dev.values
+  logger.info(dev.created ? 'generated development secrets' : 'using development secrets', {
+    file: dev.file,
+  })
+}
+if (!secrets.ok) {
+  console.error(
+    `Refusing to start: ${secrets.problems.join('; ')}.\n` +
+      (production ? 'NODE_ENV=production never falls back to generated secrets.' : ''),
+  )
+  process.exit(1)
+}
+
+const { close } = await startServer({
+  port,
+  host,
+  databaseUrl: env.DATABASE_URL ?? `file:${join(dataDir, 'gateway.db')}`,
+  ...(env.DATABASE_AUTH_TOKEN ? { databaseAuthToken: env.DATABASE_AUTH_TOKEN } : {}),
+  secrets,
+  logger,
+})
+
+const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+logger.info('listening', { url: base })
+if (generated) {
+  const apiKey = secrets.secrets.apiKeys[0]
+  console.log(
+    [
+      '',
+      `Conneg Gateway is listening on ${base} (development secrets from ${dataDir}/dev-secrets.json)`,
+      `  API key (X-API-Key):           ${apiKey}`,
+      `  Organisation token (Bearer):   ${secrets.secrets.orgTokens[0]}`,
+      '',
+      'Try it:',
+      `  curl -i -X POST ${base}/new/v2.0/external/alexa/users \\`,
+      `    -H 'Content-Type: application/json' -H 'X-API-Key: ${apiKey}' \\`,
+      `    -d '{"accessToken":"<string>","refreshToken":"<string>"}'`,
+      '',
+    ].join('\n'),
+  )
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info('shutting down', { signal })
+    void close().then(() => process.exit(0))
+  })
+}

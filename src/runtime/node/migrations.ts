@@ -1,0 +1,19 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Migration } from '../../store/migrate.ts'
+
+/** The project's `migrations/` folder — the same files wrangler applies to D1. */
+export const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url).pathname
+
+/**
+ * Reads `*.sql` migrations from a folder, sorted by name.
+ *
+ * @example
+ * await readMigrations(MIGRATIONS_DIR) // [{ name: '0001_alexa_users.sql', sql: 'CREATE …' }]
+ */
+export const readMigrations = async (dir: string = MIGRATIONS_DIR): Promise<Migration[]> => {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort()
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(join(dir, name), 'utf8') })),
+  )
+}

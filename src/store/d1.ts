@@ -1,0 +1,37 @@
+import { type SqlDatabase, type SqlValue, StoreUnavailableError } from './sql.ts'
+
+const UNAVAILABLE =
+  /D1_ERROR: (?:.*(?:SQLITE_BUSY|database is locked|overloaded|Network connection lost|storage))/i
+
+const wrap = (error: unknown): unknown =>
+  error instanceof Error && UNAVAILABLE.test(error.message)
+    ? new StoreUnavailableError('database unavailable', { cause: error })
+    : error
+
+/**
+ * D1 adapter for the Workers runtime. `batch` is D1's own batch, which runs as one transaction.
+ *
+ * @example
+ * const db = d1Database(env.DB)
+ */
+export const d1Database = (d1: D1Database): SqlDatabase => ({
+  async all<T>(text: string, params: readonly SqlValue[] = []) {
+    try {
+      const result = await d1
+        .prepare(text)
+        .bind(...params)
+        .all<T>()
+      return result.results
+    } catch (error) {
+      throw wrap(error)
+    }
+  },
+  async batch(statements) {
+    try {
+      const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.params)))
+      return results.map((r) => r.meta.changes ?? 0)
+    } catch (error) {
+      throw wrap(error)
+    }
+  },
+})

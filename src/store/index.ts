@@ -1,0 +1,4 @@
+export { alexaUsers, type AlexaUsers, type AmazonUserRecord } from './alexa-users.ts'
+export { applyMigrations, type Migration } from './migrate.ts'
+export { type SqlDatabase, StoreUnavailableError } from './sql.ts'
+export { createStore, type Store } from './store.ts'

@@ -1,0 +1,50 @@
+import { type SqlDatabase, sql } from './sql.ts'
+
+export interface Migration {
+  /** File name, e.g. `0001_alexa_users.sql`; the order of application. */
+  name: string
+  sql: string
+}
+
+// The same bookkeeping table wrangler uses for D1 (`wrangler d1 migrations apply`), so a
+// database migrated by either tool is recognised by the other.
+const TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT UNIQUE,
+  applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+)`
+
+/** Splits a migration file into statements (no semicolons inside string literals here). */
+const statements = (text: string): string[] =>
+  text
+    .replace(/--[^\n]*/g, '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+
+/**
+ * Applies the migrations not yet recorded in `d1_migrations`, each in one transaction with its
+ * record, so an interrupted start never leaves a half-applied file.
+ *
+ * @example
+ * await applyMigrations(db, await readMigrations('migrations')) // ['0001_alexa_users.sql']
+ */
+export const applyMigrations = async (
+  db: SqlDatabase,
+  migrations: readonly Migration[],
+): Promise<string[]> => {
+  await db.batch([sql(TABLE)])
+  const done = new Set(
+    (await db.all<{ name: string }>('SELECT name FROM d1_migrations')).map((r) => r.name),
+  )
+  const applied: string[] = []
+  for (const m of [...migrations].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (done.has(m.name)) continue
+    await db.batch([
+      ...statements(m.sql).map((s) => sql(s)),
+      sql('INSERT INTO d1_migrations (name) VALUES (?)', m.name),
+    ])
+    applied.push(m.name)
+  }
+  return applied
+}

@@ -1,0 +1,36 @@
+/** A value SQLite (D1 or libSQL) stores and returns. */
+export type SqlValue = string | number | null
+
+export interface SqlStatement {
+  sql: string
+  params: readonly SqlValue[]
+}
+
+/**
+ * The one storage interface: the few SQL operations the repositories need, implemented once
+ * for D1 (Workers) and once for libSQL (Node). Repositories are written once on top of it.
+ */
+export interface SqlDatabase {
+  /** Rows of a query. */
+  all<T = Record<string, SqlValue>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>
+  /** Runs statements atomically, in order, in one transaction; returns rows changed by each. */
+  batch(statements: readonly SqlStatement[]): Promise<number[]>
+}
+
+/** Thrown when the database cannot be reached or written (locked, read-only, gone). */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError'
+}
+
+/** Builds a statement. */
+export const sql = (text: string, ...params: SqlValue[]): SqlStatement => ({ sql: text, params })
+
+/** Runs one statement and returns how many rows it changed. */
+export const run = async (db: SqlDatabase, statement: SqlStatement): Promise<number> =>
+  (await db.batch([statement]))[0] ?? 0
+
+/** The first row of a query, if any. */
+export const first = async <T = Record<string, SqlValue>>(
+  db: SqlDatabase,
+  statement: SqlStatement,
+): Promise<T | undefined> => (await db.all<T>(statement.sql, statement.params))[0]

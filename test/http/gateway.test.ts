@@ -1,0 +1,29 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { parseXmlStrict } from '../support/parsers.ts'
+
+describe('gateway routes', () => {
+  it('indexes every route as HAL links', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/', { headers: { Accept: 'application/hal+json' } })
+    expect(res.status).toBe(200)
+    const index = await res.json<any>()
+    expect(index._links.self).toEqual({ href: '/' })
+    expect(index._links.listAmazonUsers.href).toBe('/v2.0/external/alexa/users')
+    expect(index._links.getAmazonUser).toMatchObject({
+      href: '/v2.0/external/alexa/users/{id}',
+      templated: true,
+    })
+    expect(
+      index.routes.map((r: { method: string; path: string }) => `${r.method} ${r.path}`),
+    ).toContain('DELETE /v2.0/external/alexa/users/{id}')
+    expect(index.formats).toContain('text/csv')
+  })
+
+  it('reports health, also as XML', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/healthz', { headers: { Accept: 'application/xml' } })
+    expect(res.status).toBe(200)
+    expect(parseXmlStrict(await res.text()).name).toBe('Health')
+  })
+})

@@ -1,0 +1,106 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { API_KEY } from '../support/deterministic.ts'
+import { USERS } from '../support/requests.ts'
+
+const LAUGHS = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><x><accessToken>&lol3;</accessToken><refreshToken>r</refreshToken></x>`
+const XXE = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x><accessToken>&e;</accessToken><refreshToken>r</refreshToken></x>`
+const TOKENS = '"accessToken":"a","refreshToken":"r"'
+
+const cases: [string, string, BodyInit, number][] = [
+  ['malformed JSON', 'application/json', '{"accessToken":', 400],
+  ['JSON with a trailing comma', 'application/json', `{${TOKENS},}`, 400],
+  ['malformed XML', 'application/xml', '<x><accessToken>a</refreshToken></x>', 400],
+  ['truncated XML', 'text/xml', '<x><accessToken>a</accessToken><refre', 400],
+  ['a billion-laughs DOCTYPE', 'application/xml', LAUGHS, 400],
+  ['an external entity', 'text/xml', XXE, 400],
+  ['100k-deep JSON', 'application/json', `${'['.repeat(100_000)}${']'.repeat(100_000)}`, 400],
+  ['100k-deep XML', 'application/xml', `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`, 400],
+  ['a __proto__ key in JSON', 'application/json', `{"__proto__":{"polluted":1},${TOKENS}}`, 400],
+  [
+    'a nested constructor key in JSON',
+    'application/json',
+    `{${TOKENS},"x":{"constructor":{"prototype":{"polluted":1}}}}`,
+    400,
+  ],
+  [
+    'a __proto__ element in XML',
+    'application/xml',
+    '<x><__proto__><polluted>1</polluted></__proto__><accessToken>a</accessToken><refreshToken>r</refreshToken></x>',
+    400,
+  ],
+  [
+    'a __proto__ column in CSV',
+    'text/csv',
+    'accessToken,refreshToken,__proto__.polluted\r\na,r,1\r\n',
+    400,
+  ],
+  [
+    'a __proto__ form field',
+    'application/x-www-form-urlencoded',
+    'accessToken=a&refreshToken=r&__proto__.polluted=1',
+    400,
+  ],
+  [
+    'invalid UTF-8',
+    'application/json',
+    new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
+    400,
+  ],
+  ['a CSV header with no row', 'text/csv', 'accessToken,refreshToken\r\n', 400],
+  ['CSV with the wrong column count', 'text/csv', 'accessToken,refreshToken\r\na,r,extra\r\n', 400],
+  ['JSON sent as text/csv', 'text/csv', `{${TOKENS}}`, 400],
+  [
+    'a form with a broken escape',
+    'application/x-www-form-urlencoded',
+    'accessToken=%zz&refreshToken=r',
+    400,
+  ],
+  [
+    'a number where a token belongs',
+    'application/json',
+    '{"accessToken":5,"refreshToken":"r"}',
+    400,
+  ],
+  [
+    'a 3 MB body',
+    'application/json',
+    `{"accessToken":"${'a'.repeat(3 * 1024 * 1024)}","refreshToken":"r"}`,
+    413,
+  ],
+  ['an unknown Content-Type', 'application/yaml', 'accessToken: a', 415],
+  ['a non-UTF-8 charset', 'application/json; charset=iso-8859-1', `{${TOKENS}}`, 415],
+]
+
+describe('hostile request bodies', () => {
+  it.each(cases)(
+    'answers %s with a 4xx problem and stores nothing',
+    async (_, type, body, status) => {
+      const t = await makeTarget()
+      const res = await t.request(USERS, {
+        method: 'POST',
+        headers: { 'Content-Type': type, 'X-API-Key': API_KEY },
+        body,
+      })
+      expect(res.status).toBe(status)
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8')
+      const problem = await res.json<any>()
+      expect(problem.status).toBe(status)
+      expect(problem.traceId).toBe(res.headers.get('X-Trace-Id'))
+      if (status === 415) expect(problem.details.accepted).toContain('text/csv')
+      expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+      expect((await t.request('/healthz')).status).toBe(200)
+    },
+  )
+
+  it('explains what a CSV body must look like when JSON arrives as text/csv', async () => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv', 'X-API-Key': API_KEY },
+      body: `{${TOKENS}}`,
+    })
+    expect((await res.json<any>()).detail).toMatch(/header row/)
+  })
+})

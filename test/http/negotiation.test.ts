@@ -1,0 +1,58 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { authed, MEDIA_TYPES, USERS } from '../support/requests.ts'
+
+describe('negotiation over HTTP', () => {
+  it.each([
+    [undefined, 'application/json'],
+    ['', 'application/json'],
+    ['*/*; charset=utf-8', 'application/json'],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'application/xml'],
+    ['text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2', 'application/json'],
+    ['text/*', 'text/xml'],
+    ['application/hal+json', 'application/hal+json'],
+    ['TEXT/CSV', 'text/csv'],
+  ])('Accept %j gets %s', async (accept, mediaType) => {
+    const t = await makeTarget()
+    const headers: Record<string, string> = accept === undefined ? {} : { Accept: accept }
+    const res = await t.request('/healthz', { headers })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')!.split(';')[0]).toBe(mediaType)
+    expect(res.headers.get('Vary')).toBe('Accept')
+  })
+
+  it('answers 406 as problem+json listing the media types', async () => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, authed('image/png'))
+    expect(res.status).toBe(406)
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8')
+    expect(res.headers.get('Vary')).toBe('Accept')
+    const problem = await res.json<any>()
+    expect(problem).toMatchObject({ code: 1040, status: 406 })
+    expect(problem.details.accepted).toEqual([...MEDIA_TYPES])
+  })
+
+  it('answers 406 to an unknown ?format=', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${USERS}?format=yaml`, authed())
+    expect(res.status).toBe(406)
+    expect(await res.json<any>()).toMatchObject({ code: 1041 })
+  })
+
+  it.each([
+    [`/healthz.csv`, 'text/csv'],
+    [`/healthz?format=xml`, 'application/xml'],
+    [`/healthz?format=hal`, 'application/hal+json'],
+    [`/healthz.json`, 'application/json'],
+  ])('lets the URL override Accept: %s', async (path, mediaType) => {
+    const t = await makeTarget()
+    const res = await t.request(path, { headers: { Accept: 'application/json, text/csv;q=0.1' } })
+    expect(res.headers.get('Content-Type')!.split(';')[0]).toBe(mediaType)
+  })
+
+  it('echoes text/xml when the URL says xml and Accept prefers text/xml', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/healthz.xml', { headers: { Accept: 'text/xml' } })
+    expect(res.headers.get('Content-Type')).toBe('text/xml; charset=utf-8')
+  })
+})

@@ -1,0 +1,11 @@
+// Bindings the Workers test project provides (see vitest.config.ts).
+declare namespace Cloudflare {
+  interface Env {
+    DB: D1Database
+    TEST_MIGRATIONS: import('@cloudflare/vitest-plugin').D1Migration[]
+    API_KEYS: string
+    ORG_TOKENS: string
+    TOKEN_SECRET: string
+    ENCRYPTION_KEY: string
+  }
+}

@@ -1,0 +1,31 @@
+import { API_KEY } from './deterministic.ts'
+
+export const USERS = '/v2.0/external/alexa/users'
+export const SEED_USERS = '/new/v2.0/external/alexa/users'
+
+/** The five media types of the Cognigy seed's Accept list. */
+export const MEDIA_TYPES = [
+  'application/json',
+  'application/hal+json',
+  'application/xml',
+  'text/xml',
+  'text/csv',
+] as const
+
+export const SEED_BODY = JSON.stringify({ accessToken: '<string>', refreshToken: '<string>' })
+
+/** The seed's curl: POST JSON with the X-API-Key. */
+export const createUserRequest = (
+  accept = 'application/json',
+  body: string = SEED_BODY,
+  contentType = 'application/json',
+): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': contentType, 'X-API-Key': API_KEY, Accept: accept },
+  body,
+})
+
+export const authed = (accept = 'application/json', init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { 'X-API-Key': API_KEY, Accept: accept, ...(init.headers as Record<string, string>) },
+})

@@ -18,6 +18,11 @@ export interface Limits {
   maxDepth: number
 }
 
+/** Delivers ServiceStack confirmation codes (email, SMS…); the default one logs them. */
+export interface CodeSender {
+  send(email: string, code: string): Promise<void>
+}
+
 /** Everything the app takes from outside, so tests inject deterministic ones. */
 export interface AppDeps {
   store: Store
@@ -28,6 +33,7 @@ export interface AppDeps {
   /** New trace ids, one per request. */
   newTraceId: () => string
   logger: Logger
+  codeSender: CodeSender
   limits?: Partial<Limits>
 }
 

@@ -45,11 +45,25 @@ export const memoryLogger = () => {
   return logger
 }
 
+/** A code sender that keeps what it sent, so tests read the code like a user reads mail. */
+export const memorySender = () => {
+  const sent: { email: string; code: string }[] = []
+  return {
+    sent,
+    send: async (email: string, code: string) => {
+      sent.push({ email, code })
+    },
+    /** The last code sent to an address. */
+    last: (email: string) => sent.filter((s) => s.email === email).at(-1)?.code,
+  }
+}
+
 /** Deterministic dependencies around a store. */
 export const testDeps = (store: Store, overrides: Partial<AppDeps> = {}) => {
   const clock = testClock()
   const logger = memoryLogger()
   const traceIds = seededIds()
+  const codeSender = memorySender()
   const deps: AppDeps = {
     store,
     secrets: parseSecrets(TEST_ENV),
@@ -57,7 +71,8 @@ export const testDeps = (store: Store, overrides: Partial<AppDeps> = {}) => {
     newId: seededIds(),
     newTraceId: () => `api--trace-${traceIds()}`,
     logger,
+    codeSender,
     ...overrides,
   }
-  return { deps, clock, logger }
+  return { deps, clock, logger, codeSender }
 }

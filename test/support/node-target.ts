@@ -11,13 +11,14 @@ export const makeTarget: MakeTarget = async (overrides = {}) => {
   const client = createClient({ url: ':memory:' })
   const db = libsqlDatabase(client)
   await applyMigrations(db, await readMigrations())
-  const { deps, clock, logger } = testDeps(createStore(db), overrides)
+  const { deps, clock, logger, codeSender } = testDeps(createStore(db), overrides)
   const app = createApp(deps)
   return {
     runtime: 'node',
     request: async (path, init) => app.request(path, init),
     clock,
     logger,
+    codeSender,
     query: (sql) => db.all(sql),
   }
 }

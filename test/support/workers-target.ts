@@ -12,13 +12,14 @@ export const makeTarget: MakeTarget = async (overrides = {}) => {
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
   for (const table of TABLES) await env.DB.prepare(`DELETE FROM ${table}`).run()
   const db = d1Database(env.DB)
-  const { deps, clock, logger } = testDeps(createStore(db), overrides)
+  const { deps, clock, logger, codeSender } = testDeps(createStore(db), overrides)
   const app = createApp(deps)
   return {
     runtime: 'workers',
     request: async (path, init) => app.request(path, init),
     clock,
     logger,
+    codeSender,
     query: (sql) => db.all(sql),
   }
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
 import { libsqlDatabase } from '../../store/libsql.ts'
 import { applyMigrations, createStore } from '../../store/index.ts'
+import { logSender } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
 import { readMigrations } from './migrations.ts'
 
@@ -44,6 +45,7 @@ export const startServer = async (config: NodeConfig) => {
     newId: () => objectId(),
     newTraceId: traceIdOf,
     logger: config.logger,
+    codeSender: logSender(config.logger),
   })
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>

@@ -2,6 +2,7 @@ import { type App, createApp } from '../../app/create-app.ts'
 import { parseSecrets } from '../../config/secrets.ts'
 import { d1Database } from '../../store/d1.ts'
 import { createStore } from '../../store/index.ts'
+import { logSender } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
 import { jsonLogger } from '../logger.ts'
 
@@ -22,13 +23,15 @@ const apps = new WeakMap<object, App>()
 export const appFor = (env: WorkerEnv): App => {
   let app = apps.get(env)
   if (!app) {
+    const logger = jsonLogger()
     app = createApp({
       store: createStore(d1Database(env.DB)),
       secrets: parseSecrets(env as unknown as Record<string, unknown>),
       clock: () => new Date(),
       newId: () => objectId(),
       newTraceId: traceIdOf,
-      logger: jsonLogger(),
+      logger,
+      codeSender: logSender(logger),
     })
     apps.set(env, app)
   }

@@ -1,6 +1,7 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
-import { parseXmlStrict } from '../support/parsers.ts'
+import { parseBody, parseXmlStrict } from '../support/parsers.ts'
+import { MEDIA_TYPES } from '../support/requests.ts'
 
 describe('gateway routes', () => {
   it('indexes every route as HAL links', async () => {
@@ -25,5 +26,17 @@ describe('gateway routes', () => {
     const res = await t.request('/healthz', { headers: { Accept: 'application/xml' } })
     expect(res.status).toBe(200)
     expect(parseXmlStrict(await res.text()).name).toBe('Health')
+  })
+
+  it.each(
+    ['/', '/healthz', '/problems', '/problems/validation'].flatMap((path) =>
+      MEDIA_TYPES.map((type) => [path, type] as const),
+    ),
+  )('serves %s as %s that an independent parser reads', async (path, type) => {
+    const t = await makeTarget()
+    const res = await t.request(path, { headers: { Accept: type } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toContain(type)
+    expect(await parseBody(res)).toBeTruthy()
   })
 })

@@ -1,0 +1,6 @@
+export { AmazonUser, AmazonUsers, CreateAmazonUser } from './amazon-user.ts'
+export { collectionOf, PageQuery } from './collection.ts'
+export { GatewayIndex, Health, RouteInfo } from './gateway.ts'
+export { named, writeOnly } from './meta.ts'
+export { Problem, ProblemType } from './problem.ts'
+export { models } from './models.ts'

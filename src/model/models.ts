@@ -1,0 +1,17 @@
+import type * as v from 'valibot'
+import { AmazonUser, CreateAmazonUser } from './amazon-user.ts'
+import { GatewayIndex, Health } from './gateway.ts'
+import { Problem, ProblemType } from './problem.ts'
+
+/**
+ * Every resource and request model the gateway serves or reads, by type name: what the
+ * round-trip properties, OpenAPI and the metadata pages iterate over.
+ */
+export const models: Record<string, v.GenericSchema> = {
+  AmazonUser,
+  CreateAmazonUser,
+  Problem,
+  ProblemType,
+  Health,
+  GatewayIndex,
+}

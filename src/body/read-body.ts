@@ -29,11 +29,23 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
 export const issuePointer = (issue: v.BaseIssue<unknown>): string =>
   (issue.path ?? []).map((item) => `/${pointerToken(String(item.key))}`).join('')
 
+/**
+ * The message of an issue, in words a client can act on. valibot reports a missing member as
+ * "Invalid key: Expected "x" but received undefined"; the pointer already names it.
+ */
+export const issueMessage = (issue: v.BaseIssue<unknown>): string =>
+  issue.kind === 'schema' && issue.received === 'undefined' && issue.path?.length
+    ? 'is required'
+    : issue.message
+
 /** Turns failed validation into the 1000 problem with one `{pointer, message}` per issue. */
 export const validationProblem = (issues: readonly v.BaseIssue<unknown>[]): ProblemError =>
   new ProblemError('validation', 'Validation failed. See details.errors.', {
     details: {
-      errors: issues.map((issue) => ({ pointer: issuePointer(issue), message: issue.message })),
+      errors: issues.map((issue) => ({
+        pointer: issuePointer(issue),
+        message: issueMessage(issue),
+      })),
     },
   })
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
-import { issuePointer } from '../body/read-body.ts'
+import { issueMessage, issuePointer } from '../body/read-body.ts'
 import type { CollectionInfo, Links } from '../formats/types.ts'
 import { PageQuery } from '../model/collection.ts'
 import { ProblemError } from '../problems/problem-error.ts'
@@ -20,7 +20,7 @@ export const readPage = (c: Context<AppEnv>): PageQuery => {
   if (!result.success) {
     throw new ProblemError('badQuery', 'A paging parameter is invalid. See details.errors.', {
       details: {
-        errors: result.issues.map((i) => ({ pointer: issuePointer(i), message: i.message })),
+        errors: result.issues.map((i) => ({ pointer: issuePointer(i), message: issueMessage(i) })),
       },
     })
   }

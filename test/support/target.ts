@@ -1,5 +1,7 @@
+import { createApp } from '../../src/app/create-app.ts'
 import type { AppDeps } from '../../src/app/types.ts'
-import type { memoryLogger, memorySender, testClock } from './deterministic.ts'
+import { createStore, type SqlDatabase } from '../../src/store/index.ts'
+import { type memoryLogger, type memorySender, type testClock, testDeps } from './deterministic.ts'
 
 /** One runtime under test: an app over that runtime's storage, with deterministic deps. */
 export interface Target {
@@ -14,3 +16,21 @@ export interface Target {
 }
 
 export type MakeTarget = (overrides?: Partial<AppDeps>) => Promise<Target>
+
+/** A target over a migrated database: the app with deterministic deps around its store. */
+export const targetOver = (
+  runtime: Target['runtime'],
+  db: SqlDatabase,
+  overrides: Partial<AppDeps>,
+): Target => {
+  const { deps, clock, logger, codeSender } = testDeps(createStore(db), overrides)
+  const app = createApp(deps)
+  return {
+    runtime,
+    request: async (path, init) => app.request(path, init),
+    clock,
+    logger,
+    codeSender,
+    query: (sql) => db.all(sql),
+  }
+}

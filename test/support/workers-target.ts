@@ -1,25 +1,13 @@
 import { applyD1Migrations, env } from 'cloudflare:test'
-import { createApp } from '../../src/app/create-app.ts'
 import { d1Database } from '../../src/store/d1.ts'
-import { createStore } from '../../src/store/index.ts'
-import { testDeps } from './deterministic.ts'
-import type { MakeTarget } from './target.ts'
+import { type MakeTarget, targetOver } from './target.ts'
 
-const TABLES = ['alexa_users']
-
-/** The Workers runtime: this test runs inside workerd, on a local D1. */
+/** The Workers runtime: this test runs inside workerd, on a local D1 emptied per target. */
 export const makeTarget: MakeTarget = async (overrides = {}) => {
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
-  for (const table of TABLES) await env.DB.prepare(`DELETE FROM ${table}`).run()
-  const db = d1Database(env.DB)
-  const { deps, clock, logger, codeSender } = testDeps(createStore(db), overrides)
-  const app = createApp(deps)
-  return {
-    runtime: 'workers',
-    request: async (path, init) => app.request(path, init),
-    clock,
-    logger,
-    codeSender,
-    query: (sql) => db.all(sql),
-  }
+  const { results } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
+  ).all<{ name: string }>()
+  for (const { name } of results) await env.DB.prepare(`DELETE FROM "${name}"`).run()
+  return targetOver('workers', d1Database(env.DB), overrides)
 }

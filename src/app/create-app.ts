@@ -6,12 +6,27 @@ import {
   getAmazonUser,
   listAmazonUsers,
 } from '../apis/cognigy/index.ts'
+import { documentationPages } from '../apis/gateway/documentation.ts'
 import { health } from '../apis/gateway/health.ts'
 import { indexPage } from '../apis/gateway/index-page.ts'
 import { getProblemType, listProblemTypes } from '../apis/gateway/problem-types.ts'
+import {
+  authenticateUser,
+  getContact,
+  getWidgetContact,
+  listContacts,
+} from '../apis/opencx/index.ts'
+import {
+  cognitoSendConfirmCode,
+  cognitoSendConfirmCodeByQuery,
+} from '../apis/servicestack/index.ts'
 import { formats } from '../formats/registry.ts'
+import { corsFor } from '../middleware/cors.ts'
+import { headerLimits } from '../middleware/header-limits.ts'
 import { negotiate } from '../middleware/negotiate.ts'
+import { pagePolicies } from '../middleware/page-policy.ts'
 import { requireSecrets } from '../middleware/require-secrets.ts'
+import { apiSecureHeaders } from '../middleware/secure-headers.ts'
 import { traceId } from '../middleware/trace-id.ts'
 import { urlFormat } from '../negotiation/index.ts'
 import { onError } from '../problems/on-error.ts'
@@ -20,7 +35,13 @@ import { renderProblem } from '../problems/render.ts'
 import { allowedMethods } from './method-not-allowed.ts'
 import type { AppDeps, AppEnv, Endpoint, Limits } from './types.ts'
 
-export const DEFAULT_LIMITS: Limits = { bodyBytes: 1024 * 1024, maxDepth: 32 }
+export const DEFAULT_LIMITS: Limits = {
+  bodyBytes: 1024 * 1024,
+  maxDepth: 32,
+  headerBytes: 4 * 1024,
+  authFailures: 10,
+  authFailureWindowSeconds: 5 * 60,
+}
 
 /** Every API endpoint, in the order the index lists them. */
 export const endpoints: readonly Endpoint[] = [
@@ -28,6 +49,12 @@ export const endpoints: readonly Endpoint[] = [
   listAmazonUsers,
   getAmazonUser,
   deleteAmazonUser,
+  cognitoSendConfirmCode,
+  cognitoSendConfirmCodeByQuery,
+  authenticateUser,
+  getWidgetContact,
+  listContacts,
+  getContact,
   health,
   listProblemTypes,
   getProblemType,
@@ -54,9 +81,11 @@ const formatKeys = formats.map((f) => f.key)
 export const createApp = (deps: AppDeps) => {
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits }
   const all = [indexPage(endpoints), ...endpoints]
-  const allowed = allowedMethods(
-    all.flatMap((e) => aliases(e.path).map((path) => ({ ...e, path }))),
-  )
+  const pages = documentationPages(all, aliases)
+  const allowed = allowedMethods([
+    ...all.flatMap((e) => aliases(e.path).map((path) => ({ ...e, path }))),
+    ...pages,
+  ])
 
   // Route on the path without its format marker: `/users.xml` and `/xml/reply/Op` reach the
   // same handler as `/users` and `/Op`.
@@ -73,6 +102,13 @@ export const createApp = (deps: AppDeps) => {
     await next()
   })
   app.use(traceId())
+  // Before the secure headers, so it runs after them: HTML pages get their own CSP.
+  app.use(pagePolicies())
+  app.use(apiSecureHeaders())
+  app.use(headerLimits())
+  // Preflights are answered before negotiation and authentication, which they never carry.
+  const cors = corsFor(deps.corsOrigins ?? [])
+  if (cors) app.use(cors)
   app.use(negotiate())
   // Without its secrets the gateway serves nothing (500 "not configured"), health included.
   app.use(async (c, next) => {
@@ -97,6 +133,7 @@ export const createApp = (deps: AppDeps) => {
       app.on(endpoint.method, path, ...(handlers as [MiddlewareHandler<AppEnv>]))
     }
   }
+  for (const page of pages) app.on(page.method, page.path, page.handler)
 
   app.notFound((c) => {
     const methods = allowed(c.var.path ?? new URL(c.req.url).pathname)

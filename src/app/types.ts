@@ -2,6 +2,7 @@ import type { Handler, MiddlewareHandler } from 'hono'
 import type * as v from 'valibot'
 import type { SecretsResult } from '../config/secrets.ts'
 import type { Format } from '../formats/types.ts'
+import type { ClientAddress } from '../helper/client-address.ts'
 import type { Store } from '../store/index.ts'
 
 /** Structured logging; the default writes JSON lines. Never given a secret. */
@@ -16,6 +17,12 @@ export interface Limits {
   bodyBytes: number
   /** Deepest accepted body nesting, and the serializers' depth limit. Default 32. */
   maxDepth: number
+  /** Longest accepted value of a header the gateway reads (431 beyond). Default 4 KiB. */
+  headerBytes: number
+  /** Failed authentications per client within the window before 429. Default 10. */
+  authFailures: number
+  /** The window of `authFailures`, in seconds. Default 300. */
+  authFailureWindowSeconds: number
 }
 
 /** Delivers ServiceStack confirmation codes (email, SMS…); the default one logs them. */
@@ -28,6 +35,8 @@ export interface AppDeps {
   store: Store
   secrets: SecretsResult
   clock: () => Date
+  /** Monotonic milliseconds for measured durations; `performance.now()` by default. */
+  timer?: () => number
   /** New resource ids. */
   newId: () => string
   /** New trace ids, one per request. */
@@ -35,6 +44,20 @@ export interface AppDeps {
   logger: Logger
   codeSender: CodeSender
   limits?: Partial<Limits>
+  /** Lifetime of open.cx contact tokens (CONTACT_TOKEN_TTL_SECONDS); 24 hours by default. */
+  contactTokenTtlSeconds?: number
+  /** Origins allowed to call from a browser (CORS_ORIGINS); none (CORS off) by default. */
+  corsOrigins?: readonly string[]
+  /** The caller's address, for per-client limits; by default `CF-Connecting-IP` (Workers). */
+  clientAddress?: ClientAddress
+  /** Swagger UI's files for `/docs`; each runtime keeps them its own way. Without: no `/docs`. */
+  docsAssets?: DocsAssets
+}
+
+/** Files of the installed `swagger-ui-dist` package that `/docs` serves. */
+export interface DocsAssets {
+  /** The text of `swagger-ui.css` or `swagger-ui-bundle.js`; undefined for any other name. */
+  read(file: string): Promise<string | undefined>
 }
 
 /** The negotiated representation of the current request. */
@@ -53,6 +76,8 @@ export interface AppEnv {
     limits: Limits
     /** Identity of the caller once authenticated (`apikey:…`, `org:…`). */
     principal: string
+    /** The Content-Security-Policy of an HTML page that needs more than the default one. */
+    pagePolicy: string | undefined
   }
 }
 
@@ -67,6 +92,12 @@ export interface Endpoint {
   request?: v.GenericSchema
   /** Success response schema, if any. */
   response?: v.GenericSchema
+  /** Query parameters the handler reads besides a GET's request DTO (paging), for the docs. */
+  query?: v.GenericSchema
+  /** Status of success: 200 by default, 204 when there is no response schema. */
+  status?: 200 | 201 | 204
+  /** The credentials its middleware demands, for OpenAPI and the metadata pages. */
+  security?: 'apiKey' | 'orgToken' | 'contactToken'
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

@@ -1,5 +1,7 @@
 import type * as v from 'valibot'
 import { AmazonUser, CreateAmazonUser } from './amazon-user.ts'
+import { AuthenticatedContact, AuthenticateUser, Contact } from './contact.ts'
+import { CognitoSendConfirmCodeRequest, CognitoSendConfirmCodeResponse } from './cognito.ts'
 import { GatewayIndex, Health } from './gateway.ts'
 import { Problem, ProblemType } from './problem.ts'
 
@@ -10,6 +12,11 @@ import { Problem, ProblemType } from './problem.ts'
 export const models: Record<string, v.GenericSchema> = {
   AmazonUser,
   CreateAmazonUser,
+  AuthenticateUser,
+  AuthenticatedContact,
+  Contact,
+  CognitoSendConfirmCodeRequest,
+  CognitoSendConfirmCodeResponse,
   Problem,
   ProblemType,
   Health,

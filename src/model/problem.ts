@@ -25,6 +25,8 @@ export const Problem = named(
       errors: v.optional(v.array(ProblemError)),
       accepted: v.optional(v.array(v.string())),
       retryAfterSeconds: v.optional(v.number()),
+      header: v.optional(v.string()),
+      maxBytes: v.optional(v.number()),
     }),
   }),
 )

@@ -11,6 +11,8 @@ const offers = [
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 
+// The five API media types alone, as offered before the HTML format: what an API-only server
+// would answer. The gateway's own list ends with text/html (see `withHtml` below).
 const cases: [name: string, accept: string | undefined, expected: string | undefined][] = [
   [
     'Chrome/Edge navigation prefers XML (q=0.9) over */* (q=0.8)',
@@ -112,5 +114,37 @@ describe('negotiateMediaType', () => {
     const start = performance.now()
     expect(negotiateMediaType(header, offers)).toBe('text/csv')
     expect(performance.now() - start).toBeLessThan(200)
+  })
+})
+
+// The gateway's offers: the registry ends with text/html, so browsers get a page while every
+// API client keeps the answer it got before.
+const withHtml = [...offers, 'text/html']
+const CHROME =
+  'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7'
+
+const htmlCases: [name: string, accept: string | undefined, expected: string | undefined][] = [
+  ['Chrome/Edge navigation', CHROME, 'text/html'],
+  ['Firefox/Safari navigation', BROWSER, 'text/html'],
+  ['Internet Explorer 11', 'text/html, application/xhtml+xml, image/jxr, */*', 'text/html'],
+  [
+    'old Java default names text/html first',
+    'text/html, image/gif, *; q=.2, */*; q=.2',
+    'text/html',
+  ],
+  ['*/* still means JSON', '*/*', 'application/json'],
+  ['no header still means JSON', undefined, 'application/json'],
+  ['axios', 'application/json, text/plain, */*', 'application/json'],
+  ['jQuery dataType xml', 'application/xml, text/xml, */*; q=0.01', 'application/xml'],
+  ['text/* keeps server order: XML before CSV before HTML', 'text/*', 'text/xml'],
+  ['text/html refused with q=0', 'text/html;q=0, */*;q=0.1', 'application/json'],
+  ['HTML below JSON by q', 'text/html;q=0.5, application/json', 'application/json'],
+  ['XHTML alone is not HTML', 'application/xhtml+xml', undefined],
+  ['text/html with a charset', 'text/html; charset=utf-8', 'text/html'],
+]
+
+describe('negotiateMediaType with the HTML offer last', () => {
+  it.each(htmlCases)('%s', (_name, accept, expected) => {
+    expect(negotiateMediaType(accept, withHtml)).toBe(expected)
   })
 })

@@ -128,6 +128,19 @@ describe('selectFormat', () => {
     })
   })
 
+  it('gives a browser navigation HTML once an HTML format is offered last', () => {
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+    const all = [...formats, { key: 'html', mediaTypes: ['text/html'] }]
+    const pick = (url: string, accept?: string) => {
+      const { pathname, searchParams } = new URL(url, 'http://gateway.test')
+      return selectFormat({ path: pathname, search: searchParams, accept }, all)
+    }
+    expect(pick('/users', browser)).toMatchObject({ key: 'html', mediaType: 'text/html' })
+    expect(pick('/users', '*/*')).toMatchObject({ key: 'json' })
+    expect(pick('/users.html', 'application/json')).toMatchObject({ key: 'html', path: '/users' })
+    expect(pick('/users?format=csv', browser)).toMatchObject({ key: 'csv', source: 'url' })
+  })
+
   it('is not acceptable when there are no formats', () => {
     const result = selectFormat({ path: '/', search: new URLSearchParams(), accept: undefined }, [])
     expect(result).toMatchObject({ ok: false, reason: 'not-acceptable', requested: '' })

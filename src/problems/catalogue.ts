@@ -72,12 +72,26 @@ export const catalogue = {
     title: 'Payload Too Large',
     description: 'The request body is larger than the configured limit (1 MiB by default).',
   },
+  headerTooLarge: {
+    code: 1051,
+    status: 431,
+    title: 'Request Header Fields Too Large',
+    description:
+      'A header the gateway reads (Accept, Content-Type, X-API-Key, Authorization, Origin) is longer than the limit (4 KiB by default); details.header names it.',
+  },
   unsupportedMediaType: {
     code: 1060,
     status: 415,
     title: 'Unsupported Media Type',
     description:
       'The request body has a Content-Type the gateway cannot read. details.accepted lists the body types it accepts.',
+  },
+  tooManyRequests: {
+    code: 1070,
+    status: 429,
+    title: 'Too Many Requests',
+    description:
+      'This client failed authentication too often (10 times in 5 minutes by default) and is refused until the Retry-After interval has passed, even with valid credentials.',
   },
   serviceUnavailable: {
     code: 1090,

@@ -33,7 +33,8 @@ export const onError = (error: Error, c: Context<AppEnv>): Response => {
   c.var.deps.logger.error('unhandled error', {
     traceId: c.var.traceId,
     error: error.name,
-    message: error.message,
+    // Not `message`: that would overwrite the log line's own message.
+    errorMessage: error.message,
     stack: error.stack,
   })
   return renderProblem(

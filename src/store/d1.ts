@@ -1,7 +1,11 @@
 import { type SqlDatabase, type SqlValue, StoreUnavailableError } from './sql.ts'
 
+// D1's transient errors (developers.cloudflare.com/d1/observability/debug-d1, "List of
+// D1_ERRORs", recommended action "retry"): its Durable Object reset or restarting, the network,
+// overload, plus SQLite's own lock. Matched with or without the `D1_ERROR: ` prefix, which not
+// every path adds. Anything else (syntax, constraints, types) is a bug: a 500.
 const UNAVAILABLE =
-  /D1_ERROR: (?:.*(?:SQLITE_BUSY|database is locked|overloaded|Network connection lost|storage))/i
+  /SQLITE_BUSY|database is locked|overloaded|Network connection lost|D1 DB storage|caused object to be reset|reset because its code was updated|transient issue|exceeded its (?:memory|CPU time) limit|Exceeded maximum DB size/i
 
 const wrap = (error: unknown): unknown =>
   error instanceof Error && UNAVAILABLE.test(error.message)

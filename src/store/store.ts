@@ -1,4 +1,6 @@
 import { alexaUsers } from './alexa-users.ts'
+import { cognitoUsers } from './cognito-users.ts'
+import { contacts } from './contacts.ts'
 import type { SqlDatabase } from './sql.ts'
 
 /**
@@ -10,6 +12,8 @@ import type { SqlDatabase } from './sql.ts'
 export const createStore = (db: SqlDatabase) => ({
   db,
   alexaUsers: alexaUsers(db),
+  cognitoUsers: cognitoUsers(db),
+  contacts: contacts(db),
   /** A cheap round trip, for `/healthz`. */
   async ping(): Promise<void> {
     await db.all('SELECT 1')

@@ -7,8 +7,14 @@ describe('negotiation over HTTP', () => {
     [undefined, 'application/json'],
     ['', 'application/json'],
     ['*/*; charset=utf-8', 'application/json'],
-    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'application/xml'],
-    ['text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2', 'application/json'],
+    // A browser's own navigation header names text/html first: it gets a page.
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'text/html'],
+    ['text/html', 'text/html'],
+    ['text/html;q=0.5, application/json', 'application/json'],
+    ['*/*', 'application/json'],
+    // The old Java default asks for text/html first too; its invalid `*` is still skipped.
+    ['text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2', 'text/html'],
+    ['image/gif, *; q=.2, */*; q=.2', 'application/json'],
     ['text/*', 'text/xml'],
     ['application/hal+json', 'application/hal+json'],
     ['TEXT/CSV', 'text/csv'],
@@ -21,7 +27,7 @@ describe('negotiation over HTTP', () => {
     expect(res.headers.get('Vary')).toBe('Accept')
   })
 
-  it('answers 406 as problem+json listing the media types', async () => {
+  it('answers 406 as problem+json listing every media type, text/html last', async () => {
     const t = await makeTarget()
     const res = await t.request(USERS, authed('image/png'))
     expect(res.status).toBe(406)
@@ -29,7 +35,7 @@ describe('negotiation over HTTP', () => {
     expect(res.headers.get('Vary')).toBe('Accept')
     const problem = await res.json<any>()
     expect(problem).toMatchObject({ code: 1040, status: 406 })
-    expect(problem.details.accepted).toEqual([...MEDIA_TYPES])
+    expect(problem.details.accepted).toEqual([...MEDIA_TYPES, 'text/html'])
   })
 
   it('answers 406 to an unknown ?format=', async () => {
@@ -44,6 +50,8 @@ describe('negotiation over HTTP', () => {
     [`/healthz?format=xml`, 'application/xml'],
     [`/healthz?format=hal`, 'application/hal+json'],
     [`/healthz.json`, 'application/json'],
+    [`/healthz.html`, 'text/html'],
+    [`/healthz?format=html`, 'text/html'],
   ])('lets the URL override Accept: %s', async (path, mediaType) => {
     const t = await makeTarget()
     const res = await t.request(path, { headers: { Accept: 'application/json, text/csv;q=0.1' } })

@@ -47,7 +47,9 @@ const build = (
     case 'string':
       return s.format === 'date-time'
         ? isoDate
-        : text(options, required || !options.portable ? 0 : 1)
+        : // Inside a nested object an empty required string is an empty cell too, and a nested
+          // object whose cells are all empty reads back as absent (`{ contact: { id: '' } }`).
+          text(options, options.portable && (!required || depth > 1) ? 1 : 0)
     case 'number':
       return s.integer
         ? fc.integer({ min: -1e9, max: 1e9 })
@@ -61,8 +63,10 @@ const build = (
     case 'record':
       return fc.dictionary(
         text(options, 1).filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
-        build(s.value, options, depth + 1, true),
-        { maxKeys: 3 },
+        // An empty value is an empty cell and an empty optional dictionary no cells at all:
+        // CSV reads both back as absent.
+        build(s.value, options, depth + 1, !options.portable),
+        { maxKeys: 3, minKeys: required || !options.portable ? 0 : 1 },
       )
     case 'unknown':
       // Free-form values: strings only in portable mode (CSV reads numeric-looking text back as numbers).
@@ -76,10 +80,20 @@ const build = (
         if (field.writeOnly) continue
         const recursive = shape.kind === 'ref' || resolve(field.shape).kind === 'object'
         if (field.optional && recursive && depth >= (options.maxDepth ?? 3)) continue
+        // Past the limit a lazy member keeps only its required members: in portable mode
+        // leave it out rather than generate an object with nothing in it.
+        const cut = field.shape.kind === 'ref' && depth + 1 >= (options.maxDepth ?? 3)
+        if (field.optional && cut && options.portable) continue
         entries[field.key] = build(field.shape, options, depth + 1, !field.optional)
         if (!field.optional) requiredKeys.push(field.key)
       }
-      return fc.record(entries, { requiredKeys })
+      const record = fc.record(entries, { requiredKeys })
+      // Likewise an optional object with every member absent (all-optional DTOs such as the
+      // ServiceStack seed's): CSV reads it back as absent. (Never filter what can only be {}.)
+      const empty = Object.keys(entries).length === 0
+      return required || !options.portable || requiredKeys.length > 0 || empty
+        ? record
+        : record.filter((value) => Object.keys(value).length > 0)
     }
   }
 }

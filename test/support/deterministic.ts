@@ -68,6 +68,8 @@ export const testDeps = (store: Store, overrides: Partial<AppDeps> = {}) => {
     store,
     secrets: parseSecrets(TEST_ENV),
     clock,
+    // Measured durations follow the test clock: zero unless a test advances it.
+    timer: () => clock().getTime(),
     newId: seededIds(),
     newTraceId: () => `api--trace-${traceIds()}`,
     logger,

@@ -1,3 +1,5 @@
+/// <reference types="vite/client" />
+// `import.meta.glob` (fixtures) comes from Vite's client types.
 // Bindings the Workers test project provides (see vitest.config.ts).
 declare namespace Cloudflare {
   interface Env {

@@ -1,4 +1,5 @@
 import { createClient } from '@libsql/client'
+import { nodeDocsAssets } from '../../src/runtime/node/docs-assets.ts'
 import { readMigrations } from '../../src/runtime/node/migrations.ts'
 import { libsqlDatabase } from '../../src/store/libsql.ts'
 import { applyMigrations } from '../../src/store/index.ts'
@@ -8,5 +9,5 @@ import { type MakeTarget, targetOver } from './target.ts'
 export const makeTarget: MakeTarget = async (overrides = {}) => {
   const db = libsqlDatabase(createClient({ url: ':memory:' }))
   await applyMigrations(db, await readMigrations())
-  return targetOver('node', db, overrides)
+  return targetOver('node', db, { docsAssets: nodeDocsAssets(), ...overrides })
 }

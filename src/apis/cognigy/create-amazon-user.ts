@@ -14,6 +14,8 @@ export const createAmazonUser: Endpoint = {
   title: 'Create an authenticated Amazon user from its access and refresh tokens',
   request: CreateAmazonUser,
   response: AmazonUser,
+  status: 201,
+  security: 'apiKey',
   middleware: [apiKey()],
   handler: async (c) => {
     const input = await readBody(c, CreateAmazonUser)

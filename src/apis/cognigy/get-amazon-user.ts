@@ -12,6 +12,7 @@ export const getAmazonUser: Endpoint = {
   name: 'getAmazonUser',
   title: 'Read one Amazon user',
   response: AmazonUser,
+  security: 'apiKey',
   middleware: [apiKey()],
   handler: async (c) => {
     const id = c.req.param('id')!

@@ -3,6 +3,7 @@ import { collectionInfo, pageLinks, readPage } from '../../helper/paginate.ts'
 import { respond } from '../../helper/respond.ts'
 import { apiKey } from '../../middleware/api-key.ts'
 import { type AmazonUser, AmazonUsers } from '../../model/amazon-user.ts'
+import { PageQuery } from '../../model/collection.ts'
 import { userPath, usersPath } from './paths.ts'
 
 /** `GET /v2.0/external/alexa/users`: a page in creation order, with the total. */
@@ -12,6 +13,8 @@ export const listAmazonUsers: Endpoint = {
   name: 'listAmazonUsers',
   title: 'List Amazon users, oldest first, a page at a time',
   response: AmazonUsers,
+  query: PageQuery,
+  security: 'apiKey',
   middleware: [apiKey()],
   handler: async (c) => {
     const page = readPage(c)

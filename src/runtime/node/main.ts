@@ -1,5 +1,7 @@
 import { join } from 'node:path'
 import { parseSecrets } from '../../config/secrets.ts'
+import { parseContactTokenTtl } from '../../config/token-ttl.ts'
+import { parseOrigins } from '../../middleware/cors.ts'
 import { jsonLogger } from '../logger.ts'
 import { devSecrets } from './dev-secrets.ts'
 import { startServer } from './server.ts'
@@ -14,6 +16,23 @@ const host = env.HOST ?? '127.0.0.1'
 
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not "${env.PORT}"`)
+  process.exit(1)
+}
+const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase()
+if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+  console.error(`SQLITE_SYNCHRONOUS must be NORMAL or FULL, not "${env.SQLITE_SYNCHRONOUS}"`)
+  process.exit(1)
+}
+const trustProxyHops = Number(env.TRUST_PROXY_HOPS ?? 0)
+if (!Number.isInteger(trustProxyHops) || trustProxyHops < 0) {
+  console.error(`TRUST_PROXY_HOPS must be a whole number, not "${env.TRUST_PROXY_HOPS}"`)
+  process.exit(1)
+}
+let contactTokenTtlSeconds: number | undefined
+try {
+  contactTokenTtlSeconds = parseContactTokenTtl(env.CONTACT_TOKEN_TTL_SECONDS)
+} catch (error) {
+  console.error((error as Error).message)
   process.exit(1)
 }
 
@@ -46,6 +65,10 @@ const { close } = await startServer({
   ...(env.DATABASE_AUTH_TOKEN ? { databaseAuthToken: env.DATABASE_AUTH_TOKEN } : {}),
   secrets,
   logger,
+  ...(contactTokenTtlSeconds ? { contactTokenTtlSeconds } : {}),
+  corsOrigins: parseOrigins(env.CORS_ORIGINS),
+  trustProxyHops,
+  synchronous,
 })
 
 const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`

@@ -9,6 +9,9 @@ import { libsqlDatabase } from '../../store/libsql.ts'
 import { applyMigrations, createStore } from '../../store/index.ts'
 import { logSender } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
+import { nodeClientAddress } from './client-address.ts'
+import { guardFile } from './file-guard.ts'
+import { nodeDocsAssets } from './docs-assets.ts'
 import { readMigrations } from './migrations.ts'
 
 export interface NodeConfig {
@@ -19,6 +22,19 @@ export interface NodeConfig {
   databaseAuthToken?: string
   secrets: SecretsResult
   logger: Logger
+  /** Lifetime of open.cx contact tokens (CONTACT_TOKEN_TTL_SECONDS); 24 hours by default. */
+  contactTokenTtlSeconds?: number
+  /** Origins allowed to call from a browser (CORS_ORIGINS); none by default. */
+  corsOrigins?: readonly string[]
+  /** Reverse proxies in front whose `X-Forwarded-For` entry is trusted (TRUST_PROXY_HOPS). */
+  trustProxyHops?: number
+  /**
+   * A file database's `PRAGMA synchronous` (SQLITE_SYNCHRONOUS). `NORMAL` (default, in WAL
+   * mode): a crash of the process loses nothing, a power cut may lose the last commits, and a
+   * write costs well under a millisecond. `FULL`: an fsync per commit (several ms, during which
+   * the event loop waits) so not even a power cut loses an acknowledged write.
+   */
+  synchronous?: 'NORMAL' | 'FULL'
 }
 
 /**
@@ -31,11 +47,26 @@ export const startServer = async (config: NodeConfig) => {
   if (config.databaseUrl.startsWith('file:')) {
     await mkdir(dirname(config.databaseUrl.slice('file:'.length)), { recursive: true })
   }
+  const file = config.databaseUrl.startsWith('file:')
   const client = createClient({
     url: config.databaseUrl,
     ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
+    // Every call on an embedded file runs synchronously: one connection is all it can use, and
+    // it keeps the per-connection pragmas in force.
+    ...(file ? { concurrency: 1 } : {}),
   })
-  const db = libsqlDatabase(client)
+  const libsql = libsqlDatabase(client, {
+    reconnect: config.databaseUrl !== ':memory:',
+    ...(file
+      ? {
+          pragmas: [
+            'PRAGMA journal_mode=WAL',
+            `PRAGMA synchronous=${config.synchronous ?? 'NORMAL'}`,
+          ],
+        }
+      : {}),
+  })
+  const db = file ? guardFile(libsql, config.databaseUrl.slice('file:'.length)) : libsql
   const applied = await applyMigrations(db, await readMigrations())
   if (applied.length > 0) config.logger.info('migrations applied', { applied })
   const app = createApp({
@@ -46,6 +77,12 @@ export const startServer = async (config: NodeConfig) => {
     newTraceId: traceIdOf,
     logger: config.logger,
     codeSender: logSender(config.logger),
+    ...(config.contactTokenTtlSeconds
+      ? { contactTokenTtlSeconds: config.contactTokenTtlSeconds }
+      : {}),
+    corsOrigins: config.corsOrigins ?? [],
+    clientAddress: nodeClientAddress(config.trustProxyHops ?? 0),
+    docsAssets: nodeDocsAssets(),
   })
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>

@@ -1,0 +1,55 @@
+import type { Endpoint } from '../../app/types.ts'
+import { bodyParsers } from '../../body/read-body.ts'
+import { type SchemaSet, schemaSet } from '../../describe/json-schemas.ts'
+import {
+  findOperation,
+  metadataIndex,
+  metadataOperations,
+  type MetadataOperation,
+} from '../../describe/metadata-operations.ts'
+import { metadataPage } from '../../describe/metadata-page.ts'
+import { formatByKey, formats } from '../../formats/registry.ts'
+import { ProblemError } from '../../problems/problem-error.ts'
+
+const HTML = { 'Content-Type': 'text/html; charset=utf-8' }
+
+/**
+ * ServiceStack's metadata pages, always HTML: `GET /metadata` lists the operations,
+ * `GET /metadata?op=Name` and `GET /{format}/metadata?op=Name` show one with its samples in
+ * that format (JSON by default). An unknown format is no route; an unknown operation a 404.
+ *
+ * @example
+ * for (const page of metadataPages(endpoints, aliases)) app.get(page.path, page.handler)
+ */
+export const metadataPages = (
+  endpoints: readonly Endpoint[],
+  aliasesOf: (path: string) => string[],
+): Endpoint[] => {
+  // Built on first use: every app (and every test's) would otherwise convert every schema.
+  let described: { groups: MetadataOperation[]; set: SchemaSet } | undefined
+  const describe = () =>
+    (described ??= {
+      groups: metadataOperations(endpoints, aliasesOf),
+      set: schemaSet(
+        endpoints.flatMap((e) => [e.request, e.response, e.query]).filter((s) => s !== undefined),
+      ),
+    })
+  const requestTypes = Object.keys(bodyParsers)
+  const handler: Endpoint['handler'] = (c) => {
+    const { groups, set } = describe()
+    const key = c.req.param('format') ?? 'json'
+    const format = formatByKey(key)
+    if (!format) throw new ProblemError('routeNotFound', `There is no format "${key}".`)
+    const op = c.req.query('op')
+    if (!op) return c.body(metadataIndex(groups, formats), 200, HTML)
+    const group = findOperation(groups, op)
+    if (!group) throw new ProblemError('notFound', `There is no operation "${op}".`)
+    const host = new URL(c.req.url).host
+    return c.body(metadataPage(group, set, { format, formats, requestTypes, host }), 200, HTML)
+  }
+  const page = { method: 'GET', name: 'metadata', handler } as const
+  return [
+    { ...page, path: '/metadata', title: 'The operations, ServiceStack style' },
+    { ...page, path: '/:format/metadata', title: 'One operation with samples in a format' },
+  ]
+}

@@ -1,0 +1,34 @@
+import type { Endpoint } from '../../app/types.ts'
+import { collectionInfo, pageLinks, readPage } from '../../helper/paginate.ts'
+import { respond } from '../../helper/respond.ts'
+import { orgToken } from '../../middleware/org-token.ts'
+import { type Contact, Contacts } from '../../model/contact.ts'
+import { CONTACTS, contactPath } from './paths.ts'
+
+/**
+ * `GET /contacts`: a page of contacts in creation order, with the total. As `text/csv` it is
+ * the spreadsheet export: one row per contact, a `customData.<key>` column per key any contact
+ * on the page has, formula-like text neutralised, numbers left as numbers.
+ */
+export const listContacts: Endpoint = {
+  method: 'GET',
+  path: CONTACTS,
+  name: 'listContacts',
+  title: 'List contacts, oldest first, a page at a time (the CSV export)',
+  response: Contacts,
+  middleware: [orgToken()],
+  handler: async (c) => {
+    const page = readPage(c)
+    const { items, total } = await c.var.deps.store.contacts.list(page)
+    return respond(
+      c,
+      Contacts,
+      { items, total, ...page },
+      {
+        links: pageLinks(CONTACTS, page, total),
+        collection: collectionInfo((contact: Contact) => contactPath(contact.id)),
+        headers: { 'X-Total-Count': String(total) },
+      },
+    )
+  },
+}

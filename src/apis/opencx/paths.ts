@@ -1,0 +1,6 @@
+/** The open.cx routes, in one place for handlers and links. */
+export const AUTHENTICATE_USER = '/widget/authenticate-user'
+export const WIDGET_CONTACT = '/widget/contact'
+export const CONTACTS = '/contacts'
+
+export const contactPath = (id: string): string => `${CONTACTS}/${encodeURIComponent(id)}`

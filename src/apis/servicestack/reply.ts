@@ -1,0 +1,89 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from '../../app/types.ts'
+import { respond } from '../../helper/respond.ts'
+import {
+  type CognitoSendConfirmCodeRequest,
+  CognitoSendConfirmCodeResponse,
+  type CognitoUser,
+} from '../../model/cognito.ts'
+import { ProblemError } from '../../problems/problem-error.ts'
+import { confirmCode } from './confirm-code.ts'
+import { failureReply } from './op-codes.ts'
+import { sendCode } from './send-code.ts'
+import { timeSpan } from './time-span.ts'
+
+/** The operation's route, named for its request DTO as ServiceStack names it. */
+export const OPERATION_PATH = '/CognitoSendConfirmCodeRequest'
+
+interface Users {
+  Data?: CognitoUser
+  Data2?: CognitoUser
+}
+
+const required = () =>
+  new ProblemError('validation', 'EmailAddress is required.', {
+    details: { errors: [{ pointer: '/EmailAddress', message: 'is required' }] },
+  })
+
+/** The address alone sends a code; with a code, confirms it. */
+const perform = async (
+  c: Context<AppEnv>,
+  input: CognitoSendConfirmCodeRequest,
+): Promise<Users> => {
+  if (!input.EmailAddress) throw required()
+  const email = input.EmailAddress.toLowerCase()
+  return input.ConfirmationCode === undefined
+    ? { Data: await sendCode(c, email) }
+    : confirmCode(c, email, input.ConfirmationCode)
+}
+
+/**
+ * Runs the operation on the request DTO that `read` produces and answers the response DTO,
+ * success or failure, in the negotiated format. Failures of the client — an unreadable body,
+ * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`);
+ * anything else goes on to the gateway's error handler.
+ *
+ * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
+ * handler started and finished, `TotalExecutionTime` the duration measured between them with
+ * `performance.now()` (or the injected `timer`) as .NET TimeSpan text, `Total` the number of users in Data/Data2, and
+ * `CachedResponse` false: nothing is served from a cache (and `Cache-Control: no-store` keeps
+ * codes' outcomes and session tokens out of caches).
+ *
+ * @example
+ * handler: (c) => reply(c, () => readBody(c, CognitoSendConfirmCodeRequest, { allowEmpty: true }))
+ */
+export const reply = async (
+  c: Context<AppEnv>,
+  read: () => CognitoSendConfirmCodeRequest | Promise<CognitoSendConfirmCodeRequest>,
+): Promise<Response> => {
+  const { clock, timer = () => performance.now() } = c.var.deps
+  const started = timer()
+  const RequestTime = clock().toISOString()
+  let users: Users = {}
+  let outcome: { OpCode: number; ErrorText?: string } = { OpCode: 0 }
+  let status: ContentfulStatusCode = 200
+  let headers: Record<string, string> = {}
+  try {
+    users = await perform(c, await read())
+  } catch (error) {
+    const failure = failureReply(error)
+    if (!failure) throw error
+    ;({ status, headers } = failure)
+    outcome = { OpCode: failure.OpCode, ErrorText: failure.ErrorText }
+  }
+  const body: CognitoSendConfirmCodeResponse = {
+    Total: Number(users.Data !== undefined) + Number(users.Data2 !== undefined),
+    ...outcome,
+    RequestTime,
+    ResponseTime: clock().toISOString(),
+    TotalExecutionTime: timeSpan(timer() - started),
+    CachedResponse: false,
+    ...users,
+  }
+  return respond(c, CognitoSendConfirmCodeResponse, body, {
+    status,
+    links: { self: { href: c.var.path } },
+    headers: { ...headers, 'Cache-Control': 'no-store' },
+  })
+}

@@ -1,0 +1,23 @@
+import type { Endpoint } from '../../app/types.ts'
+import { readBody } from '../../body/read-body.ts'
+import {
+  CognitoSendConfirmCodeRequest,
+  CognitoSendConfirmCodeResponse,
+} from '../../model/cognito.ts'
+import { OPERATION_PATH, reply } from './reply.ts'
+
+/**
+ * `POST /CognitoSendConfirmCodeRequest` (also `.csv`/`.xml`…, `?format=` and
+ * `/{format}/reply/CognitoSendConfirmCodeRequest`): the request DTO in any body format.
+ */
+export const cognitoSendConfirmCode: Endpoint = {
+  method: 'POST',
+  path: OPERATION_PATH,
+  name: 'cognitoSendConfirmCode',
+  title: 'Send a confirmation code to an address, or confirm the address with its code',
+  request: CognitoSendConfirmCodeRequest,
+  response: CognitoSendConfirmCodeResponse,
+  // An empty body is the DTO with every member absent, as ServiceStack binds it; the reply
+  // then says that EmailAddress is required.
+  handler: (c) => reply(c, () => readBody(c, CognitoSendConfirmCodeRequest, { allowEmpty: true })),
+}

@@ -1,0 +1,168 @@
+import { mediaTypes } from '../formats/registry.ts'
+import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
+import { responseBody, responseSample } from './bodies.ts'
+import { COMPONENTS, type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
+import type { Operation } from './operations.ts'
+import { problemBody, problemMediaTypes, problemSample } from './problem-samples.ts'
+
+type Json = Record<string, unknown>
+
+/**
+ * JSON media types carry their example as a value, the others as the exact text. Browser pages
+ * get none: a whole HTML document per operation would double the document and show nothing the
+ * other examples do not.
+ *
+ * @example
+ * exampleOf('application/hal+json', '{"_links":{}}') // { _links: {} }
+ * exampleOf('text/csv', 'a\r\n1\r\n') // 'a\r\n1\r\n'
+ */
+export const exampleOf = (mediaType: string, body: string): unknown =>
+  NO_EXAMPLE.has(mediaType) ? undefined : /[/+]json$/.test(mediaType) ? JSON.parse(body) : body
+
+const NO_EXAMPLE = new Set(['text/html'])
+
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` })
+
+/** Response headers the gateway sets, shared by reference. */
+export const HEADERS: Json = {
+  'X-Trace-Id': {
+    description: 'The trace id of this request, also in every problem body.',
+    schema: { type: 'string' },
+  },
+  Link: {
+    description: 'RFC 8288 links of the resource (HAL puts them in `_links`).',
+    schema: { type: 'string' },
+  },
+  Location: { description: 'The created resource.', schema: { type: 'string' } },
+  'X-Total-Count': { description: 'Items in the whole collection.', schema: { type: 'integer' } },
+  'WWW-Authenticate': { description: 'The credentials to send.', schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+}
+
+/** HAL's `_links`, and `_embedded` items for a collection, around the model. */
+const halSchema = (model: JsonSchema, set: SchemaSet, collection: boolean): JsonSchema => {
+  const links: JsonSchema = {
+    type: 'object',
+    additionalProperties: { $ref: `${COMPONENTS}HalLink` },
+  }
+  const target = model.$ref ? set.components[refName(model.$ref)] : model
+  if (!collection || !target?.properties) {
+    return {
+      allOf: [model, { type: 'object', properties: { _links: links }, required: ['_links'] }],
+    }
+  }
+  const { items, ...rest } = target.properties
+  return {
+    type: 'object',
+    properties: {
+      _links: links,
+      ...rest,
+      _embedded: { type: 'object', properties: { items: items! } },
+    },
+    required: ['_links', '_embedded'],
+  }
+}
+
+/**
+ * The success response: the model in every media type, each with a sample by its format.
+ *
+ * @example
+ * successResponse(describeEndpoint(getAmazonUser), set).content['text/csv'].example
+ */
+export const successResponse = (op: Operation, set: SchemaSet): Json => {
+  const { endpoint } = op
+  const headers: Json = { 'X-Trace-Id': header('X-Trace-Id') }
+  if (op.status === 201) headers.Location = header('Location')
+  if (!endpoint.response) return { description: endpoint.title, headers }
+  headers.Link = header('Link')
+  if (op.collection) headers['X-Total-Count'] = header('X-Total-Count')
+  const model = set.of(endpoint.response)
+  const value = responseSample(op, set)
+  const content: Json = {}
+  for (const mediaType of mediaTypes()) {
+    const sample = responseBody(op, endpoint.response, value, mediaType)
+    if (!sample) continue
+    const schema =
+      mediaType === 'application/hal+json' ? halSchema(model, set, op.collection) : model
+    const example = exampleOf(mediaType, sample.body)
+    content[mediaType] = example === undefined ? { schema } : { schema, example }
+  }
+  return { description: endpoint.title, headers, content }
+}
+
+/**
+ * ServiceStack-style failures: the same DTO with `OpCode` ≠ 0 and `ErrorText`.
+ *
+ * @example
+ * responses['4XX'] = failureResponse(op, set)
+ */
+export const failureResponse = (op: Operation, set: SchemaSet): Json => {
+  const schema = set.of(op.endpoint.response!)
+  const content = Object.fromEntries(mediaTypes().map((type) => [type, { schema }]))
+  return {
+    description: 'A failure of the operation: the response DTO with OpCode ≠ 0 and ErrorText.',
+    headers: { 'X-Trace-Id': header('X-Trace-Id') },
+    content,
+  }
+}
+
+const exampleName = (kind: string, mediaType: string) =>
+  `${kind}.${mediaType.split('/')[1]!.replace(/\W/g, '-')}`
+
+/**
+ * Sample problems of every kind in every problem media type: `components.examples`.
+ *
+ * @example
+ * problemExamples(requestTypes)['validation.problem-json'].value.code // 1000
+ */
+export const problemExamples = (bodyTypes: readonly string[]): Json => {
+  const out: Json = {}
+  for (const kind of Object.keys(catalogue) as ProblemKind[]) {
+    const problem = problemSample(kind, '/requested/path', bodyTypes)
+    for (const [mediaType, format] of problemMediaTypes()) {
+      if (NO_EXAMPLE.has(mediaType)) continue
+      const { body } = problemBody(problem, mediaType, format)
+      out[exampleName(kind, mediaType)] = {
+        summary: problem.title,
+        value: exampleOf(mediaType, body),
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * The problem responses of an operation, one per status, with every kind of that status as a
+ * named example (shared in `components.examples`).
+ *
+ * @example
+ * problemResponses(op, set.of(Problem))['401'].description // 'Unauthorized (1010); …'
+ */
+export const problemResponses = (op: Operation, problem: JsonSchema): Json => {
+  const byStatus = new Map<number, ProblemKind[]>()
+  for (const kind of op.problems) {
+    const status = catalogue[kind].status
+    byStatus.set(status, [...(byStatus.get(status) ?? []), kind])
+  }
+  const out: Json = {}
+  for (const [status, kinds] of byStatus) {
+    const headers: Json = { 'X-Trace-Id': header('X-Trace-Id') }
+    if (status === 401) headers['WWW-Authenticate'] = header('WWW-Authenticate')
+    if (status === 429 || status === 503) headers['Retry-After'] = header('Retry-After')
+    const content: Json = {}
+    for (const [mediaType] of problemMediaTypes()) {
+      if (NO_EXAMPLE.has(mediaType)) {
+        content[mediaType] = { schema: problem }
+        continue
+      }
+      const examples = kinds.map((k) => [
+        k,
+        { $ref: `#/components/examples/${exampleName(k, mediaType)}` },
+      ])
+      content[mediaType] = { schema: problem, examples: Object.fromEntries(examples) }
+    }
+    const description = kinds.map((k) => `${catalogue[k].title} (${catalogue[k].code})`).join('; ')
+    out[String(status)] = { description, headers, content }
+  }
+  return out
+}

@@ -1,0 +1,164 @@
+import type * as v from 'valibot'
+import type { Endpoint } from '../app/types.ts'
+import { formats } from '../formats/registry.ts'
+import { Problem } from '../model/problem.ts'
+import { requestBody } from './bodies.ts'
+import { type JsonSchema, refName, type SchemaSet, schemaSet } from './json-schemas.ts'
+import {
+  exampleOf,
+  failureResponse,
+  HEADERS,
+  problemExamples,
+  problemResponses,
+  successResponse,
+} from './openapi-responses.ts'
+import { describeEndpoint, type Operation } from './operations.ts'
+import { sampleOf } from './samples.ts'
+
+type Json = Record<string, unknown>
+
+export interface OpenApiOptions {
+  /** Every path a route answers on, itself first (`/v2.0/…`, `/new/v2.0/…`). */
+  aliasesOf?: (path: string) => string[]
+  /** The request body media types the gateway reads, in the order it lists them. */
+  requestTypes: readonly string[]
+  version?: string
+}
+
+/** The credentials an endpoint's `security` names. */
+export const SECURITY_SCHEMES: Record<NonNullable<Endpoint['security']>, Json> = {
+  apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Cognigy API key.' },
+  orgToken: { type: 'http', scheme: 'bearer', description: 'open.cx organisation token.' },
+  contactToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Contact token from POST /widget/authenticate-user.',
+  },
+}
+
+const FORMAT_PARAMETER = {
+  name: 'format',
+  in: 'query',
+  required: false,
+  description:
+    'Chooses the representation over Accept; a path suffix (`.csv`) or `/{format}/reply/{Operation}` does the same.',
+  schema: { type: 'string', enum: formats.map((f) => f.key) },
+}
+
+/** Query parameters: the members of a query schema (or of a GET's request DTO). */
+const queryParameters = (schema: v.GenericSchema | undefined, set: SchemaSet): Json[] => {
+  if (!schema) return []
+  let json: JsonSchema | undefined = set.of(schema)
+  if (json.$ref) json = set.components[refName(json.$ref)]
+  return Object.entries(json?.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json?.required?.includes(name) ?? false,
+    schema: property,
+  }))
+}
+
+const requestBodyOf = (op: Operation, set: SchemaSet, types: readonly string[]): Json => {
+  const request = op.endpoint.request!
+  const schema = set.of(request)
+  const value = sampleOf(schema, set.components)
+  const content: Json = {}
+  for (const mediaType of types) {
+    const sample = requestBody(request, value, mediaType)
+    const example = mediaType.includes('urlencoded')
+      ? value
+      : sample && exampleOf(mediaType, sample.body)
+    content[mediaType] = { schema, ...(example === undefined ? {} : { example }) }
+  }
+  return { required: true, content }
+}
+
+const operationOf = (op: Operation, set: SchemaSet, options: OpenApiOptions): Json => {
+  const { endpoint } = op
+  const parameters = [
+    ...op.pathParams.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    ...queryParameters(op.requestIn === 'query' ? endpoint.request : undefined, set),
+    ...queryParameters(endpoint.query, set),
+    { $ref: '#/components/parameters/format' },
+  ]
+  const responses: Json = { [String(op.status)]: successResponse(op, set) }
+  if (op.failuresInResponse) responses['4XX'] = failureResponse(op, set)
+  Object.assign(responses, problemResponses(op, set.of(Problem)))
+  return {
+    operationId: endpoint.name,
+    summary: endpoint.title,
+    ...(op.aliases.length ? { description: `Also served at ${op.aliases.join(', ')}.` } : {}),
+    parameters,
+    ...(op.requestIn === 'body'
+      ? { requestBody: requestBodyOf(op, set, options.requestTypes) }
+      : {}),
+    responses,
+    ...(endpoint.security ? { security: [{ [endpoint.security]: [] }] } : {}),
+  }
+}
+
+/** Other base paths of a route as path-level servers (`/new` for `/new/v2.0/…`). */
+const serversOf = (op: Operation): Json[] | undefined => {
+  const bases = op.aliases
+    .filter((alias) => alias.endsWith(op.template))
+    .map((alias) => alias.slice(0, alias.length - op.template.length))
+  return bases.length ? [{ url: '/' }, ...bases.map((url) => ({ url }))] : undefined
+}
+
+/**
+ * The OpenAPI 3.1 document of the endpoints, generated from their valibot schemas: every
+ * operation with its parameters, its request body in every body type the gateway reads, its
+ * success response in every media type the registry serves, each with an example written by the
+ * real serializer from a deterministic sample, its problem responses, and its security. Pure:
+ * the same endpoints give the same document.
+ *
+ * @example
+ * openApiDocument(endpoints, { requestTypes: Object.keys(bodyParsers) }).paths['/healthz'].get
+ */
+export const openApiDocument = (endpoints: readonly Endpoint[], options: OpenApiOptions): Json => {
+  const ops = endpoints.map((e) => describeEndpoint(e, options.aliasesOf))
+  const roots = endpoints.flatMap((e) => [e.request, e.response, e.query])
+  const set = schemaSet([Problem, ...roots.filter((s): s is v.GenericSchema => s !== undefined)])
+  const paths: Record<string, Json> = {}
+  for (const op of ops) {
+    const item = (paths[op.template] ??= {})
+    const servers = serversOf(op)
+    if (servers) item.servers = servers
+    item[op.endpoint.method.toLowerCase()] = operationOf(op, set, options)
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Conneg Gateway',
+      version: options.version ?? '0.1.0',
+      description:
+        'Every operation answers in JSON, HAL+JSON, XML (application/xml or text/xml), CSV or HTML: choose with Accept, a path suffix (.csv) or ?format=csv. Errors are RFC 9457 problems in the same family.',
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      schemas: {
+        ...set.components,
+        HalLink: {
+          type: 'object',
+          properties: {
+            href: { type: 'string' },
+            title: { type: 'string' },
+            templated: { type: 'boolean' },
+          },
+          required: ['href'],
+        },
+      },
+      parameters: { format: FORMAT_PARAMETER },
+      headers: HEADERS,
+      examples: problemExamples(options.requestTypes),
+      securitySchemes: SECURITY_SCHEMES,
+    },
+  }
+}

@@ -1,0 +1,107 @@
+import type * as v from 'valibot'
+import type { Endpoint } from '../app/types.ts'
+import { resolve, shapeOf } from '../model/shape.ts'
+import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
+
+/** What the docs need to know of an endpoint, derived once from its declaration. */
+export interface Operation {
+  endpoint: Endpoint
+  /** The path as a URI template: `/v2.0/external/alexa/users/{id}`. */
+  template: string
+  /** The same route under other base paths (`/new/v2.0/…`), as templates. */
+  aliases: string[]
+  pathParams: string[]
+  /** Where the request DTO travels: a body (POST) or the query string (GET, ServiceStack). */
+  requestIn: 'body' | 'query' | undefined
+  status: 200 | 201 | 204
+  /** The response is a page of a collection (`collectionOf`): `items` plus a total. */
+  collection: boolean
+  /** Client failures come back in the response DTO (`OpCode`, `ErrorText`), not as problems. */
+  failuresInResponse: boolean
+  /** The problems this operation can answer, in catalogue order. */
+  problems: ProblemKind[]
+}
+
+const fieldsOf = (schema: v.GenericSchema | undefined) => {
+  if (!schema) return []
+  const s = resolve(shapeOf(schema))
+  return s.kind === 'object' ? s.fields : []
+}
+
+/**
+ * `collectionOf`'s convention: an `items` array and a `total`.
+ *
+ * @example
+ * isCollection(AmazonUsers) // true
+ */
+export const isCollection = (schema: v.GenericSchema | undefined): boolean => {
+  const fields = fieldsOf(schema)
+  const items = fields.find((f) => f.key === 'items')
+  return !!items && resolve(items.shape).kind === 'array' && fields.some((f) => f.key === 'total')
+}
+
+// ServiceStack's BaseResponse: a DTO with these members reports its own failures (SPEC §4).
+const carriesFailures = (schema: v.GenericSchema | undefined): boolean => {
+  const keys = new Set(fieldsOf(schema).map((f) => f.key))
+  return keys.has('OpCode') && keys.has('ErrorText')
+}
+
+const CLIENT_FAILURES = new Set<string>([
+  'validation',
+  'malformedBody',
+  'badQuery',
+  'notFound',
+  'payloadTooLarge',
+  'unsupportedMediaType',
+])
+
+const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
+  const { endpoint, requestIn } = op
+  const kinds = new Set<string>(['notAcceptable', 'unknownFormat', 'headerTooLarge'])
+  if (requestIn === 'body')
+    ['validation', 'malformedBody', 'payloadTooLarge', 'unsupportedMediaType'].forEach((k) =>
+      kinds.add(k),
+    )
+  if (requestIn === 'query') ['validation', 'badQuery'].forEach((k) => kinds.add(k))
+  if (endpoint.query) kinds.add('badQuery')
+  if (endpoint.security) ['unauthorized', 'tooManyRequests'].forEach((k) => kinds.add(k))
+  if (op.pathParams.length > 0) kinds.add('notFound')
+  kinds.add('internal').add('serviceUnavailable')
+  const all = Object.keys(catalogue) as ProblemKind[]
+  return all.filter((k) => kinds.has(k) && !(op.failuresInResponse && CLIENT_FAILURES.has(k)))
+}
+
+/**
+ * Hono's `/users/:id` as the URI template `/users/{id}`.
+ *
+ * @example
+ * uriTemplate('/v2.0/external/alexa/users/:id') // '/v2.0/external/alexa/users/{id}'
+ */
+export const uriTemplate = (path: string): string => path.replace(/:(\w+)/g, '{$1}')
+
+/**
+ * Describes an endpoint for OpenAPI and the metadata pages: its templates, parameters, success
+ * status and the problems it can answer, all derived from its declaration (schemas, method,
+ * path, `security`), so a new endpoint is documented with no extra work.
+ *
+ * @example
+ * describeEndpoint(getAmazonUser, aliases).problems
+ * // ['unauthorized', 'notFound', 'notAcceptable', 'unknownFormat', …]
+ */
+export const describeEndpoint = (
+  endpoint: Endpoint,
+  aliasesOf: (path: string) => string[] = (path) => [path],
+): Operation => {
+  const requestIn = endpoint.request ? (endpoint.method === 'POST' ? 'body' : 'query') : undefined
+  const base = {
+    endpoint,
+    template: uriTemplate(endpoint.path),
+    aliases: aliasesOf(endpoint.path).slice(1).map(uriTemplate),
+    pathParams: [...endpoint.path.matchAll(/:(\w+)/g)].map((m) => m[1]!),
+    requestIn,
+    status: endpoint.status ?? (endpoint.response ? 200 : 204),
+    collection: isCollection(endpoint.response),
+    failuresInResponse: carriesFailures(endpoint.response),
+  } satisfies Omit<Operation, 'problems'>
+  return { ...base, problems: problemsOf(base) }
+}

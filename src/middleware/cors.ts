@@ -1,0 +1,48 @@
+import type { MiddlewareHandler } from 'hono'
+import { cors } from 'hono/cors'
+
+/** Response headers a browser script may read: ids, links, paging and retry hints. */
+export const EXPOSED_HEADERS = [
+  'X-Trace-Id',
+  'Location',
+  'Link',
+  'X-Total-Count',
+  'Retry-After',
+  'WWW-Authenticate',
+]
+
+/** Request headers a browser may send cross-origin: negotiation, bodies and credentials. */
+export const ALLOWED_HEADERS = ['Accept', 'Content-Type', 'X-API-Key', 'Authorization']
+
+/**
+ * CORS for the configured origins (CORS_ORIGINS), or undefined when there are none: then no
+ * `Access-Control-*` header is ever sent and browsers keep the same-origin policy. `*` allows
+ * any origin (safe only because credentials are headers a page must hold, never cookies).
+ * Preflights are answered here, before negotiation and authentication.
+ *
+ * @example
+ * const mw = corsFor(['https://app.example'])
+ * if (mw) app.use(mw)
+ */
+export const corsFor = (origins: readonly string[]): MiddlewareHandler | undefined => {
+  if (origins.length === 0) return undefined
+  return cors({
+    origin: origins.includes('*') ? '*' : [...origins],
+    allowMethods: ['GET', 'HEAD', 'POST', 'DELETE'],
+    allowHeaders: ALLOWED_HEADERS,
+    exposeHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  })
+}
+
+/**
+ * Parses CORS_ORIGINS: comma-separated origins, blanks ignored.
+ *
+ * @example
+ * parseOrigins('https://a.example, https://b.example') // ['https://a.example', 'https://b.example']
+ */
+export const parseOrigins = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)

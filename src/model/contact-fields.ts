@@ -1,0 +1,126 @@
+import * as v from 'valibot'
+import { plainRecord } from './plain-record.ts'
+
+/**
+ * The open.cx seed's `language` codes. The seed lists `tr` twice; a picklist holds it once.
+ */
+export const LANGUAGES = [
+  'en', 'fr', 'de', 'nl', 'pl', 'pt', 'es', 'it', 'ru', 'ja', 'ko', 'zh', 'ar', 'tr',
+  'sv', 'da', 'no', 'fi', 'el', 'cs', 'hu', 'th', 'vi', 'id', 'he', 'hi', 'uk', 'ro',
+  'bg', 'hr', 'sk', 'sl', 'sr', 'et', 'lv', 'lt', 'is', 'ga', 'ms', 'tl', 'fa', 'bn',
+  'ta', 'te', 'ur', 'sw', 'zu', 'af', 'sq', 'hy', 'az', 'eu', 'be', 'bs', 'ca', 'cy',
+] as const // prettier-ignore
+
+/**
+ * Bounds of a contact's members. Free-form data is bounded by keys and by its size as JSON
+ * text, so one contact never grows past a few tens of KiB whatever the body limit is.
+ */
+export const CONTACT_LIMITS = {
+  nameLength: 256,
+  chatContextLength: 8192,
+  /** Keys of `customData` and of each `http_action_overrides` map. */
+  entries: 64,
+  keyLength: 256,
+  /** A dictionary value (query/path parameter, header). */
+  valueLength: 4096,
+  /** `customData` and `body_params`, serialized as JSON (UTF-8 bytes). */
+  jsonBytes: 16 * 1024,
+} as const
+
+const L = CONTACT_LIMITS
+const encoder = new TextEncoder()
+
+export const Language = v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`)
+
+export const Email = v.pipe(
+  v.string('must be a string'),
+  v.trim(),
+  v.maxLength(254, 'must be at most 254 characters'),
+  v.email('must be an email address'),
+)
+
+/**
+ * E.164: `+`, a country code and the number, 7 to 15 digits. Spaces, dots, dashes and
+ * parentheses are dropped first, so `+1 (234) 567-890` and `+1234567890` are one contact.
+ */
+export const Phone = v.pipe(
+  v.string('must be a string'),
+  v.transform((text) => text.replace(/[\s().-]/g, '')),
+  v.regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number with its country code, e.g. +1234567890'),
+)
+
+export const AvatarUrl = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(2048, 'must be at most 2048 characters'),
+  v.url('must be a URL'),
+  // A widget shows it as an image: `javascript:` or `data:` URLs have no business here, nor
+  // do spaces or control characters.
+  v.check(
+    (url) => /^https?:\/\/[^\u0000-\u0020\u007f]+$/i.test(url),
+    'must be an http or https URL',
+  ),
+)
+
+// SQLite (libSQL, D1) would silently cut a text column at NUL; every other character is kept
+// (the XML writer replaces the ones XML 1.0 cannot carry, the CSV writer neutralises formulas).
+const noNul = v.regex(/^[^\0]*$/, 'must not contain NUL characters')
+
+export const Name = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(L.nameLength, `must be at most ${L.nameLength} characters`),
+  noNul,
+)
+
+export const ChatContext = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(L.chatContextLength, `must be at most ${L.chatContextLength} characters`),
+  noNul,
+)
+
+const Key = v.pipe(
+  v.string(),
+  v.nonEmpty('keys must not be empty'),
+  v.maxLength(L.keyLength, `keys must be at most ${L.keyLength} characters`),
+)
+
+const Value = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(L.valueLength, `must be at most ${L.valueLength} characters`),
+)
+
+/** A JSON object of at most `CONTACT_LIMITS.entries` entries. */
+const dictionary = <TKey extends v.GenericSchema<string, string>, TValue extends v.GenericSchema>(
+  key: TKey,
+  value: TValue,
+) =>
+  v.pipe(plainRecord(key, value), v.maxEntries(L.entries, `must have at most ${L.entries} entries`))
+
+/**
+ * Any JSON object, bounded. A record of `unknown` values is what the serializers treat as
+ * free-form: typed `<entry key>` elements in XML, `<field>.<key>` columns in CSV.
+ */
+const FreeForm = v.pipe(
+  dictionary(Key, v.unknown()),
+  v.check(
+    (value) => encoder.encode(JSON.stringify(value)).length <= L.jsonBytes,
+    `must be at most ${L.jsonBytes} bytes as JSON`,
+  ),
+)
+
+export const CustomData = FreeForm
+
+// RFC 9110 field names; values without CR, LF or NUL, so an override can never split a header
+// when the action is executed.
+const HeaderName = v.pipe(
+  v.string(),
+  v.regex(/^[!#$%&'*+.^_`|~\dA-Za-z-]+$/, 'keys must be header names'),
+)
+const HeaderValue = v.pipe(Value, v.regex(/^[^\r\n\0]*$/, 'must not contain CR, LF or NUL'))
+
+/** Per-contact overrides of the parameters open.cx actions are called with. */
+export const HttpActionOverrides = v.object({
+  query_params: v.optional(dictionary(Key, Value)),
+  path_params: v.optional(dictionary(Key, Value)),
+  body_params: v.optional(FreeForm),
+  headers: v.optional(dictionary(HeaderName, HeaderValue)),
+})

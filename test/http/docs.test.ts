@@ -1,0 +1,55 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+
+describe('GET /docs', () => {
+  it('serves Swagger UI on /openapi.json, from this origin only', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/docs', { headers: { Accept: BROWSER } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+    const csp = res.headers.get('Content-Security-Policy')!
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).toContain("connect-src 'self'")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/)
+    const page = await res.text()
+    // Every script is a file: the CSP allows no inline script.
+    expect(page).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/)
+    expect(page).not.toMatch(/https?:\/\//)
+    for (const src of page.matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)) {
+      const asset = await t.request(src[1]!)
+      expect(asset.status, src[1]).toBe(200)
+    }
+  })
+
+  it.each([
+    ['/docs/swagger-ui-bundle.js', 'text/javascript; charset=utf-8', 'SwaggerUIBundle'],
+    ['/docs/swagger-ui.css', 'text/css; charset=utf-8', '.swagger-ui'],
+    ['/docs/init.js', 'text/javascript; charset=utf-8', "url: '/openapi.json'"],
+  ])('serves %s from the installed package', async (path, type, content) => {
+    const t = await makeTarget()
+    const res = await t.request(path, { headers: { Accept: '*/*' } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe(type)
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(await res.text()).toContain(content)
+  })
+
+  it.each([
+    '/docs/index.html',
+    '/docs/package.json',
+    '/docs/..%2Fpackage.json',
+    '/docs/oauth2-redirect.js',
+  ])('serves nothing else of the package: %s', async (path) => {
+    const t = await makeTarget()
+    expect((await t.request(path)).status).toBe(404)
+  })
+
+  it('says so when the runtime has no assets', async () => {
+    const t = await makeTarget({ docsAssets: undefined as never })
+    const res = await t.request('/docs/swagger-ui.css')
+    expect(res.status).toBe(404)
+  })
+})

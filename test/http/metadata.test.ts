@@ -1,0 +1,144 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { endpoints } from '../../src/app/create-app.ts'
+import { parseCsvStrict, parseXmlStrict } from '../support/parsers.ts'
+
+const KEYS = ['json', 'hal', 'xml', 'csv', 'html']
+const unescape = (html: string) =>
+  html
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&')
+
+/** The sample exchange of a page: the head lines and the body of its request and response. */
+const samples = (page: string) => {
+  const pre = (cls: string) =>
+    unescape(new RegExp(`<pre class="${cls}">([\\s\\S]*?)</pre>`).exec(page)![1]!)
+  const split = (text: string) => {
+    const at = text.indexOf('\n\n')
+    return { head: text.slice(0, at).split('\n'), body: text.slice(at + 2) }
+  }
+  return { request: split(pre('request')), response: split(pre('response')) }
+}
+
+/** The metadata operation an endpoint belongs to: ServiceStack names it for its request DTO. */
+const opOf = (e: (typeof endpoints)[number]) =>
+  (e.request as { pipe?: { type: string; title?: string }[] } | undefined)?.pipe?.find(
+    (p) => p.type === 'title',
+  )?.title ?? e.name
+
+describe('metadata pages', () => {
+  it('lists every operation with a link to its page in every format', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/metadata')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+    const page = await res.text()
+    for (const e of endpoints) {
+      for (const key of KEYS) {
+        expect(page).toContain(`href="/${key}/metadata?op=${encodeURIComponent(opOf(e))}"`)
+      }
+    }
+  })
+
+  it.each(endpoints.flatMap((e) => KEYS.map((key) => [e.name, key, e] as const)))(
+    '%s in %s: routes, parameter tables, the format sentence and real samples',
+    async (_name, key, e) => {
+      const t = await makeTarget()
+      const res = await t.request(`/${key}/metadata?op=${e.name}`)
+      expect(res.status).toBe(200)
+      const page = await res.text()
+      expect(page).toContain(`<code>${e.method} ${e.path.replace(/:(\w+)/g, '{$1}')}</code>`)
+      expect(page).toContain('<th>Name</th><th>Parameter</th><th>Data Type</th><th>Required</th>')
+      expect(page).toContain(
+        `To override the Content-type in your clients, use the HTTP Accept Header, append the .${key} suffix or ?format=${key}`,
+      )
+      expect(page).toContain(`<h2>HTTP + ${key.toUpperCase()}</h2>`)
+      const { request, response } = samples(page)
+      expect(request.head[0]).toMatch(/^(GET|POST|DELETE) \/\S* HTTP\/1\.1$/)
+      const accept = request.head.find((l) => l.startsWith('Accept: '))!.slice(8)
+      if (!e.response) return expect(response.head[0]).toMatch(/^HTTP\/1\.1 20\d/)
+      expect(response.head).toContain(
+        `Content-Length: ${new TextEncoder().encode(response.body).length}`,
+      )
+      if (accept === 'text/csv') expect(parseCsvStrict(response.body).length).toBeGreaterThan(0)
+      if (accept.includes('xml')) expect(parseXmlStrict(response.body).name).toBeTruthy()
+      if (accept.includes('json')) expect(JSON.parse(response.body)).toBeTruthy()
+      if (accept === 'text/html') expect(response.body).toMatch(/^<!DOCTYPE html>/)
+    },
+  )
+
+  it('shows a Cognigy operation as ServiceStack would, with a CSV sample that is CSV', async () => {
+    const t = await makeTarget()
+    const page = await (await t.request('/csv/metadata?op=CreateAmazonUser')).text()
+    expect(page).toContain('<h2>CreateAmazonUser Parameters:</h2>')
+    expect(page).toContain('<td>accessToken</td><td>body</td><td>string</td><td>Yes</td>')
+    expect(page).toContain('<h2>AmazonUser Parameters:</h2>')
+    expect(page).toContain('<td>createdAt</td><td>form</td><td>DateTime</td><td>Yes</td>')
+    const { request, response } = samples(page)
+    expect(request.head).toEqual(
+      expect.arrayContaining([
+        'Accept: text/csv',
+        'Content-Type: text/csv',
+        'X-API-Key: <api key>',
+      ]),
+    )
+    expect(parseCsvStrict(request.body)).toEqual([
+      { accessToken: 'string', refreshToken: 'string' },
+    ])
+    expect(response.head[0]).toBe('HTTP/1.1 201 Created')
+    const [row] = parseCsvStrict(response.body)
+    expect(Object.keys(row!)).toEqual([
+      '_id',
+      'createdAt',
+      'lastChanged',
+      'createdBy',
+      'lastChangedBy',
+    ])
+  })
+
+  it.skipIf(!endpoints.some((e) => e.path === '/CognitoSendConfirmCodeRequest'))(
+    "reproduces the seed's page for /csv/metadata?op=CognitoSendConfirmCodeRequest",
+    async () => {
+      const t = await makeTarget()
+      const res = await t.request('/csv/metadata?op=CognitoSendConfirmCodeRequest')
+      const page = await res.text()
+      expect(page).toContain('<code>POST /CognitoSendConfirmCodeRequest</code>')
+      const tables = [...page.matchAll(/<h2>(\w+) Parameters:<\/h2>/g)].map((m) => m[1])
+      expect(tables).toEqual([
+        'CognitoSendConfirmCodeRequest',
+        'CognitoSendConfirmCodeResponse',
+        'CognitoUser',
+        'CognitoUserSession',
+        'CognitoDevice',
+        'CognitoUserPool',
+      ])
+      expect(page).toContain('<td>EmailAddress</td><td>body</td><td>string</td><td>No</td>')
+      expect(page).toContain('<td>Data</td><td>form</td><td>CognitoUser</td><td>No</td>')
+      expect(page).toContain(
+        '<td>Attributes</td><td>form</td><td>Dictionary&lt;string, string&gt;</td>',
+      )
+      expect(page).toContain('<td>ExpirationTime</td><td>form</td><td>DateTime</td>')
+      expect(page).toContain('<td>User</td><td>form</td><td>CognitoUser</td>')
+      expect(page).toContain('<td>CachedResponse</td><td>form</td><td>bool</td>')
+      const { request, response } = samples(page)
+      expect(parseCsvStrict(request.body)).toEqual([
+        { EmailAddress: 'user@example.com', ConfirmationCode: '123456' },
+      ])
+      const [row] = parseCsvStrict(response.body)
+      expect(row).toMatchObject({ OpCode: '0', 'Data.SessionTokens.IdToken': 'string' })
+      expect(Object.keys(row!).some((c) => c.startsWith('Data.Device.User'))).toBe(false)
+    },
+  )
+
+  it('finds an operation by its request DTO, its endpoint name, in any case', async () => {
+    const t = await makeTarget()
+    for (const op of ['CreateAmazonUser', 'createamazonuser', 'createAmazonUser']) {
+      expect((await t.request(`/metadata?op=${op}`)).status, op).toBe(200)
+    }
+    expect((await t.request('/metadata?op=nope')).status).toBe(404)
+    expect((await t.request('/pdf/metadata?op=CreateAmazonUser')).status).toBe(404)
+  })
+})

@@ -1,0 +1,91 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { endpoints } from '../../src/app/create-app.ts'
+import { MEDIA_TYPES } from '../support/requests.ts'
+
+const BODY_TYPES = [
+  'application/json',
+  'application/xml',
+  'text/xml',
+  'text/csv',
+  'application/x-www-form-urlencoded',
+]
+const PROBLEM_TYPES = ['application/problem+json', 'application/problem+xml', 'text/csv']
+const template = (path: string) => path.replace(/:(\w+)/g, '{$1}')
+
+const fetchDocument = async () => {
+  const t = await makeTarget()
+  const res = await t.request('/openapi.json')
+  expect(res.status).toBe(200)
+  expect(res.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
+  return res.json<any>()
+}
+
+describe('GET /openapi.json', () => {
+  it('is an OpenAPI 3.1 document of every endpoint', async () => {
+    const doc = await fetchDocument()
+    expect(doc.openapi).toBe('3.1.0')
+    for (const e of endpoints) {
+      const op = doc.paths[template(e.path)]?.[e.method.toLowerCase()]
+      expect(op, `${e.method} ${e.path}`).toBeDefined()
+      expect(op.operationId).toBe(e.name)
+      expect(op.summary).toBe(e.title)
+    }
+  })
+
+  it('lists all five media types, each with an example, for every response with a body', async () => {
+    const doc = await fetchDocument()
+    for (const e of endpoints.filter((e) => e.response)) {
+      const op = doc.paths[template(e.path)][e.method.toLowerCase()]
+      const success = op.responses[String(e.status ?? 200)]
+      for (const type of MEDIA_TYPES) {
+        expect(success.content[type]?.example, `${e.name} ${type}`).toBeDefined()
+      }
+      expect(success.content['text/html']).toBeDefined()
+    }
+  })
+
+  it('lists the body types for every operation that takes a body', async () => {
+    const doc = await fetchDocument()
+    for (const e of endpoints.filter((e) => e.request && e.method === 'POST')) {
+      const body = doc.paths[template(e.path)].post.requestBody
+      expect(Object.keys(body.content), e.name).toEqual(BODY_TYPES)
+    }
+  })
+
+  it('lists the problems an operation can answer in every problem media type', async () => {
+    const doc = await fetchDocument()
+    for (const e of endpoints) {
+      const { responses } = doc.paths[template(e.path)][e.method.toLowerCase()]
+      expect(responses['406'], e.name).toBeDefined()
+      for (const type of PROBLEM_TYPES) expect(responses['406'].content[type]).toBeDefined()
+      if (e.security) expect(responses['401'], e.name).toBeDefined()
+      if (e.path.includes(':') && !responses['4XX']) expect(responses['404'], e.name).toBeDefined()
+    }
+    const example = doc.components.examples['validation.problem-json'].value
+    expect(example).toMatchObject({ code: 1000, status: 400, type: '/problems/validation' })
+  })
+
+  it('names the credentials of each operation from its security', async () => {
+    const doc = await fetchDocument()
+    expect(doc.components.securitySchemes.apiKey).toEqual(
+      expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
+    )
+    for (const e of endpoints) {
+      const op = doc.paths[template(e.path)][e.method.toLowerCase()]
+      expect(op.security, e.name).toEqual(e.security ? [{ [e.security]: [] }] : undefined)
+    }
+  })
+
+  it("serves the Cognigy routes under the seed's /new base path too", async () => {
+    const doc = await fetchDocument()
+    expect(doc.paths['/v2.0/external/alexa/users'].servers).toEqual([{ url: '/' }, { url: '/new' }])
+  })
+
+  it('is only at /openapi.json', async () => {
+    const t = await makeTarget()
+    for (const path of ['/openapi', '/openapi.xml', '/openapi?format=csv']) {
+      expect((await t.request(path)).status, path).toBe(404)
+    }
+  })
+})

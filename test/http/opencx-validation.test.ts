@@ -1,0 +1,91 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { LANGUAGES } from '../../src/model/contact-fields.ts'
+import { AUTHENTICATE, authenticate, SEED_CONTACT } from '../support/opencx.ts'
+
+const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]))
+const overrides = (maps: Record<string, unknown>) => ({
+  ...SEED_CONTACT,
+  http_action_overrides: maps,
+})
+
+describe('authenticate-user refuses bad input and stores nothing', () => {
+  it('answers 400 code 1000 pointing at /language for an unknown language', async () => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate({ ...SEED_CONTACT, language: 'xx' }))
+    expect(res.status).toBe(400)
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8')
+    const problem = await res.json<any>()
+    expect(problem).toMatchObject({ status: 400, code: 1000, instance: AUTHENTICATE })
+    expect(problem.details.errors).toEqual([{ pointer: '/language', message: expect.any(String) }])
+    expect(problem.details.errors[0].message).toContain('en, fr, de')
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+
+  it("accepts every one of the seed's 56 language codes (its duplicate `tr` once)", () => {
+    expect(LANGUAGES).toHaveLength(56)
+    expect(new Set(LANGUAGES).size).toBe(56)
+  })
+
+  it('reports a missing identity at /email together with the other problems', async () => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate({ name: 'Nobody', language: 'xx' }))
+    expect(res.status).toBe(400)
+    const pointers = (await res.json<any>()).details.errors.map((e: any) => e.pointer)
+    expect(pointers.sort()).toEqual(['/email', '/language'])
+  })
+
+  it.each([
+    ['an invalid email', { email: 'not-an-email' }, '/email'],
+    ['a phone without country code', { email: undefined, phone: '0123 456 789' }, '/phone'],
+    ['a javascript: avatar', { avatar_url: 'javascript:alert(1)' }, '/avatar_url'],
+    ['a name of 257 characters', { name: 'x'.repeat(257) }, '/name'],
+    ['customData that is an array', { customData: ['a'] }, '/customData'],
+    ['customData with 65 keys', { customData: many(65) }, '/customData'],
+    ['customData over 16 KiB', { customData: { big: 'x'.repeat(16 * 1024) } }, '/customData'],
+    ['a chat_context over 8192 characters', { chat_context: 'x'.repeat(8193) }, '/chat_context'],
+    [
+      'a header override that would split a header',
+      overrides({ headers: { 'X-A': 'a\r\nSet-Cookie: x=1' } }),
+      '/http_action_overrides/headers/X-A',
+    ],
+    [
+      'a header override whose name is not a header name',
+      overrides({ headers: { 'X A': 'a' } }),
+      '/http_action_overrides/headers/X A',
+    ],
+    [
+      'a query parameter that is not text',
+      overrides({ query_params: { page: 2 } }),
+      '/http_action_overrides/query_params/page',
+    ],
+  ])('answers 400 to %s', async (_, change, pointer) => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate({ ...SEED_CONTACT, ...change }))
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem.code).toBe(1000)
+    expect(problem.details.errors.map((e: any) => e.pointer)).toContain(pointer)
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+
+  it.each([
+    ['malformed JSON', 'application/json', '{"email":'],
+    [
+      'a __proto__ key in customData',
+      'application/json',
+      '{"email":"a@b.co","customData":{"__proto__":{"x":1}}}',
+    ],
+    [
+      'an XML DOCTYPE',
+      'application/xml',
+      '<!DOCTYPE x [<!ENTITY e "e">]><x><email>&e;</email></x>',
+    ],
+    ['an empty body', 'application/json', ''],
+  ])('answers 400 to %s', async (_, contentType, body) => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate(body, { contentType }))
+    expect(res.status).toBe(400)
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+})

@@ -1,0 +1,77 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { AUTHENTICATE, authenticate, bearer, WIDGET_CONTACT } from '../support/opencx.ts'
+import { child, parseXmlStrict } from '../support/parsers.ts'
+
+// Keys that are not XML names: a space, a leading digit, `<`, and a dotted one.
+const BODY =
+  '<?xml version="1.0" encoding="UTF-8"?><AuthenticateUser>' +
+  '<email>keys@example.com</email>' +
+  '<customData>' +
+  '<entry key="first name">Ada</entry>' +
+  '<entry key="1st">yes</entry>' +
+  '<entry key="x&lt;y" type="number">3</entry>' +
+  '<entry key="nested" type="object"><entry key="a b" type="boolean">true</entry>' +
+  '<entry key="list" type="array"><item type="number">1</item><item type="null"/></entry></entry>' +
+  '</customData>' +
+  '<http_action_overrides>' +
+  '<query_params><entry key="page size">10</entry><entry key="a.b">x</entry></query_params>' +
+  '<path_params><entry key="9id">42</entry></path_params>' +
+  '<body_params><entry key="x y" type="object"><entry key="&amp;" type="number">-1</entry></entry></body_params>' +
+  '<headers><entry key="X-Tenant">acme &amp; co</entry></headers>' +
+  '</http_action_overrides>' +
+  '</AuthenticateUser>'
+
+const EXPECTED = {
+  email: 'keys@example.com',
+  customData: {
+    'first name': 'Ada',
+    '1st': 'yes',
+    'x<y': 3,
+    nested: { 'a b': true, list: [1, null] },
+  },
+  http_action_overrides: {
+    query_params: { 'page size': '10', 'a.b': 'x' },
+    path_params: { '9id': '42' },
+    body_params: { 'x y': { '&': -1 } },
+    headers: { 'X-Tenant': 'acme & co' },
+  },
+}
+
+describe('free-form keys in XML', () => {
+  it('reads keys that are not XML names from an XML body, and answers them in JSON', async () => {
+    const t = await makeTarget()
+    const res = await t.request(
+      AUTHENTICATE,
+      authenticate(BODY, { contentType: 'application/xml' }),
+    )
+    expect(res.status).toBe(200)
+    const { token } = await res.json<any>()
+    const contact = await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()
+    expect(contact).toMatchObject(EXPECTED)
+  })
+
+  it('writes them as keyed entries that an XML body can send back unchanged', async () => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate(BODY, { contentType: 'text/xml' }))
+    const { token } = await res.json<any>()
+    const xml = await (await t.request(WIDGET_CONTACT, bearer(token, 'application/xml'))).text()
+    const root = parseXmlStrict(xml)
+    expect(root.name).toBe('Contact')
+    const keys = child(root, 'customData')!.children.map((e) => [e.name, e.attributes.key])
+    expect(keys).toEqual([
+      ['entry', 'first name'],
+      ['entry', '1st'],
+      ['entry', 'x<y'],
+      ['entry', 'nested'],
+    ])
+    // The Contact document itself is a valid request body: the round trip changes nothing.
+    const before = await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()
+    const again = await t.request(
+      AUTHENTICATE,
+      authenticate(xml, { contentType: 'application/xml' }),
+    )
+    expect((await again.json<any>()).contact.id).toBe(before.id)
+    expect(await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()).toEqual(before)
+  })
+})

@@ -1,0 +1,114 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { authed, createUserRequest, USERS } from '../support/requests.ts'
+
+const SECURE = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+}
+
+const expectSecure = (res: Response) => {
+  for (const [name, value] of Object.entries(SECURE)) expect(res.headers.get(name)).toBe(value)
+  expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/)
+  expect(res.headers.get('x-powered-by')).toBeNull()
+}
+
+describe('secure headers', () => {
+  it.each([
+    ['a created resource', USERS, createUserRequest()],
+    ['a CSV collection', USERS, authed('text/csv')],
+    ['an XML collection', `${USERS}.xml`, authed()],
+    ['the HAL index', '/', { headers: { Accept: 'application/hal+json' } }],
+    ['a 401 problem', USERS, {}],
+    ['a 404 problem', '/nope', {}],
+    ['a 406 problem', USERS, authed('image/png')],
+    ['a 405 problem', USERS, { method: 'PUT' }],
+  ] as [string, string, RequestInit][])(
+    'are on %s: nosniff, frame deny, no referrer, a strict CSP',
+    async (_, path, init) => {
+      const t = await makeTarget()
+      expectSecure(await t.request(path, init))
+    },
+  )
+
+  it('are on a 500 problem too', async () => {
+    const t = await makeTarget({
+      newId: () => {
+        throw new Error('id source down')
+      },
+    })
+    const res = await t.request(USERS, createUserRequest())
+    expect(res.status).toBe(500)
+    expectSecure(res)
+  })
+})
+
+describe('CORS', () => {
+  const ORIGIN = 'https://app.example'
+  const preflight = (origin: string): RequestInit => ({
+    method: 'OPTIONS',
+    headers: {
+      Origin: origin,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'x-api-key, content-type',
+    },
+  })
+
+  it('is off by default: no Access-Control header, and a preflight is a 405', async () => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, authed('application/json', { headers: { Origin: ORIGIN } }))
+    expect(res.status).toBe(200)
+    expect([...res.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([])
+    const pre = await t.request(USERS, preflight(ORIGIN))
+    expect(pre.status).toBe(405)
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('answers a preflight from a configured origin with what a browser needs', async () => {
+    const t = await makeTarget({ corsOrigins: [ORIGIN] })
+    const res = await t.request(USERS, preflight(ORIGIN))
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST')
+    const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase().split(',')
+    expect(allowed).toEqual(expect.arrayContaining(['x-api-key', 'content-type', 'accept']))
+    expect(res.headers.get('access-control-max-age')).toBe('600')
+    expect(res.headers.get('vary')).toMatch(/Origin/)
+    expectSecure(res)
+  })
+
+  it('exposes the trace id, Location, Link and X-Total-Count to a configured origin', async () => {
+    const t = await makeTarget({ corsOrigins: [ORIGIN, 'https://other.example'] })
+    const res = await t.request(USERS, {
+      ...createUserRequest(),
+      headers: { ...createUserRequest().headers, Origin: ORIGIN },
+    })
+    expect(res.status).toBe(201)
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull()
+    const exposed = res.headers.get('access-control-expose-headers')!.split(',')
+    expect(exposed).toEqual(
+      expect.arrayContaining(['X-Trace-Id', 'Location', 'Link', 'X-Total-Count', 'Retry-After']),
+    )
+    expect(res.headers.get('vary')).toMatch(/Accept/)
+    expect(res.headers.get('vary')).toMatch(/Origin/)
+  })
+
+  it('lets a configured origin read an error problem', async () => {
+    const t = await makeTarget({ corsOrigins: [ORIGIN] })
+    const res = await t.request(USERS, { headers: { Origin: ORIGIN } })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(res.headers.get('access-control-expose-headers')).toContain('X-Trace-Id')
+  })
+
+  it('grants nothing to an origin that is not configured', async () => {
+    const t = await makeTarget({ corsOrigins: [ORIGIN] })
+    const pre = await t.request(USERS, preflight('https://evil.example'))
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull()
+    const res = await t.request(USERS, authed('application/json', { headers: { Origin: 'null' } }))
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+  })
+})

@@ -1,0 +1,160 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { type Dto, encodeDto, OP, opRequest, readDto } from '../support/cognito.ts'
+
+const EMAIL = 'ada@example.com'
+const BODY_TYPES = [
+  'application/json',
+  'application/xml',
+  'text/xml',
+  'text/csv',
+  'application/x-www-form-urlencoded',
+]
+
+describe('CognitoSendConfirmCodeRequest bodies in every accepted Content-Type', () => {
+  it.each(BODY_TYPES)('sends and confirms with %s bodies', async (contentType) => {
+    const t = await makeTarget()
+    const sent = await t.request(
+      OP,
+      opRequest({ EmailAddress: EMAIL }, 'application/json', contentType),
+    )
+    expect(sent.status).toBe(200)
+    const code = t.codeSender.last(EMAIL)!
+    const dto = { EmailAddress: EMAIL, ConfirmationCode: code }
+    const confirmed = await t.request(OP, opRequest(dto, 'application/json', contentType))
+    expect(await readDto(confirmed)).toMatchObject({ OpCode: '0', 'Data.Status': 'CONFIRMED' })
+  })
+
+  it('reads ServiceStack GET requests from the query string, whatever the format', async () => {
+    const t = await makeTarget()
+    const email = encodeURIComponent(EMAIL)
+    const sent = await t.request(`${OP}?EmailAddress=${email}&format=csv`)
+    expect(sent.headers.get('Content-Type')).toContain('text/csv')
+    expect(await readDto(sent)).toMatchObject({ OpCode: '0', 'Data.Status': 'UNCONFIRMED' })
+    const code = t.codeSender.last(EMAIL)!
+    const confirmed = await t.request(
+      `/xml/reply${OP}?EmailAddress=${email}&ConfirmationCode=${code}`,
+    )
+    expect(await readDto(confirmed)).toMatchObject({
+      root: 'CognitoSendConfirmCodeResponse',
+      'Data.Status': 'CONFIRMED',
+    })
+    expect(confirmed.headers.get('Cache-Control')).toBe('no-store')
+  })
+
+  it('refuses HEAD, which would otherwise run the GET operation', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${OP}?EmailAddress=${encodeURIComponent(EMAIL)}`, {
+      method: 'HEAD',
+    })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('Allow')).toBe('GET, POST')
+    expect(t.codeSender.sent).toEqual([])
+    expect(await t.query('SELECT id FROM cognito_users')).toEqual([])
+  })
+
+  it('answers a malformed query string with a 400 DTO, code 1002', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${OP}?EmailAddress=a%ZZ`)
+    expect(res.status).toBe(400)
+    expect(await readDto(res)).toMatchObject({
+      OpCode: '1002',
+      ErrorText: expect.stringContaining('%ZZ'),
+    })
+  })
+})
+
+describe('CognitoSendConfirmCodeRequest validation failures are DTOs', () => {
+  const cases: [string, string, string, string][] = [
+    ['an empty body', 'application/json', '', 'EmailAddress is required'],
+    ['an empty CSV body', 'text/csv', '', 'EmailAddress is required'],
+    [
+      'a code without an address',
+      'application/json',
+      '{"ConfirmationCode":"123456"}',
+      'EmailAddress is required',
+    ],
+    [
+      'a bad address',
+      'application/json',
+      '{"EmailAddress":"not-an-address"}',
+      'EmailAddress must be an email address',
+    ],
+    [
+      'a number for the address',
+      'application/json',
+      '{"EmailAddress":42}',
+      'EmailAddress must be a string',
+    ],
+    [
+      'a 5-digit code',
+      'text/csv',
+      `EmailAddress,ConfirmationCode\r\n${EMAIL},12345\r\n`,
+      'ConfirmationCode must be 6 digits',
+    ],
+    [
+      'a code of letters',
+      'application/x-www-form-urlencoded',
+      `EmailAddress=${EMAIL}&ConfirmationCode=abcdef`,
+      'ConfirmationCode must be 6 digits',
+    ],
+    [
+      'a bare JSON string',
+      'application/json',
+      '"ada@example.com"',
+      'The request must be an object',
+    ],
+    ['a JSON array', 'application/json', '["ada@example.com"]', 'EmailAddress is required'],
+  ]
+
+  it.each(cases)(
+    'answers %s with 400, code 1000, storing nothing',
+    async (_, contentType, body, text) => {
+      const t = await makeTarget()
+      const res = await t.request(OP, {
+        method: 'POST',
+        headers: { 'Content-Type': contentType },
+        body,
+      })
+      expect(res.status).toBe(400)
+      expect(res.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
+      const dto = await readDto(res)
+      expect(dto).toMatchObject({ OpCode: '1000', Total: '0', CachedResponse: 'false' })
+      expect(dto.ErrorText).toContain(text)
+      expect(await t.query('SELECT id FROM cognito_users')).toEqual([])
+      expect(t.codeSender.sent).toEqual([])
+    },
+  )
+
+  it.each([
+    ['malformed JSON', 'application/json', '{"EmailAddress":'],
+    [
+      'XML with a DOCTYPE',
+      'application/xml',
+      '<!DOCTYPE x [<!ENTITY e "e">]><x><EmailAddress>&e;</EmailAddress></x>',
+    ],
+    ['CSV with two data rows', 'text/csv', `EmailAddress\r\n${EMAIL}\r\n${EMAIL}\r\n`],
+  ])('answers %s with 400, code 1001', async (_, contentType, body) => {
+    const t = await makeTarget()
+    const res = await t.request(OP, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, Accept: 'application/xml' },
+      body,
+    })
+    expect(res.status).toBe(400)
+    const dto: Dto & { root?: string } = await readDto(res)
+    expect(dto).toMatchObject({ root: 'CognitoSendConfirmCodeResponse', OpCode: '1001' })
+    expect(dto.ErrorText).toMatch(/malformed/)
+  })
+
+  it('answers a body type it cannot read with 415, code 1060', async () => {
+    const t = await makeTarget()
+    const res = await t.request(OP, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/pdf', Accept: 'text/csv' },
+      body: encodeDto('application/json', { EmailAddress: EMAIL }),
+    })
+    expect(res.status).toBe(415)
+    expect(await readDto(res)).toMatchObject({ OpCode: '1060' })
+  })
+})

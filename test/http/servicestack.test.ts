@@ -1,0 +1,260 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { POLICY } from '../../src/apis/servicestack/pool.ts'
+import { tokenSigner } from '../../src/crypto/tokens.ts'
+import { bodyTypeFor, type Dto, OP, opRequest, otherCode, readDto } from '../support/cognito.ts'
+import { TEST_ENV } from '../support/deterministic.ts'
+import { MEDIA_TYPES } from '../support/requests.ts'
+import type { Target } from '../support/target.ts'
+
+const EMAIL = 'ada@example.com'
+const MINUTE = 60_000
+
+/** One call of the operation in `mediaType`: status, headers and the DTO. */
+const call = async (t: Target, dto: Dto, mediaType = 'application/json') => {
+  const res = await t.request(OP, opRequest(dto, mediaType, bodyTypeFor(mediaType)))
+  expect(res.headers.get('Content-Type')).toContain(mediaType)
+  return { status: res.status, headers: res.headers, dto: await readDto(res) }
+}
+
+const send = (t: Target, email = EMAIL) => call(t, { EmailAddress: email })
+const confirm = (t: Target, code: string, email = EMAIL) =>
+  call(t, { EmailAddress: email, ConfirmationCode: code })
+
+/** Everything stored about users and codes, to show a failure changed nothing. */
+const stored = async (t: Target) => ({
+  users: await t.query('SELECT * FROM cognito_users ORDER BY id'),
+  codes: await t.query('SELECT * FROM cognito_codes ORDER BY user_id'),
+})
+
+describe('CognitoSendConfirmCodeRequest: send, then confirm', () => {
+  it.each(MEDIA_TYPES)(
+    'sends, refuses a wrong code, confirms, then refuses reuse in %s',
+    async (mediaType) => {
+      const t = await makeTarget()
+      const sent = await call(t, { EmailAddress: EMAIL }, mediaType)
+      expect(sent.status).toBe(200)
+      expect(sent.dto).toMatchObject({
+        Total: '1',
+        OpCode: '0',
+        CachedResponse: 'false',
+        'Data.UserID': '000000000000000000000001',
+        'Data.Username': EMAIL,
+        'Data.Status': 'UNCONFIRMED',
+        'Data.UserPool.PoolID': expect.any(String),
+        'Data.Attributes.email': EMAIL,
+        'Data.Attributes.email_verified': 'false',
+      })
+      expect(sent.dto).not.toHaveProperty('ErrorText')
+      const code = t.codeSender.last(EMAIL)!
+      expect(code).toMatch(/^\d{6}$/)
+
+      const wrong = await call(
+        t,
+        { EmailAddress: EMAIL, ConfirmationCode: otherCode(code) },
+        mediaType,
+      )
+      expect(wrong.status).toBe(400)
+      expect(wrong.dto).toMatchObject({ OpCode: '2001', Total: '0' })
+      expect(wrong.dto.ErrorText).toMatch(/wrong; 4 attempts left/)
+
+      const right = await call(t, { EmailAddress: EMAIL, ConfirmationCode: code }, mediaType)
+      expect(right.status).toBe(200)
+      expect(right.dto).toMatchObject({
+        Total: '2',
+        OpCode: '0',
+        'Data.Status': 'CONFIRMED',
+        'Data.Attributes.email_verified': 'true',
+        'Data.SessionTokens.IssuedTime': '2026-01-02T03:04:05.000Z',
+        'Data.SessionTokens.ExpirationTime': '2026-01-02T04:04:05.000Z',
+        'Data2.Status': 'UNCONFIRMED',
+        'Data2.Attributes.email_verified': 'false',
+        'Data2.UserID': sent.dto['Data.UserID'],
+      })
+      expect(Object.keys(right.dto).some((k) => k.startsWith('Data2.SessionTokens'))).toBe(false)
+
+      const reuse = await call(t, { EmailAddress: EMAIL, ConfirmationCode: code }, mediaType)
+      expect(reuse.status).toBe(410)
+      expect(reuse.dto).toMatchObject({ OpCode: '2004', Total: '0' })
+      expect(reuse.dto.ErrorText).toMatch(/No confirmation code is pending/)
+    },
+  )
+
+  it('issues id, access and refresh tokens signed for the user, one kind each', async () => {
+    const t = await makeTarget()
+    await send(t)
+    const { dto } = await confirm(t, t.codeSender.last(EMAIL)!)
+    const tokens = await tokenSigner(TEST_ENV.TOKEN_SECRET)
+    for (const [member, kind] of [
+      ['IdToken', 'id'],
+      ['AccessToken', 'access'],
+      ['RefreshToken', 'refresh'],
+    ] as const) {
+      const token = dto[`Data.SessionTokens.${member}`]!
+      const result = await tokens.verify(token, kind, t.clock())
+      expect(result).toMatchObject({ ok: true, claims: { sub: dto['Data.UserID'] } })
+      expect(await tokens.verify(token, kind === 'id' ? 'access' : 'id', t.clock())).toEqual({
+        ok: false,
+        reason: 'kind',
+      })
+    }
+  })
+
+  it('lets exactly one of two concurrent confirms use the code', async () => {
+    const t = await makeTarget()
+    await send(t)
+    const code = t.codeSender.last(EMAIL)!
+    const results = await Promise.all([confirm(t, code), confirm(t, code)])
+    expect(results.map((r) => r.status).sort()).toEqual([200, 410])
+    expect(results.find((r) => r.status === 410)!.dto.OpCode).toBe('2004')
+    const [user] = await t.query<{ status: string }>('SELECT status FROM cognito_users')
+    expect(user!.status).toBe('CONFIRMED')
+  })
+
+  it('treats the address case-insensitively and delivers to the lowercased address', async () => {
+    const t = await makeTarget()
+    expect((await send(t, 'Ada@Example.COM')).dto['Data.Username']).toBe(EMAIL)
+    expect((await confirm(t, t.codeSender.last(EMAIL)!, 'ADA@example.com')).status).toBe(200)
+    expect(await t.query('SELECT id FROM cognito_users')).toHaveLength(1)
+  })
+
+  it('replaces the pending code with each new one', async () => {
+    const t = await makeTarget()
+    await send(t)
+    const first = t.codeSender.last(EMAIL)!
+    await send(t)
+    const second = t.codeSender.last(EMAIL)!
+    if (first !== second) expect((await confirm(t, first)).dto.OpCode).toBe('2001')
+    expect((await confirm(t, second)).status).toBe(200)
+  })
+
+  it('answers 404 for an address that never asked for a code, storing nothing', async () => {
+    const t = await makeTarget()
+    const res = await confirm(t, '123456')
+    expect(res.status).toBe(404)
+    expect(res.dto).toMatchObject({ OpCode: '2002', Total: '0' })
+    expect(await stored(t)).toEqual({ users: [], codes: [] })
+  })
+})
+
+describe('CognitoSendConfirmCodeRequest: limits on the injected clock', () => {
+  it('refuses a code from 15 minutes on, changing nothing', async () => {
+    const t = await makeTarget()
+    await send(t)
+    const code = t.codeSender.last(EMAIL)!
+    t.clock.advance(POLICY.codeTtlMs)
+    const before = await stored(t)
+    const res = await confirm(t, code)
+    expect(res.status).toBe(410)
+    expect(res.dto.OpCode).toBe('2003')
+    expect(res.dto.ErrorText).toMatch(/expired/)
+    expect(await stored(t)).toEqual(before)
+  })
+
+  it('accepts a code one millisecond before it expires', async () => {
+    const t = await makeTarget()
+    await send(t)
+    t.clock.advance(POLICY.codeTtlMs - 1)
+    expect((await confirm(t, t.codeSender.last(EMAIL)!)).status).toBe(200)
+  })
+
+  it('allows 5 attempts per code, counting only the attempts, until a new code', async () => {
+    const t = await makeTarget()
+    await send(t)
+    const code = t.codeSender.last(EMAIL)!
+    for (const left of ['4 attempts', '3 attempts', '2 attempts', '1 attempt', 'no attempts']) {
+      const before = await stored(t)
+      const res = await confirm(t, otherCode(code))
+      expect(res.status).toBe(400)
+      expect(res.dto.ErrorText).toContain(left)
+      const after = await stored(t)
+      expect(after.users).toEqual(before.users)
+      const [was, is] = [before.codes[0] as any, after.codes[0] as any]
+      expect({ ...is, attempts: was.attempts }).toEqual(was)
+      expect(is.attempts).toBe(was.attempts + 1)
+    }
+    const blocked = await confirm(t, code)
+    expect(blocked.status).toBe(429)
+    expect(blocked.dto).toMatchObject({ OpCode: '2005' })
+    await send(t)
+    expect((await confirm(t, t.codeSender.last(EMAIL)!)).status).toBe(200)
+  })
+
+  it('sends at most 5 codes per address in 15 minutes, then 429 with Retry-After', async () => {
+    const t = await makeTarget()
+    for (let i = 0; i < POLICY.maxSends; i++) {
+      expect((await send(t)).status).toBe(200)
+      t.clock.advance(MINUTE)
+    }
+    const before = await stored(t)
+    const limited = await send(t)
+    expect(limited.status).toBe(429)
+    expect(limited.dto).toMatchObject({ OpCode: '2006', Total: '0' })
+    expect(limited.headers.get('Retry-After')).toBe(String(10 * 60))
+    expect(await stored(t)).toEqual(before)
+    expect(t.codeSender.sent).toHaveLength(POLICY.maxSends)
+    expect((await send(t, 'other@example.com')).status).toBe(200)
+    t.clock.advance(10 * MINUTE)
+    expect((await send(t)).status).toBe(200)
+    expect((await confirm(t, t.codeSender.last(EMAIL)!)).status).toBe(200)
+  })
+})
+
+describe('CognitoSendConfirmCodeRequest: BaseResponse', () => {
+  it('reports the measured execution time as .NET TimeSpan text', async () => {
+    let now = 0
+    // Each reading is 1.2345 ms after the last: the handler reads at its start and its end.
+    const t = await makeTarget({ timer: () => (now += 1.2345) })
+    const { dto } = await send(t)
+    expect(dto.TotalExecutionTime).toBe('00:00:00.0012345')
+  })
+
+  it('stamps request and response times from the injected clock, also on failures', async () => {
+    const t = await makeTarget()
+    t.clock.advance(MINUTE)
+    const { dto } = await call(t, {})
+    expect(dto).toMatchObject({
+      Total: '0',
+      OpCode: '1000',
+      RequestTime: '2026-01-02T03:05:05.000Z',
+      ResponseTime: '2026-01-02T03:05:05.000Z',
+      TotalExecutionTime: '00:00:00.0000000',
+      CachedResponse: 'false',
+    })
+  })
+})
+
+describe('CognitoSendConfirmCodeRequest: secrets', () => {
+  it('stores only a keyed hash of the code and shows no code, hash or secret', async () => {
+    const t = await makeTarget()
+    const responses: { status: number; dto: Dto; text: string }[] = []
+    const record = async (dto: Dto, mediaType: string) => {
+      const res = await t.request(OP, opRequest(dto, mediaType, bodyTypeFor(mediaType)))
+      const text = await res.clone().text()
+      responses.push({ status: res.status, dto: await readDto(res), text })
+    }
+    const hashes: string[] = []
+    for (const mediaType of MEDIA_TYPES) {
+      const email = `${mediaType.replace(/\W/g, '-')}@example.com`
+      await record({ EmailAddress: email }, mediaType)
+      const code = t.codeSender.last(email)!
+      const [row] = await t.query<{ code_hash: string }>(
+        `SELECT code_hash FROM cognito_codes c JOIN cognito_users u ON u.id = c.user_id WHERE u.email = '${email}'`,
+      )
+      expect(row!.code_hash).toMatch(/^[0-9a-f]{64}$/)
+      expect(row!.code_hash).not.toContain(code)
+      hashes.push(row!.code_hash)
+      await record({ EmailAddress: email, ConfirmationCode: otherCode(code) }, mediaType)
+      await record({ EmailAddress: email, ConfirmationCode: code }, mediaType)
+      for (const { dto, text } of responses) {
+        for (const [key, value] of Object.entries(dto)) {
+          if (key === 'TotalExecutionTime' || key.includes('SessionTokens')) continue
+          expect(value, key).not.toContain(code)
+        }
+        for (const hash of hashes) expect(text).not.toContain(hash)
+        expect(text).not.toContain(TEST_ENV.TOKEN_SECRET)
+      }
+    }
+    expect(responses.map((r) => r.status)).toEqual(MEDIA_TYPES.flatMap(() => [200, 400, 200]))
+  })
+})

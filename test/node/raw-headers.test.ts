@@ -1,0 +1,76 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { connect } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseSecrets } from '../../src/config/secrets.ts'
+import { startServer } from '../../src/runtime/node/server.ts'
+import { API_KEY, memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import { USERS } from '../support/requests.ts'
+
+// What fetch cannot send (NUL, CR, DEL, obs-fold, oversized header blocks), written on a raw
+// socket to the real Node server: its HTTP parser must refuse it, and the server keep serving.
+let port = 0
+let close: () => Promise<void>
+let dir = ''
+const logger = memoryLogger()
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gateway-raw-'))
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: `file:${join(dir, 'gateway.db')}`,
+    secrets: parseSecrets(TEST_ENV),
+    logger,
+  })
+  port = (server.server.address() as AddressInfo).port
+  close = server.close
+})
+afterAll(async () => {
+  await close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** Sends raw bytes and resolves with the status of the answer (0 if the socket just closed). */
+const raw = (head: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let text = ''
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer')))
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1')
+      if (text.includes('\r\n')) socket.end()
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)))
+    socket.write(Buffer.from(head, 'latin1'))
+  })
+
+const request = (headers: string) =>
+  raw(`GET ${USERS} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headers}\r\n`)
+
+describe('raw header bytes on the Node server', () => {
+  it.each([
+    ['a NUL in Accept', 'Accept: text/csv\x00\r\n', 400],
+    ['a bare CR in X-API-Key', `X-API-Key: ${API_KEY}\rX-Injected: 1\r\n`, 400],
+    ['a DEL in Content-Type', 'Content-Type: application/json\x7f\r\n', 400],
+    ['an ESC in Authorization', 'Authorization: Bearer \x1b[31m\r\n', 400],
+    ['a space in a header name', 'X API Key: x\r\n', 400],
+    ['an obs-folded Accept', 'Accept: text/csv,\r\n application/json\r\n', 400],
+    ['20 KiB of headers', `X-Pad: ${'a'.repeat(20 * 1024)}\r\n`, 431],
+  ])('refuses %s with a %i and keeps serving', async (_, headers, status) => {
+    expect(await request(headers)).toBe(status)
+    expect(await request(`X-API-Key: ${API_KEY}\r\n`)).toBe(200)
+  })
+
+  it('passes obs-text bytes through to the gateway, which answers them as wrong values', async () => {
+    expect(await request('X-API-Key: \xff\xfe\x80\x81\r\n')).toBe(401)
+    expect(await request(`X-API-Key: ${API_KEY}\r\nAccept: \xff/\xfe\r\n`)).toBe(200)
+  })
+
+  it('never logged an unhandled error', () => {
+    expect(logger.lines.filter((l) => l.includes('unhandled error'))).toEqual([])
+  })
+})

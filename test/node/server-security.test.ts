@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseSecrets } from '../../src/config/secrets.ts'
+import { type NodeConfig, startServer } from '../../src/runtime/node/server.ts'
+import { API_KEY, memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import { USERS } from '../support/requests.ts'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** The real Node server (`npm start` minus the environment) on a temp database. */
+const serve = async (config: Partial<NodeConfig> = {}) => {
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-security-'))
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: `file:${join(dir, 'gateway.db')}`,
+    secrets: parseSecrets(TEST_ENV),
+    logger: memoryLogger(),
+    ...config,
+  })
+  cleanups.push(() => rm(dir, { recursive: true, force: true }), server.close)
+  const { port } = server.server.address() as AddressInfo
+  return `http://127.0.0.1:${port}`
+}
+
+describe('the Node server', () => {
+  it('counts failures by the socket peer: a forged CF-Connecting-IP does not reset them', async () => {
+    const base = await serve()
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(base + USERS, {
+        headers: { 'X-API-Key': 'wrong-key-0123456789abc', 'CF-Connecting-IP': `198.51.100.${i}` },
+      })
+      expect(res.status).toBe(401)
+    }
+    const res = await fetch(base + USERS, {
+      headers: { 'X-API-Key': API_KEY, 'CF-Connecting-IP': '192.0.2.200' },
+    })
+    expect(res.status).toBe(429)
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0)
+  })
+
+  it('trusts X-Forwarded-For only when told how many proxies are in front', async () => {
+    const base = await serve({ trustProxyHops: 1 })
+    const from = (ip: string, key: string) =>
+      fetch(base + USERS, { headers: { 'X-API-Key': key, 'X-Forwarded-For': `6.6.6.6, ${ip}` } })
+    for (let i = 0; i < 10; i++)
+      expect((await from('203.0.113.7', 'nope-nope-nope-nope')).status).toBe(401)
+    expect((await from('203.0.113.7', API_KEY)).status).toBe(429)
+    expect((await from('203.0.113.8', API_KEY)).status).toBe(200)
+  })
+
+  it('sends secure headers, and CORS only for CORS origins it was given', async () => {
+    const base = await serve({ corsOrigins: ['https://app.example'] })
+    const res = await fetch(`${base}/healthz`, { headers: { Origin: 'https://app.example' } })
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    )
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example')
+  })
+})

@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+
+const MAIN = new URL('../../src/runtime/node/main.ts', import.meta.url).pathname
+
+/**
+ * A port nobody listens on right now.
+ *
+ * @example
+ * const port = await freePort()
+ */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+
+export interface GatewayProcess {
+  child: ChildProcess
+  base: string
+  /** Everything it printed so far. */
+  output: () => string
+  /** The API key it generated and printed. */
+  apiKey: () => string
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts `npm start`'s entry as a real process on a free port and waits until it listens.
+ *
+ * @example
+ * const gateway = await startGateway({ DATA_DIR: dir })
+ * await fetch(`${gateway.base}/healthz`)
+ * await gateway.stop()
+ */
+export const startGateway = async (env: Record<string, string>): Promise<GatewayProcess> => {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--no-warnings', MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+  })
+  let output = ''
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const listening = new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (output.includes('Try it:') || output.includes('"listening"')) {
+        clearInterval(timer)
+        resolve()
+      }
+    }, 50)
+  })
+  const code = await Promise.race([exited, listening])
+  if (code !== undefined) throw new Error(`the gateway exited (${code}):\n${output}`)
+  return {
+    child,
+    base: `http://127.0.0.1:${port}`,
+    output: () => output,
+    apiKey: () => /API key \(X-API-Key\): +(\S+)/.exec(output)![1]!,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await exited
+    },
+  }
+}

@@ -49,8 +49,8 @@ describe('fixtures: every operation × media type × outcome, byte for byte', ()
           await write(bodyFile, body)
           return
         }
-        expect(read(`${dir}/${variant}.http`), `${dir}/${variant}.http`).toBe(head)
-        expect(read(bodyFile), bodyFile).toBe(body)
+        expect(head, `${dir}/${variant}.http`).toBe(read(`${dir}/${variant}.http`))
+        expect(body, bodyFile).toBe(read(bodyFile))
       })
     }
   }

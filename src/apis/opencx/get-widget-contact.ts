@@ -12,6 +12,7 @@ export const getWidgetContact: Endpoint = {
   name: 'getWidgetContact',
   title: 'Read the contact of a contact token',
   response: Contact,
+  security: 'contactToken',
   middleware: [contactToken()],
   handler: async (c) => {
     const contact = await c.var.deps.store.contacts.get(contactIdOf(c))

@@ -2,6 +2,7 @@ import type { Endpoint } from '../../app/types.ts'
 import { collectionInfo, pageLinks, readPage } from '../../helper/paginate.ts'
 import { respond } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
+import { PageQuery } from '../../model/collection.ts'
 import { type Contact, Contacts } from '../../model/contact.ts'
 import { CONTACTS, contactPath } from './paths.ts'
 
@@ -16,6 +17,8 @@ export const listContacts: Endpoint = {
   name: 'listContacts',
   title: 'List contacts, oldest first, a page at a time (the CSV export)',
   response: Contacts,
+  security: 'orgToken',
+  query: PageQuery,
   middleware: [orgToken()],
   handler: async (c) => {
     const page = readPage(c)

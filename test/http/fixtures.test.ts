@@ -1,6 +1,8 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { cases } from '../fixtures/cases.ts'
+import type { FixtureRequest } from '../fixtures/types.ts'
+import type { Target } from '../support/target.ts'
 import {
   bodyExtension,
   caseDir,
@@ -27,16 +29,24 @@ const write = async (path: string, text: string) => {
   await fs.writeFile(path, text)
 }
 
+/** Fills `{{code}}` with the last confirmation code the sender delivered. */
+const fill = (r: FixtureRequest, t: Target): FixtureRequest => {
+  const code = t.codeSender.sent.at(-1)?.code ?? '{{code}}'
+  const sub = (text: string) => text.replaceAll('{{code}}', code)
+  return { ...r, path: sub(r.path), ...(r.body === undefined ? {} : { body: sub(r.body) }) }
+}
+
 describe('fixtures: every operation × media type × outcome, byte for byte', () => {
   for (const c of cases) {
     for (const variant of variantsOf(c)) {
       it(`${c.operation}/${c.name}/${variant}`, async () => {
         const t = await makeTarget()
-        for (const setup of c.setup ?? []) {
+        for (const step of c.setup ?? []) {
+          const setup = fill(step, t)
           const res = await t.request(setup.path, setup)
           expect(res.status, `setup ${setup.method} ${setup.path}`).toBeLessThan(300)
         }
-        const request = requestOf(c, variant)
+        const request = fill(requestOf(c, variant), t)
         const res = await t.request(request.path, request)
         const head = responseHead(res)
         const body = await res.text()

@@ -22,7 +22,7 @@ export const issueSession = async (
   const sign = (kind: string, ttlSeconds: number, claims: Record<string, unknown> = {}) =>
     // A token id keeps two sessions issued in the same second distinct.
     tokens.sign(
-      { sub: user.id, kind, aud: USER_POOL.ClientID, jti: crypto.randomUUID(), ...claims },
+      { sub: user.id, kind, aud: USER_POOL.ClientID, jti: c.var.deps.newId(), ...claims },
       now,
       ttlSeconds,
     )

@@ -2,12 +2,8 @@
 // Fails (exit 1) on any unexpected answer, any lost write, or RSS growth beyond the bound.
 // Settings (environment): SOAK_REQUESTS (20000), SOAK_CONNECTIONS (32), SOAK_SECONDS (180),
 // SOAK_RSS_MB (64). Listens on 127.0.0.1 only, on a temp database.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rssMb, startGateway } from './server-process.ts'
 import { percentile, stepAt, type Step, USERS } from './soak-workload.ts'
 
 const env = process.env
@@ -16,50 +12,10 @@ const CONNECTIONS = Number(env.SOAK_CONNECTIONS ?? 32)
 const DEADLINE = Date.now() + Number(env.SOAK_SECONDS ?? 180) * 1000
 const RSS_BOUND_MB = Number(env.SOAK_RSS_MB ?? 64)
 const WARMUP = 1000
-const API_KEY = `soak-${crypto.randomUUID()}`
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-
-const rssMb = (pid: number) =>
-  Number(
-    execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
-      .toString()
-      .trim(),
-  ) / 1024
-
-const dir = mkdtempSync(join(tmpdir(), 'gateway-soak-'))
-const port = await freePort()
-const server: ChildProcess = spawn(
-  process.execPath,
-  ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/runtime/node/main.ts'],
-  {
-    env: {
-      ...env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dir,
-      DATABASE_URL: `file:${join(dir, 'gateway.db')}`,
-      API_KEYS: API_KEY,
-      ORG_TOKENS: `org-${crypto.randomUUID()}`,
-      TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
-      ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-)
-const serverLog: string[] = []
-server.stdout!.on('data', (chunk: Buffer) => serverLog.push(chunk.toString()))
-const stop = () => {
-  server.kill('SIGTERM')
-  rmSync(dir, { recursive: true, force: true })
-}
+// `startGateway` waits for /healthz; the client below starts counting after that.
+const gateway = await startGateway()
+const { port, apiKey: API_KEY, server, stop } = gateway
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS })
 interface Answer {
@@ -98,18 +54,6 @@ const send = (step: Pick<Step, 'method' | 'path' | 'headers' | 'body'>) =>
     req.on('error', reject)
     req.end(step.body)
   })
-
-for (let i = 0; ; i++) {
-  if (
-    await send({ method: 'GET', path: '/healthz', headers: {} }).then(
-      (a) => a.status === 200,
-      () => false,
-    )
-  )
-    break
-  if (i > 100) throw new Error(`server did not start:\n${serverLog.join('')}`)
-  await new Promise((r) => setTimeout(r, 100))
-}
 
 const ids: string[] = []
 const rssSamples: string[] = []

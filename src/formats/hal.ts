@@ -1,10 +1,13 @@
-import { shapeOf } from '../model/shape.ts'
-import { project } from './project.ts'
+import { projectOnce } from './json.ts'
 import type { Format, Links } from './types.ts'
 
 /**
  * `application/hal+json`: the model plus `_links` (always `self`). A collection page moves its
  * items into `_embedded`, each with its own `self`, and keeps its total and paging links.
+ *
+ * The bytes are those of `JSON.stringify({ _links, ...body })` (and, for a page,
+ * `{ _links, ...rest, _embedded: { items: [{ _links, ...item }] } }`), written by splicing each
+ * object's JSON after its `_links` instead of copying every item into a new object.
  */
 export const hal: Format = {
   key: 'hal',
@@ -12,21 +15,41 @@ export const hal: Format = {
   contentType: () => 'application/hal+json; charset=utf-8',
   problemContentType: 'application/problem+json; charset=utf-8',
   serialize: (schema, value, context) => {
-    const body = project(shapeOf(schema), value, context.maxDepth) as Record<string, unknown>
+    const body = projectOnce(schema, value, context.maxDepth) as Record<string, unknown>
     if (context.problem) return JSON.stringify(body)
     const collection = context.collection
-    if (!collection) return JSON.stringify({ _links: context.links, ...body })
+    if (!collection) return withLinks(context.links, body)
     const source = (value as Record<string, unknown>)[collection.itemsKey] as unknown[]
     const projected = body[collection.itemsKey] as Record<string, unknown>[]
     const { [collection.itemsKey]: _items, ...rest } = body
-    const items = projected.map((item, i) => ({
-      _links: collection.itemLinks(source[i]) satisfies Links,
-      ...item,
-    }))
-    return JSON.stringify({
-      _links: context.links,
-      ...rest,
-      _embedded: { [collection.itemsKey]: items },
-    })
+    if (Object.hasOwn(rest, '_embedded') || Object.hasOwn(rest, '_links')) {
+      const items = projected.map((item, i) => ({
+        _links: collection.itemLinks(source[i]) satisfies Links,
+        ...item,
+      }))
+      return JSON.stringify({
+        _links: context.links,
+        ...rest,
+        _embedded: { [collection.itemsKey]: items },
+      })
+    }
+    let items = ''
+    for (let i = 0; i < projected.length; i++) {
+      if (i > 0) items += ','
+      items += withLinks(collection.itemLinks(source[i]) satisfies Links, projected[i])
+    }
+    const page = withLinks(context.links, rest)
+    return `${page.slice(0, -1)},"_embedded":{${JSON.stringify(collection.itemsKey)}:[${items}]}}`
   },
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** `JSON.stringify({ _links: links, ...body })`, without the copy. */
+const withLinks = (links: Links, body: unknown): string => {
+  const rest = isRecord(body) && !Object.hasOwn(body, '_links') ? JSON.stringify(body) : ''
+  if (!rest.startsWith('{')) return JSON.stringify({ _links: links, ...(body as object) })
+  const head = `{"_links":${JSON.stringify(links)}`
+  return rest === '{}' ? `${head}}` : `${head},${rest.slice(1)}`
 }

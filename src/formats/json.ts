@@ -1,5 +1,6 @@
 import { shapeOf } from '../model/shape.ts'
 import { project } from './project.ts'
+import { isProjection } from './projected.ts'
 import type { Format } from './types.ts'
 
 /** `application/json`: the plain model. */
@@ -9,5 +10,18 @@ export const json: Format = {
   contentType: () => 'application/json; charset=utf-8',
   problemContentType: 'application/problem+json; charset=utf-8',
   serialize: (schema, value, context) =>
-    JSON.stringify(project(shapeOf(schema), value, context.maxDepth)),
+    JSON.stringify(projectOnce(schema, value, context.maxDepth)),
+}
+
+/**
+ * The projection of a value, without the copy when the value already is one (the common case:
+ * a model read from the store). Shared by the JSON and HAL writers.
+ */
+export const projectOnce = (
+  schema: Parameters<typeof shapeOf>[0],
+  value: unknown,
+  maxDepth: number,
+): unknown => {
+  const shape = shapeOf(schema)
+  return isProjection(shape, value, maxDepth) ? value : project(shape, value, maxDepth)
 }

@@ -1,4 +1,4 @@
-import { resolve, shapeOf, typeName, type Field, type Shape } from '../model/shape.ts'
+import { resolve, shapeOf, typeName, type Shape } from '../model/shape.ts'
 import { SerializationError, type Format } from './types.ts'
 
 /**
@@ -81,17 +81,36 @@ const xmlName = (name: string): string => {
 type ObjectShape = Extract<Shape, { kind: 'object' }>
 type ArrayShape = Extract<Shape, { kind: 'array' }>
 
-const visibleFields = new WeakMap<ObjectShape, readonly Field[]>()
+const plans = new WeakMap<ObjectShape, readonly Member[]>()
 const itemNames = new WeakMap<ArrayShape, string>()
 
-const fieldsOf = (shape: ObjectShape): readonly Field[] => {
-  let fields = visibleFields.get(shape)
-  if (!fields) {
-    fields = shape.fields.filter((f) => !f.writeOnly)
-    for (const field of fields) xmlName(field.key)
-    visibleFields.set(shape, fields)
+/** A member of an object shape with its tags written once: the per-schema writer plan. */
+interface Member {
+  key: string
+  shape: Shape
+  open: string
+  close: string
+  nil: string
+  /** Scalars are written by their JavaScript type, free-form ones with a `type` attribute. */
+  free: boolean
+}
+
+const planOf = (shape: ObjectShape): readonly Member[] => {
+  let plan = plans.get(shape)
+  if (!plan) {
+    plan = shape.fields
+      .filter((f) => !f.writeOnly)
+      .map((f) => ({
+        key: xmlName(f.key),
+        shape: f.shape,
+        open: `<${f.key}>`,
+        close: `</${f.key}>`,
+        nil: `<${f.key}${NIL}`,
+        free: f.shape.kind !== 'ref' && f.shape.kind === 'unknown',
+      }))
+    plans.set(shape, plan)
   }
-  return fields
+  return plan
 }
 
 const itemNameOf = (shape: ArrayShape): string => {
@@ -125,9 +144,17 @@ const element = (
   if (s.kind === 'unknown') return freeForm(w, name, attrs, value, depth)
   if (s.kind === 'object' && isPlainObject(value)) {
     let out = `<${name}${attrs}>`
-    for (const field of fieldsOf(s)) {
-      const member = value[field.key]
-      if (member !== undefined) out += element(w, field.key, '', field.shape, member, depth + 1)
+    const deeper = depth + 1
+    for (const m of planOf(s)) {
+      const member = value[m.key]
+      if (member === undefined) continue
+      // Most members are text or numbers: written from the plan, without the generic dispatch.
+      if (member === null) out += m.nil
+      else if (deeper > w.maxDepth) throw tooDeep(w.maxDepth)
+      else if (typeof member === 'string') out += m.open + escapeText(member) + m.close
+      else if (typeof member === 'number' && !m.free)
+        out += Number.isFinite(member) ? m.open + member + m.close : m.nil
+      else out += element(w, m.key, '', m.shape, member, deeper)
     }
     return `${out}</${name}>`
   }

@@ -13,6 +13,8 @@ export interface ArbitraryOptions {
 // including CR, TAB, `]]>`, quotes, commas and formula triggers.
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/
 
+const FORBIDDEN = ['__proto__', 'constructor', 'prototype']
+
 const text = (options: ArbitraryOptions, minLength = 0) =>
   fc
     .oneof(
@@ -62,7 +64,9 @@ const build = (
       return fc.array(build(s.item, options, depth + 1, true), { maxLength: 3 })
     case 'record':
       return fc.dictionary(
-        text(options, 1).filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
+        // Flat formats refuse a column or field name with a forbidden segment anywhere in it
+        // (`Attributes.prototype.x`), even where the rest would be a dictionary key.
+        text(options, 1).filter((k) => !k.split(/[.[\]]/).some((part) => FORBIDDEN.includes(part))),
         // An empty value is an empty cell and an empty optional dictionary no cells at all:
         // CSV reads both back as absent.
         build(s.value, options, depth + 1, !options.portable),

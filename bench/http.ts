@@ -1,0 +1,128 @@
+// HTTP throughput with autocannon (in this process) against servers in child processes: bare
+// `node:http` serving the same JSON bytes, bare Hono `c.json` of the same store read, and the
+// gateway in each of its five media types — for one contact and for a 100-contact page.
+// Variants alternate within each round; each figure is the median requests/s over the rounds.
+// Settings: BENCH_ROUNDS (7), BENCH_SECONDS (2), BENCH_CONNECTIONS (10).
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { isMain, median, type Measured, ROUNDS } from './measure.ts'
+import { freePort, startGateway, STRIP_TYPES, waitFor } from './server-process.ts'
+import { sampleContacts } from './serializers.ts'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const CONTACTS = 150
+
+const MEDIA = {
+  json: 'application/json',
+  hal: 'application/hal+json',
+  xml: 'application/xml',
+  csv: 'text/csv',
+  html: 'text/html',
+} as const
+
+interface Variant {
+  group: string
+  name: string
+  port: number
+  path: string
+  headers: Record<string, string>
+}
+
+const load = async (v: Variant, seconds: number): Promise<number> => {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${v.port}${v.path}`,
+    headers: v.headers,
+    connections: CONNECTIONS,
+    duration: seconds,
+  })
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${v.group} / ${v.name}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return result.requests.average
+}
+
+const startBare = async (bare: string, env: Record<string, string>) => {
+  const port = await freePort()
+  const child = spawn(process.execPath, [...STRIP_TYPES, 'bench/bare-server.ts'], {
+    env: { ...process.env, ...env, BARE: bare, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  await waitFor(port, '/healthz')
+  return { port, stop: () => child.kill('SIGTERM') }
+}
+
+/** Every variant `rounds` times, alternating; median requests/s and the range per variant. */
+export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
+  const gateway = await startGateway()
+  const stops = [gateway.stop]
+  try {
+    const auth = { Authorization: `Bearer ${gateway.orgToken}` }
+    const base = `http://127.0.0.1:${gateway.port}`
+    const ids: string[] = []
+    for (const contact of sampleContacts(CONTACTS)) {
+      const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = contact
+      const res = await fetch(`${base}/widget/authenticate-user`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(fields),
+      })
+      if (res.status !== 200) throw new Error(`seeding: ${res.status} ${await res.text()}`)
+      ids.push(((await res.json()) as { contact: { id: string } }).contact.id)
+    }
+    const paths = { 'one resource': `/contacts/${ids[0]}`, '100-item page': '/contacts?limit=100' }
+
+    // node:http serves the gateway's own JSON bytes for the same paths.
+    const bodies: Record<string, string> = {}
+    for (const path of Object.values(paths))
+      bodies[path] = await (await fetch(`${base}${path}`, { headers: auth })).text()
+    const bodiesFile = join(gateway.dir, 'bodies.json')
+    writeFileSync(bodiesFile, JSON.stringify(bodies))
+    const nodeHttp = await startBare('node-http', { BODIES: bodiesFile })
+    const hono = await startBare('hono', { DATABASE_URL: gateway.databaseUrl })
+    stops.push(nodeHttp.stop, hono.stop)
+
+    const variants: Variant[] = Object.entries(paths).flatMap(([group, path]) => [
+      { group, name: 'node:http', port: nodeHttp.port, path, headers: {} },
+      { group, name: 'hono c.json', port: hono.port, path, headers: {} },
+      ...Object.entries(MEDIA).map(([key, accept]) => ({
+        group,
+        name: `gateway ${key}`,
+        port: gateway.port,
+        path,
+        headers: { ...auth, Accept: accept },
+      })),
+    ])
+    for (const v of variants) await load(v, 1) // warm-up: JIT, caches, connections
+    const rates = new Map<Variant, number[]>(variants.map((v) => [v, []]))
+    for (let r = 0; r < rounds; r++) {
+      // Rotate the starting variant so no variant always runs first or last.
+      for (let i = 0; i < variants.length; i++) {
+        const v = variants[(i + r) % variants.length]!
+        rates.get(v)!.push(await load(v, SECONDS))
+      }
+      process.stderr.write(`http round ${r + 1}/${rounds}\n`)
+    }
+    return variants.map((v) => {
+      const rs = rates.get(v)!
+      return {
+        group: v.group,
+        name: v.name,
+        median: median(rs),
+        min: Math.min(...rs),
+        max: Math.max(...rs),
+      }
+    })
+  } finally {
+    for (const stop of stops) stop()
+  }
+}
+
+if (isMain(import.meta.url)) {
+  for (const m of await benchHttp()) {
+    console.log(
+      `${m.group.padEnd(14)} ${m.name.padEnd(14)} ${Math.round(m.median).toString().padStart(7)} req/s (${Math.round(m.min)}–${Math.round(m.max)})`,
+    )
+  }
+}

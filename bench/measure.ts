@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url'
+
+/** Rounds per variant (BENCH_ROUNDS); variants alternate within each round. */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
+
+/** One variant's result: a rate (items/s or requests/s), its range over the rounds. */
+export interface Measured {
+  group: string
+  name: string
+  median: number
+  min: number
+  max: number
+  mbPerSecond?: number
+  bytes?: number
+}
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** True when this module is the script node was started with. */
+export const isMain = (url: string): boolean => process.argv[1] === fileURLToPath(url)
+
+/** The measured rate of a variant in a group; throws when it was not measured. */
+export const rateOf = (results: readonly Measured[], group: string, name: string): number => {
+  const found = results.find((m) => m.group === group && m.name === name)
+  if (!found) throw new Error(`no result for ${group} / ${name}`)
+  return found.median
+}

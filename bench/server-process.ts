@@ -1,0 +1,83 @@
+// Starting servers for load: a child process on 127.0.0.1 and a free port, on a temp database.
+// Shared by `npm run soak` and `npm run bench`.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/** Node flags that run TypeScript as `npm start` does. */
+export const STRIP_TYPES = ['--experimental-strip-types', '--no-warnings=ExperimentalWarning']
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+
+/** Resident set size of a process, in MB. */
+export const rssMb = (pid: number) =>
+  Number(
+    execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
+      .toString()
+      .trim(),
+  ) / 1024
+
+export interface GatewayProcess {
+  server: ChildProcess
+  port: number
+  dir: string
+  databaseUrl: string
+  apiKey: string
+  orgToken: string
+  log: string[]
+  stop: () => void
+}
+
+/** The gateway (`src/runtime/node/main.ts`) in production mode, with fresh secrets and data. */
+export const startGateway = async (env: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> => {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'))
+  const port = await freePort()
+  const apiKey = `bench-${crypto.randomUUID()}`
+  const orgToken = `org-${crypto.randomUUID()}`
+  const databaseUrl = `file:${join(dir, 'gateway.db')}`
+  const server = spawn(process.execPath, [...STRIP_TYPES, 'src/runtime/node/main.ts'], {
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+      API_KEYS: apiKey,
+      ORG_TOKENS: orgToken,
+      TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
+      ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const log: string[] = []
+  server.stdout!.on('data', (chunk: Buffer) => log.push(chunk.toString()))
+  await waitFor(port, '/healthz', log)
+  const stop = () => {
+    server.kill('SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { server, port, dir, databaseUrl, apiKey, orgToken, log, stop }
+}
+
+/** Polls until `path` answers 200; throws with the server's log after ~10 s. */
+export const waitFor = async (port: number, path: string, log: readonly string[] = []) => {
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}${path}`).then(
+      (r) => r.status === 200,
+      () => false,
+    )
+    if (ok) return
+    if (i > 100) throw new Error(`server on ${port} did not start:\n${log.join('')}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

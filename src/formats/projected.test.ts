@@ -1,0 +1,70 @@
+import fc from 'fast-check'
+import * as v from 'valibot'
+import { describe, expect, it } from 'vitest'
+import { arbitraryOf } from '../../test/support/arbitrary.ts'
+import { named, writeOnly } from '../model/meta.ts'
+import { models } from '../model/models.ts'
+import { shapeOf } from '../model/shape.ts'
+import { hal } from './hal.ts'
+import { json } from './json.ts'
+import { project } from './project.ts'
+import { isProjection } from './projected.ts'
+
+const links = { self: { href: '/x' } }
+const context = { mediaType: 'application/json', links, maxDepth: 32 }
+const Item = named('Item', v.object({ id: v.string(), secret: v.optional(writeOnly(v.string())) }))
+const Page = named('Page', v.object({ items: v.array(Item), total: v.number() }))
+
+// The writers before the copy-free path: the bytes they made are the contract.
+const projectedJson = (schema: v.GenericSchema, value: unknown) =>
+  JSON.stringify(project(shapeOf(schema), value, 32))
+
+describe('copy-free JSON and HAL', () => {
+  it('writes the same bytes as JSON.stringify of the projection, for every model', () => {
+    for (const schema of Object.values(models)) {
+      fc.assert(
+        fc.property(arbitraryOf(schema), (value) => {
+          expect(json.serialize(schema, value, context)).toBe(projectedJson(schema, value))
+          const body = project(shapeOf(schema), value, 32) as object
+          expect(hal.serialize(schema, value, context)).toBe(
+            JSON.stringify({ _links: links, ...body }),
+          )
+        }),
+        { numRuns: 50 },
+      )
+    }
+  })
+
+  it('copies when members are write-only, unknown, out of schema order or dates', () => {
+    const shape = shapeOf(Item)
+    expect(isProjection(shape, { id: 'a' }, 32)).toBe(true)
+    expect(isProjection(shape, { id: 'a', secret: 's' }, 32)).toBe(false)
+    expect(isProjection(shape, { id: 'a', extra: 1 }, 32)).toBe(false)
+    expect(isProjection(shapeOf(Page), { total: 1, items: [] }, 32)).toBe(false)
+    expect(isProjection(shape, { id: new Date(0) }, 32)).toBe(false)
+    expect(json.serialize(Item, { id: 'a', secret: 's' }, context)).toBe('{"id":"a"}')
+  })
+
+  it('writes a HAL page with each item after its own _links', () => {
+    const page = { items: [{ id: 'a', secret: 's' }, { id: 'b' }], total: 2 }
+    const body = hal.serialize(Page, page, {
+      ...context,
+      collection: {
+        itemsKey: 'items',
+        itemLinks: (i) => ({ self: { href: `/i/${(i as { id: string }).id}` } }),
+      },
+    })
+    expect(body).toBe(
+      JSON.stringify({
+        _links: links,
+        total: 2,
+        _embedded: {
+          items: [
+            { _links: { self: { href: '/i/a' } }, id: 'a' },
+            { _links: { self: { href: '/i/b' } }, id: 'b' },
+          ],
+        },
+      }),
+    )
+  })
+})

@@ -1,7 +1,9 @@
 // `npm run bench`: serializers in-process, then HTTP, then bench/RESULTS.md with the machine,
-// the tables, the ratios and PASS/MISS per target. BENCH_SKIP_HTTP=1 runs the serializers only.
+// the tables, the ratios and PASS/MISS per target. BENCH_SKIP_HTTP=1 skips HTTP and exports;
+// BENCH_SKIP_EXPORTS=1 skips the exports only.
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
+import { benchExports, EXPORT_SIZES, exportReport } from './exports.ts'
 import { benchHttp } from './http.ts'
 import { type Measured, rateOf, ROUNDS } from './measure.ts'
 import { benchSerializers } from './serializers.ts'
@@ -81,6 +83,17 @@ if (!process.env.BENCH_SKIP_HTTP) {
     ...table(http, 'req/s', false),
     '',
     ...verdicts(httpTargets),
+    '',
+  )
+}
+
+if (!process.env.BENCH_SKIP_HTTP && !process.env.BENCH_SKIP_EXPORTS) {
+  lines.push(
+    '## Exports (`GET /contacts/export` over HTTP, gateway in a child process)',
+    '',
+    `${EXPORT_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} contacts (BENCH_EXPORT_SIZES) seeded through SQL into the gateway's libSQL file, each format downloaded once and consumed as a stream. Peak RSS growth: the child's VmRSS (/proc, every 20 ms) during the download minus just before it; the first export after start (json (cold)) also pays V8 growing its heap to its working size once, so the targets judge the warm downloads that follow it. In-process: the same format's serializer on a 10,000-contact page of the same rows, without the store read.`,
+    '',
+    ...exportReport(await benchExports()),
     '',
   )
 }

@@ -12,6 +12,7 @@ import { indexPage } from '../apis/gateway/index-page.ts'
 import { getProblemType, listProblemTypes } from '../apis/gateway/problem-types.ts'
 import {
   authenticateUser,
+  exportContacts,
   getContact,
   getWidgetContact,
   listContacts,
@@ -54,6 +55,7 @@ export const endpoints: readonly Endpoint[] = [
   authenticateUser,
   getWidgetContact,
   listContacts,
+  exportContacts,
   getContact,
   health,
   listProblemTypes,

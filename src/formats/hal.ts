@@ -46,8 +46,14 @@ export const hal: Format = {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** `JSON.stringify({ _links: links, ...body })`, without the copy. */
-const withLinks = (links: Links, body: unknown): string => {
+/**
+ * `JSON.stringify({ _links: links, ...body })`, without the copy. Also writes the items of a
+ * streamed export, so they match the items of a page byte for byte.
+ *
+ * @example
+ * withLinks({ self: { href: '/contacts/c1' } }, { id: 'c1' }) // '{"_links":{"self":{"href":"/contacts/c1"}},"id":"c1"}'
+ */
+export const withLinks = (links: Links, body: unknown): string => {
   const rest = isRecord(body) && !Object.hasOwn(body, '_links') ? JSON.stringify(body) : ''
   if (!rest.startsWith('{')) return JSON.stringify({ _links: links, ...(body as object) })
   const head = `{"_links":${JSON.stringify(links)}`

@@ -37,6 +37,24 @@ export const xml: Format = {
   },
 }
 
+/**
+ * The writer of one collection item, as a page writes it inside its items wrapper (at depth 2,
+ * named for the item's type): a streamed export emits these between its own root tags.
+ *
+ * @example
+ * const write = xmlItemWriter(Contact, 32)
+ * write({ id: 'c1', createdAt, updatedAt }) // '<Contact><id>c1</id>…</Contact>'
+ */
+export const xmlItemWriter = (
+  itemSchema: Parameters<typeof shapeOf>[0],
+  maxDepth: number,
+): ((value: unknown) => string) => {
+  const writer: Writer = { maxDepth, itemName: '' }
+  const shape = shapeOf(itemSchema)
+  const name = itemNameOf({ kind: 'array', item: shape })
+  return (value) => element(writer, name, '', shape, value, 2)
+}
+
 interface Writer {
   maxDepth: number
   /** Forced name of array items (`i` in problems), or '' to use the item's type name. */

@@ -36,7 +36,7 @@ export interface GatewayProcess {
  * await gateway.stop()
  */
 export const startGateway = async (env: Record<string, string>): Promise<GatewayProcess> => {
-  const port = await freePort()
+  const port = env.PORT ? Number(env.PORT) : await freePort()
   const child = spawn(process.execPath, ['--no-warnings', MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
   })
@@ -44,9 +44,12 @@ export const startGateway = async (env: Record<string, string>): Promise<Gateway
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  // With generated development secrets the banner is printed after the "listening" log line;
+  // wait for it, so a test never reads a half-printed start under load.
+  const ready = env.API_KEYS ? '"listening"' : 'Try it:'
   const listening = new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      if (output.includes('Try it:') || output.includes('"listening"')) {
+      if (output.includes(ready)) {
         clearInterval(timer)
         resolve()
       }

@@ -4,3 +4,4 @@ export const WIDGET_CONTACT = '/widget/contact'
 export const CONTACTS = '/contacts'
 
 export const contactPath = (id: string): string => `${CONTACTS}/${encodeURIComponent(id)}`
+export const CONTACTS_EXPORT = '/contacts/export'

@@ -1,0 +1,209 @@
+// `GET /contacts/export` over HTTP: contacts seeded straight into the gateway's libSQL file
+// (one transaction of INSERT … SELECT batches), the gateway in a child process, each format
+// downloaded and consumed as a stream while the child's VmRSS is sampled from /proc (one cold
+// JSON download first, reported apart: it includes V8 growing its heap once). Against:
+// the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds).
+// Sizes: BENCH_EXPORT_SIZES (default 100000,1000000). Run alone: `node --experimental-strip-types bench/exports.ts`.
+import { readFileSync } from 'node:fs'
+import { createClient } from '@libsql/client'
+import { formatByKey } from '../src/formats/registry.ts'
+import { Contacts } from '../src/model/contact.ts'
+import { libsqlDatabase } from '../src/store/libsql.ts'
+import { contacts } from '../src/store/contacts.ts'
+import { isMain, median, ROUNDS } from './measure.ts'
+import { startGateway } from './server-process.ts'
+
+export const EXPORT_SIZES = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000')
+  .split(',')
+  .map(Number)
+const MEDIA = {
+  csv: 'text/csv',
+  xml: 'application/xml',
+  json: 'application/json',
+  hal: 'application/hal+json',
+}
+const CHUNK = 100_000
+
+export interface ExportResult {
+  size: number
+  format: string
+  seedSeconds: number
+  mbPerSecond: number
+  bytes: number
+  /** Peak VmRSS during the download minus VmRSS just before it, in MB. */
+  rssGrowthMb: number
+  /** The in-process serializer on 10,000 of the same contacts, MB/s. */
+  inProcessMbPerSecond: number
+}
+
+/** `n` contacts shaped like `sampleContacts` (customData on all, every tenth name needing escapes), in one transaction. */
+export const seedContacts = async (url: string, n: number): Promise<number> => {
+  const t0 = performance.now()
+  const client = createClient({ url })
+  const tx = await client.transaction('write')
+  for (let from = 0; from < n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK) - 1
+    await tx.execute(`WITH RECURSIVE k(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM k WHERE i < ${to})
+      INSERT INTO contacts (id, email, email_key, name, phone, language, custom_data, chat_context, created_at, updated_at)
+      SELECT printf('c%023d', i), 'user' || i || '@example.com', 'user' || i || '@example.com',
+        CASE WHEN i % 10 = 0 THEN 'Ada, "the" Countess ' || i || ' & <co>' ELSE 'Ada Lovelace ' || i END,
+        CASE WHEN i % 3 = 0 THEN NULL ELSE printf('+4915123%06d', i) END,
+        CASE i % 5 WHEN 0 THEN 'en' WHEN 1 THEN 'de' WHEN 2 THEN 'fr' WHEN 3 THEN 'es' ELSE 'ar' END,
+        json_object('plan', CASE WHEN i % 2 THEN 'pro' ELSE 'free' END, 'seats', i % 50,
+          'vip', json(CASE WHEN i % 7 = 0 THEN 'true' ELSE 'false' END), 'note', 'n' || i),
+        CASE WHEN i % 4 = 0 THEN 'returning visitor' END,
+        strftime('%Y-%m-%dT%H:%M:%fZ', 1735689600 + i, 'unixepoch'),
+        strftime('%Y-%m-%dT%H:%M:%fZ', 1735689600 + i, 'unixepoch')
+      FROM k`)
+  }
+  await tx.commit()
+  client.close()
+  return (performance.now() - t0) / 1000
+}
+
+/** MB/s of each format's serializer on a 10,000-contact page read from the same database. */
+const inProcess = async (url: string): Promise<Record<string, number>> => {
+  const client = createClient({ url })
+  const items = await contacts(libsqlDatabase(client)).exportBatch(undefined, 10_000)
+  client.close()
+  const page = { items, total: items.length, skip: 0, limit: items.length }
+  const out: Record<string, number> = {}
+  for (const key of Object.keys(MEDIA)) {
+    const format = formatByKey(key)!
+    const context = {
+      mediaType: MEDIA[key as keyof typeof MEDIA],
+      maxDepth: 32,
+      links: { self: { href: '/contacts/export' } },
+      collection: {
+        itemsKey: 'items',
+        itemLinks: (c: unknown) => ({ self: { href: `/contacts/${(c as { id: string }).id}` } }),
+      },
+    }
+    const rates: number[] = []
+    for (let r = 0; r < ROUNDS + 2; r++) {
+      const t0 = performance.now()
+      const bytes = Buffer.byteLength(format.serialize(Contacts, page, context))
+      if (r >= 2) rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000)) // 2 warm-up rounds
+    }
+    out[key] = median(rates)
+  }
+  return out
+}
+
+const vmRssMb = (pid: number): number => {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return Number(line?.[1] ?? 0) / 1024
+}
+
+/** Downloads one export, consuming the stream; bytes, seconds and the peak RSS growth. */
+const download = async (port: number, pid: number, token: string, accept: string, n: number) => {
+  const base = vmRssMb(pid)
+  let peak = base
+  const sampler = setInterval(() => (peak = Math.max(peak, vmRssMb(pid))), 20)
+  const t0 = performance.now()
+  const res = await fetch(`http://127.0.0.1:${port}/contacts/export`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: accept },
+  })
+  let bytes = 0
+  let tail = new Uint8Array()
+  const reader = res.body!.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    bytes += r.value.byteLength
+    tail = r.value
+  }
+  const seconds = (performance.now() - t0) / 1000
+  clearInterval(sampler)
+  const end = new TextDecoder().decode(tail.slice(-64))
+  // A cut stream would miss its tail: the total (JSON, HAL, XML) or the last row (CSV).
+  if (res.status !== 200 || !(end.includes(`${n}`) || end.includes(`${n - 1}`)))
+    throw new Error(`${accept}: status ${res.status}, incomplete body ending ${end}`)
+  return { bytes, seconds, rssGrowthMb: Math.max(0, peak - base) }
+}
+
+/** Every size, every format; the gateway restarted per size on a fresh database. */
+export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]> => {
+  const out: ExportResult[] = []
+  for (const size of sizes) {
+    const gateway = await startGateway()
+    try {
+      const seedSeconds = await seedContacts(gateway.databaseUrl, size)
+      const serializer = await inProcess(gateway.databaseUrl)
+      const pid = gateway.server.pid!
+      // The first export after start grows V8's heap to its working size once (cold); later
+      // ones show what an export itself holds (warm), which is what the targets judge.
+      const cold: [string, string][] = [['json (cold)', MEDIA.json]]
+      for (const [format, accept] of [...cold, ...Object.entries(MEDIA)]) {
+        const d = await download(gateway.port, pid, gateway.orgToken, accept, size)
+        out.push({
+          size,
+          format,
+          seedSeconds,
+          mbPerSecond: d.bytes / 1e6 / d.seconds,
+          bytes: d.bytes,
+          rssGrowthMb: d.rssGrowthMb,
+          inProcessMbPerSecond: serializer[format.split(' ')[0]!]!,
+        })
+        console.error(
+          `exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, +${d.rssGrowthMb.toFixed(1)} MB RSS`,
+        )
+      }
+    } finally {
+      gateway.stop()
+    }
+  }
+  return out
+}
+
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
+
+/**
+ * The RESULTS.md section: a table per size and format, then the targets. RSS growth "within
+ * 10%" of the smaller run allows 1 MB absolute, the resolution of sampling VmRSS every 20 ms.
+ */
+export const exportReport = (results: readonly ExportResult[]): string[] => {
+  const sizes = [...new Set(results.map((r) => r.size))].sort((a, b) => a - b)
+  const small = sizes[0]
+  const large = sizes.at(-1)
+  const at = (size: number | undefined, format: string) =>
+    results.find((r) => r.size === size && r.format === format)
+  // The cold download is judged too, apart: its growth is V8 sizing its heap, once per process.
+  const coldTargets = [small, large].flatMap((size) => {
+    const c = at(size, 'json (cold)')
+    return c
+      ? [
+          `| json (cold): ${size} rows, RSS growth ≤ 64 MB | ${c.rssGrowthMb.toFixed(1)} MB | ${verdict(c.rssGrowthMb <= 64)} |`,
+        ]
+      : []
+  })
+  const targets = Object.keys(MEDIA).flatMap((format) => {
+    const s = at(small, format)
+    const l = at(large, format)
+    if (!s || !l) return []
+    const rows = [
+      `| ${format}: ${large} rows, RSS growth ≤ 64 MB | ${l.rssGrowthMb.toFixed(1)} MB | ${verdict(l.rssGrowthMb <= 64)} |`,
+      `| ${format}: RSS growth ${large} rows within 10% of ${small} rows | ${l.rssGrowthMb.toFixed(1)} vs ${s.rssGrowthMb.toFixed(1)} MB | ${verdict(l.rssGrowthMb <= Math.max(s.rssGrowthMb * 1.1, s.rssGrowthMb + 1))} |`,
+    ]
+    for (const r of [s, l]) {
+      const ratio = r.mbPerSecond / r.inProcessMbPerSecond
+      rows.push(
+        `| ${format}: ${r.size} rows, HTTP MB/s ≥ 0.7× in-process serializer | ${ratio.toFixed(2)}× | ${verdict(ratio >= 0.7)} |`,
+      )
+    }
+    return rows
+  })
+  return [
+    '| rows | format | seed s | MB/s over HTTP | in-process serializer MB/s | MB | peak RSS growth MB |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.seedSeconds.toFixed(1)} | ${r.mbPerSecond.toFixed(1)} | ${r.inProcessMbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.rssGrowthMb.toFixed(1)} |`,
+    ),
+    '',
+    '| target | measured | verdict |',
+    '|---|---:|---|',
+    ...targets,
+    ...coldTargets,
+  ]
+}
+
+if (isMain(import.meta.url)) console.log(exportReport(await benchExports()).join('\n'))

@@ -1,0 +1,140 @@
+import type * as v from 'valibot'
+import { shapeOf } from '../model/shape.ts'
+import { encodeCell } from './csv.ts'
+import { columnsOf, createTable, flattenRow } from './flat.ts'
+import { withLinks } from './hal.ts'
+import { project } from './project.ts'
+import { isProjection } from './projected.ts'
+import type { Links } from './types.ts'
+import { xmlItemWriter } from './xml.ts'
+
+/**
+ * A collection document written in pieces: `head`, then `item` per item in order, then `tail`
+ * with the number of items written. The pieces concatenate to one well-formed document.
+ */
+export interface ExportWriter {
+  head: () => string
+  item: (value: unknown) => string
+  tail: (count: number) => string
+}
+
+export interface ExportWriterOptions {
+  /** Format key: `json`, `hal`, `xml` or `csv`. */
+  format: string
+  /** Root element name of the XML document (`Contacts`). */
+  rootName: string
+  itemSchema: v.GenericSchema
+  /** The export's own links (HAL `_links`) and one item's links (each embedded item). */
+  links: Links
+  itemLinks: (item: unknown) => Links
+  maxDepth: number
+  /** CSV only: free-form keys per member, known up front (`customData` → its keys). */
+  freeKeys?: Record<string, readonly string[]>
+}
+
+// Items sit at depth 2 (document → items → item), as they do in a page.
+const ITEM_DEPTH = 2
+
+/**
+ * The streamed form of a collection in one format, or `undefined` for a format that has none
+ * (HTML). Every item is written by the same code that writes a page's items, so an item's bytes
+ * are the same in a page and in an export:
+ * - json: `{"items":[…],"total":N}`; hal: `{"_links":…,"_embedded":{"items":[…]},"total":N}`;
+ *   the total comes last because it is only known at the end.
+ * - xml: `<?xml …?><Root><items><Item>…</Item>…</items><total>N</total></Root>`.
+ * - csv: one header row fixed up front, then one row per item (see `csvWriter`).
+ *
+ * @example
+ * const w = exportWriter({ format: 'json', rootName: 'Contacts', itemSchema: Contact, ...rest })!
+ * w.head() + w.item(a) + w.item(b) + w.tail(2) // '{"items":[{…},{…}],"total":2}'
+ */
+export const exportWriter = (o: ExportWriterOptions): ExportWriter | undefined => {
+  const shape = shapeOf(o.itemSchema)
+  const projected = (item: unknown) =>
+    isProjection(shape, item, o.maxDepth, ITEM_DEPTH)
+      ? item
+      : project(shape, item, o.maxDepth, ITEM_DEPTH)
+  // JSON-family items after the first start with their separator, so pieces simply concatenate.
+  const separated = (write: (item: unknown) => string): ((item: unknown) => string) => {
+    let first = true
+    return (item) => {
+      const text = write(item)
+      if (!first) return `,${text}`
+      first = false
+      return text
+    }
+  }
+  switch (o.format) {
+    case 'json':
+      return {
+        head: () => '{"items":[',
+        item: separated((item) => JSON.stringify(projected(item))),
+        tail: (count) => `],"total":${count}}`,
+      }
+    case 'hal':
+      return {
+        head: () => `${withLinks(o.links, {}).slice(0, -1)},"_embedded":{"items":[`,
+        item: separated((item) => withLinks(o.itemLinks(item), projected(item))),
+        tail: (count) => `]},"total":${count}}`,
+      }
+    case 'xml': {
+      const write = xmlItemWriter(o.itemSchema, o.maxDepth)
+      return {
+        head: () => `<?xml version="1.0" encoding="UTF-8"?><${o.rootName}><items>`,
+        item: write,
+        tail: (count) => `</items><total>${count}</total></${o.rootName}>`,
+      }
+    }
+    case 'csv':
+      return csvWriter(o)
+    default:
+      return undefined
+  }
+}
+
+const isPlain = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * CSV with its columns chosen before the first row: the schema's static columns plus
+ * `<member>.<key>` for every key in `freeKeys`. Rows are flattened as a page flattens them;
+ * a free-form value that is itself an object is one cell of its JSON text (as an array already
+ * is), since a column it would add could no longer join the header. A cell for a key that is
+ * not in the header (written after the export began) is left out.
+ */
+const csvWriter = (o: ExportWriterOptions): ExportWriter => {
+  const table = createTable(shapeOf(o.itemSchema), o.maxDepth, encodeCell)
+  const seed: Record<string, Record<string, string>> = {}
+  for (const [member, keys] of Object.entries(o.freeKeys ?? {}))
+    seed[member] = Object.fromEntries(keys.map((k) => [k, '']))
+  flattenRow(table, seed, ITEM_DEPTH)
+  const columns = columnsOf(table)
+  const indexes = columns.map((c) => c.index)
+  const members = Object.keys(o.freeKeys ?? {})
+  const flatten = (item: unknown): unknown => {
+    if (!isPlain(item)) return item
+    let copy: Record<string, unknown> | undefined
+    for (const member of members) {
+      const free = item[member]
+      if (!isPlain(free) || !Object.values(free).some(isPlain)) continue
+      const cells = Object.fromEntries(
+        Object.entries(free).map(([k, value]) => [
+          k,
+          isPlain(value) ? JSON.stringify(value) : value,
+        ]),
+      )
+      copy = { ...(copy ?? item), [member]: cells }
+    }
+    return copy ?? item
+  }
+  return {
+    head: () => `${columns.map((c) => encodeCell(c.name, true)).join(',')}\r\n`,
+    item: (item) => {
+      const row = flattenRow(table, flatten(item), ITEM_DEPTH)
+      let out = ''
+      for (let i = 0; i < indexes.length; i++) out += `${i > 0 ? ',' : ''}${row[indexes[i]!] ?? ''}`
+      return `${out}\r\n`
+    },
+    tail: () => '',
+  }
+}

@@ -1,0 +1,67 @@
+import type { ExportWriter } from '../formats/export-writer.ts'
+
+export interface ExportStreamOptions<T> {
+  /** The next `limit` items after `after` (the last item of the previous batch), in order. */
+  batch: (after: T | undefined, limit: number) => Promise<T[]>
+  /** The writer, built when the consumer first reads (it may need a query, e.g. CSV columns). */
+  writer: () => Promise<ExportWriter>
+  /** Items per batch. Default 500. */
+  batchSize?: number
+  /** Told about a failure after the headers went out; the stream then errors (a cut body). */
+  onError?: (error: unknown) => void
+}
+
+/**
+ * A collection as a byte stream, read a batch at a time with keyset paging underneath.
+ *
+ * Backpressure: `pull` runs only when the consumer wants more and the queue holds at most one
+ * encoded batch, so memory stays at about one batch whatever the collection's size (a Workers
+ * isolate has 128 MB). `cancel` (the client went away) stops the batches: a batch in flight is
+ * dropped and no further one is read. Only web APIs, so it runs on Node and on Workers alike.
+ *
+ * @example
+ * const body = exportStream({
+ *   batch: (after, limit) => store.contacts.exportBatch(after, limit),
+ *   writer: async () => exportWriter({ format: 'csv', ...options })!,
+ * })
+ * return new Response(body, { headers: { 'Content-Type': 'text/csv' } })
+ */
+export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream<Uint8Array> => {
+  const limit = options.batchSize ?? 500
+  const encoder = new TextEncoder()
+  let writer: ExportWriter | undefined
+  let after: T | undefined
+  let count = 0
+  let cancelled = false
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          let text = ''
+          if (!writer) {
+            writer = await options.writer()
+            text = writer.head()
+          }
+          const items = await options.batch(after, limit)
+          if (cancelled) return
+          for (const item of items) text += writer.item(item)
+          count += items.length
+          after = items.at(-1) ?? after
+          const done = items.length < limit
+          if (done) text += writer.tail(count)
+          if (text !== '') controller.enqueue(encoder.encode(text))
+          if (done) controller.close()
+        } catch (error) {
+          if (cancelled) return
+          options.onError?.(error)
+          controller.error(error)
+        }
+      },
+      cancel() {
+        cancelled = true
+      },
+    },
+    // One encoded batch queued ahead at most: the next is read when that one is taken.
+    new CountQueuingStrategy({ highWaterMark: 1 }),
+  )
+}

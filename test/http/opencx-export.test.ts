@@ -1,0 +1,133 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { bearer, CONTACTS } from '../support/opencx.ts'
+import { child, parseCsvStrict, parseXmlStrict } from '../support/parsers.ts'
+
+type Target = Awaited<ReturnType<typeof makeTarget>>
+
+const EXPORT = `${CONTACTS}/export`
+const N = 1234
+
+/**
+ * N contacts in one statement: 100 share each timestamp, ids are a permutation, so the export
+ * order depends on the (created_at, id) tie-break; some names need escaping in every format;
+ * every tenth contact has a nested customData object.
+ */
+const seed = (t: Target) =>
+  t.query(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${N - 1})
+    INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
+    SELECT printf('c%05d', (i * 7919) % ${N}), 'u' || i || '@example.com', 'u' || i || '@example.com',
+      CASE WHEN i % 10 = 0 THEN '=A, "b" & <c> ]]>' ELSE 'n' || i END,
+      CASE WHEN i % 10 = 0 THEN json_object('tier', 'gold', 'deep', json_object('a', i))
+           WHEN i % 3 = 0 THEN NULL ELSE json_object('n', i) END,
+      printf('2025-01-01T00:%02d:00.000Z', i / 100), printf('2025-01-01T00:%02d:00.000Z', i / 100)
+    FROM n`)
+
+/** Every contact through `GET /contacts`, a page at a time: what the export must hold. */
+const paged = async (t: Target) => {
+  const items: any[] = []
+  for (let skip = 0; skip < N; skip += 100)
+    items.push(
+      ...(await (await t.request(`${CONTACTS}?skip=${skip}&limit=100`, bearer())).json<any>())
+        .items,
+    )
+  return items
+}
+
+describe('GET /contacts/export', () => {
+  it('streams every contact as JSON, item for item what the pages hold', async () => {
+    const t = await makeTarget()
+    await seed(t)
+    const res = await t.request(EXPORT, bearer())
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
+    const text = await res.text()
+    const body = JSON.parse(text)
+    expect(body.total).toBe(N)
+    const items = await paged(t)
+    expect(body.items).toEqual(items)
+    // Byte for byte: the page's items, joined, are a slice of the export.
+    expect(text).toBe(`{"items":${JSON.stringify(items)},"total":${N}}`)
+  })
+
+  it('embeds every item with its self link in HAL', async () => {
+    const t = await makeTarget()
+    await seed(t)
+    const res = await t.request(EXPORT, bearer(undefined, 'application/hal+json'))
+    const body = JSON.parse(await res.text())
+    expect(body._links.self.href).toBe(EXPORT)
+    expect(body.total).toBe(N)
+    expect(body._embedded.items).toHaveLength(N)
+    const first = body._embedded.items[0]
+    expect(first._links.self.href).toBe(`${CONTACTS}/${first.id}`)
+  })
+
+  it('writes one well-formed XML document across batches', async () => {
+    const t = await makeTarget()
+    await seed(t)
+    const res = await t.request(EXPORT, bearer(undefined, 'text/xml'))
+    expect(res.headers.get('Content-Type')).toBe('text/xml; charset=utf-8')
+    const root = parseXmlStrict(await res.text())
+    expect(root.name).toBe('Contacts')
+    const items = child(root, 'items')!.children
+    expect(items).toHaveLength(N)
+    expect(child(root, 'total')!.text).toBe(String(N))
+    const ids = (await paged(t)).map((c) => c.id)
+    expect(items.map((e) => child(e, 'id')!.text)).toEqual(ids)
+    expect(child(items[0]!, 'name')!.text).toBe('=A, "b" & <c> ]]>')
+  })
+
+  it('writes CSV with columns chosen up front from every customData key', async () => {
+    const t = await makeTarget()
+    await seed(t)
+    const res = await t.request(EXPORT, bearer(undefined, 'text/csv'))
+    expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8; header=present')
+    const rows = parseCsvStrict(await res.text())
+    expect(rows).toHaveLength(N)
+    const columns = Object.keys(rows[0]!).filter((k) => k.startsWith('customData.'))
+    // First seen: contact 0 (tier, deep) comes before contact 1 (n).
+    expect(columns).toEqual(['customData.tier', 'customData.deep', 'customData.n'])
+    const first = rows[0]!
+    expect(first.name).toBe(`'=A, "b" & <c> ]]>`)
+    expect(first['customData.deep']).toBe('{"a":0}')
+    expect(rows.map((r) => r.id)).toEqual((await paged(t)).map((c) => c.id))
+  })
+
+  it('writes each item with the bytes a page of GET /contacts gives it', async () => {
+    const t = await makeTarget()
+    await t.query(`INSERT INTO contacts (id, email, email_key, name, phone, custom_data, created_at, updated_at)
+      VALUES ('a', 'a@x.org', 'a@x.org', '=1+1 & <b>', '+491511', '{"n":-5,"s":"@x"}', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'),
+             ('b', 'b@x.org', 'b@x.org', 'Ann, "A"', NULL, '{"s":"y","t":[1]}', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`)
+    const text = async (path: string, accept: string) =>
+      (await t.request(path, bearer(undefined, accept))).text()
+    const both = async (accept: string) =>
+      [await text(`${CONTACTS}?limit=100`, accept), await text(EXPORT, accept)] as const
+    const [pageCsv, exportCsv] = await both('text/csv')
+    expect(exportCsv).toBe(pageCsv)
+    const items = (xml: string) => xml.slice(xml.indexOf('<items>'), xml.indexOf('</items>'))
+    const [pageXml, exportXml] = await both('application/xml')
+    expect(items(exportXml)).toBe(items(pageXml))
+    const embedded = (hal: string) =>
+      hal.slice(hal.indexOf('"_embedded"'), hal.lastIndexOf(']') + 1)
+    const [pageHal, exportHal] = await both('application/hal+json')
+    expect(embedded(exportHal)).toBe(embedded(pageHal))
+  })
+
+  it('exports an empty collection as a complete document', async () => {
+    const t = await makeTarget()
+    expect(await (await t.request(EXPORT, bearer())).text()).toBe('{"items":[],"total":0}')
+    const root = parseXmlStrict(
+      await (await t.request(EXPORT, bearer(undefined, 'application/xml'))).text(),
+    )
+    expect(child(root, 'total')!.text).toBe('0')
+    const csv = await (await t.request(EXPORT, bearer(undefined, 'text/csv'))).text()
+    expect(csv.startsWith('id,email,name')).toBe(true)
+  })
+
+  it('answers 406 for HTML and 401 without the organisation token', async () => {
+    const t = await makeTarget()
+    const html = await t.request(EXPORT, bearer(undefined, 'text/html'))
+    expect(html.status).toBe(406)
+    expect((await t.request(EXPORT)).status).toBe(401)
+  })
+})

@@ -1,5 +1,6 @@
 import type { AmazonUser } from '../model/amazon-user.ts'
 import { first, run, type SqlDatabase, sql } from './sql.ts'
+import { type Page, pageOf } from './page.ts'
 
 /** A stored Amazon user: the model's public members plus the sealed tokens. */
 export interface AmazonUserRecord {
@@ -59,18 +60,8 @@ export const alexaUsers = (db: SqlDatabase) => ({
   },
 
   /** A page in stable order (creation time, then id) and the total, read together. */
-  async list(page: {
-    skip: number
-    limit: number
-  }): Promise<{ items: AmazonUser[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      db.all<Row>(`SELECT ${COLUMNS} FROM alexa_users ORDER BY created_at, id LIMIT ? OFFSET ?`, [
-        page.limit,
-        page.skip,
-      ]),
-      db.all<{ total: number }>('SELECT COUNT(*) AS total FROM alexa_users'),
-    ])
-    return { items: rows.map(toModel), total: count[0]?.total ?? 0 }
+  list(page: Page): Promise<{ items: AmazonUser[]; total: number }> {
+    return pageOf(db, 'alexa_users', COLUMNS, page, toModel)
   },
 
   /** Deletes one user; false when there was none. */

@@ -1,5 +1,6 @@
 import type { Contact, ContactFields } from '../model/contact.ts'
 import { type SqlDatabase, type SqlValue, first, sql } from './sql.ts'
+import { type Page, pageOf } from './page.ts'
 
 /** Model members stored as columns; the JSON ones as JSON text. */
 const MEMBERS = [
@@ -103,15 +104,8 @@ export const contacts = (db: SqlDatabase) => ({
   },
 
   /** A page in stable order (creation time, then id) and the total, read together. */
-  async list(page: { skip: number; limit: number }): Promise<{ items: Contact[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      db.all<Row>(`SELECT ${COLUMNS} FROM contacts ORDER BY created_at, id LIMIT ? OFFSET ?`, [
-        page.limit,
-        page.skip,
-      ]),
-      db.all<{ total: number }>('SELECT COUNT(*) AS total FROM contacts'),
-    ])
-    return { items: rows.map(toModel), total: count[0]?.total ?? 0 }
+  list(page: Page): Promise<{ items: Contact[]; total: number }> {
+    return pageOf(db, 'contacts', COLUMNS, page, toModel)
   },
 
   /**

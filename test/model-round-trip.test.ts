@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import type * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { parseJson } from '../src/body/parse-json.ts'
+import { parseJson } from '../src/formats/json-parse.ts'
 import { csv } from '../src/formats/csv.ts'
 import { parseCsv } from '../src/formats/csv-parse.ts'
 import { json } from '../src/formats/json.ts'

@@ -2,21 +2,9 @@ import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { pointerToken } from '../formats/coerce.ts'
-import { parseCsv } from '../formats/csv-parse.ts'
-import { parseForm } from '../formats/form-parse.ts'
-import { BodySyntaxError, type BodyParser } from '../formats/types.ts'
-import { parseXml } from '../formats/xml-parse.ts'
+import { bodyParsers } from '../formats/body-parsers.ts'
+import { BodySyntaxError } from '../formats/types.ts'
 import { ProblemError } from '../problems/problem-error.ts'
-import { parseJson } from './parse-json.ts'
-
-/** The request body types the gateway reads (SPEC §5), in the order 415 lists them. */
-export const bodyParsers: Readonly<Record<string, BodyParser>> = {
-  'application/json': parseJson,
-  'application/xml': parseXml,
-  'text/xml': parseXml,
-  'text/csv': parseCsv,
-  'application/x-www-form-urlencoded': parseForm,
-}
 
 const unsupported = (detail: string) =>
   new ProblemError('unsupportedMediaType', detail, {

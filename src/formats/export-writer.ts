@@ -36,6 +36,15 @@ export interface ExportWriterOptions {
 const ITEM_DEPTH = 2
 
 /**
+ * Whether a format's streamed form needs the free-form keys before its first item: CSV fixes
+ * its header row up front, the others write each item's keys as they come.
+ *
+ * @example
+ * needsFreeKeys('csv') // true
+ */
+export const needsFreeKeys = (format: string): boolean => format === 'csv'
+
+/**
  * The streamed form of a collection in one format, or `undefined` for a format that has none
  * (HTML). Every item is written by the same code that writes a page's items, so an item's bytes
  * are the same in a page and in an export:

@@ -13,6 +13,7 @@ export const hal: Format = {
   key: 'hal',
   mediaTypes: ['application/hal+json'],
   contentType: () => 'application/hal+json; charset=utf-8',
+  linksInBody: true,
   problemContentType: 'application/problem+json; charset=utf-8',
   serialize: (schema, value, context) => {
     const body = projectOnce(schema, value, context.maxDepth) as Record<string, unknown>

@@ -63,6 +63,8 @@ export interface Format {
   mediaTypes: readonly string[]
   /** Content-Type of the bytes for a given negotiated media type. */
   contentType: (mediaType: string) => string
+  /** True when the body carries the links itself (HAL's `_links`): no `Link` header then. */
+  linksInBody?: boolean
   /** Content-Type of a problem rendered in this format's family. */
   problemContentType: string
   serialize: (schema: v.GenericSchema, value: unknown, context: SerializeContext) => string

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
-import type { CollectionInfo, Links } from '../formats/types.ts'
+import type { CollectionInfo, Format, Links } from '../formats/types.ts'
 
 export interface RespondOptions {
   status?: ContentfulStatusCode
@@ -10,6 +10,15 @@ export interface RespondOptions {
   collection?: CollectionInfo
   headers?: Record<string, string>
 }
+
+/**
+ * The `Link` header for a format that does not carry links in its body (all but HAL).
+ *
+ * @example
+ * linkHeaders(json, { self: { href: '/x' } }) // { Link: '</x>; rel="self"' }
+ */
+export const linkHeaders = (format: Format, links: Links): Record<string, string> =>
+  format.linksInBody ? {} : { Link: linkHeader(links) }
 
 /** RFC 8288 `Link` header value of a set of links. */
 export const linkHeader = (links: Links): string =>
@@ -41,7 +50,7 @@ export const respond = (
   const headers: Record<string, string> = {
     ...options.headers,
     'Content-Type': format.contentType(mediaType),
+    ...linkHeaders(format, options.links),
   }
-  if (format.key !== 'hal') headers.Link = linkHeader(options.links)
   return c.body(body, options.status ?? 200, headers)
 }

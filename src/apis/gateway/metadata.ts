@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
-import { bodyParsers } from '../../body/read-body.ts'
+import { bodyParsers } from '../../formats/body-parsers.ts'
 import { type SchemaSet, schemaSet } from '../../describe/json-schemas.ts'
 import {
   findOperation,

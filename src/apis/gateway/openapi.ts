@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
-import { bodyParsers } from '../../body/read-body.ts'
+import { bodyParsers } from '../../formats/body-parsers.ts'
 import { openApiDocument } from '../../describe/openapi.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
 

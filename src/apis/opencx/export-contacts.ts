@@ -1,8 +1,8 @@
 import type { Endpoint } from '../../app/types.ts'
-import { exportWriter } from '../../formats/export-writer.ts'
+import { exportWriter, needsFreeKeys } from '../../formats/export-writer.ts'
 import { formats } from '../../formats/registry.ts'
 import { exportStream } from '../../helper/export-stream.ts'
-import { linkHeader } from '../../helper/respond.ts'
+import { linkHeaders } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
 import { type Contact, Contact as ContactSchema, Contacts } from '../../model/contact.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
@@ -57,15 +57,16 @@ export const exportContacts: Endpoint = {
     const body = exportStream<Contact>({
       batch: (after, limit) => contacts.exportBatch(after, limit),
       writer: async () => {
-        const freeKeys = format.key === 'csv' ? { customData: await contacts.customDataKeys() } : {}
+        const freeKeys = needsFreeKeys(format.key)
+          ? { customData: await contacts.customDataKeys() }
+          : {}
         return exportWriter({ ...options, freeKeys })!
       },
       batchSize: BATCH,
       onError: (error) =>
         c.var.deps.logger.error('export failed mid-stream', { traceId, error: String(error) }),
     })
-    const headers: Record<string, string> = { 'Content-Type': format.contentType(mediaType) }
-    if (format.key !== 'hal') headers.Link = linkHeader(links)
+    const headers = { 'Content-Type': format.contentType(mediaType), ...linkHeaders(format, links) }
     return c.body(body, 200, headers)
   },
 }

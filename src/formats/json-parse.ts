@@ -1,5 +1,5 @@
-import { isForbiddenKey, pointerToken } from '../formats/coerce.ts'
-import { BodySyntaxError, type BodyParser } from '../formats/types.ts'
+import { isForbiddenKey, pointerToken } from './coerce.ts'
+import { BodySyntaxError, type BodyParser } from './types.ts'
 import { jsonDepthExceeds } from './json-depth.ts'
 
 /**

@@ -1,0 +1,17 @@
+import { parseCsv } from './csv-parse.ts'
+import { parseForm } from './form-parse.ts'
+import { parseJson } from './json-parse.ts'
+import type { BodyParser } from './types.ts'
+import { parseXml } from './xml-parse.ts'
+
+/**
+ * The request body types the gateway reads (SPEC §5), by media type, in the order 415
+ * problems, OpenAPI and the metadata pages list them.
+ */
+export const bodyParsers: Readonly<Record<string, BodyParser>> = {
+  'application/json': parseJson,
+  'application/xml': parseXml,
+  'text/xml': parseXml,
+  'text/csv': parseCsv,
+  'application/x-www-form-urlencoded': parseForm,
+}

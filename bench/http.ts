@@ -2,7 +2,8 @@
 // `node:http` serving the same JSON bytes, bare Hono `c.json` of the same store read, and the
 // gateway in each of its five media types — for one contact and for a 100-contact page.
 // Variants alternate within each round; each figure is the median requests/s over the rounds.
-// Settings: BENCH_ROUNDS (7), BENCH_SECONDS (2), BENCH_CONNECTIONS (10).
+// Settings: BENCH_ROUNDS (7), BENCH_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY (a regular
+// expression over `group / variant`, to run a subset while working on one of them).
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,6 +15,7 @@ import { sampleContacts } from './serializers.ts'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const CONTACTS = 150
+const ONLY = new RegExp(process.env.BENCH_ONLY ?? '')
 
 const MEDIA = {
   json: 'application/json',
@@ -83,17 +85,19 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
     const hono = await startBare('hono', { DATABASE_URL: gateway.databaseUrl })
     stops.push(nodeHttp.stop, hono.stop)
 
-    const variants: Variant[] = Object.entries(paths).flatMap(([group, path]) => [
-      { group, name: 'node:http', port: nodeHttp.port, path, headers: {} },
-      { group, name: 'hono c.json', port: hono.port, path, headers: {} },
-      ...Object.entries(MEDIA).map(([key, accept]) => ({
-        group,
-        name: `gateway ${key}`,
-        port: gateway.port,
-        path,
-        headers: { ...auth, Accept: accept },
-      })),
-    ])
+    const variants: Variant[] = Object.entries(paths)
+      .flatMap(([group, path]) => [
+        { group, name: 'node:http', port: nodeHttp.port, path, headers: {} },
+        { group, name: 'hono c.json', port: hono.port, path, headers: {} },
+        ...Object.entries(MEDIA).map(([key, accept]) => ({
+          group,
+          name: `gateway ${key}`,
+          port: gateway.port,
+          path,
+          headers: { ...auth, Accept: accept },
+        })),
+      ])
+      .filter((v) => ONLY.test(`${v.group} / ${v.name}`))
     for (const v of variants) await load(v, 1) // warm-up: JIT, caches, connections
     const rates = new Map<Variant, number[]>(variants.map((v) => [v, []]))
     for (let r = 0; r < rounds; r++) {

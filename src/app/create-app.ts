@@ -34,6 +34,7 @@ import { onError } from '../problems/on-error.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import { renderProblem } from '../problems/render.ts'
 import { allowedMethods } from './method-not-allowed.ts'
+import { requestUrl } from './request-url.ts'
 import type { AppDeps, AppEnv, Endpoint, Limits } from './types.ts'
 
 export const DEFAULT_LIMITS: Limits = {
@@ -93,7 +94,7 @@ export const createApp = (deps: AppDeps) => {
   // same handler as `/users` and `/Op`.
   const app = new Hono<AppEnv>({
     getPath: (request) => {
-      const url = new URL(request.url)
+      const url = requestUrl(request)
       return urlFormat(url.pathname, url.searchParams, formatKeys).path
     },
   })
@@ -117,16 +118,19 @@ export const createApp = (deps: AppDeps) => {
     requireSecrets(c)
     await next()
   })
-  app.use(
-    bodyLimit({
-      maxSize: limits.bodyBytes,
-      onError: () => {
-        throw new ProblemError(
-          'payloadTooLarge',
-          `The request body is larger than ${limits.bodyBytes} bytes.`,
-        )
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: limits.bodyBytes,
+    onError: () => {
+      throw new ProblemError(
+        'payloadTooLarge',
+        `The request body is larger than ${limits.bodyBytes} bytes.`,
+      )
+    },
+  })
+  // GET and HEAD carry no body the gateway reads. Asking whether they have one would make
+  // @hono/node-server build the whole Request object it otherwise never needs.
+  app.use((c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   )
 
   for (const endpoint of all) {
@@ -138,7 +142,7 @@ export const createApp = (deps: AppDeps) => {
   for (const page of pages) app.on(page.method, page.path, page.handler)
 
   app.notFound((c) => {
-    const methods = allowed(c.var.path ?? new URL(c.req.url).pathname)
+    const methods = allowed(c.get('path') ?? requestUrl(c.req.raw).pathname)
     if (methods.length > 0) {
       return renderProblem(
         c,

@@ -79,7 +79,7 @@ export const readBody = async <TSchema extends v.GenericSchema>(
       throw new ProblemError('malformedBody', 'The body is not valid UTF-8.')
     }
     try {
-      raw = parser(text, schema, { maxDepth: c.var.limits.maxDepth })
+      raw = parser(text, schema, { maxDepth: c.get('limits').maxDepth })
     } catch (error) {
       if (!(error instanceof BodySyntaxError)) throw error
       throw new ProblemError(

@@ -22,7 +22,7 @@ export const readQuery = <TSchema extends v.GenericSchema>(
   let raw: unknown
   try {
     raw = parseForm(new URL(c.req.url).search.slice(1), schema, {
-      maxDepth: c.var.limits.maxDepth,
+      maxDepth: c.get('limits').maxDepth,
     })
   } catch (error) {
     if (!(error instanceof BodySyntaxError)) throw error

@@ -8,14 +8,14 @@ import { perApp } from './per-app.ts'
 // One limiter per app, created on first use with that app's limits.
 const limiterOf = perApp((c) =>
   failureLimiter({
-    max: c.var.limits.authFailures,
-    windowMs: c.var.limits.authFailureWindowSeconds * 1000,
+    max: c.get('limits').authFailures,
+    windowMs: c.get('limits').authFailureWindowSeconds * 1000,
   }),
 )
 
 /** The key this request's client is counted under (`unknown` when the runtime cannot tell). */
 export const clientKeyOf = (c: Context<AppEnv>): string => {
-  const address = (c.var.deps.clientAddress ?? cfConnectingIp)(c)
+  const address = (c.get('deps').clientAddress ?? cfConnectingIp)(c)
   return address ? networkOf(address) : 'unknown'
 }
 
@@ -39,11 +39,11 @@ export const limitAuthFailures = async <T>(
 ): Promise<T> => {
   const limiter = limiterOf(c)
   const client = clientKeyOf(c)
-  const now = c.var.deps.clock().getTime()
+  const now = c.get('deps').clock().getTime()
   const wait = limiter.retryAfter(client, now)
   if (wait > 0) {
-    c.var.deps.logger.warn('authentication refused: too many failures', {
-      traceId: c.var.traceId,
+    c.get('deps').logger.warn('authentication refused: too many failures', {
+      traceId: c.get('traceId'),
       client,
     })
     throw new ProblemError(
@@ -57,7 +57,7 @@ export const limitAuthFailures = async <T>(
   } catch (error) {
     if (error instanceof ProblemError && error.kind === 'unauthorized') {
       limiter.fail(client, now)
-      c.var.deps.logger.warn('authentication failed', { traceId: c.var.traceId, client })
+      c.get('deps').logger.warn('authentication failed', { traceId: c.get('traceId'), client })
     }
     throw error
   }

@@ -17,8 +17,8 @@ const KIND = 'contact'
 export const issueContactToken = async (c: Context<AppEnv>, contactId: string): Promise<string> =>
   (await signer(c)).sign(
     { sub: contactId, kind: KIND },
-    c.var.deps.clock(),
-    c.var.deps.contactTokenTtlSeconds ?? DEFAULT_CONTACT_TOKEN_TTL_SECONDS,
+    c.get('deps').clock(),
+    c.get('deps').contactTokenTtlSeconds ?? DEFAULT_CONTACT_TOKEN_TTL_SECONDS,
   )
 
 /**
@@ -31,4 +31,4 @@ export const issueContactToken = async (c: Context<AppEnv>, contactId: string): 
 export const verifyContactToken = async (
   c: Context<AppEnv>,
   token: string,
-): Promise<VerifyResult> => (await signer(c)).verify(token, KIND, c.var.deps.clock())
+): Promise<VerifyResult> => (await signer(c)).verify(token, KIND, c.get('deps').clock())

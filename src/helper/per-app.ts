@@ -11,7 +11,7 @@ import type { AppDeps, AppEnv } from '../app/types.ts'
 export const perApp = <T>(build: (c: Context<AppEnv>) => T) => {
   const built = new WeakMap<AppDeps, T>()
   return (c: Context<AppEnv>): T => {
-    const deps = c.var.deps
+    const deps = c.get('deps')
     if (!built.has(deps)) built.set(deps, build(c))
     return built.get(deps) as T
   }

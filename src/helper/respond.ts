@@ -40,11 +40,11 @@ export const respond = (
   value: unknown,
   options: RespondOptions,
 ): Response => {
-  const { format, mediaType } = c.var.negotiated!
+  const { format, mediaType } = c.get('negotiated')!
   const body = format.serialize(schema, value, {
     mediaType,
     links: options.links,
-    maxDepth: c.var.limits.maxDepth,
+    maxDepth: c.get('limits').maxDepth,
     ...(options.collection ? { collection: options.collection } : {}),
   })
   const headers: Record<string, string> = {

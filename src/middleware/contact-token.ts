@@ -35,10 +35,10 @@ export const contactToken = (): MiddlewareHandler<AppEnv> => async (c, next) => 
  * The contact id of a request that passed `contactToken()`.
  *
  * @example
- * const contact = await c.var.deps.store.contacts.get(contactIdOf(c))
+ * const contact = await c.get('deps').store.contacts.get(contactIdOf(c))
  */
 export const contactIdOf = (c: Context<AppEnv>): string => {
-  const principal = c.var.principal
+  const principal = c.get('principal')
   if (!principal?.startsWith(PREFIX)) throw new Error('contactToken() must run before this handler')
   return principal.slice(PREFIX.length)
 }

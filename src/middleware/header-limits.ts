@@ -23,7 +23,7 @@ export const READ_HEADERS = [
  * app.use(headerLimits())
  */
 export const headerLimits = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const max = c.var.limits.headerBytes
+  const max = c.get('limits').headerBytes
   for (const name of READ_HEADERS) {
     const length = c.req.header(name)?.length ?? 0
     if (length > max) {

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv } from '../app/types.ts'
 import { formatByKey, formats, mediaTypes } from '../formats/registry.ts'
 import { selectFormat } from '../negotiation/index.ts'
@@ -13,11 +14,11 @@ export const varyAccept = (headers: Headers): void => {
 
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
- * `c.var.negotiated`; an unknown `?format=` or nothing acceptable is a 406 listing what the
+ * `c.get('negotiated')`; an unknown `?format=` or nothing acceptable is a 406 listing what the
  * gateway serves (rendered as problem+json by `onError`). Every response varies on Accept.
  */
 export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const url = new URL(c.req.url)
+  const url = requestUrl(c.req.raw)
   const selection = selectFormat(
     { path: url.pathname, search: url.searchParams, accept: c.req.header('Accept') },
     formats,

@@ -43,7 +43,7 @@ const essence = (res: Response): string =>
 const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/problem+xml'])
 
 /**
- * Gives HTML responses the policy their page needs: `c.var.pagePolicy` when a handler set one
+ * Gives HTML responses the policy their page needs: `c.get('pagePolicy')` when a handler set one
  * (`/docs` runs Swagger UI's scripts), else the pages' hash-pinned one; XML gets the viewer's
  * inline styles when a browser displays it. Registered before the API's secure headers, so it
  * runs after them and replaces only their CSP; every other response keeps the API's
@@ -61,5 +61,5 @@ export const pagePolicies = (): MiddlewareHandler<AppEnv> => async (c, next) => 
     c.res.headers.append('Vary', 'Sec-Fetch-Dest')
   }
   if (type !== 'text/html') return
-  c.res.headers.set('Content-Security-Policy', c.var.pagePolicy ?? (await htmlPagePolicy()))
+  c.res.headers.set('Content-Security-Policy', c.get('pagePolicy') ?? (await htmlPagePolicy()))
 }

@@ -8,10 +8,10 @@ import { ProblemError } from '../problems/problem-error.ts'
  * guessable values. The log names the missing variables; the response does not.
  */
 export const requireSecrets = (c: Context<AppEnv>): Secrets => {
-  const result = c.var.deps.secrets
+  const result = c.get('deps').secrets
   if (result.ok) return result.secrets
-  c.var.deps.logger.error('refusing to serve: secrets missing or invalid', {
-    traceId: c.var.traceId,
+  c.get('deps').logger.error('refusing to serve: secrets missing or invalid', {
+    traceId: c.get('traceId'),
     problems: result.problems,
   })
   throw new ProblemError('notConfigured', 'The gateway is not configured. See its logs.')

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv } from '../app/types.ts'
 import { json } from '../formats/json.ts'
 import { Problem } from '../model/problem.ts'
@@ -18,13 +19,13 @@ export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response
     title: entry.title,
     status: entry.status,
     detail: error.detail,
-    instance: new URL(c.req.url).pathname,
+    instance: requestUrl(c.req.raw).pathname,
     code: entry.code,
-    traceId: c.var.traceId,
+    traceId: c.get('traceId'),
     details: error.details,
   }
-  const format = c.var.negotiated?.format ?? json
-  const mediaType = c.var.negotiated?.mediaType ?? 'application/json'
+  const format = c.get('negotiated')?.format ?? json
+  const mediaType = c.get('negotiated')?.mediaType ?? 'application/json'
   const body = format.serialize(Problem, value, {
     mediaType,
     links: { self: { href: value.type } },

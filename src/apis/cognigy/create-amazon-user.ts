@@ -19,7 +19,7 @@ export const createAmazonUser: Endpoint = {
   middleware: [apiKey()],
   handler: async (c) => {
     const input = await readBody(c, CreateAmazonUser)
-    const { deps } = c.var
+    const deps = c.get('deps')
     const id = deps.newId()
     const now = deps.clock().toISOString()
     const box = await vault(c)
@@ -27,8 +27,8 @@ export const createAmazonUser: Endpoint = {
       _id: id,
       createdAt: now,
       lastChanged: now,
-      createdBy: c.var.principal,
-      lastChangedBy: c.var.principal,
+      createdBy: c.get('principal'),
+      lastChangedBy: c.get('principal'),
       accessTokenSealed: await box.seal(input.accessToken, `alexa_users/${id}/access_token`),
       refreshTokenSealed: await box.seal(input.refreshToken, `alexa_users/${id}/refresh_token`),
     })

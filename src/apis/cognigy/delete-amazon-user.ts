@@ -12,7 +12,7 @@ export const deleteAmazonUser: Endpoint = {
   middleware: [apiKey()],
   handler: async (c) => {
     const id = c.req.param('id')!
-    if (!(await c.var.deps.store.alexaUsers.delete(id))) {
+    if (!(await c.get('deps').store.alexaUsers.delete(id))) {
       throw new ProblemError('notFound', `There is no AmazonUser with _id "${id}".`)
     }
     return c.body(null, 204)

@@ -16,7 +16,7 @@ export const getAmazonUser: Endpoint = {
   middleware: [apiKey()],
   handler: async (c) => {
     const id = c.req.param('id')!
-    const user = await c.var.deps.store.alexaUsers.get(id)
+    const user = await c.get('deps').store.alexaUsers.get(id)
     if (!user) throw new ProblemError('notFound', `There is no AmazonUser with _id "${id}".`)
     return respond(c, AmazonUser, user, {
       links: { self: { href: userPath(c, id) }, collection: { href: usersPath(c) } },

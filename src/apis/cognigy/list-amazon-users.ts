@@ -18,7 +18,7 @@ export const listAmazonUsers: Endpoint = {
   middleware: [apiKey()],
   handler: async (c) => {
     const page = readPage(c)
-    const { items, total } = await c.var.deps.store.alexaUsers.list(page)
+    const { items, total } = await c.get('deps').store.alexaUsers.list(page)
     return respond(
       c,
       AmazonUsers,

@@ -8,7 +8,7 @@ const COLLECTION = '/external/alexa/users'
  * `/new/v2.0`), so links and `Location` stay on the caller's base path.
  */
 export const usersPath = (c: Context<AppEnv>): string => {
-  const path = c.var.path
+  const path = c.get('path')
   return path.slice(0, path.indexOf(COLLECTION) + COLLECTION.length)
 }
 

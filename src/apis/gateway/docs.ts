@@ -36,7 +36,7 @@ export const docsPages = (): Endpoint[] => [
           ...CACHE,
         })
       }
-      const assets = c.var.deps.docsAssets
+      const assets = c.get('deps').docsAssets
       if (!assets) {
         throw new ProblemError('routeNotFound', 'This runtime was given no Swagger UI files.')
       }

@@ -10,8 +10,8 @@ export const health: Endpoint = {
   title: 'Health of the gateway and its database',
   response: Health,
   handler: async (c) => {
-    await c.var.deps.store.ping()
-    const value = { status: 'ok', database: 'ok', time: c.var.deps.clock().toISOString() }
+    await c.get('deps').store.ping()
+    const value = { status: 'ok', database: 'ok', time: c.get('deps').clock().toISOString() }
     return respond(c, Health, value, {
       links: { self: { href: '/healthz' } },
       headers: { 'Cache-Control': 'no-store' },

@@ -21,7 +21,7 @@ export const authenticateUser: Endpoint = {
   middleware: [orgToken()],
   handler: async (c) => {
     const input = await readBody(c, AuthenticateUser)
-    const { deps } = c.var
+    const deps = c.get('deps')
     const id = await deps.store.contacts.upsert(input, {
       newId: deps.newId(),
       now: deps.clock().toISOString(),

@@ -16,7 +16,7 @@ export const getContact: Endpoint = {
   middleware: [orgToken()],
   handler: async (c) => {
     const id = c.req.param('id')!
-    const contact = await c.var.deps.store.contacts.get(id)
+    const contact = await c.get('deps').store.contacts.get(id)
     if (!contact) throw new ProblemError('notFound', `There is no Contact with id "${id}".`)
     return respond(c, Contact, contact, {
       links: { self: { href: contactPath(id) }, collection: { href: CONTACTS } },

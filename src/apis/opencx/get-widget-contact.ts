@@ -15,7 +15,7 @@ export const getWidgetContact: Endpoint = {
   security: 'contactToken',
   middleware: [contactToken()],
   handler: async (c) => {
-    const contact = await c.var.deps.store.contacts.get(contactIdOf(c))
+    const contact = await c.get('deps').store.contacts.get(contactIdOf(c))
     // A token for a contact that is gone identifies no one: the token is what is invalid.
     if (!contact)
       throw bearerProblem('The contact of this token no longer exists.', 'invalid_token')

@@ -22,7 +22,7 @@ export const listContacts: Endpoint = {
   middleware: [orgToken()],
   handler: async (c) => {
     const page = readPage(c)
-    const { items, total } = await c.var.deps.store.contacts.list(page)
+    const { items, total } = await c.get('deps').store.contacts.list(page)
     return respond(
       c,
       Contacts,

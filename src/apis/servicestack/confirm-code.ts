@@ -54,7 +54,7 @@ export const confirmCode = async (
   email: string,
   code: string,
 ): Promise<{ Data: CognitoUser; Data2: CognitoUser }> => {
-  const { deps } = c.var
+  const deps = c.get('deps')
   const users = deps.store.cognitoUsers
   const now = deps.clock()
   const at = now.getTime()

@@ -57,7 +57,7 @@ export const reply = async (
   c: Context<AppEnv>,
   read: () => CognitoSendConfirmCodeRequest | Promise<CognitoSendConfirmCodeRequest>,
 ): Promise<Response> => {
-  const { clock, timer = () => performance.now() } = c.var.deps
+  const { clock, timer = () => performance.now() } = c.get('deps')
   const started = timer()
   const RequestTime = clock().toISOString()
   let users: Users = {}
@@ -83,7 +83,7 @@ export const reply = async (
   }
   return respond(c, CognitoSendConfirmCodeResponse, body, {
     status,
-    links: { self: { href: c.var.path } },
+    links: { self: { href: c.get('path') } },
     headers: { ...headers, 'Cache-Control': 'no-store' },
   })
 }

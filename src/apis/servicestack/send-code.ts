@@ -27,7 +27,7 @@ const tooManySends = (code: CodeState | undefined, now: number): OperationFailur
  * const user = await sendCode(c, 'a@example.com') // { UserID, Status: 'UNCONFIRMED', ... }
  */
 export const sendCode = async (c: Context<AppEnv>, email: string): Promise<CognitoUser> => {
-  const { deps } = c.var
+  const deps = c.get('deps')
   const users = deps.store.cognitoUsers
   const now = deps.clock().getTime()
   const before = await users.find(email)

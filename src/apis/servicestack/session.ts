@@ -11,7 +11,7 @@ import { POLICY, USER_POOL } from './pool.ts'
  * `ExpirationTime` are exactly the id/access tokens' `iat` and `exp`.
  *
  * @example
- * const session = await issueSession(c, user, c.var.deps.clock())
+ * const session = await issueSession(c, user, c.get('deps').clock())
  */
 export const issueSession = async (
   c: Context<AppEnv>,
@@ -22,7 +22,7 @@ export const issueSession = async (
   const sign = (kind: string, ttlSeconds: number, claims: Record<string, unknown> = {}) =>
     // A token id keeps two sessions issued in the same second distinct.
     tokens.sign(
-      { sub: user.id, kind, aud: USER_POOL.ClientID, jti: c.var.deps.newId(), ...claims },
+      { sub: user.id, kind, aud: USER_POOL.ClientID, jti: c.get('deps').newId(), ...claims },
       now,
       ttlSeconds,
     )

@@ -1,13 +1,13 @@
 // The baselines of `bench/http.ts`, each a child process on 127.0.0.1:
 // - BARE=node-http: `node:http` answering precomputed JSON bytes (no store, no framework);
 // - BARE=hono: bare Hono, `c.json` of the same store read the gateway does (the contacts
-//   repository on libSQL: one row by id, or a 100-row page with its total).
+//   repository on the database `npm start` opens: one row by id, or a 100-row page with its
+//   total).
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
-import { createClient } from '@libsql/client'
 import { Hono } from 'hono'
-import { libsqlDatabase } from '../src/store/libsql.ts'
+import { openDatabase } from '../src/runtime/node/database.ts'
 import { contacts } from '../src/store/contacts.ts'
 
 const env = process.env
@@ -26,8 +26,8 @@ if (env.BARE === 'node-http') {
     res.end(body)
   }).listen(port, '127.0.0.1')
 } else {
-  const client = createClient({ url: env.DATABASE_URL!, concurrency: 1 })
-  const store = contacts(libsqlDatabase(client))
+  const { db } = await openDatabase({ url: env.DATABASE_URL! })
+  const store = contacts(db)
   const app = new Hono()
   app.get('/healthz', (c) => c.json({}))
   app.get('/contacts', async (c) => {

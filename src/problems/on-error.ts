@@ -7,6 +7,13 @@ import { renderProblem } from './render.ts'
 
 const RETRY_AFTER_SECONDS = 5
 
+/** A driver error as one line with its code (`SQLITE_BUSY: database is locked`), for the log. */
+const describeCause = (cause: unknown): string => {
+  const code = (cause as { code?: unknown } | undefined)?.code
+  const text = String(cause)
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text
+}
+
 /**
  * The app's one error handler. Known problems render as such; an unavailable store is a 503
  * with Retry-After; anything else is logged with its trace id and becomes a bare 500 — no
@@ -15,9 +22,9 @@ const RETRY_AFTER_SECONDS = 5
 export const onError = (error: Error, c: Context<AppEnv>): Response => {
   if (error instanceof ProblemError) return renderProblem(c, error)
   if (error instanceof StoreUnavailableError) {
-    c.var.deps.logger.warn('store unavailable', {
-      traceId: c.var.traceId,
-      cause: String(error.cause),
+    c.get('deps').logger.warn('store unavailable', {
+      traceId: c.get('traceId'),
+      cause: describeCause(error.cause),
     })
     return renderProblem(
       c,
@@ -30,8 +37,8 @@ export const onError = (error: Error, c: Context<AppEnv>): Response => {
   if (error instanceof HTTPException && error.status === 413) {
     return renderProblem(c, new ProblemError('payloadTooLarge', 'The request body is too large.'))
   }
-  c.var.deps.logger.error('unhandled error', {
-    traceId: c.var.traceId,
+  c.get('deps').logger.error('unhandled error', {
+    traceId: c.get('traceId'),
     error: error.name,
     // Not `message`: that would overwrite the log line's own message.
     errorMessage: error.message,
@@ -39,6 +46,6 @@ export const onError = (error: Error, c: Context<AppEnv>): Response => {
   })
   return renderProblem(
     c,
-    new ProblemError('internal', `Internal error; trace id ${c.var.traceId}.`),
+    new ProblemError('internal', `Internal error; trace id ${c.get('traceId')}.`),
   )
 }

@@ -9,7 +9,11 @@ import { type SqlDatabase, type SqlValue, StoreUnavailableError } from './sql.ts
 const UNAVAILABLE =
   /SQLITE_(BUSY|LOCKED|READONLY|IOERR|CANTOPEN|FULL|NOTADB|CORRUPT)|ConnectionFailed|CLIENT_CLOSED|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|fetch failed/
 
-const wrap = (error: unknown): unknown => {
+/**
+ * The error as thrown, or a `StoreUnavailableError` (503) carrying it when it means the
+ * storage cannot be used right now.
+ */
+export const unavailableOr = (error: unknown): unknown => {
   const text =
     error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : ''
   return UNAVAILABLE.test(text)
@@ -33,42 +37,27 @@ export interface LibsqlOptions {
    * closed. Never for `:memory:`, whose data lives only on its connection.
    */
   reconnect?: boolean
-  /**
-   * Statements that set up a connection (`PRAGMA synchronous=NORMAL`), run before the first
-   * call and again after every reconnect: per-connection settings would otherwise be lost.
-   */
-  pragmas?: readonly string[]
 }
 
 /**
- * libSQL adapter: an embedded SQLite file (`file:.data/gateway.db`) or a libSQL/Turso server
- * (`libsql://…`), through `@libsql/client`.
+ * libSQL adapter through `@libsql/client`: a libSQL/Turso server (`libsql://…`) or an
+ * in-memory database. (`npm start` reads a `file:` database through `sqliteFile`, which
+ * keeps its prepared statements; this client prepares each statement anew.)
  *
  * @example
- * const db = libsqlDatabase(createClient({ url: 'file:.data/gateway.db', concurrency: 1 }), {
+ * const db = libsqlDatabase(createClient({ url: 'libsql://db.example.turso.io', authToken }), {
  *   reconnect: true,
- *   pragmas: ['PRAGMA journal_mode=WAL', 'PRAGMA synchronous=NORMAL'],
  * })
  */
 export const libsqlDatabase = (client: Client, options: LibsqlOptions = {}): SqlDatabase => {
-  let fresh = (options.pragmas ?? []).length > 0
-  const ready = async () => {
-    if (!fresh) return
-    for (const pragma of options.pragmas ?? []) await client.execute(pragma)
-    fresh = false
-  }
   const fail = async (error: unknown): Promise<never> => {
-    const wrapped = wrap(error)
-    if (wrapped instanceof StoreUnavailableError && options.reconnect) {
-      await client.reconnect()
-      fresh = (options.pragmas ?? []).length > 0
-    }
+    const wrapped = unavailableOr(error)
+    if (wrapped instanceof StoreUnavailableError && options.reconnect) await client.reconnect()
     throw wrapped
   }
   return {
     async all<T>(text: string, params: readonly SqlValue[] = []) {
       try {
-        await ready()
         const result = await client.execute({ sql: text, args: params as InValue[] })
         return result.rows.map((row) => toRow(row as unknown as Record<string, unknown>)) as T[]
       } catch (error) {
@@ -77,7 +66,6 @@ export const libsqlDatabase = (client: Client, options: LibsqlOptions = {}): Sql
     },
     async batch(statements) {
       try {
-        await ready()
         const results = await client.batch(
           statements.map((s) => ({ sql: s.sql, args: s.params as InValue[] })),
           'write',

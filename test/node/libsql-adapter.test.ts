@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Client, createClient } from '@libsql/client'
 import { afterEach, describe, expect, it } from 'vitest'
+import { sqliteFile } from '../../src/runtime/node/sqlite-file.ts'
 import { libsqlDatabase } from '../../src/store/libsql.ts'
 import { sql, StoreUnavailableError } from '../../src/store/sql.ts'
 
@@ -11,8 +12,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** A libSQL file in its own temp folder, with one table. */
-const fileDb = async () => {
+type Adapter = 'native' | 'client'
+
+/** A libSQL file in its own temp folder, with one table, through either adapter. */
+const fileDb = async (adapter: Adapter) => {
   const dir = await mkdtemp(join(tmpdir(), 'gateway-libsql-'))
   const url = `file:${join(dir, 'test.db')}`
   const clients: Client[] = []
@@ -28,7 +31,16 @@ const fileDb = async () => {
   })
   const client = open()
   await client.execute('CREATE TABLE t (id TEXT PRIMARY KEY, v TEXT NOT NULL)')
-  return { dir, open, client, db: libsqlDatabase(client, { reconnect: true }) }
+  if (adapter === 'client') return { dir, open, db: libsqlDatabase(client, { reconnect: true }) }
+  const native = sqliteFile(url.slice('file:'.length), { pragmas: ['PRAGMA synchronous=NORMAL'] })
+  cleanups.push(async () => native.close())
+  return { dir, open, db: native }
+}
+
+/** A driver error's code and message, whichever of them names the SQLite result. */
+const described = (error: unknown): string => {
+  const cause = (error as Error).cause as { code?: string; message?: string }
+  return `${cause.code ?? ''} ${cause.message ?? ''} ${String(cause)}`
 }
 
 const caught = async (promise: Promise<unknown>): Promise<unknown> =>
@@ -37,9 +49,9 @@ const caught = async (promise: Promise<unknown>): Promise<unknown> =>
     (error: unknown) => error,
   )
 
-describe('the libSQL adapter on a real file', () => {
+describe.each<Adapter>(['native', 'client'])('the %s libSQL adapter on a real file', (adapter) => {
   it('rolls back a whole batch when its second statement fails', async () => {
-    const { db } = await fileDb()
+    const { db } = await fileDb(adapter)
     await db.batch([sql("INSERT INTO t VALUES ('keep', 'x')")])
     const error = await caught(
       db.batch([
@@ -53,12 +65,12 @@ describe('the libSQL adapter on a real file', () => {
   })
 
   it('maps a write lock held by another client (SQLITE_BUSY) to unavailable, then recovers', async () => {
-    const { db, open } = await fileDb()
+    const { db, open } = await fileDb(adapter)
     const lock = await open().transaction('write')
     await lock.execute("INSERT INTO t VALUES ('other', 'x')")
     const error = await caught(db.batch([sql("INSERT INTO t VALUES ('a', 'x')")]))
     expect(error).toBeInstanceOf(StoreUnavailableError)
-    expect(String((error as Error).cause)).toContain('SQLITE_BUSY')
+    expect(described(error)).toContain('SQLITE_BUSY')
     await lock.rollback()
     await db.batch([sql("INSERT INTO t VALUES ('a', 'x')")])
     // The connection that met the lock does not keep it: another client can write too.
@@ -67,26 +79,28 @@ describe('the libSQL adapter on a real file', () => {
   })
 
   it('maps a folder moved away (SQLITE_READONLY, then a connection that cannot open) to unavailable', async () => {
-    const { db, dir } = await fileDb()
+    const { db, dir } = await fileDb(adapter)
     await rename(dir, `${dir}.away`)
     const write = await caught(db.batch([sql("INSERT INTO t VALUES ('a', 'x')")]))
     expect(write).toBeInstanceOf(StoreUnavailableError)
-    expect(String((write as Error).cause)).toContain('SQLITE_READONLY')
+    expect(described(write)).toContain('SQLITE_READONLY')
     const read = await caught(db.all('SELECT 1'))
     expect(read).toBeInstanceOf(StoreUnavailableError)
-    expect(String((read as Error).cause)).toMatch(/ConnectionFailed|CANTOPEN/)
+    expect(described(read)).toMatch(/ConnectionFailed|CANTOPEN/)
     await rename(`${dir}.away`, dir)
     await db.batch([sql("INSERT INTO t VALUES ('a', 'x')")])
     expect(await db.all('SELECT id FROM t')).toEqual([{ id: 'a' }])
   })
 
   it('leaves SQL errors as they are: a bug is a 500, not a 503', async () => {
-    const { db } = await fileDb()
+    const { db } = await fileDb(adapter)
     const error = await caught(db.all('SELEC nonsense'))
     expect(error).not.toBeInstanceOf(StoreUnavailableError)
     expect(await caught(db.all('SELECT * FROM missing'))).not.toBeInstanceOf(StoreUnavailableError)
   })
+})
 
+describe('the @libsql/client adapter', () => {
   it('never reconnects an in-memory database, whose data lives on its connection', async () => {
     const client = createClient({ url: ':memory:' })
     cleanups.push(async () => client.close())
@@ -94,5 +108,49 @@ describe('the libSQL adapter on a real file', () => {
     await db.batch([sql('CREATE TABLE t (id TEXT)'), sql("INSERT INTO t VALUES ('a')")])
     await caught(db.all('SELEC nonsense'))
     expect(await db.all('SELECT id FROM t')).toEqual([{ id: 'a' }])
+  })
+})
+
+describe('the native adapter (kept statements)', () => {
+  it('counts the rows a batch statement changed, RETURNING ones by the rows they yield', async () => {
+    const { db } = await fileDb('native')
+    expect(
+      await db.batch([
+        sql("INSERT INTO t VALUES ('a', 'x'), ('b', 'x')"),
+        sql("UPDATE t SET v = 'y' WHERE id = 'a' RETURNING id"),
+        sql("DELETE FROM t WHERE id = 'nobody'"),
+      ]),
+    ).toEqual([2, 1, 0])
+    // INSERT … RETURNING through `all` is one statement that yields its row.
+    expect(await db.all("INSERT INTO t VALUES ('c', 'z') RETURNING id")).toEqual([{ id: 'c' }])
+    expect(await db.all('SELECT id, v FROM t ORDER BY id')).toEqual([
+      { id: 'a', v: 'y' },
+      { id: 'b', v: 'x' },
+      { id: 'c', v: 'z' },
+    ])
+  })
+
+  it('binds every value as given, a single null included', async () => {
+    const { db } = await fileDb('native')
+    await db.batch([sql('INSERT INTO t VALUES (?, ?)', 'a', 'x')])
+    expect(await db.all('SELECT id FROM t WHERE ? IS NULL', [null])).toEqual([{ id: 'a' }])
+    expect(await db.all('SELECT ? AS n, ? AS s', [1.5, 'é'])).toEqual([{ n: 1.5, s: 'é' }])
+  })
+
+  it('sets its pragmas again on the connection it reopens after an outage', async () => {
+    const { db, open } = await fileDb('native')
+    expect(await db.all('PRAGMA synchronous')).toEqual([{ synchronous: 1 }])
+    const lock = await open().transaction('write')
+    await lock.execute("INSERT INTO t VALUES ('other', 'x')")
+    expect(await caught(db.batch([sql("INSERT INTO t VALUES ('a', 'x')")]))).toBeInstanceOf(
+      StoreUnavailableError,
+    )
+    await lock.rollback()
+    expect(await db.all('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]) // NORMAL, not FULL
+  })
+
+  it('keeps working past its statement cache, with more distinct statements than it keeps', async () => {
+    const { db } = await fileDb('native')
+    for (let i = 0; i < 600; i++) expect(await db.all(`SELECT ${i} AS n`)).toEqual([{ n: i }])
   })
 })

@@ -1,16 +1,12 @@
-import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
-import { createClient } from '@libsql/client'
 import { createApp } from '../../app/create-app.ts'
 import type { Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
-import { libsqlDatabase } from '../../store/libsql.ts'
 import { applyMigrations, createStore } from '../../store/index.ts'
 import { logSender } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
 import { nodeClientAddress } from './client-address.ts'
-import { guardFile } from './file-guard.ts'
+import { openDatabase } from './database.ts'
 import { nodeDocsAssets } from './docs-assets.ts'
 import { readMigrations } from './migrations.ts'
 
@@ -44,29 +40,11 @@ export interface NodeConfig {
  * const { server, close } = await startServer(config)
  */
 export const startServer = async (config: NodeConfig) => {
-  if (config.databaseUrl.startsWith('file:')) {
-    await mkdir(dirname(config.databaseUrl.slice('file:'.length)), { recursive: true })
-  }
-  const file = config.databaseUrl.startsWith('file:')
-  const client = createClient({
+  const { db, close: closeDatabase } = await openDatabase({
     url: config.databaseUrl,
     ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
-    // Every call on an embedded file runs synchronously: one connection is all it can use, and
-    // it keeps the per-connection pragmas in force.
-    ...(file ? { concurrency: 1 } : {}),
+    ...(config.synchronous ? { synchronous: config.synchronous } : {}),
   })
-  const libsql = libsqlDatabase(client, {
-    reconnect: config.databaseUrl !== ':memory:',
-    ...(file
-      ? {
-          pragmas: [
-            'PRAGMA journal_mode=WAL',
-            `PRAGMA synchronous=${config.synchronous ?? 'NORMAL'}`,
-          ],
-        }
-      : {}),
-  })
-  const db = file ? guardFile(libsql, config.databaseUrl.slice('file:'.length)) : libsql
   const applied = await applyMigrations(db, await readMigrations())
   if (applied.length > 0) config.logger.info('migrations applied', { applied })
   const app = createApp({
@@ -92,7 +70,7 @@ export const startServer = async (config: NodeConfig) => {
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => {
-        client.close()
+        closeDatabase()
         resolve()
       })
     })

@@ -1,0 +1,45 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { createClient } from '@libsql/client'
+import { libsqlDatabase } from '../../store/libsql.ts'
+import type { SqlDatabase } from '../../store/sql.ts'
+import { guardFile } from './file-guard.ts'
+import { sqliteFile } from './sqlite-file.ts'
+
+export interface DatabaseConfig {
+  /** `file:…` (embedded SQLite), `libsql://…`/`https://…` (a libSQL/Turso server) or `:memory:`. */
+  url: string
+  authToken?: string
+  /** A file database's `PRAGMA synchronous`; see `NodeConfig.synchronous`. */
+  synchronous?: 'NORMAL' | 'FULL'
+}
+
+/**
+ * The gateway's database on Node. A `file:` URL is an embedded SQLite file in WAL mode, read
+ * through libSQL's native driver with kept statements and guarded against its folder going
+ * away (`guardFile`); any other URL goes through `@libsql/client`.
+ *
+ * @example
+ * const { db, close } = await openDatabase({ url: 'file:.data/gateway.db' })
+ */
+export const openDatabase = async (
+  config: DatabaseConfig,
+): Promise<{ db: SqlDatabase; close: () => void }> => {
+  if (config.url.startsWith('file:')) {
+    const path = config.url.slice('file:'.length)
+    await mkdir(dirname(path), { recursive: true })
+    const file = sqliteFile(path, {
+      pragmas: ['PRAGMA journal_mode=WAL', `PRAGMA synchronous=${config.synchronous ?? 'NORMAL'}`],
+    })
+    return { db: guardFile(file, path), close: file.close }
+  }
+  const client = createClient({
+    url: config.url,
+    ...(config.authToken ? { authToken: config.authToken } : {}),
+  })
+  // `:memory:` data lives only on its connection: never reopened.
+  return {
+    db: libsqlDatabase(client, { reconnect: config.url !== ':memory:' }),
+    close: () => client.close(),
+  }
+}

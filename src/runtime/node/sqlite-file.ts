@@ -1,0 +1,126 @@
+import Database from 'libsql'
+import { unavailableOr } from '../../store/libsql.ts'
+import type { SqlDatabase, SqlValue } from '../../store/sql.ts'
+
+type Connection = InstanceType<typeof Database>
+type Statement = ReturnType<Connection['prepare']>
+
+/** Distinct statement texts kept prepared; the repositories use a few dozen. */
+const CACHED_STATEMENTS = 256
+
+export interface SqliteFileOptions {
+  /**
+   * Statements that set up a connection (`PRAGMA synchronous=NORMAL`), run when it opens,
+   * including after a reopen: per-connection settings would otherwise be lost.
+   */
+  pragmas?: readonly string[]
+}
+
+/**
+ * An embedded SQLite file through libSQL's native driver (`libsql`, the engine
+ * `@libsql/client` itself runs on), with each statement prepared once and kept.
+ *
+ * `@libsql/client` prepares every statement anew on each call and reads its columns twice:
+ * about 55 µs for a one-row read on this machine against 10 µs for a kept statement, and
+ * each of those prepared statements holds native memory until V8 collects its wrapper, so
+ * a long export grew the process by tens of MB. A kept statement costs neither.
+ *
+ * Every call runs synchronously on the one connection (SQLite is in-process), so calls never
+ * interleave. A call that finds the storage unavailable (busy, read-only, moved, gone) throws
+ * `StoreUnavailableError` and closes the connection; the next call opens it again, so a lock
+ * or a failed `BEGIN` can never stay behind on it.
+ *
+ * @example
+ * const db = sqliteFile('.data/gateway.db', { pragmas: ['PRAGMA journal_mode=WAL'] })
+ * await db.all('SELECT id FROM contacts WHERE id = ?', ['c1'])
+ */
+export const sqliteFile = (
+  path: string,
+  options: SqliteFileOptions = {},
+): SqlDatabase & { close: () => void } => {
+  let connection: Connection | undefined
+  const statements = new Map<string, Statement>()
+
+  const open = (): Connection => {
+    if (connection) return connection
+    const db = new Database(path)
+    try {
+      for (const pragma of options.pragmas ?? []) db.exec(pragma)
+    } catch (error) {
+      db.close()
+      throw error
+    }
+    connection = db
+    return db
+  }
+  const close = () => {
+    statements.clear()
+    connection?.close()
+    connection = undefined
+  }
+  const prepared = (sql: string): Statement => {
+    let statement = statements.get(sql)
+    if (!statement) {
+      if (statements.size >= CACHED_STATEMENTS) statements.clear()
+      statement = open().prepare(sql)
+      statements.set(sql, statement)
+    }
+    return statement
+  }
+  /** Runs `work`; an unavailable store closes the connection before the error goes on. */
+  const guarded = <T>(work: () => T): T => {
+    try {
+      return work()
+    } catch (error) {
+      const wrapped = unavailableOr(error)
+      if (wrapped !== error) {
+        try {
+          close()
+        } catch {
+          // The connection is being dropped because it failed; a failing close changes nothing.
+        }
+      }
+      throw wrapped
+    }
+  }
+
+  // Opened now, so the file exists from the start and a bad path fails at startup.
+  open()
+  return {
+    async all<T>(sql: string, params: readonly SqlValue[] = []) {
+      return guarded(() => {
+        const statement = prepared(sql)
+        if (statement.reader) return statement.all([...params]) as T[]
+        statement.run([...params])
+        return [] as T[]
+      })
+    },
+    async batch(statements) {
+      return guarded(() => {
+        const db = open()
+        db.exec('BEGIN IMMEDIATE')
+        try {
+          const changed = statements.map((s) => {
+            const statement = prepared(s.sql)
+            // A statement with RETURNING yields one row per row it changed.
+            return statement.reader
+              ? statement.all([...s.params]).length
+              : statement.run([...s.params]).changes
+          })
+          db.exec('COMMIT')
+          return changed
+        } catch (error) {
+          try {
+            if (db.inTransaction) db.exec('ROLLBACK')
+          } catch {
+            // A connection that cannot roll back is not used again: closing it ends the
+            // transaction, and nothing of it was committed.
+            close()
+          }
+          throw error
+        }
+      })
+    },
+    close,
+  }
+}

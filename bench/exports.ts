@@ -5,6 +5,7 @@
 // the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds).
 // Sizes: BENCH_EXPORT_SIZES (default 100000,1000000). Run alone: `node --experimental-strip-types bench/exports.ts`.
 import { readFileSync } from 'node:fs'
+import { get } from 'node:http'
 import { createClient } from '@libsql/client'
 import { formatByKey } from '../src/formats/registry.ts'
 import { Contacts } from '../src/model/contact.ts'
@@ -95,28 +96,38 @@ const vmRssMb = (pid: number): number => {
   return Number(line?.[1] ?? 0) / 1024
 }
 
-/** Downloads one export, consuming the stream; bytes, seconds and the peak RSS growth. */
+/**
+ * Downloads one export with `node:http` (a lean reader, so the figure is the server's, not a
+ * client stream's); bytes, seconds and the peak RSS growth.
+ */
 const download = async (port: number, pid: number, token: string, accept: string, n: number) => {
   const base = vmRssMb(pid)
   let peak = base
   const sampler = setInterval(() => (peak = Math.max(peak, vmRssMb(pid))), 20)
   const t0 = performance.now()
-  const res = await fetch(`http://127.0.0.1:${port}/contacts/export`, {
-    headers: { Authorization: `Bearer ${token}`, Accept: accept },
+  const { status, bytes, tail } = await new Promise<{
+    status: number
+    bytes: number
+    tail: Buffer
+  }>((resolve, reject) => {
+    const headers = { Authorization: `Bearer ${token}`, Accept: accept }
+    get(`http://127.0.0.1:${port}/contacts/export`, { headers }, (res) => {
+      let bytes = 0
+      let tail = Buffer.alloc(0)
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length
+        tail = chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, tail }))
+      res.on('error', reject)
+    }).on('error', reject)
   })
-  let bytes = 0
-  let tail = new Uint8Array()
-  const reader = res.body!.getReader()
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    bytes += r.value.byteLength
-    tail = r.value
-  }
   const seconds = (performance.now() - t0) / 1000
   clearInterval(sampler)
-  const end = new TextDecoder().decode(tail.slice(-64))
+  const end = tail.subarray(-64).toString()
   // A cut stream would miss its tail: the total (JSON, HAL, XML) or the last row (CSV).
-  if (res.status !== 200 || !(end.includes(`${n}`) || end.includes(`${n - 1}`)))
-    throw new Error(`${accept}: status ${res.status}, incomplete body ending ${end}`)
+  if (status !== 200 || !(end.includes(`${n}`) || end.includes(`${n - 1}`)))
+    throw new Error(`${accept}: status ${status}, incomplete body ending ${end}`)
   return { bytes, seconds, rssGrowthMb: Math.max(0, peak - base) }
 }
 

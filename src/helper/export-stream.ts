@@ -1,4 +1,5 @@
 import type { ExportWriter } from '../formats/export-writer.ts'
+import { utf8Sink } from './utf8-sink.ts'
 
 export interface ExportStreamOptions<T> {
   /** The next `limit` items after `after` (the last item of the previous batch), in order. */
@@ -15,7 +16,7 @@ export interface ExportStreamOptions<T> {
  * A collection as a byte stream, read a batch at a time with keyset paging underneath.
  *
  * Backpressure: `pull` runs only when the consumer wants more and the queue holds at most one
- * encoded batch, so memory stays at about one batch whatever the collection's size (a Workers
+ * encoded batch (written as UTF-8 straight into 64 KB chunks, see `utf8Sink`), so memory stays at about one batch whatever the collection's size (a Workers
  * isolate has 128 MB). `cancel` (the client went away) stops the batches: a batch in flight is
  * dropped and no further one is read. Only web APIs, so it runs on Node and on Workers alike.
  *
@@ -28,7 +29,6 @@ export interface ExportStreamOptions<T> {
  */
 export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream<Uint8Array> => {
   const limit = options.batchSize ?? 500
-  const encoder = new TextEncoder()
   let writer: ExportWriter | undefined
   let after: T | undefined
   let count = 0
@@ -37,19 +37,19 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
     {
       async pull(controller) {
         try {
-          let text = ''
+          const sink = utf8Sink((chunk) => controller.enqueue(chunk))
           if (!writer) {
             writer = await options.writer()
-            text = writer.head()
+            sink.write(writer.head())
           }
           const items = await options.batch(after, limit)
           if (cancelled) return
-          for (const item of items) text += writer.item(item)
+          for (const item of items) sink.write(writer.item(item))
           count += items.length
           after = items.at(-1) ?? after
           const done = items.length < limit
-          if (done) text += writer.tail(count)
-          if (text !== '') controller.enqueue(encoder.encode(text))
+          if (done) sink.write(writer.tail(count))
+          sink.flush()
           if (done) controller.close()
         } catch (error) {
           if (cancelled) return
@@ -61,7 +61,7 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
         cancelled = true
       },
     },
-    // One encoded batch queued ahead at most: the next is read when that one is taken.
+    // `pull` runs only when the queue is empty: one batch's chunks are queued ahead at most.
     new CountQueuingStrategy({ highWaterMark: 1 }),
   )
 }

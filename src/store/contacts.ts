@@ -61,6 +61,26 @@ const fromArray = (cells: readonly unknown[]): Contact => {
   return { ...contact, createdAt: cells.at(-2), updatedAt: cells.at(-1) } as Contact
 }
 
+type Keyed = Pick<Contact, 'createdAt' | 'id'>
+
+/** Page order: creation time, then id (both compared as SQLite compares text). */
+const comparePageOrder = (a: Keyed, b: Keyed): number =>
+  a.createdAt < b.createdAt
+    ? -1
+    : a.createdAt > b.createdAt
+      ? 1
+      : a.id < b.id
+        ? -1
+        : a.id > b.id
+          ? 1
+          : 0
+
+const inPageOrder = (rows: readonly Keyed[]): boolean => {
+  for (let i = 1; i < rows.length; i++)
+    if (comparePageOrder(rows[i - 1]!, rows[i]!) > 0) return false
+  return true
+}
+
 /**
  * open.cx contacts on any `SqlDatabase`.
  *
@@ -111,8 +131,10 @@ export const contacts = (db: SqlDatabase) => ({
   /**
    * The next `limit` contacts after `after` in page order (creation time, then id): keyset
    * paging on the `contacts_order` index, so each batch costs the same however deep it is.
-   * Each row comes back as one JSON array built by SQLite: decoding one column per row instead
-   * of eleven is what makes a large export fast on libSQL (about 1.6× on this read).
+   * SQLite writes the whole batch as one JSON array of row arrays (`json_array` per row,
+   * joined by `group_concat`), read back with one `JSON.parse`: crossing from the driver to
+   * JavaScript once per batch instead of once per row and cell is what makes a large export
+   * fast (about 1.6× for one column per row, and again as much for one row per batch).
    *
    * @example
    * const first = await contacts(db).exportBatch(undefined, 500)
@@ -123,11 +145,18 @@ export const contacts = (db: SqlDatabase) => ({
     limit: number,
   ): Promise<Contact[]> {
     const where = after ? 'WHERE (created_at, id) > (?, ?)' : ''
-    const rows = await db.all<{ r: string }>(
-      `SELECT ${AS_ARRAY} AS r FROM contacts ${where} ORDER BY created_at, id LIMIT ?`,
+    const [batch] = await db.all<{ rows: string | null }>(
+      `SELECT '[' || group_concat(r, ',') || ']' AS rows FROM (
+         SELECT ${AS_ARRAY} AS r FROM contacts ${where} ORDER BY created_at, id LIMIT ?)`,
       after ? [after.createdAt, after.id, limit] : [limit],
     )
-    return rows.map((row) => fromArray(JSON.parse(row.r) as (string | null)[]))
+    // No rows: group_concat is NULL, and so is the concatenation.
+    if (!batch?.rows) return []
+    const rows = (JSON.parse(batch.rows) as (string | null)[][]).map(fromArray)
+    // The subquery decides which rows; SQLite joins them in the order it reads them, which it
+    // does not promise is that order (an ORDER BY inside group_concat would, at half again the
+    // cost of the read). Checked, and sorted in the rare case it is not.
+    return inPageOrder(rows) ? rows : rows.sort(comparePageOrder)
   },
 
   /**

@@ -29,8 +29,8 @@ export const exportContacts: Endpoint = {
   security: 'orgToken',
   middleware: [orgToken()],
   handler: (c) => {
-    const { format, mediaType } = c.var.negotiated!
-    const contacts = c.var.deps.store.contacts
+    const { format, mediaType } = c.get('negotiated')!
+    const contacts = c.get('deps').store.contacts
     const links = { self: { href: CONTACTS_EXPORT } }
     const options = {
       format: format.key,
@@ -38,7 +38,7 @@ export const exportContacts: Endpoint = {
       itemSchema: ContactSchema,
       links,
       itemLinks: (item: unknown) => ({ self: { href: contactPath((item as Contact).id) } }),
-      maxDepth: c.var.limits.maxDepth,
+      maxDepth: c.get('limits').maxDepth,
     }
     // Checked before the stream starts, so a format without a streamed form is a clean 406.
     if (!exportWriter(options)) {
@@ -53,7 +53,7 @@ export const exportContacts: Endpoint = {
         },
       )
     }
-    const traceId = c.var.traceId
+    const traceId = c.get('traceId')
     const body = exportStream<Contact>({
       batch: (after, limit) => contacts.exportBatch(after, limit),
       writer: async () => {
@@ -64,7 +64,7 @@ export const exportContacts: Endpoint = {
       },
       batchSize: BATCH,
       onError: (error) =>
-        c.var.deps.logger.error('export failed mid-stream', { traceId, error: String(error) }),
+        c.get('deps').logger.error('export failed mid-stream', { traceId, error: String(error) }),
     })
     const headers = { 'Content-Type': format.contentType(mediaType), ...linkHeaders(format, links) }
     return c.body(body, 200, headers)

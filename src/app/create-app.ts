@@ -24,7 +24,7 @@ import {
 import { formats } from '../formats/registry.ts'
 import { corsFor } from '../middleware/cors.ts'
 import { headerLimits } from '../middleware/header-limits.ts'
-import { negotiate } from '../middleware/negotiate.ts'
+import { negotiate, offerOnly } from '../middleware/negotiate.ts'
 import { pagePolicies } from '../middleware/page-policy.ts'
 import { requireSecrets } from '../middleware/require-secrets.ts'
 import { apiSecureHeaders } from '../middleware/secure-headers.ts'
@@ -135,7 +135,11 @@ export const createApp = (deps: AppDeps) => {
 
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {
-      const handlers = [...(endpoint.middleware ?? []), endpoint.handler]
+      const handlers = [
+        ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
+        ...(endpoint.middleware ?? []),
+        endpoint.handler,
+      ]
       app.on(endpoint.method, path, ...(handlers as [MiddlewareHandler<AppEnv>]))
     }
   }

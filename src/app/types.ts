@@ -64,6 +64,8 @@ export interface DocsAssets {
 export interface Negotiated {
   format: Format
   mediaType: string
+  /** Named by the URL (`.csv`, `?format=`, `/csv/reply/…`) rather than chosen from Accept. */
+  byUrl: boolean
 }
 
 export interface AppEnv {
@@ -98,6 +100,11 @@ export interface Endpoint {
   status?: 200 | 201 | 204
   /** The credentials its middleware demands, for OpenAPI and the metadata pages. */
   security?: 'apiKey' | 'orgToken' | 'contactToken'
+  /**
+   * Keys of the formats it serves, when not every format (`['json', 'hal', 'xml', 'csv']`):
+   * Accept is negotiated among these, and OpenAPI lists only their media types.
+   */
+  formats?: readonly string[]
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

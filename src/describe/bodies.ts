@@ -35,7 +35,7 @@ const itemPath = (collection: string, item: unknown): string => {
 
 /** The links a response of this operation carries, for the sample value. */
 const sampleLinks = (op: Operation): Links => {
-  if (!op.collection) return { self: { href: op.template } }
+  if (!op.paged) return { self: { href: op.template } }
   // The sample page is the only page: first and last are itself.
   const page = { href: `${op.template}?skip=0&limit=25` }
   return { self: page, first: page, last: page }
@@ -53,7 +53,9 @@ export const responseSample = (op: Operation, set: SchemaSet): unknown => {
   if (!op.collection || typeof sample !== 'object' || sample === null) return sample
   const page = sample as Row
   const items = Array.isArray(page.items) ? page.items : []
-  return { ...page, total: items.length, skip: 0, limit: 25 }
+  return op.paged
+    ? { ...page, total: items.length, skip: 0, limit: 25 }
+    : { ...page, total: items.length }
 }
 
 const contextOf = (op: Operation, mediaType: string): SerializeContext => {

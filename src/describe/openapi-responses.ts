@@ -1,4 +1,3 @@
-import { mediaTypes } from '../formats/registry.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
 import { responseBody, responseSample } from './bodies.ts'
 import { COMPONENTS, type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
@@ -75,11 +74,11 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
   if (op.status === 201) headers.Location = header('Location')
   if (!endpoint.response) return { description: endpoint.title, headers }
   headers.Link = header('Link')
-  if (op.collection) headers['X-Total-Count'] = header('X-Total-Count')
+  if (op.paged) headers['X-Total-Count'] = header('X-Total-Count')
   const model = set.of(endpoint.response)
   const value = responseSample(op, set)
   const content: Json = {}
-  for (const mediaType of mediaTypes()) {
+  for (const mediaType of op.mediaTypes) {
     const sample = responseBody(op, endpoint.response, value, mediaType)
     if (!sample) continue
     const schema =
@@ -98,7 +97,7 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
  */
 export const failureResponse = (op: Operation, set: SchemaSet): Json => {
   const schema = set.of(op.endpoint.response!)
-  const content = Object.fromEntries(mediaTypes().map((type) => [type, { schema }]))
+  const content = Object.fromEntries(op.mediaTypes.map((type) => [type, { schema }]))
   return {
     description: 'A failure of the operation: the response DTO with OpCode ≠ 0 and ErrorText.',
     headers: { 'X-Trace-Id': header('X-Trace-Id') },

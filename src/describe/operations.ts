@@ -1,5 +1,6 @@
 import type * as v from 'valibot'
 import type { Endpoint } from '../app/types.ts'
+import { formats } from '../formats/registry.ts'
 import { resolve, shapeOf } from '../model/shape.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
 
@@ -14,12 +15,16 @@ export interface Operation {
   /** Where the request DTO travels: a body (POST) or the query string (GET, ServiceStack). */
   requestIn: 'body' | 'query' | undefined
   status: 200 | 201 | 204
-  /** The response is a page of a collection (`collectionOf`): `items` plus a total. */
+  /** The response is a collection: `items` plus a total (HAL embeds the items). */
   collection: boolean
+  /** …and a page of it (`collectionOf`: `skip`, `limit`, page links, `X-Total-Count`). */
+  paged: boolean
   /** Client failures come back in the response DTO (`OpCode`, `ErrorText`), not as problems. */
   failuresInResponse: boolean
   /** The problems this operation can answer, in catalogue order. */
   problems: ProblemKind[]
+  /** The media types it answers in: every format's, or those of `Endpoint.formats`. */
+  mediaTypes: string[]
 }
 
 const fieldsOf = (schema: v.GenericSchema | undefined) => {
@@ -38,6 +43,17 @@ export const isCollection = (schema: v.GenericSchema | undefined): boolean => {
   const fields = fieldsOf(schema)
   const items = fields.find((f) => f.key === 'items')
   return !!items && resolve(items.shape).kind === 'array' && fields.some((f) => f.key === 'total')
+}
+
+/**
+ * `collectionOf`'s page: a collection with `skip` and `limit` (an export is the whole of it).
+ *
+ * @example
+ * isPage(AmazonUsers) // true
+ */
+export const isPage = (schema: v.GenericSchema | undefined): boolean => {
+  const keys = new Set(fieldsOf(schema).map((f) => f.key))
+  return isCollection(schema) && keys.has('skip') && keys.has('limit')
 }
 
 // ServiceStack's BaseResponse: a DTO with these members reports its own failures (SPEC §4).
@@ -101,7 +117,11 @@ export const describeEndpoint = (
     requestIn,
     status: endpoint.status ?? (endpoint.response ? 200 : 204),
     collection: isCollection(endpoint.response),
+    paged: isPage(endpoint.response),
     failuresInResponse: carriesFailures(endpoint.response),
+    mediaTypes: formats
+      .filter((f) => !endpoint.formats || endpoint.formats.includes(f.key))
+      .flatMap((f) => [...f.mediaTypes]),
   } satisfies Omit<Operation, 'problems'>
   return { ...base, problems: problemsOf(base) }
 }

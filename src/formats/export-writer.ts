@@ -35,6 +35,9 @@ export interface ExportWriterOptions {
 // Items sit at depth 2 (document → items → item), as they do in a page.
 const ITEM_DEPTH = 2
 
+/** Keys of the formats that have a streamed form (HTML has none). */
+export const EXPORT_FORMATS = ['json', 'hal', 'xml', 'csv'] as const
+
 /**
  * Whether a format's streamed form needs the free-form keys before its first item: CSV fixes
  * its header row up front, the others write each item's keys as they come.

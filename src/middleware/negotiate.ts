@@ -39,7 +39,49 @@ export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
       },
     )
   }
-  c.set('negotiated', { format: formatByKey(selection.key)!, mediaType: selection.mediaType })
+  c.set('negotiated', {
+    format: formatByKey(selection.key)!,
+    mediaType: selection.mediaType,
+    byUrl: selection.source === 'url',
+  })
   await next()
   varyAccept(c.res.headers)
 }
+
+/**
+ * For an endpoint that serves only some formats (`Endpoint.formats`), after `negotiate`: when
+ * Accept chose a format it does not serve, Accept is negotiated again among the ones it does
+ * (a browser's `text/html, …, *\/*;q=0.8` gets JSON, not a 406). A format the URL names is not
+ * negotiable: one the endpoint does not serve is a 406 listing those it does.
+ *
+ * @example
+ * app.get('/contacts/export', offerOnly(['json', 'hal', 'xml', 'csv']), handler)
+ */
+export const offerOnly =
+  (keys: readonly string[]): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const negotiated = c.get('negotiated')!
+    if (!keys.includes(negotiated.format.key)) {
+      const offered = formats.filter((f) => keys.includes(f.key))
+      const selection = negotiated.byUrl
+        ? undefined
+        : selectFormat(
+            { path: '', search: new URLSearchParams(), accept: c.req.header('Accept') },
+            offered,
+          )
+      if (!selection?.ok) {
+        const accepted = offered.flatMap((f) => [...f.mediaTypes])
+        throw new ProblemError(
+          'notAcceptable',
+          `This resource is available as ${accepted.join(', ')}.`,
+          { details: { accepted } },
+        )
+      }
+      c.set('negotiated', {
+        format: formatByKey(selection.key)!,
+        mediaType: selection.mediaType,
+        byUrl: false,
+      })
+    }
+    await next()
+  }

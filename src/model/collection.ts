@@ -19,6 +19,21 @@ export const collectionOf = <TItem extends v.GenericSchema>(name: string, item: 
     }),
   )
 
+/**
+ * A whole collection in one document, as an export streams it: `{ items, total }`, no page.
+ *
+ * @example
+ * const ContactExport = wholeCollectionOf('ContactExport', Contact)
+ */
+export const wholeCollectionOf = <TItem extends v.GenericSchema>(name: string, item: TItem) =>
+  named(
+    name,
+    v.object({
+      items: v.array(item),
+      total: v.pipe(v.number(), v.integer()),
+    }),
+  )
+
 /** Query parameters of a page; bad values are a 400, not a silent default. */
 export const PageQuery = v.object({
   limit: v.optional(

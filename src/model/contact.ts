@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { collectionOf } from './collection.ts'
+import { collectionOf, wholeCollectionOf } from './collection.ts'
 import {
   AvatarUrl,
   ChatContext,
@@ -79,3 +79,6 @@ export const Contact = named(
 export type Contact = v.InferOutput<typeof Contact>
 
 export const Contacts = collectionOf('Contacts', Contact)
+
+/** Every contact in one streamed document (`GET /contacts/export`). */
+export const ContactExport = wholeCollectionOf('ContactExport', Contact)

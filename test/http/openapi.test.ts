@@ -41,8 +41,30 @@ describe('GET /openapi.json', () => {
       for (const type of MEDIA_TYPES) {
         expect(success.content[type]?.example, `${e.name} ${type}`).toBeDefined()
       }
-      expect(success.content['text/html']).toBeDefined()
+      // HTML, except where the endpoint has no HTML form (the streamed export).
+      expect(success.content['text/html'] !== undefined, e.name).toBe(
+        !e.formats || e.formats.includes('html'),
+      )
     }
+  })
+
+  it('describes the export as the whole collection: no page members, links or count', async () => {
+    const doc = await fetchDocument()
+    const op = doc.paths['/contacts/export'].get
+    const ok = op.responses['200']
+    expect(Object.keys(ok.content)).not.toContain('text/html')
+    expect(ok.headers['X-Total-Count']).toBeUndefined()
+    const json = ok.content['application/json'].example
+    expect(Object.keys(json)).toEqual(['items', 'total'])
+    expect(ok.content['application/xml'].example).toContain('<ContactExport><items>')
+    const list = doc.paths['/contacts'].get.responses['200']
+    expect(list.headers['X-Total-Count']).toBeDefined()
+    expect(Object.keys(list.content['application/json'].example)).toEqual([
+      'items',
+      'total',
+      'skip',
+      'limit',
+    ])
   })
 
   it('lists the body types for every operation that takes a body', async () => {

@@ -68,7 +68,7 @@ describe('GET /contacts/export', () => {
     const res = await t.request(EXPORT, bearer(undefined, 'text/xml'))
     expect(res.headers.get('Content-Type')).toBe('text/xml; charset=utf-8')
     const root = parseXmlStrict(await res.text())
-    expect(root.name).toBe('Contacts')
+    expect(root.name).toBe('ContactExport')
     const items = child(root, 'items')!.children
     expect(items).toHaveLength(N)
     expect(child(root, 'total')!.text).toBe(String(N))
@@ -124,10 +124,30 @@ describe('GET /contacts/export', () => {
     expect(csv.startsWith('id,email,name')).toBe(true)
   })
 
-  it('answers 406 for HTML and 401 without the organisation token', async () => {
+  it('negotiates among its own formats: a browser gets JSON, HTML alone or by URL is a 406', async () => {
     const t = await makeTarget()
-    const html = await t.request(EXPORT, bearer(undefined, 'text/html'))
-    expect(html.status).toBe(406)
+    await seed(t)
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+    const chosen = await t.request(EXPORT, bearer(undefined, browser))
+    expect(chosen.status).toBe(200)
+    expect(chosen.headers.get('Content-Type')).toBe('application/xml; charset=utf-8')
+    await chosen.body?.cancel()
+    const anything = await t.request(EXPORT, bearer(undefined, 'text/html, */*;q=0.1'))
+    expect(anything.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
+    expect(anything.headers.get('Vary')).toContain('Accept')
+    await anything.body?.cancel()
+    for (const refused of [
+      await t.request(EXPORT, bearer(undefined, 'text/html')),
+      await t.request(`${EXPORT}.html`, bearer(undefined, 'application/json')),
+      await t.request(`${EXPORT}?format=html`, bearer(undefined, '*/*')),
+    ]) {
+      expect(refused.status).toBe(406)
+      expect(await refused.text()).toContain('text/csv')
+    }
+  })
+
+  it('answers 401 without the organisation token', async () => {
+    const t = await makeTarget()
     expect((await t.request(EXPORT)).status).toBe(401)
   })
 })

@@ -1,11 +1,10 @@
 import type { Endpoint } from '../../app/types.ts'
-import { exportWriter, needsFreeKeys } from '../../formats/export-writer.ts'
-import { formats } from '../../formats/registry.ts'
+import { EXPORT_FORMATS, exportWriter, needsFreeKeys } from '../../formats/export-writer.ts'
 import { exportStream } from '../../helper/export-stream.ts'
 import { linkHeaders } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
-import { type Contact, Contact as ContactSchema, Contacts } from '../../model/contact.ts'
-import { ProblemError } from '../../problems/problem-error.ts'
+import { type Contact, Contact as ContactSchema, ContactExport } from '../../model/contact.ts'
+import { typeName } from '../../model/shape.ts'
 import { CONTACTS_EXPORT, contactPath } from './paths.ts'
 
 /** Contacts read per batch: small enough for a Workers isolate, large enough to amortise. */
@@ -15,18 +14,20 @@ const BATCH = 500
  * `GET /contacts/export`: every contact, oldest first, streamed in the negotiated format as it
  * is read, 500 at a time (keyset paging on creation time, then id). JSON is
  * `{"items":[…],"total":N}`, HAL embeds the items with their `self` links, XML is
- * `<Contacts><items>…</items><total>N</total></Contacts>`, CSV is a header and one row per
- * contact whose columns are fixed before the first row: the static ones plus `customData.<key>`
- * for every key any contact has (one `json_each` pass). Each item's bytes are those a page of
- * `GET /contacts` writes for it.
+ * `<ContactExport><items>…</items><total>N</total></ContactExport>`, CSV is a header and one
+ * row per contact whose columns are fixed before the first row: the static ones plus
+ * `customData.<key>` for every key any contact has (one `json_each` pass). Each item's bytes
+ * are those a page of `GET /contacts` writes for it. HTML has no streamed form: Accept is
+ * negotiated among the other formats (`formats`).
  */
 export const exportContacts: Endpoint = {
   method: 'GET',
   path: CONTACTS_EXPORT,
   name: 'exportContacts',
   title: 'Export every contact, streamed (JSON, HAL, XML or CSV)',
-  response: Contacts,
+  response: ContactExport,
   security: 'orgToken',
+  formats: EXPORT_FORMATS,
   middleware: [orgToken()],
   handler: (c) => {
     const { format, mediaType } = c.get('negotiated')!
@@ -34,24 +35,11 @@ export const exportContacts: Endpoint = {
     const links = { self: { href: CONTACTS_EXPORT } }
     const options = {
       format: format.key,
-      rootName: 'Contacts',
+      rootName: typeName(ContactExport)!,
       itemSchema: ContactSchema,
       links,
       itemLinks: (item: unknown) => ({ self: { href: contactPath((item as Contact).id) } }),
       maxDepth: c.get('limits').maxDepth,
-    }
-    // Checked before the stream starts, so a format without a streamed form is a clean 406.
-    if (!exportWriter(options)) {
-      const accepted = formats
-        .filter((f) => exportWriter({ ...options, format: f.key }))
-        .flatMap((f) => f.mediaTypes)
-      throw new ProblemError(
-        'notAcceptable',
-        `The export is available as ${accepted.join(', ')}.`,
-        {
-          details: { accepted },
-        },
-      )
     }
     const traceId = c.get('traceId')
     const body = exportStream<Contact>({

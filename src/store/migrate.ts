@@ -14,13 +14,31 @@ const TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(
   applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
 )`
 
-/** Splits a migration file into statements (no semicolons inside string literals here). */
-const statements = (text: string): string[] =>
-  text
-    .replace(/--[^\n]*/g, '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
+/**
+ * Splits a migration file into statements (no semicolons inside string literals here). A
+ * `CREATE TRIGGER … BEGIN …; …; END` is one statement, its body's semicolons included.
+ *
+ * @example
+ * statements('CREATE TABLE t (a); CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END;')
+ * // ['CREATE TABLE t (a)', 'CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END']
+ */
+export const statements = (text: string): string[] => {
+  const out: string[] = []
+  let trigger: string | undefined
+  for (const piece of text.replace(/--[^\n]*/g, '').split(';')) {
+    const part = piece.trim()
+    if (trigger !== undefined) {
+      trigger += `; ${part}`
+      if (/^END$/i.test(part)) {
+        out.push(trigger)
+        trigger = undefined
+      }
+    } else if (/^CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(part)) trigger = part
+    else if (part) out.push(part)
+  }
+  if (trigger !== undefined) throw new Error(`unterminated trigger: ${trigger.slice(0, 60)}…`)
+  return out
+}
 
 /**
  * Applies the migrations not yet recorded in `d1_migrations`, each in one transaction with its

@@ -93,6 +93,34 @@ describe('GET /contacts/export', () => {
     expect(rows.map((r) => r.id)).toEqual((await paged(t)).map((c) => c.id))
   })
 
+  it('takes CSV columns from every key ever written, in first-seen page order, whoever wrote it', async () => {
+    const t = await makeTarget()
+    const at = (minute: number) => `'2025-01-01T00:0${minute}:00.000Z'`
+    // A newer contact first, then an older one: page order, not write order, decides.
+    await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
+      VALUES ('new', 'n@x.org', 'n@x.org', '{"x":1}', ${at(5)}, ${at(5)})`)
+    await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
+      VALUES ('old', 'o@x.org', 'o@x.org', '{"y":1}', ${at(1)}, ${at(1)})`)
+    // Through the API: the old contact gains z (after y) and drops y.
+    const res = await t.request('/widget/authenticate-user', {
+      method: 'POST',
+      headers: { ...bearer().headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'o@x.org', customData: { z: 2 } }),
+    })
+    expect(res.status).toBe(200)
+    const csv = await (await t.request(EXPORT, bearer(undefined, 'text/csv'))).text()
+    const rows = parseCsvStrict(csv)
+    const columns = Object.keys(rows[0]!).filter((k) => k.startsWith('customData.'))
+    // y stays listed (empty): the header is fixed before any row is read.
+    expect(columns).toEqual(['customData.y', 'customData.z', 'customData.x'])
+    expect(
+      rows.map((r) => [r.id, r['customData.y'], r['customData.z'], r['customData.x']]),
+    ).toEqual([
+      ['old', '', '2', ''],
+      ['new', '', '', '1'],
+    ])
+  })
+
   it('writes each item with the bytes a page of GET /contacts gives it', async () => {
     const t = await makeTarget()
     await t.query(`INSERT INTO contacts (id, email, email_key, name, phone, custom_data, created_at, updated_at)

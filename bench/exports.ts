@@ -9,7 +9,7 @@ import { get } from 'node:http'
 import { createClient } from '@libsql/client'
 import { formatByKey } from '../src/formats/registry.ts'
 import { Contacts } from '../src/model/contact.ts'
-import { libsqlDatabase } from '../src/store/libsql.ts'
+import { openDatabase } from '../src/runtime/node/database.ts'
 import { contacts } from '../src/store/contacts.ts'
 import { isMain, median, ROUNDS } from './measure.ts'
 import { startGateway } from './server-process.ts'
@@ -17,7 +17,7 @@ import { startGateway } from './server-process.ts'
 export const EXPORT_SIZES = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000')
   .split(',')
   .map(Number)
-const MEDIA = {
+export const MEDIA = {
   csv: 'text/csv',
   xml: 'application/xml',
   json: 'application/json',
@@ -64,9 +64,9 @@ export const seedContacts = async (url: string, n: number): Promise<number> => {
 
 /** MB/s of each format's serializer on a 10,000-contact page read from the same database. */
 const inProcess = async (url: string): Promise<Record<string, number>> => {
-  const client = createClient({ url })
-  const items = await contacts(libsqlDatabase(client)).exportBatch(undefined, 10_000)
-  client.close()
+  const { db, close } = await openDatabase({ url })
+  const items = await contacts(db).exportBatch(undefined, 10_000)
+  close()
   const page = { items, total: items.length, skip: 0, limit: items.length }
   const out: Record<string, number> = {}
   for (const key of Object.keys(MEDIA)) {
@@ -91,7 +91,7 @@ const inProcess = async (url: string): Promise<Record<string, number>> => {
   return out
 }
 
-const vmRssMb = (pid: number): number => {
+export const vmRssMb = (pid: number): number => {
   const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return Number(line?.[1] ?? 0) / 1024
 }
@@ -100,10 +100,17 @@ const vmRssMb = (pid: number): number => {
  * Downloads one export with `node:http` (a lean reader, so the figure is the server's, not a
  * client stream's); bytes, seconds and the peak RSS growth.
  */
-const download = async (port: number, pid: number, token: string, accept: string, n: number) => {
-  const base = vmRssMb(pid)
+export const download = async (
+  port: number,
+  /** The server's resident memory now, in MB. */
+  rssMb: () => number,
+  token: string,
+  accept: string,
+  n: number,
+) => {
+  const base = rssMb()
   let peak = base
-  const sampler = setInterval(() => (peak = Math.max(peak, vmRssMb(pid))), 20)
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 20)
   const t0 = performance.now()
   const { status, bytes, tail } = await new Promise<{
     status: number
@@ -144,7 +151,7 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
       // ones show what an export itself holds (warm), which is what the targets judge.
       const cold: [string, string][] = [['json (cold)', MEDIA.json]]
       for (const [format, accept] of [...cold, ...Object.entries(MEDIA)]) {
-        const d = await download(gateway.port, pid, gateway.orgToken, accept, size)
+        const d = await download(gateway.port, () => vmRssMb(pid), gateway.orgToken, accept, size)
         out.push({
           size,
           format,

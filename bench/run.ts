@@ -1,9 +1,15 @@
-// `npm run bench`: serializers in-process, then HTTP, then bench/RESULTS.md with the machine,
-// the tables, the ratios and PASS/MISS per target. BENCH_SKIP_HTTP=1 skips HTTP and exports;
-// BENCH_SKIP_EXPORTS=1 skips the exports only.
+// `npm run bench`: serializers in-process, then HTTP, exports on Node and on Workers, then
+// bench/RESULTS.md with the machine, the tables, the ratios and PASS/MISS per target.
+// BENCH_SKIP_HTTP=1 skips everything over HTTP; BENCH_SKIP_EXPORTS=1 the exports;
+// BENCH_SKIP_WORKERS=1 the Workers exports (wrangler dev) only.
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { benchExports, EXPORT_SIZES, exportReport } from './exports.ts'
+import {
+  benchWorkersExports,
+  WORKERS_EXPORT_SIZES,
+  workersExportReport,
+} from './exports-workers.ts'
 import { benchHttp } from './http.ts'
 import { type Measured, rateOf, ROUNDS } from './measure.ts'
 import { benchSerializers } from './serializers.ts'
@@ -78,7 +84,7 @@ if (!process.env.BENCH_SKIP_HTTP) {
   lines.push(
     '## HTTP (autocannon in-process, servers in child processes, 127.0.0.1)',
     '',
-    `\`GET /contacts/{id}\` and \`GET /contacts?limit=100\` with the organisation token; ${process.env.BENCH_CONNECTIONS ?? 10} connections, ${process.env.BENCH_SECONDS ?? 2} s per round. node:http serves the gateway's JSON bytes from memory; bare Hono does the same store read (the contacts repository on the same libSQL file) and \`c.json\`.`,
+    `\`GET /contacts/{id}\` and \`GET /contacts?limit=100\` with the organisation token; ${process.env.BENCH_CONNECTIONS ?? 10} connections, ${process.env.BENCH_SECONDS ?? 2} s per round. node:http serves the gateway's JSON bytes from memory; bare Hono does the same store read (the contacts repository on the same SQLite file, opened as \`npm start\` opens it: libsql's native driver with kept statements) and \`c.json\`.`,
     '',
     ...table(http, 'req/s', false),
     '',
@@ -91,9 +97,24 @@ if (!process.env.BENCH_SKIP_HTTP && !process.env.BENCH_SKIP_EXPORTS) {
   lines.push(
     '## Exports (`GET /contacts/export` over HTTP, gateway in a child process)',
     '',
-    `${EXPORT_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} contacts (BENCH_EXPORT_SIZES) seeded through SQL into the gateway's libSQL file, each format downloaded once and consumed as a stream. Peak RSS growth: the child's VmRSS (/proc, every 20 ms) during the download minus just before it; the first export after start (json (cold)) also pays V8 growing its heap to its working size once, so the targets judge the warm downloads that follow it. In-process: the same format's serializer on a 10,000-contact page of the same rows, without the store read.`,
+    `${EXPORT_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} contacts (BENCH_EXPORT_SIZES) seeded through SQL into the gateway's libSQL file, each format downloaded once and consumed as a stream. Read with \`node:http\`. Peak RSS growth: the child's VmRSS (/proc, every 20 ms) during the download minus just before it. The first export after start (json (cold)) runs before V8's first full collection: young collections promote each batch still in use, and that garbage stays until the old generation reaches its first limit (with \`--trace-gc\`, reading 1,000,000 rows in-process took 174 young collections and no full one); later downloads reuse that memory, so the targets judge them. In-process: the same format's serializer on a 10,000-contact page of the same rows, without the store read.`,
     '',
     ...exportReport(await benchExports()),
+    '',
+  )
+}
+
+if (
+  !process.env.BENCH_SKIP_HTTP &&
+  !process.env.BENCH_SKIP_EXPORTS &&
+  !process.env.BENCH_SKIP_WORKERS
+) {
+  lines.push(
+    '## Exports on Workers (`wrangler dev`: workerd with a local D1)',
+    '',
+    `${WORKERS_EXPORT_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} contacts (BENCH_WORKERS_EXPORT_SIZES) seeded into the local D1 file, each format downloaded once with \`node:http\` and checked complete. No memory figure: workerd's RSS includes the local D1 simulator, which grows under any D1 load, so it does not show the 128 MB a deployed isolate may use; the export holds one batch at a time by construction (see README, Exports).`,
+    '',
+    ...workersExportReport(await benchWorkersExports()),
     '',
   )
 }

@@ -1,0 +1,110 @@
+// `GET /contacts/export` on the Workers runtime: `wrangler dev` (workerd, local D1) in a child
+// process, contacts seeded straight into its D1 file, each format downloaded whole: MB/s and a
+// complete document. No memory figure: workerd's RSS holds the local D1 simulator too, which
+// grows under any D1 load (in a trial, 3,000 ordinary page requests grew it by 300 MB, a
+// 300,000-row export by 60 MB), so it says nothing of the 128 MB a deployed isolate may use.
+// Sizes: BENCH_WORKERS_EXPORT_SIZES (default 100000). Run alone:
+// `node --experimental-strip-types bench/exports-workers.ts`.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { download, MEDIA, seedContacts } from './exports.ts'
+import { isMain } from './measure.ts'
+import { freePort, waitFor } from './server-process.ts'
+
+export const WORKERS_EXPORT_SIZES = (process.env.BENCH_WORKERS_EXPORT_SIZES ?? '100000')
+  .split(',')
+  .map(Number)
+
+export interface WorkersExportResult {
+  size: number
+  format: string
+  mbPerSecond: number
+  bytes: number
+}
+
+const WRANGLER = join('node_modules', '.bin', 'wrangler')
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
+
+/** The D1 database file miniflare keeps under `--persist-to`. */
+const d1File = (dir: string): string => {
+  const folder = join(dir, 'v3', 'd1', 'miniflare-D1DatabaseObject')
+  const file = readdirSync(folder).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')
+  if (!file) throw new Error(`no D1 database under ${folder}`)
+  return join(folder, file)
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+
+/** Every size, every format, each on a fresh local D1. */
+export const benchWorkersExports = async (
+  sizes = WORKERS_EXPORT_SIZES,
+): Promise<WorkersExportResult[]> => {
+  const out: WorkersExportResult[] = []
+  for (const size of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-workers-bench-'))
+    const persist = ['--local', '--persist-to', dir]
+    execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', ...persist], {
+      env,
+      stdio: 'ignore',
+    })
+    await seedContacts(`file:${d1File(dir)}`, size)
+    const orgToken = `org-${crypto.randomUUID()}`
+    const vars = {
+      API_KEYS: `bench-${crypto.randomUUID()}`,
+      ORG_TOKENS: orgToken,
+      TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
+      ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+    }
+    const port = await freePort()
+    const wrangler = spawn(
+      WRANGLER,
+      [
+        'dev',
+        ...['--ip', '127.0.0.1', '--port', String(port), '--persist-to', dir],
+        ...['--inspector-port', String(await freePort()), '--log-level', 'error'],
+        '--show-interactive-dev-session=false',
+        ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+      ],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    )
+    try {
+      await waitFor(port, '/healthz')
+      for (const [format, accept] of Object.entries(MEDIA)) {
+        const d = await download(port, () => 0, orgToken, accept, size)
+        out.push({
+          size,
+          format,
+          mbPerSecond: d.bytes / 1e6 / d.seconds,
+          bytes: d.bytes,
+        })
+        console.error(
+          `workers exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s`,
+        )
+      }
+    } finally {
+      await stop(wrangler)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  return out
+}
+
+/** The RESULTS.md section: one row per size and format. */
+export const workersExportReport = (results: readonly WorkersExportResult[]): string[] => [
+  '| rows | format | MB/s over HTTP | MB |',
+  '|---:|---|---:|---:|',
+  ...results.map(
+    (r) =>
+      `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.mbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} |`,
+  ),
+]
+
+if (isMain(import.meta.url))
+  console.log(workersExportReport(await benchWorkersExports()).join('\n'))

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app/types.ts'
 import { utf8 } from '../crypto/encoding.ts'
 import { PAGE_STYLE } from '../formats/html-page.ts'
+import { xml } from '../formats/xml.ts'
 
 let pagePolicy: Promise<string> | undefined
 
@@ -40,7 +41,8 @@ export const XML_VIEW_POLICY =
 const essence = (res: Response): string =>
   (res.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
 
-const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/problem+xml'])
+// The XML format's media types and its problem type, as the registry declares them.
+const XML_TYPES = new Set([...xml.mediaTypes, xml.problemContentType.split(';')[0]!])
 
 /**
  * Gives HTML responses the policy their page needs: `c.get('pagePolicy')` when a handler set one

@@ -34,8 +34,8 @@ describe('statements', () => {
   })
 })
 
-describe('migration 0004 (contact_keys)', () => {
-  it('lists the keys of contacts written before it, in first-seen page order', async () => {
+describe('migrations 0004 and 0005 on a database with contacts', () => {
+  it('list the keys of the contacts written before them, in first-seen page order, and count them', async () => {
     const db = libsqlDatabase(createClient({ url: ':memory:' }))
     const all = await readMigrations()
     const before = all.filter((m) => m.name < '0004')
@@ -54,5 +54,9 @@ describe('migration 0004 (contact_keys)', () => {
       'SELECT key FROM contact_keys ORDER BY created_at, contact_id, position',
     )
     expect(keys.map((k) => k.key)).toEqual(['b', 'c', 'a'])
+    expect(await db.all('SELECT name, n FROM row_counts ORDER BY name')).toEqual([
+      { name: 'alexa_users', n: 0 },
+      { name: 'contacts', n: 3 },
+    ])
   })
 })

@@ -30,10 +30,12 @@ export const xml: Format = {
   contentType: (mediaType) => `${mediaType}; charset=utf-8`,
   problemContentType: 'application/problem+xml; charset=utf-8',
   serialize: (schema, value, context) => {
-    const writer: Writer = { maxDepth: context.maxDepth, itemName: context.problem ? 'i' : '' }
-    const root = context.problem ? 'problem' : xmlName(typeName(schema) ?? 'resource')
-    const attrs = context.problem ? ' xmlns="urn:ietf:rfc:7807"' : ''
-    return DECLARATION + element(writer, root, attrs, shapeOf(schema), value, 0)
+    const mode = context.problem ? PROBLEM : RESOURCE
+    const root = context.problem
+      ? tagOf('problem', ' xmlns="urn:ietf:rfc:7807"')
+      : tagOf(xmlName(typeName(schema) ?? 'resource'), '')
+    const write = writerOf(mode, shapeOf(schema))
+    return written(context.maxDepth, DECLARATION, (out) => write(out, root, value, 0))
   },
 }
 
@@ -49,20 +51,109 @@ export const xmlItemWriter = (
   itemSchema: Parameters<typeof shapeOf>[0],
   maxDepth: number,
 ): ((value: unknown) => string) => {
-  const writer: Writer = { maxDepth, itemName: '' }
   const shape = shapeOf(itemSchema)
-  const name = itemNameOf({ kind: 'array', item: shape })
-  return (value) => element(writer, name, '', shape, value, 2)
+  const tag = tagOf(itemNameOf({ kind: 'array', item: shape }), '')
+  const write = writerOf(RESOURCE, shape)
+  return (value) => written(maxDepth, '', (out) => write(out, tag, value, 2))
 }
 
-interface Writer {
+/**
+ * The document being written. Text is appended to `text`, which V8 keeps as a rope (a tree of
+ * the appended strings) until it is read; when it has outgrown `CHUNK` after an item of an
+ * array, dictionary or free-form value, it is encoded into `bytes` and starts again.
+ *
+ * Written as one rope, a 10,000-item page costs several times the writing itself: its hundreds
+ * of thousands of pieces all live until the end, so the collector copies them out of the young
+ * generation, and flattening the finished document walks them all again. Chunked, the pieces
+ * die young, and the bytes go to a buffer kept for the next document, so a large page allocates
+ * little more than its final string. A document that stays under `CHUNK` is returned as its
+ * rope, as before.
+ */
+interface Out {
+  text: string
+  bytes: Uint8Array
+  /** Bytes of `bytes` in use. */
+  length: number
   maxDepth: number
+}
+
+/** The tags of one element, made once per member, item type or dictionary key. */
+interface Tag {
+  /** `<name attrs`, for free-form data to add its `type` attribute. */
+  head: string
+  open: string
+  close: string
+  nil: string
+  /** The openings of free-form numbers and booleans, the most common typed values. */
+  number: string
+  boolean: string
+}
+
+/**
+ * Writes a value of one (resolved) shape as the element `tag`, at nesting `depth`. Compiled
+ * once per shape, the way fast-json-stringify compiles: a page's items all reuse their type's
+ * writer, and an object's members are a plan with their tags and writers ready.
+ */
+type Write = (out: Out, tag: Tag, value: unknown, depth: number) => void
+
+/** Writers are compiled per mode: a problem names every array item `i`. */
+interface Mode {
   /** Forced name of array items (`i` in problems), or '' to use the item's type name. */
   itemName: string
+  writers: WeakMap<Shape, Write>
 }
+
+const RESOURCE: Mode = { itemName: '', writers: new WeakMap() }
+const PROBLEM: Mode = { itemName: 'i', writers: new WeakMap() }
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 const NIL = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>'
+
+/**
+ * Text is encoded once it is this long: flattening a rope this size stays in the young
+ * generation (V8 puts strings over 128 KiB straight into large-object space).
+ */
+const CHUNK = 32 * 1024
+/** The buffer is kept for the next document up to this size; larger ones are left to the GC. */
+const KEPT_BYTES = 8 * 1024 * 1024
+
+const encoder = new TextEncoder()
+// What is written is well-formed UTF-16 (text is escaped, names are checked), so decoding gives
+// back exactly the text written; a U+FEFF in it is text, not a byte order mark. (Only a Date
+// subclass whose toISOString returns a lone surrogate could tell: in a chunked document it
+// reads back as U+FFFD, the bytes a UTF-8 body carries for it anyway.)
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+const NO_BYTES = new Uint8Array(0)
+/** The buffer of the last large document, for the next one. */
+let spare: Uint8Array = NO_BYTES
+
+/** Runs `write` on a new document that starts with `text`, and returns the document. */
+const written = (maxDepth: number, text: string, write: (out: Out) => void): string => {
+  // A getter in the data could serialize another document meanwhile: that gets its own buffer.
+  const out: Out = { text, bytes: spare, length: 0, maxDepth }
+  spare = NO_BYTES
+  try {
+    write(out)
+    if (out.length === 0) return out.text
+    flush(out)
+    return decoder.decode(out.bytes.subarray(0, out.length))
+  } finally {
+    if (out.bytes.length <= KEPT_BYTES) spare = out.bytes
+  }
+}
+
+/** Encodes the text written so far into the byte buffer, growing it as needed. */
+const flush = (out: Out): void => {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4 bytes).
+  const needed = out.length + out.text.length * 3
+  if (needed > out.bytes.length) {
+    const bytes = new Uint8Array(Math.max(needed, out.bytes.length * 2, CHUNK * 4))
+    bytes.set(out.bytes.subarray(0, out.length))
+    out.bytes = bytes
+  }
+  out.length += encoder.encodeInto(out.text, out.bytes.subarray(out.length)).written
+  out.text = ''
+}
 
 // One test decides the fast path; surrogates send pairs down the slow path too, where the
 // look-arounds tell a valid pair from a lone half.
@@ -96,40 +187,40 @@ const xmlName = (name: string): string => {
   return name
 }
 
+const tagOf = (name: string, attrs: string): Tag => {
+  const head = `<${name}${attrs}`
+  const number = `${head} type="number">`
+  const boolean = `${head} type="boolean">`
+  return { head, open: `${head}>`, close: `</${name}>`, nil: head + NIL, number, boolean }
+}
+
+/** `<item>` of a free-form array. */
+const ITEM = tagOf('item', '')
+
+// Dictionary and free-form keys repeat from item to item (`customData.plan`): the escaped
+// `<entry key="…">` tags of the short ones are kept, at most ENTRY_TAGS of them at a time.
+const ENTRY_TAGS = 1000
+const ENTRY_KEY_LENGTH = 64
+const entryTags = new Map<string, Tag>()
+
+const entryTag = (key: string): Tag => {
+  let tag = entryTags.get(key)
+  if (tag === undefined) {
+    tag = tagOf('entry', ` key="${escapeAttr(key)}"`)
+    if (key.length <= ENTRY_KEY_LENGTH) {
+      if (entryTags.size >= ENTRY_TAGS) entryTags.clear()
+      entryTags.set(key, tag)
+    }
+  }
+  return tag
+}
+
 type ObjectShape = Extract<Shape, { kind: 'object' }>
 type ArrayShape = Extract<Shape, { kind: 'array' }>
+type RecordShape = Extract<Shape, { kind: 'record' }>
+type RefShape = Extract<Shape, { kind: 'ref' }>
 
-const plans = new WeakMap<ObjectShape, readonly Member[]>()
 const itemNames = new WeakMap<ArrayShape, string>()
-
-/** A member of an object shape with its tags written once: the per-schema writer plan. */
-interface Member {
-  key: string
-  shape: Shape
-  open: string
-  close: string
-  nil: string
-  /** Scalars are written by their JavaScript type, free-form ones with a `type` attribute. */
-  free: boolean
-}
-
-const planOf = (shape: ObjectShape): readonly Member[] => {
-  let plan = plans.get(shape)
-  if (!plan) {
-    plan = shape.fields
-      .filter((f) => !f.writeOnly)
-      .map((f) => ({
-        key: xmlName(f.key),
-        shape: f.shape,
-        open: `<${f.key}>`,
-        close: `</${f.key}>`,
-        nil: `<${f.key}${NIL}`,
-        free: f.shape.kind !== 'ref' && f.shape.kind === 'unknown',
-      }))
-    plans.set(shape, plan)
-  }
-  return plan
-}
 
 const itemNameOf = (shape: ArrayShape): string => {
   let name = itemNames.get(shape)
@@ -147,97 +238,213 @@ const tooDeep = (maxDepth: number) =>
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 
-/** One element `<name attrs>…</name>` for a value of the given shape. */
-const element = (
-  w: Writer,
-  name: string,
-  attrs: string,
-  shape: Shape,
-  value: unknown,
-  depth: number,
-): string => {
-  if (value === null || value === undefined) return `<${name}${attrs}${NIL}`
-  if (depth > w.maxDepth) throw tooDeep(w.maxDepth)
-  const s = resolve(shape)
-  if (s.kind === 'unknown') return freeForm(w, name, attrs, value, depth)
-  if (s.kind === 'object' && isPlainObject(value)) {
-    let out = `<${name}${attrs}>`
-    const deeper = depth + 1
-    for (const m of planOf(s)) {
-      const member = value[m.key]
-      if (member === undefined) continue
-      // Most members are text or numbers: written from the plan, without the generic dispatch.
-      if (member === null) out += m.nil
-      else if (deeper > w.maxDepth) throw tooDeep(w.maxDepth)
-      else if (typeof member === 'string') out += m.open + escapeText(member) + m.close
-      else if (typeof member === 'number' && !m.free)
-        out += Number.isFinite(member) ? m.open + member + m.close : m.nil
-      else out += element(w, m.key, '', m.shape, member, deeper)
-    }
-    return `${out}</${name}>`
+/** The compiled writer of a shape, made on first use. */
+const writerOf = (mode: Mode, shape: Shape): Write => {
+  let write = mode.writers.get(shape)
+  if (!write) {
+    write = compile(mode, shape)
+    mode.writers.set(shape, write)
   }
-  if (s.kind === 'array' && Array.isArray(value)) {
-    const item = w.itemName || itemNameOf(s)
-    let out = `<${name}${attrs}>`
-    for (const member of value) out += element(w, item, '', s.item, member, depth + 1)
-    return `${out}</${name}>`
-  }
-  if (s.kind === 'record' && isPlainObject(value)) {
-    let out = `<${name}${attrs}>`
-    for (const key of Object.keys(value)) {
-      const member = value[key]
-      if (member === undefined) continue
-      out += element(w, 'entry', ` key="${escapeAttr(key)}"`, s.value, member, depth + 1)
-    }
-    return `${out}</${name}>`
-  }
-  // A scalar, or data that does not fit its schema: written as it is, like JSON would.
-  switch (typeof value) {
-    case 'string':
-      return `<${name}${attrs}>${escapeText(value)}</${name}>`
-    case 'number':
-      return Number.isFinite(value)
-        ? `<${name}${attrs}>${value}</${name}>`
-        : `<${name}${attrs}${NIL}`
-    case 'boolean':
-      return `<${name}${attrs}>${value}</${name}>`
+  return write
+}
+
+const compile = (mode: Mode, shape: Shape): Write => {
+  switch (shape.kind) {
+    case 'ref':
+      return refWriter(mode, shape)
+    case 'unknown':
+      return freeFormWriter
     case 'object':
-      return value instanceof Date
-        ? `<${name}${attrs}>${value.toISOString()}</${name}>`
-        : freeForm(w, name, attrs, value, depth)
+      return objectWriter(mode, shape)
+    case 'array':
+      return arrayWriter(mode, shape)
+    case 'record':
+      return recordWriter(mode, shape)
     default:
-      return `<${name}${attrs}>${escapeText(String(value))}</${name}>`
+      return scalarWriter
   }
 }
 
-/** Free-form JSON data, typed by attribute so it parses back to the same JSON value. */
-const freeForm = (
-  w: Writer,
-  name: string,
-  attrs: string,
-  value: unknown,
-  depth: number,
-): string => {
-  if (depth > w.maxDepth) throw tooDeep(w.maxDepth)
-  if (typeof value === 'string') return `<${name}${attrs}>${escapeText(value)}</${name}>`
-  if (typeof value === 'boolean') return `<${name}${attrs} type="boolean">${value}</${name}>`
-  if (typeof value === 'number' && Number.isFinite(value))
-    return `<${name}${attrs} type="number">${value}</${name}>`
-  if (value instanceof Date) return `<${name}${attrs}>${value.toISOString()}</${name}>`
-  if (Array.isArray(value)) {
-    let out = `<${name}${attrs} type="array">`
-    for (const item of value) out += freeForm(w, 'item', '', item, depth + 1)
-    return `${out}</${name}>`
+/**
+ * A recursive (`v.lazy`) member: resolved on every visit, as the data reaches it, so the walk
+ * follows the data and a schema is never unrolled further than its data goes.
+ */
+const refWriter =
+  (mode: Mode, shape: RefShape): Write =>
+  (out, tag, value, depth) => {
+    if (value === null || value === undefined) out.text += tag.nil
+    else if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
+    else writerOf(mode, resolve(shape))(out, tag, value, depth)
   }
-  if (isPlainObject(value)) {
-    let out = `<${name}${attrs} type="object">`
+
+/** A member of an object shape with its tags written once: the per-schema writer plan. */
+interface Member {
+  key: string
+  tag: Tag
+  open: string
+  close: string
+  nil: string
+  /**
+   * Scalars are written by their JavaScript type, free-form ones with a `type` attribute. A
+   * recursive member that resolves to free-form data is not `free`: its number is plain text.
+   */
+  free: boolean
+  write: Write
+}
+
+/**
+ * Its plan is made when the first object of this shape is written, not when the schema is
+ * compiled: a member name XML cannot carry is an error only once data reaches it.
+ */
+const objectWriter = (mode: Mode, shape: ObjectShape): Write => {
+  let plan: readonly Member[] | undefined
+  const planOf = (): readonly Member[] =>
+    shape.fields
+      .filter((f) => !f.writeOnly)
+      .map((f) => {
+        const tag = tagOf(xmlName(f.key), '')
+        const { open, close, nil } = tag
+        const write = writerOf(mode, f.shape)
+        return { key: f.key, tag, open, close, nil, free: f.shape.kind === 'unknown', write }
+      })
+  return (out, tag, value, depth) => {
+    if (value === null || value === undefined) return void (out.text += tag.nil)
+    const maxDepth = out.maxDepth
+    if (depth > maxDepth) throw tooDeep(maxDepth)
+    if (!isPlainObject(value)) return scalarWriter(out, tag, value, depth)
+    plan ??= planOf()
+    out.text += tag.open
+    const deeper = depth + 1
+    for (let i = 0; i < plan.length; i++) {
+      const m = plan[i]!
+      const member = value[m.key]
+      if (member === undefined) continue
+      // Most members are text or numbers: written from the plan, without the generic dispatch.
+      if (member === null) out.text += m.nil
+      else if (deeper > maxDepth) throw tooDeep(maxDepth)
+      else if (typeof member === 'string') out.text += m.open + escapeText(member) + m.close
+      else if (typeof member === 'number' && !m.free)
+        out.text += Number.isFinite(member) ? m.open + member + m.close : m.nil
+      else m.write(out, m.tag, member, deeper)
+    }
+    out.text += tag.close
+  }
+}
+
+/** Its items' element name is checked when the first array of this shape is written. */
+const arrayWriter = (mode: Mode, shape: ArrayShape): Write => {
+  let item: Tag | undefined
+  const write = writerOf(mode, shape.item)
+  return (out, tag, value, depth) => {
+    if (value === null || value === undefined) return void (out.text += tag.nil)
+    if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
+    if (!Array.isArray(value)) return scalarWriter(out, tag, value, depth)
+    item ??= tagOf(mode.itemName || itemNameOf(shape), '')
+    out.text += tag.open
+    for (const member of value) {
+      write(out, item, member, depth + 1)
+      if (out.text.length > CHUNK) flush(out)
+    }
+    out.text += tag.close
+  }
+}
+
+/** Dictionaries with up to this many keys are remembered by `recordWriter`. */
+const KEPT_KEYS = 64
+
+/**
+ * The dictionaries of a page mostly share their keys (`customData` of every contact): the tags
+ * of the last (small) set of keys are kept, so the next dictionary with the same keys, in the
+ * same order, looks none of them up.
+ */
+const recordWriter = (mode: Mode, shape: RecordShape): Write => {
+  const write = writerOf(mode, shape.value)
+  let lastKeys: readonly string[] = []
+  let lastTags: readonly Tag[] = []
+  return (out, tag, value, depth) => {
+    if (value === null || value === undefined) return void (out.text += tag.nil)
+    if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
+    if (!isPlainObject(value)) return scalarWriter(out, tag, value, depth)
+    const keys = Object.keys(value)
+    let tags = lastTags
+    if (!sameKeys(keys, lastKeys)) {
+      tags = keys.map(entryTag)
+      if (keys.length <= KEPT_KEYS) {
+        lastKeys = keys
+        lastTags = tags
+      }
+    }
+    out.text += tag.open
+    for (let i = 0; i < keys.length; i++) {
+      const member = value[keys[i]!]
+      if (member === undefined) continue
+      write(out, tags[i]!, member, depth + 1)
+      if (out.text.length > CHUNK) flush(out)
+    }
+    out.text += tag.close
+  }
+}
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** A scalar, or data that does not fit its schema: written as it is, like JSON would. */
+const scalarWriter: Write = (out, tag, value, depth) => {
+  if (value === null || value === undefined) return void (out.text += tag.nil)
+  if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
+  switch (typeof value) {
+    case 'string':
+      out.text += tag.open + escapeText(value) + tag.close
+      return
+    case 'number':
+      out.text += Number.isFinite(value) ? tag.open + value + tag.close : tag.nil
+      return
+    case 'boolean':
+      out.text += tag.open + value + tag.close
+      return
+    case 'object':
+      if (value instanceof Date) out.text += `${tag.open}${value.toISOString()}${tag.close}`
+      else freeForm(out, tag, value, depth)
+      return
+    default:
+      out.text += tag.open + escapeText(String(value)) + tag.close
+  }
+}
+
+/** A free-form member: `null` is `xsi:nil` there, as for any member; inside, `type="null"`. */
+const freeFormWriter: Write = (out, tag, value, depth) => {
+  if (value === null || value === undefined) out.text += tag.nil
+  else freeForm(out, tag, value, depth)
+}
+
+/** Free-form JSON data, typed by attribute so it parses back to the same JSON value. */
+const freeForm = (out: Out, tag: Tag, value: unknown, depth: number): void => {
+  if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
+  if (typeof value === 'string') out.text += tag.open + escapeText(value) + tag.close
+  else if (typeof value === 'boolean') out.text += tag.boolean + value + tag.close
+  else if (typeof value === 'number' && Number.isFinite(value))
+    out.text += tag.number + value + tag.close
+  else if (value instanceof Date) out.text += `${tag.open}${value.toISOString()}${tag.close}`
+  else if (Array.isArray(value)) {
+    out.text += `${tag.head} type="array">`
+    for (const item of value) {
+      freeForm(out, ITEM, item, depth + 1)
+      if (out.text.length > CHUNK) flush(out)
+    }
+    out.text += tag.close
+  } else if (isPlainObject(value)) {
+    out.text += `${tag.head} type="object">`
     for (const key of Object.keys(value)) {
       const member = value[key]
-      if (member !== undefined)
-        out += freeForm(w, 'entry', ` key="${escapeAttr(key)}"`, member, depth + 1)
+      if (member === undefined) continue
+      freeForm(out, entryTag(key), member, depth + 1)
+      if (out.text.length > CHUNK) flush(out)
     }
-    return `${out}</${name}>`
+    out.text += tag.close
   }
   // null, undefined in arrays and non-finite numbers: what JSON.stringify writes as null.
-  return `<${name}${attrs} type="null"/>`
+  else out.text += `${tag.head} type="null"/>`
 }

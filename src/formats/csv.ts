@@ -1,6 +1,9 @@
 import { resolve, shapeOf, type Shape } from '../model/shape.ts'
-import { columnsOf, createTable, flattenRow, neutralise, type Column } from './flat.ts'
+import { csvRowWriter, encodeCell, headerLine } from './csv-row.ts'
+import { addColumns, columnsOf, createTable, flattenRow } from './flat.ts'
 import type { Format } from './types.ts'
+
+export { encodeCell } from './csv-row.ts'
 
 const CONTENT_TYPE = 'text/csv; charset=utf-8; header=present'
 const UNKNOWN: Shape = { kind: 'unknown' }
@@ -55,31 +58,22 @@ export const csv: Format = {
     if (!page) {
       const table = createTable(shape, context.maxDepth, encodeCell)
       const row = flattenRow(table, value)
-      return write(columnsOf(table), [row])
+      const columns = columnsOf(table)
+      return `${headerLine(columns)}${columns.map((c) => row[c.index] ?? '').join(',')}\r\n`
     }
     const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
-    const items = (value as Record<string, unknown> | null)?.[page.itemsKey]
+    const found = (value as Record<string, unknown> | null)?.[page.itemsKey]
+    const items: readonly unknown[] = Array.isArray(found) ? found : []
     // Items sit at depth 2 of the page (page → items → item), as in the JSON representation.
-    const rows = Array.isArray(items) ? items.map((item) => flattenRow(table, item, 2)) : []
-    return write(columnsOf(table), rows)
+    // The header (the union of the items' columns) is known first, so each row is then written
+    // straight into its line by a writer compiled for that header.
+    for (const item of items) addColumns(table, item, 2)
+    const columns = columnsOf(table)
+    const line = csvRowWriter(table, columns, 2)
+    let out = headerLine(columns)
+    for (const item of items) out += line(item)
+    return out
   },
-}
-
-/** Anything that needs neutralising or quoting: one test, so plain cells take the fast path. */
-const SPECIAL = /^[=+\-@\t\r\n' ]|[",\r\n]| $/
-const QUOTE = /[",\r\n]|^ | $/
-
-/**
- * One cell as RFC 4180 text; `isString` marks user text, which is formula-neutralised first.
- *
- * @example
- * encodeCell('=1+1', true) // "'=1+1"
- * encodeCell('a,"b"', true) // '"a,""b"""'
- */
-export const encodeCell = (text: string, isString: boolean): string => {
-  if (!SPECIAL.test(text)) return text
-  const safe = isString ? neutralise(text) : text
-  return QUOTE.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
 }
 
 const itemShape = (page: Shape, itemsKey: string): Shape => {
@@ -87,22 +81,4 @@ const itemShape = (page: Shape, itemsKey: string): Shape => {
   const field = s.kind === 'object' ? s.fields.find((f) => f.key === itemsKey) : undefined
   const items = field ? resolve(field.shape) : undefined
   return items?.kind === 'array' ? items.item : UNKNOWN
-}
-
-const write = (columns: readonly Column[], rows: readonly string[][]): string => {
-  let out = ''
-  for (let i = 0; i < columns.length; i++) {
-    if (i > 0) out += ','
-    out += encodeCell(columns[i]!.name, true)
-  }
-  out += '\r\n'
-  const indexes = columns.map((c) => c.index)
-  for (const row of rows) {
-    for (let i = 0; i < indexes.length; i++) {
-      if (i > 0) out += ','
-      out += row[indexes[i]!] ?? ''
-    }
-    out += '\r\n'
-  }
-  return out
 }

@@ -1,6 +1,6 @@
 import type * as v from 'valibot'
 import { shapeOf } from '../model/shape.ts'
-import { encodeCell } from './csv.ts'
+import { csvRowWriter, encodeCell, headerLine } from './csv-row.ts'
 import { columnsOf, createTable, flattenRow } from './flat.ts'
 import { withLinks } from './hal.ts'
 import { project } from './project.ts'
@@ -104,15 +104,13 @@ export const exportWriter = (o: ExportWriterOptions): ExportWriter | undefined =
   }
 }
 
-const isPlain = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /**
  * CSV with its columns chosen before the first row: the schema's static columns plus
  * `<member>.<key>` for every key in `freeKeys`. Rows are flattened as a page flattens them;
  * a free-form value that is itself an object is one cell of its JSON text (as an array already
  * is), since a column it would add could no longer join the header. A cell for a key that is
- * not in the header (written after the export began) is left out.
+ * not in the header (written after the export began) is left out. Rows are written by a
+ * writer compiled once for that header (`csvRowWriter`), not flattened one by one.
  */
 const csvWriter = (o: ExportWriterOptions): ExportWriter => {
   const table = createTable(shapeOf(o.itemSchema), o.maxDepth, encodeCell)
@@ -121,32 +119,12 @@ const csvWriter = (o: ExportWriterOptions): ExportWriter => {
     seed[member] = Object.fromEntries(keys.map((k) => [k, '']))
   flattenRow(table, seed, ITEM_DEPTH)
   const columns = columnsOf(table)
-  const indexes = columns.map((c) => c.index)
-  const members = Object.keys(o.freeKeys ?? {})
-  const flatten = (item: unknown): unknown => {
-    if (!isPlain(item)) return item
-    let copy: Record<string, unknown> | undefined
-    for (const member of members) {
-      const free = item[member]
-      if (!isPlain(free) || !Object.values(free).some(isPlain)) continue
-      const cells = Object.fromEntries(
-        Object.entries(free).map(([k, value]) => [
-          k,
-          isPlain(value) ? JSON.stringify(value) : value,
-        ]),
-      )
-      copy = { ...(copy ?? item), [member]: cells }
-    }
-    return copy ?? item
-  }
+  const line = csvRowWriter(table, columns, ITEM_DEPTH, {
+    objectsAsText: Object.keys(o.freeKeys ?? {}),
+  })
   return {
-    head: () => `${columns.map((c) => encodeCell(c.name, true)).join(',')}\r\n`,
-    item: (item) => {
-      const row = flattenRow(table, flatten(item), ITEM_DEPTH)
-      let out = ''
-      for (let i = 0; i < indexes.length; i++) out += `${i > 0 ? ',' : ''}${row[indexes[i]!] ?? ''}`
-      return `${out}\r\n`
-    },
+    head: () => headerLine(columns),
+    item: line,
     tail: () => '',
   }
 }

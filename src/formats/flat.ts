@@ -28,7 +28,19 @@ const NEUTRALISED = /^'+[=+\-@\t\r\n]/
  * neutralise('=SUM(A1)') // "'=SUM(A1)"
  * neutralise("'=x") // "''=x"
  */
-export const neutralise = (text: string): string => (TRIGGER.test(text) ? `'${text}` : text)
+export const neutralise = (text: string): string => (isFormula(text) ? `'${text}` : text)
+
+/** Characters that make a spreadsheet read a cell as a formula: `= + - @` TAB CR LF. */
+const FORMULA = new Set([61, 43, 45, 64, 9, 13, 10])
+
+/**
+ * Whether `neutralise` prefixes the text. Most text decides by its first character; only text
+ * starting with `'` needs the regex.
+ */
+export const isFormula = (text: string): boolean => {
+  const first = text.charCodeAt(0)
+  return FORMULA.has(first) || (first === 39 && TRIGGER.test(text))
+}
 
 /** The text before `neutralise`, or `undefined` when `neutralise` added nothing to it. */
 export const unneutralise = (text: string): string | undefined =>
@@ -58,7 +70,9 @@ export interface FlatTable {
 }
 
 type Kind = 'cell' | 'json' | 'object' | 'record' | 'free'
-interface Plan {
+
+/** One emitted field of an object shape: how its value flattens. */
+export interface Plan {
   index: number
   key: string
   shape: Shape
@@ -81,7 +95,7 @@ const KINDS: Record<Shape['kind'], Kind> = {
 const plans = new WeakMap<ObjectShape, readonly Plan[]>()
 
 /** The emitted fields of an object shape, classified once per schema. */
-const planOf = (s: ObjectShape): readonly Plan[] => {
+export const planOf = (s: ObjectShape): readonly Plan[] => {
   let plan = plans.get(s)
   if (plan) return plan
   plan = s.fields.flatMap((f, index) =>
@@ -103,6 +117,10 @@ const planOf = (s: ObjectShape): readonly Plan[] => {
 
 const column = (name: string): Column => ({ name, index: -1, fields: undefined, keys: undefined })
 const join = (prefix: string, key: string) => (prefix === '' ? key : `${prefix}.${key}`)
+
+/** The child column of a typed object's field, made on first use. */
+export const fieldColumn = (col: Column, p: Plan): Column =>
+  ((col.fields ??= [])[p.index] ??= column(join(col.name, p.key)))
 
 const keyed = (col: Column, key: string): Column => {
   const keys = (col.keys ??= new Map())
@@ -141,13 +159,17 @@ const put = (t: FlatTable, col: Column, row: string[], text: string) => {
   row[col.index] = text
 }
 
-const scalar = (t: FlatTable, col: Column, row: string[], value: unknown) => {
-  if (typeof value === 'string') put(t, col, row, t.encode(value, true))
-  else if (typeof value === 'number') put(t, col, row, Number.isFinite(value) ? String(value) : '')
-  else if (typeof value === 'boolean') put(t, col, row, value ? 'true' : 'false')
-  else if (value instanceof Date) put(t, col, row, t.encode(value.toISOString(), true))
-  else put(t, col, row, t.encode(String(value), true))
+/** The cell of a scalar (or of anything that is not an object, or a date). */
+export const scalarText = (t: FlatTable, value: unknown): string => {
+  if (typeof value === 'string') return t.encode(value, true)
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : ''
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (value instanceof Date) return t.encode(value.toISOString(), true)
+  return t.encode(String(value), true)
 }
+
+const scalar = (t: FlatTable, col: Column, row: string[], value: unknown) =>
+  put(t, col, row, scalarText(t, value))
 
 const SCALARS = new Set<Shape['kind']>(['string', 'number', 'boolean', 'enum'])
 
@@ -160,6 +182,15 @@ const isScalarArray = (shape: Shape, value: unknown): value is unknown[] => {
   return true
 }
 
+/** The one cell of JSON text of a value that does not flatten (a typed array, say). */
+export const jsonText = (t: FlatTable, shape: Shape, value: unknown, depth: number): string => {
+  const data =
+    depth + 1 <= t.maxDepth && isScalarArray(shape, value)
+      ? value
+      : project(shape, value, t.maxDepth, depth)
+  return t.encode(JSON.stringify(data), false)
+}
+
 const jsonCell = (
   t: FlatTable,
   col: Column,
@@ -167,15 +198,10 @@ const jsonCell = (
   shape: Shape,
   value: unknown,
   depth: number,
-) => {
-  const data =
-    depth + 1 <= t.maxDepth && isScalarArray(shape, value)
-      ? value
-      : project(shape, value, t.maxDepth, depth)
-  put(t, col, row, t.encode(JSON.stringify(data), false))
-}
+) => put(t, col, row, jsonText(t, shape, value, depth))
 
-const isPlain = (value: unknown): value is Record<string, unknown> =>
+/** An object that flattens member by member: not an array, not a date. */
+export const isPlain = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 
 const walk = (
@@ -226,6 +252,46 @@ export const flattenRow = (t: FlatTable, value: unknown, depth = 0): string[] =>
   walk(t, t.shape, value, t.root, row, depth)
   return row
 }
+
+const claim = (t: FlatTable, col: Column) => {
+  if (col.index < 0) col.index = t.width++
+}
+
+/** `walk` without the cells: the columns it would add, and no more. */
+const grow = (t: FlatTable, shape: Shape, value: unknown, col: Column, depth: number): void => {
+  if (value === undefined || value === null) return
+  if (depth > t.maxDepth)
+    throw new SerializationError(`data nested deeper than ${t.maxDepth} levels`)
+  if (typeof value !== 'object' || value instanceof Date) return claim(t, col)
+  const s = resolve(shape)
+  if (s.kind === 'object' && isPlain(value)) {
+    for (const p of planOf(s)) {
+      const member = value[p.key]
+      if (member === undefined || member === null) continue
+      const child = fieldColumn(col, p)
+      // A scalar or typed-array field holds one cell whatever its value (JSON text if odd).
+      if (p.kind === 'cell' || p.kind === 'json') claim(t, child)
+      else grow(t, p.shape, member, child, depth + 1)
+    }
+  } else if ((s.kind === 'record' || s.kind === 'unknown') && isPlain(value)) {
+    for (const key of Object.keys(value)) {
+      const member = value[key]
+      if (member === undefined || member === null) continue
+      const child = keyed(col, key)
+      if (s.kind === 'unknown') grow(t, s, member, child, depth + 1)
+      else claim(t, child)
+    }
+  } else claim(t, col)
+}
+
+/**
+ * Adds the columns `flattenRow` would add for a row, without writing its cells: a collection's
+ * header is known before its first row is written. It may miss a `SerializationError` that
+ * `flattenRow` throws (it does not look inside JSON cells), never throws one `flattenRow` would
+ * not.
+ */
+export const addColumns = (t: FlatTable, value: unknown, depth = 0): void =>
+  grow(t, t.shape, value, t.root, depth)
 
 const order = (col: Column, out: Column[]): void => {
   if (col.index >= 0) out.push(col)

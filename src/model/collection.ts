@@ -1,6 +1,8 @@
 import * as v from 'valibot'
 import { named } from './meta.ts'
 
+const count = () => v.pipe(v.number(), v.integer())
+
 /**
  * A page of a collection: `{ items, total, skip, limit }`. Named for XML's root element
  * (`AmazonUsers`) and OpenAPI.
@@ -9,15 +11,7 @@ import { named } from './meta.ts'
  * const AmazonUsers = collectionOf('AmazonUsers', AmazonUser)
  */
 export const collectionOf = <TItem extends v.GenericSchema>(name: string, item: TItem) =>
-  named(
-    name,
-    v.object({
-      items: v.array(item),
-      total: v.pipe(v.number(), v.integer()),
-      skip: v.pipe(v.number(), v.integer()),
-      limit: v.pipe(v.number(), v.integer()),
-    }),
-  )
+  named(name, v.object({ items: v.array(item), total: count(), skip: count(), limit: count() }))
 
 /**
  * A whole collection in one document, as an export streams it: `{ items, total }`, no page.
@@ -26,13 +20,7 @@ export const collectionOf = <TItem extends v.GenericSchema>(name: string, item: 
  * const ContactExport = wholeCollectionOf('ContactExport', Contact)
  */
 export const wholeCollectionOf = <TItem extends v.GenericSchema>(name: string, item: TItem) =>
-  named(
-    name,
-    v.object({
-      items: v.array(item),
-      total: v.pipe(v.number(), v.integer()),
-    }),
-  )
+  named(name, v.object({ items: v.array(item), total: count() }))
 
 /** Query parameters of a page; bad values are a 400, not a silent default. */
 export const PageQuery = v.object({

@@ -63,7 +63,7 @@ const fromArray = (cells: readonly unknown[]): Contact => {
 
 type Keyed = Pick<Contact, 'createdAt' | 'id'>
 
-/** Page order: creation time, then id (both compared as SQLite compares text). */
+/** Page order: creation time, then id. Both are ASCII, where JavaScript orders text as SQLite does. */
 const comparePageOrder = (a: Keyed, b: Keyed): number =>
   a.createdAt < b.createdAt
     ? -1

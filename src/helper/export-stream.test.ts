@@ -43,7 +43,7 @@ describe('exportStream', () => {
     expect(repo.calls).toBe(3)
   })
 
-  it('reads a batch only when the consumer wants one: at most one ahead', async () => {
+  it('reads only as the consumer takes: one batch queued, one more read ahead', async () => {
     const repo = fakeRepository(1_000_000)
     const reader = exportStream({
       batch: repo.batch,
@@ -51,12 +51,58 @@ describe('exportStream', () => {
       batchSize: 10,
     }).getReader()
     await ticks()
-    expect(repo.calls).toBeLessThanOrEqual(1)
+    expect(repo.calls).toBe(2) // the first batch, written and queued; the second, read ahead
     await reader.read()
     await reader.read()
     await ticks()
-    expect(repo.calls).toBeLessThanOrEqual(3)
+    expect(repo.calls).toBe(4)
     await reader.cancel()
+  })
+
+  it('asks for the next batch before it writes this one', async () => {
+    const order: string[] = []
+    const repo = fakeRepository(25)
+    const body = exportStream({
+      batch: async (after: number | undefined, limit: number) => {
+        order.push(`read after ${after ?? '-'}`)
+        return repo.batch(after, limit)
+      },
+      writer: async () => ({
+        ...writer,
+        item: (n) => {
+          if (Number(n) % 10 === 0) order.push(`write ${String(n)}`)
+          return writer.item(n)
+        },
+      }),
+      batchSize: 10,
+    })
+    expect(await new Response(body).text()).toBe(
+      `[${Array.from({ length: 25 }, (_, i) => `${i};`).join('')}]25`,
+    )
+    expect(order).toEqual([
+      'read after -',
+      'read after 9',
+      'write 0',
+      'read after 19',
+      'write 10',
+      'write 20',
+    ])
+  })
+
+  it('reports a failing read-ahead batch once the stream reaches it', async () => {
+    const errors: unknown[] = []
+    let calls = 0
+    const body = exportStream({
+      batch: async (after: number | undefined, limit: number) => {
+        if (++calls === 2) throw new Error('database gone')
+        return fakeRepository(100).batch(after, limit)
+      },
+      writer: async () => writer,
+      batchSize: 10,
+      onError: (e) => errors.push(e),
+    })
+    await expect(new Response(body).text()).rejects.toThrow('database gone')
+    expect(errors).toHaveLength(1)
   })
 
   it('stops reading batches once the consumer cancels', async () => {

@@ -16,9 +16,11 @@ export interface ExportStreamOptions<T> {
  * A collection as a byte stream, read a batch at a time with keyset paging underneath.
  *
  * Backpressure: `pull` runs only when the consumer wants more and the queue holds at most one
- * encoded batch (written as UTF-8 straight into 64 KB chunks, see `utf8Sink`), so memory stays at about one batch whatever the collection's size (a Workers
- * isolate has 128 MB). `cancel` (the client went away) stops the batches: a batch in flight is
- * dropped and no further one is read. Only web APIs, so it runs on Node and on Workers alike.
+ * encoded batch (written as UTF-8 straight into 64 KB chunks, see `utf8Sink`), and one more
+ * batch is read ahead, so memory stays at about two batches whatever the collection's size (a
+ * Workers isolate has 128 MB). `cancel` (the client went away) stops the batches: a batch in
+ * flight is dropped and no further one is read. Only web APIs, so it runs on Node and on
+ * Workers alike.
  *
  * @example
  * const body = exportStream({
@@ -33,6 +35,9 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
   let after: T | undefined
   let count = 0
   let cancelled = false
+  // The next batch, asked for before this one is written: a store that reads elsewhere (D1
+  // over the network, a reader thread) reads it while this one is written.
+  let ahead: Promise<T[]> | undefined
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -42,12 +47,18 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
             writer = await options.writer()
             sink.write(writer.head())
           }
-          const items = await options.batch(after, limit)
+          const items = await (ahead ?? options.batch(after, limit))
+          ahead = undefined
           if (cancelled) return
-          for (const item of items) sink.write(writer.item(item))
           count += items.length
           after = items.at(-1) ?? after
           const done = items.length < limit
+          if (!done) {
+            ahead = options.batch(after, limit)
+            // Its failure is reported when it is awaited; a cancelled stream never awaits it.
+            ahead.catch(() => undefined)
+          }
+          for (const item of items) sink.write(writer.item(item))
           if (done) sink.write(writer.tail(count))
           sink.flush()
           if (done) controller.close()

@@ -105,6 +105,8 @@ export interface Endpoint {
    * Accept is negotiated among these, and OpenAPI lists only their media types.
    */
   formats?: readonly string[]
+  /** A collection whose items live under another path (the export's, under `/contacts`). */
+  itemsAt?: string
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

@@ -60,7 +60,12 @@ export const responseSample = (op: Operation, set: SchemaSet): unknown => {
 
 const contextOf = (op: Operation, mediaType: string): SerializeContext => {
   const collection: CollectionInfo | undefined = op.collection
-    ? { itemsKey: 'items', itemLinks: (item) => ({ self: { href: itemPath(op.template, item) } }) }
+    ? {
+        itemsKey: 'items',
+        itemLinks: (item) => ({
+          self: { href: itemPath(op.endpoint.itemsAt ?? op.template, item) },
+        }),
+      }
     : undefined
   return {
     mediaType,

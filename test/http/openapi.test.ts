@@ -57,6 +57,9 @@ describe('GET /openapi.json', () => {
     const json = ok.content['application/json'].example
     expect(Object.keys(json)).toEqual(['items', 'total'])
     expect(ok.content['application/xml'].example).toContain('<ContactExport><items>')
+    const hal = ok.content['application/hal+json'].example
+    expect(hal._embedded.items[0]._links.self.href).toMatch(/^\/contacts\/[^/]+$/)
+    expect(hal._embedded.items[0]._links.self.href).not.toContain('/export/')
     const list = doc.paths['/contacts'].get.responses['200']
     expect(list.headers['X-Total-Count']).toBeDefined()
     expect(Object.keys(list.content['application/json'].example)).toEqual([

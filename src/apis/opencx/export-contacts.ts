@@ -5,7 +5,7 @@ import { linkHeaders } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
 import { type Contact, Contact as ContactSchema, ContactExport } from '../../model/contact.ts'
 import { typeName } from '../../model/shape.ts'
-import { CONTACTS_EXPORT, contactPath } from './paths.ts'
+import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
 
 /** Contacts read per batch: small enough for a Workers isolate, large enough to amortise. */
 const BATCH = 500
@@ -29,6 +29,7 @@ export const exportContacts: Endpoint = {
   response: ContactExport,
   security: 'orgToken',
   formats: EXPORT_FORMATS,
+  itemsAt: CONTACTS,
   middleware: [orgToken()],
   handler: (c) => {
     const { format, mediaType } = c.get('negotiated')!

@@ -51,7 +51,7 @@ export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
 /**
  * For an endpoint that serves only some formats (`Endpoint.formats`), after `negotiate`: when
  * Accept chose a format it does not serve, Accept is negotiated again among the ones it does
- * (a browser's `text/html, …, *\/*;q=0.8` gets JSON, not a 406). A format the URL names is not
+ * (a browser gets XML, `text/html, *\/*;q=0.1` JSON, not a 406). A format the URL names is not
  * negotiable: one the endpoint does not serve is a 406 listing those it does.
  *
  * @example

@@ -1,8 +1,7 @@
 import type * as v from 'valibot'
-import { columnsOf, createTable, flattenRow } from '../formats/flat.ts'
-import { formats } from '../formats/registry.ts'
-import type { CollectionInfo, Format, Links, SerializeContext } from '../formats/types.ts'
-import { shapeOf } from '../model/shape.ts'
+import { formBody } from '../formats/form-parse.ts'
+import { formatOfMediaType } from '../formats/registry.ts'
+import type { CollectionInfo, Links, SerializeContext } from '../formats/types.ts'
 import { inputView } from './input-view.ts'
 import type { SchemaSet } from './json-schemas.ts'
 import type { Operation } from './operations.ts'
@@ -20,10 +19,6 @@ export interface SampleBody {
 }
 
 type Row = Record<string, unknown>
-
-/** The format that writes a media type: the registry's, as on the wire. */
-const formatOf = (mediaType: string): Format | undefined =>
-  formats.find((f) => f.mediaTypes.includes(mediaType))
 
 /** A sample item's own path: the collection's, plus the item's first id-like member. */
 const itemPath = (collection: string, item: unknown): string => {
@@ -87,21 +82,13 @@ export const responseBody = (
   value: unknown,
   mediaType: string,
 ): SampleBody | undefined => {
-  const format = formatOf(mediaType)
+  const format = formatOfMediaType(mediaType)
   if (!format) return undefined
   const body = format.serialize(schema, value, contextOf(op, mediaType))
   return { mediaType, contentType: format.contentType(mediaType), body }
 }
 
 /** A form body by the flat convention the form reader shares with CSV (`Data.Field`). */
-const formBody = (schema: v.GenericSchema, value: unknown): string => {
-  const table = createTable(shapeOf(schema), MAX_DEPTH, (text) => text)
-  const row = flattenRow(table, value)
-  const params = new URLSearchParams()
-  for (const column of columnsOf(table)) params.append(column.name, row[column.index] ?? '')
-  return params.toString()
-}
-
 /**
  * A request body of `value` in one of the accepted body types. Written through the schema's
  * input view, so write-only members (which a request does carry) are in it.
@@ -116,8 +103,9 @@ export const requestBody = (
   mediaType: string,
 ): SampleBody | undefined => {
   const view = inputView(schema)
-  if (mediaType === FORM) return { mediaType, contentType: FORM, body: formBody(view, value) }
-  const format = formatOf(mediaType)
+  if (mediaType === FORM)
+    return { mediaType, contentType: FORM, body: formBody(view, value, MAX_DEPTH) }
+  const format = formatOfMediaType(mediaType)
   if (!format) return undefined
   const context = { mediaType, links: {}, maxDepth: MAX_DEPTH }
   return { mediaType, contentType: mediaType, body: format.serialize(view, value, context) }

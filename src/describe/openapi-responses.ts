@@ -1,3 +1,4 @@
+import { formatOfMediaType } from '../formats/registry.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
 import { responseBody, responseSample } from './bodies.ts'
 import { COMPONENTS, type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
@@ -81,8 +82,9 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
   for (const mediaType of op.mediaTypes) {
     const sample = responseBody(op, endpoint.response, value, mediaType)
     if (!sample) continue
-    const schema =
-      mediaType === 'application/hal+json' ? halSchema(model, set, op.collection) : model
+    const schema = formatOfMediaType(mediaType)?.linksInBody
+      ? halSchema(model, set, op.collection)
+      : model
     const example = exampleOf(mediaType, sample.body)
     content[mediaType] = example === undefined ? { schema } : { schema, example }
   }

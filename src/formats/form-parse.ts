@@ -1,5 +1,7 @@
 import { shapeOf } from '../model/shape.ts'
+import type * as v from 'valibot'
 import { pointerToken } from './coerce.ts'
+import { columnsOf, createTable, flattenRow } from './flat.ts'
 import { unflatten } from './unflatten.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
 
@@ -52,4 +54,19 @@ export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
     fields.set(name, value)
   }
   return unflatten(shapeOf(schema), fields, { maxDepth, neutralised: false })
+}
+
+/**
+ * The form body `parseForm` reads back as `value`: one field per column of the flat convention
+ * (dotted paths, `dictionary.key`), the text as it is. Used for the docs' request samples.
+ *
+ * @example
+ * formBody(CreateAmazonUser, { accessToken: 'a', refreshToken: 'r' }, 32) // 'accessToken=a&refreshToken=r'
+ */
+export const formBody = (schema: v.GenericSchema, value: unknown, maxDepth: number): string => {
+  const table = createTable(shapeOf(schema), maxDepth, (text) => text)
+  const row = flattenRow(table, value)
+  const params = new URLSearchParams()
+  for (const column of columnsOf(table)) params.append(column.name, row[column.index] ?? '')
+  return params.toString()
 }

@@ -16,5 +16,9 @@ export const formats: readonly Format[] = [json, hal, xml, csv, htmlFormat(() =>
 /** A format by its key (`json`, `hal`, `xml`, `csv`, `html`). */
 export const formatByKey = (key: string): Format | undefined => formats.find((f) => f.key === key)
 
+/** The format that writes a media type (`text/xml` → xml). */
+export const formatOfMediaType = (mediaType: string): Format | undefined =>
+  formats.find((f) => f.mediaTypes.includes(mediaType))
+
 /** Every media type the gateway can produce, in server order. */
 export const mediaTypes = (): string[] => formats.flatMap((f) => [...f.mediaTypes])

@@ -1,14 +1,7 @@
 // The soak's mix: writes (POST alexa users) in every body format, reads in every media type.
+import { MEDIA_TYPES, USERS } from '../test/support/requests.ts'
 
-export const USERS = '/v2.0/external/alexa/users'
-
-export const MEDIA_TYPES = [
-  'application/json',
-  'application/hal+json',
-  'application/xml',
-  'text/xml',
-  'text/csv',
-] as const
+export { USERS }
 
 /** One request of the mix, and what a correct answer looks like. */
 export interface Step {

@@ -24,6 +24,13 @@ const fakeRepository = (total: number) => {
   return repo
 }
 
+/** A reader of a million-item export in batches of 10, and the repository it reads. */
+const endlessExport = () => {
+  const repo = fakeRepository(1_000_000)
+  const reader = exportStream({ batch: repo.batch, writer: async () => writer, batchSize: 10 })
+  return { repo, reader: reader.getReader() }
+}
+
 const ticks = async (n = 20) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0))
 }
@@ -44,12 +51,7 @@ describe('exportStream', () => {
   })
 
   it('reads only as the consumer takes: one batch queued, one more read ahead', async () => {
-    const repo = fakeRepository(1_000_000)
-    const reader = exportStream({
-      batch: repo.batch,
-      writer: async () => writer,
-      batchSize: 10,
-    }).getReader()
+    const { repo, reader } = endlessExport()
     await ticks()
     expect(repo.calls).toBe(2) // the first batch, written and queued; the second, read ahead
     await reader.read()
@@ -106,12 +108,7 @@ describe('exportStream', () => {
   })
 
   it('stops reading batches once the consumer cancels', async () => {
-    const repo = fakeRepository(1_000_000)
-    const reader = exportStream({
-      batch: repo.batch,
-      writer: async () => writer,
-      batchSize: 10,
-    }).getReader()
+    const { repo, reader } = endlessExport()
     await reader.read()
     await reader.cancel()
     const after = repo.calls

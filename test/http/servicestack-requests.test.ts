@@ -1,15 +1,9 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { type Dto, encodeDto, OP, opRequest, readDto } from '../support/cognito.ts'
+import { BODY_TYPES } from '../support/requests.ts'
 
 const EMAIL = 'ada@example.com'
-const BODY_TYPES = [
-  'application/json',
-  'application/xml',
-  'text/xml',
-  'text/csv',
-  'application/x-www-form-urlencoded',
-]
 
 describe('CognitoSendConfirmCodeRequest bodies in every accepted Content-Type', () => {
   it.each(BODY_TYPES)('sends and confirms with %s bodies', async (contentType) => {

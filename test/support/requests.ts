@@ -12,6 +12,15 @@ export const MEDIA_TYPES = [
   'text/csv',
 ] as const
 
+/** Every Content-Type a request body may have. */
+export const BODY_TYPES = [
+  'application/json',
+  'application/xml',
+  'text/xml',
+  'text/csv',
+  'application/x-www-form-urlencoded',
+] as const
+
 export const SEED_BODY = JSON.stringify({ accessToken: '<string>', refreshToken: '<string>' })
 
 /** The seed's curl: POST JSON with the X-API-Key. */

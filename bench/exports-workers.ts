@@ -77,7 +77,7 @@ export const benchWorkersExports = async (
     try {
       await waitFor(port, '/healthz')
       for (const [format, accept] of Object.entries(MEDIA)) {
-        const d = await download(port, () => 0, orgToken, accept, size)
+        const d = await download(port, undefined, orgToken, accept, size)
         out.push({
           size,
           format,

@@ -102,15 +102,15 @@ export const vmRssMb = (pid: number): number => {
  */
 export const download = async (
   port: number,
-  /** The server's resident memory now, in MB. */
-  rssMb: () => number,
+  /** The server's resident memory now, in MB; without it, no RSS is sampled (growth 0). */
+  rssMb: (() => number) | undefined,
   token: string,
   accept: string,
   n: number,
 ) => {
-  const base = rssMb()
+  const base = rssMb?.() ?? 0
   let peak = base
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 20)
+  const sampler = rssMb && setInterval(() => (peak = Math.max(peak, rssMb())), 20)
   const t0 = performance.now()
   const { status, bytes, tail } = await new Promise<{
     status: number
@@ -130,7 +130,7 @@ export const download = async (
     }).on('error', reject)
   })
   const seconds = (performance.now() - t0) / 1000
-  clearInterval(sampler)
+  if (sampler) clearInterval(sampler)
   const end = tail.subarray(-64).toString()
   // A cut stream would miss its tail: the total (JSON, HAL, XML) or the last row (CSV).
   if (status !== 200 || !(end.includes(`${n}`) || end.includes(`${n - 1}`)))

@@ -57,12 +57,12 @@ export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
  * @example
  * app.get('/contacts/export', offerOnly(['json', 'hal', 'xml', 'csv']), handler)
  */
-export const offerOnly =
-  (keys: readonly string[]): MiddlewareHandler<AppEnv> =>
-  async (c, next) => {
+export const offerOnly = (keys: readonly string[]): MiddlewareHandler<AppEnv> => {
+  const offered = formats.filter((f) => keys.includes(f.key))
+  const accepted = offered.flatMap((f) => [...f.mediaTypes])
+  return async (c, next) => {
     const negotiated = c.get('negotiated')!
     if (!keys.includes(negotiated.format.key)) {
-      const offered = formats.filter((f) => keys.includes(f.key))
       const selection = negotiated.byUrl
         ? undefined
         : selectFormat(
@@ -70,7 +70,6 @@ export const offerOnly =
             offered,
           )
       if (!selection?.ok) {
-        const accepted = offered.flatMap((f) => [...f.mediaTypes])
         throw new ProblemError(
           'notAcceptable',
           `This resource is available as ${accepted.join(', ')}.`,
@@ -85,3 +84,4 @@ export const offerOnly =
     }
     await next()
   }
+}

@@ -45,15 +45,23 @@ export type FormatSelection =
  * selectFormat({ path: '/users', search: new URLSearchParams(), accept: 'image/png' }, formats)
  * // { ok: false, reason: 'not-acceptable', requested: 'image/png', path: '/users' }
  */
+// Keys and media types of an offer list, derived once per list rather than on every request.
+const derived = new WeakMap<readonly FormatOffer[], { keys: string[]; mediaTypes: string[] }>()
+const derivedOf = (formats: readonly FormatOffer[]) => {
+  let found = derived.get(formats)
+  if (!found) {
+    found = { keys: formats.map((f) => f.key), mediaTypes: formats.flatMap((f) => f.mediaTypes) }
+    derived.set(formats, found)
+  }
+  return found
+}
+
 export const selectFormat = (
   input: FormatRequest,
   formats: readonly FormatOffer[],
 ): FormatSelection => {
-  const url = urlFormat(
-    input.path,
-    input.search,
-    formats.map((f) => f.key),
-  )
+  const { keys, mediaTypes } = derivedOf(formats)
+  const url = urlFormat(input.path, input.search, keys)
   const { path } = url
   if (url.unknown !== undefined)
     return { ok: false, reason: 'unknown-format', requested: url.unknown, path }
@@ -63,10 +71,7 @@ export const selectFormat = (
     const mediaType = negotiateRanges(ranges, named.mediaTypes) ?? named.mediaTypes[0]
     if (mediaType !== undefined) return { ok: true, key: named.key, mediaType, source: 'url', path }
   }
-  const mediaType = negotiateRanges(
-    ranges,
-    formats.flatMap((f) => f.mediaTypes),
-  )
+  const mediaType = negotiateRanges(ranges, mediaTypes)
   const format = formats.find((f) => mediaType !== undefined && f.mediaTypes.includes(mediaType))
   if (format && mediaType !== undefined)
     return {

@@ -90,8 +90,8 @@ export const sqliteFile = (
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
       return guarded(() => {
         const statement = prepared(sql)
-        if (statement.reader) return statement.all([...params]) as T[]
-        statement.run([...params])
+        if (statement.reader) return statement.all(params as SqlValue[]) as T[]
+        statement.run(params as SqlValue[])
         return [] as T[]
       })
     },
@@ -104,8 +104,8 @@ export const sqliteFile = (
             const statement = prepared(s.sql)
             // A statement with RETURNING yields one row per row it changed.
             return statement.reader
-              ? statement.all([...s.params]).length
-              : statement.run([...s.params]).changes
+              ? statement.all(s.params as SqlValue[]).length
+              : statement.run(s.params as SqlValue[]).changes
           })
           db.exec('COMMIT')
           return changed

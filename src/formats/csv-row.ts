@@ -4,7 +4,7 @@ import {
   fieldColumn,
   type FlatTable,
   flattenRow,
-  isFormula,
+  neutralise,
   isPlain,
   jsonText,
   planOf,
@@ -25,7 +25,7 @@ const BREAKS = /[",\r\n]/
  */
 export const encodeCell = (text: string, isString: boolean): string => {
   if (!SPECIAL.test(text)) return text
-  const safe = isString && isFormula(text) ? `'${text}` : text
+  const safe = isString ? neutralise(text) : text
   // Quoted when it holds `" , CR LF` or has a space at either end. Tested on `text`: the `'`
   // neutralising adds is none of these, it never goes before a space, and a regex on the
   // prefixed (concatenated) text would have to flatten it first.

@@ -45,7 +45,9 @@ const toModel = (row: Row): Contact => {
     const value = row[m.column]
     if (value !== null) contact[m.key] = m.json ? JSON.parse(value) : value
   }
-  return { ...contact, createdAt: row.created_at, updatedAt: row.updated_at } as Contact
+  contact.createdAt = row.created_at
+  contact.updatedAt = row.updated_at
+  return contact as Contact
 }
 
 // A row as one JSON array, JSON members as JSON values (`json(…)`), so one `JSON.parse` reads it.
@@ -58,7 +60,9 @@ const fromArray = (cells: readonly unknown[]): Contact => {
     const value = cells[i + 1]
     if (value !== null) contact[MEMBERS[i]!.key] = value
   }
-  return { ...contact, createdAt: cells.at(-2), updatedAt: cells.at(-1) } as Contact
+  contact.createdAt = cells.at(-2)
+  contact.updatedAt = cells.at(-1)
+  return contact as Contact
 }
 
 type Keyed = Pick<Contact, 'createdAt' | 'id'>

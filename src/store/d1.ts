@@ -30,6 +30,18 @@ export const d1Database = (d1: D1Database): SqlDatabase => ({
       throw wrap(error)
     }
   },
+  async first<T>(text: string, params: readonly SqlValue[] = []) {
+    try {
+      return (
+        (await d1
+          .prepare(text)
+          .bind(...params)
+          .first<T>()) ?? undefined
+      )
+    } catch (error) {
+      throw wrap(error)
+    }
+  },
   async batch(statements) {
     try {
       const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.params)))

@@ -55,15 +55,18 @@ export const libsqlDatabase = (client: Client, options: LibsqlOptions = {}): Sql
     if (wrapped instanceof StoreUnavailableError && options.reconnect) await client.reconnect()
     throw wrapped
   }
+  const all = async <T>(text: string, params: readonly SqlValue[] = []): Promise<T[]> => {
+    try {
+      const result = await client.execute({ sql: text, args: params as InValue[] })
+      return result.rows.map((row) => toRow(row as unknown as Record<string, unknown>)) as T[]
+    } catch (error) {
+      return fail(error)
+    }
+  }
   return {
-    async all<T>(text: string, params: readonly SqlValue[] = []) {
-      try {
-        const result = await client.execute({ sql: text, args: params as InValue[] })
-        return result.rows.map((row) => toRow(row as unknown as Record<string, unknown>)) as T[]
-      } catch (error) {
-        return fail(error)
-      }
-    },
+    all,
+    // The client reads whole results; a one-row read is the first of them.
+    first: async <T>(text: string, params?: readonly SqlValue[]) => (await all<T>(text, params))[0],
     async batch(statements) {
       try {
         const results = await client.batch(

@@ -26,7 +26,7 @@ export const pageOf = async <TRow, TModel>(
       page.limit,
       page.skip,
     ]),
-    db.all<{ total: number }>('SELECT n AS total FROM row_counts WHERE name = ?', [table]),
+    db.first<{ total: number }>('SELECT n AS total FROM row_counts WHERE name = ?', [table]),
   ])
-  return { items: rows.map(toModel), total: count[0]?.total ?? 0 }
+  return { items: rows.map(toModel), total: count?.total ?? 0 }
 }

@@ -13,6 +13,14 @@ export interface SqlStatement {
 export interface SqlDatabase {
   /** Rows of a query. */
   all<T = Record<string, SqlValue>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>
+  /**
+   * The first row of a query that only reads (a `SELECT`), if any. Drivers fetch just that
+   * row: a one-row read is the most common query, and asking for every row costs it more.
+   */
+  first<T = Record<string, SqlValue>>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<T | undefined>
   /** Runs statements atomically, in order, in one transaction; returns rows changed by each. */
   batch(statements: readonly SqlStatement[]): Promise<number[]>
 }
@@ -29,8 +37,8 @@ export const sql = (text: string, ...params: SqlValue[]): SqlStatement => ({ sql
 export const run = async (db: SqlDatabase, statement: SqlStatement): Promise<number> =>
   (await db.batch([statement]))[0] ?? 0
 
-/** The first row of a query, if any. */
-export const first = async <T = Record<string, SqlValue>>(
+/** The first row of a query that only reads, if any. */
+export const first = <T = Record<string, SqlValue>>(
   db: SqlDatabase,
   statement: SqlStatement,
-): Promise<T | undefined> => (await db.all<T>(statement.sql, statement.params))[0]
+): Promise<T | undefined> => db.first<T>(statement.sql, statement.params)

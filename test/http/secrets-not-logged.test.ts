@@ -46,6 +46,9 @@ const failingDb = (error: (message: string) => Error): SqlDatabase => ({
   all: async (sql, params = []) => {
     throw error(`${sql} ${JSON.stringify(params)}`)
   },
+  first: async (sql, params = []) => {
+    throw error(`${sql} ${JSON.stringify(params)}`)
+  },
   batch: async (statements) => {
     throw error(JSON.stringify(statements))
   },

@@ -23,6 +23,10 @@ const guarded = async () => {
       calls.push(sql)
       return [] as T[]
     },
+    first: async (sql: string) => {
+      calls.push(sql)
+      return undefined
+    },
     batch: async (statements) => {
       calls.push(...statements.map((s) => s.sql))
       return statements.map(() => 1)
@@ -59,9 +63,11 @@ describe('guardFile', () => {
     await g.away()
     g.clock.ms = 999
     await g.db.all('SELECT 2') // still vouched for: served from the open file
+    await g.db.first('SELECT 2b') // a one-row read is a read too
     g.clock.ms = 1000
     await refused(g.db.all('SELECT 3'))
-    expect(g.calls).toEqual(['SELECT 1', 'SELECT 2'])
+    await refused(g.db.first('SELECT 4'))
+    expect(g.calls).toEqual(['SELECT 1', 'SELECT 2', 'SELECT 2b'])
   })
 
   it('makes every call look again after a failed check, and recovers when the file is back', async () => {

@@ -92,6 +92,24 @@ describe.each<Adapter>(['native', 'client'])('the %s libSQL adapter on a real fi
     expect(await db.all('SELECT id FROM t')).toEqual([{ id: 'a' }])
   })
 
+  it('reads one row with first: named by its columns and nothing else, or undefined', async () => {
+    const { db } = await fileDb(adapter)
+    await db.batch([sql("INSERT INTO t VALUES ('a', 'x'), ('b', 'y')")])
+    // toStrictEqual: a driver's own extras (libsql's row `_metadata`) must not reach a model.
+    expect(await db.first('SELECT id, v FROM t ORDER BY id')).toStrictEqual({ id: 'a', v: 'x' })
+    expect(await db.first('SELECT v AS value FROM t WHERE id = ?', ['b'])).toStrictEqual({
+      value: 'y',
+    })
+    expect(await db.first('SELECT id FROM t WHERE id = ?', ['none'])).toBeUndefined()
+    // A first row read does not hold the table: a write goes through at once.
+    await db.batch([sql("INSERT INTO t VALUES ('c', 'z')")])
+    expect(await db.all('SELECT id FROM t ORDER BY id')).toStrictEqual([
+      { id: 'a' },
+      { id: 'b' },
+      { id: 'c' },
+    ])
+  })
+
   it('leaves SQL errors as they are: a bug is a 500, not a 503', async () => {
     const { db } = await fileDb(adapter)
     const error = await caught(db.all('SELEC nonsense'))

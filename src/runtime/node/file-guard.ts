@@ -56,6 +56,10 @@ export const guardFile = (
       check(!READ_ONLY.test(sql))
       return db.all(sql, params)
     },
+    async first(sql, params) {
+      check(!READ_ONLY.test(sql))
+      return db.first(sql, params)
+    },
     async batch(statements) {
       check(true)
       return db.batch(statements)

@@ -5,6 +5,23 @@ import type { SqlDatabase, SqlValue } from '../../store/sql.ts'
 type Connection = InstanceType<typeof Database>
 type Statement = ReturnType<Connection['prepare']>
 
+/**
+ * A statement prepared once and what is known of it without asking the driver again: whether
+ * it yields rows, and their column names. Statements that yield rows run in raw mode (arrays):
+ * libsql's row objects carry a `_metadata` member and cost a third more than an array named
+ * here.
+ */
+interface Kept {
+  statement: Statement
+  columns: readonly string[] | undefined
+}
+
+const named = (columns: readonly string[], cells: readonly unknown[]): Record<string, unknown> => {
+  const row: Record<string, unknown> = {}
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = cells[i]
+  return row
+}
+
 /** Distinct statement texts kept prepared; the repositories use a few dozen. */
 const CACHED_STATEMENTS = 256
 
@@ -39,7 +56,7 @@ export const sqliteFile = (
   options: SqliteFileOptions = {},
 ): SqlDatabase & { close: () => void } => {
   let connection: Connection | undefined
-  const statements = new Map<string, Statement>()
+  const statements = new Map<string, Kept>()
 
   const open = (): Connection => {
     if (connection) return connection
@@ -58,14 +75,17 @@ export const sqliteFile = (
     connection?.close()
     connection = undefined
   }
-  const prepared = (sql: string): Statement => {
-    let statement = statements.get(sql)
-    if (!statement) {
+  const prepared = (sql: string): Kept => {
+    let kept = statements.get(sql)
+    if (!kept) {
       if (statements.size >= CACHED_STATEMENTS) statements.clear()
-      statement = open().prepare(sql)
-      statements.set(sql, statement)
+      const statement = open().prepare(sql)
+      const columns = statement.reader ? statement.columns().map((c) => c.name) : undefined
+      if (columns) statement.raw()
+      kept = { statement, columns }
+      statements.set(sql, kept)
     }
-    return statement
+    return kept
   }
   /** Runs `work`; an unavailable store closes the connection before the error goes on. */
   const guarded = <T>(work: () => T): T => {
@@ -89,10 +109,21 @@ export const sqliteFile = (
   return {
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
       return guarded(() => {
-        const statement = prepared(sql)
-        if (statement.reader) return statement.all(params as SqlValue[]) as T[]
-        statement.run(params as SqlValue[])
-        return [] as T[]
+        const { statement, columns } = prepared(sql)
+        const args = params as SqlValue[]
+        if (!columns) {
+          statement.run(args)
+          return [] as T[]
+        }
+        return (statement.all(args) as unknown[][]).map((cells) => named(columns, cells) as T)
+      })
+    },
+    async first<T>(sql: string, params: readonly SqlValue[] = []) {
+      return guarded(() => {
+        const { statement, columns } = prepared(sql)
+        if (!columns) throw new Error(`first() is for queries that read: ${sql}`)
+        const cells = statement.get(params as SqlValue[]) as unknown[] | undefined
+        return cells && (named(columns, cells) as T)
       })
     },
     async batch(statements) {
@@ -101,9 +132,9 @@ export const sqliteFile = (
         db.exec('BEGIN IMMEDIATE')
         try {
           const changed = statements.map((s) => {
-            const statement = prepared(s.sql)
+            const { statement, columns } = prepared(s.sql)
             // A statement with RETURNING yields one row per row it changed.
-            return statement.reader
+            return columns
               ? statement.all(s.params as SqlValue[]).length
               : statement.run(s.params as SqlValue[]).changes
           })

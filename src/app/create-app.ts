@@ -25,10 +25,8 @@ import { formats } from '../formats/registry.ts'
 import { corsFor } from '../middleware/cors.ts'
 import { headerLimits } from '../middleware/header-limits.ts'
 import { negotiate, offerOnly } from '../middleware/negotiate.ts'
-import { pagePolicies } from '../middleware/page-policy.ts'
 import { requireSecrets } from '../middleware/require-secrets.ts'
-import { apiSecureHeaders } from '../middleware/secure-headers.ts'
-import { traceId } from '../middleware/trace-id.ts'
+import { responseHeaders } from '../middleware/response-headers.ts'
 import { urlFormat } from '../negotiation/index.ts'
 import { onError } from '../problems/on-error.ts'
 import { ProblemError } from '../problems/problem-error.ts'
@@ -104,10 +102,8 @@ export const createApp = (deps: AppDeps) => {
     c.set('limits', limits)
     await next()
   })
-  app.use(traceId())
-  // Before the secure headers, so it runs after them: HTML pages get their own CSP.
-  app.use(pagePolicies())
-  app.use(apiSecureHeaders())
+  // Outermost but for the dependencies: errors, 404s and preflights get the headers too.
+  app.use(responseHeaders())
   app.use(headerLimits())
   // Preflights are answered before negotiation and authentication, which they never carry.
   const cors = corsFor(deps.corsOrigins ?? [])

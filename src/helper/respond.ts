@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import type { CollectionInfo, Format, Links } from '../formats/types.ts'
+import { send } from '../middleware/response-headers.ts'
 
 export interface RespondOptions {
   status?: ContentfulStatusCode
@@ -52,5 +53,5 @@ export const respond = (
     'Content-Type': format.contentType(mediaType),
     ...linkHeaders(format, options.links),
   }
-  return c.body(body, options.status ?? 200, headers)
+  return send(c, body, options.status ?? 200, headers)
 }

@@ -5,17 +5,11 @@ import { formatByKey, formats, mediaTypes } from '../formats/registry.ts'
 import { selectFormat } from '../negotiation/index.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 
-/** Adds `Accept` to `Vary` once. */
-export const varyAccept = (headers: Headers): void => {
-  const vary = headers.get('Vary')
-  if (!vary) headers.set('Vary', 'Accept')
-  else if (!/(^|,)\s*accept\s*(,|$)/i.test(vary)) headers.set('Vary', `${vary}, Accept`)
-}
-
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
  * `c.get('negotiated')`; an unknown `?format=` or nothing acceptable is a 406 listing what the
- * gateway serves (rendered as problem+json by `onError`). Every response varies on Accept.
+ * gateway serves (rendered as problem+json by `onError`). (Every response varies on Accept:
+ * `responseHeaders` says so.)
  */
 export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const url = requestUrl(c.req.raw)
@@ -45,7 +39,6 @@ export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
     byUrl: selection.source === 'url',
   })
   await next()
-  varyAccept(c.res.headers)
 }
 
 /**

@@ -4,7 +4,7 @@ import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv } from '../app/types.ts'
 import { json } from '../formats/json.ts'
 import { Problem } from '../model/problem.ts'
-import { varyAccept } from '../middleware/negotiate.ts'
+import { send } from '../middleware/response-headers.ts'
 import { catalogue, problemTypeUri } from './catalogue.ts'
 import type { ProblemError } from './problem-error.ts'
 
@@ -32,10 +32,8 @@ export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response
     problem: true,
     maxDepth: 8,
   })
-  const res = c.body(body, entry.status as ContentfulStatusCode, {
+  return send(c, body, entry.status as ContentfulStatusCode, {
     ...error.headers,
     'Content-Type': format.problemContentType,
   })
-  varyAccept(res.headers)
-  return res
 }

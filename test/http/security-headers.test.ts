@@ -1,5 +1,6 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
+import { bearer } from '../support/opencx.ts'
 import { authed, createUserRequest, USERS } from '../support/requests.ts'
 
 const SECURE = {
@@ -13,6 +14,8 @@ const expectSecure = (res: Response) => {
   for (const [name, value] of Object.entries(SECURE)) expect(res.headers.get(name)).toBe(value)
   expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/)
   expect(res.headers.get('x-powered-by')).toBeNull()
+  expect(res.headers.get('x-trace-id')).toMatch(/^api--/)
+  expect(res.headers.get('vary')).toMatch(/\bAccept\b/)
 }
 
 describe('secure headers', () => {
@@ -25,6 +28,10 @@ describe('secure headers', () => {
     ['a 404 problem', '/nope', {}],
     ['a 406 problem', USERS, authed('image/png')],
     ['a 405 problem', USERS, { method: 'PUT' }],
+    // Responses a handler builds itself: a document, a stream, a HEAD.
+    ['the OpenAPI document', '/openapi.json', {}],
+    ['a streamed export', '/contacts/export.csv', bearer()],
+    ['a HEAD of a collection', USERS, { ...authed(), method: 'HEAD' }],
   ] as [string, string, RequestInit][])(
     'are on %s: nosniff, frame deny, no referrer, a strict CSP',
     async (_, path, init) => {

@@ -33,7 +33,7 @@ export const project = (shape: Shape, value: unknown, maxDepth: number, depth = 
       if (typeof value !== 'object') return value
       const out: Record<string, unknown> = {}
       for (const [key, member] of Object.entries(value)) {
-        if (member !== undefined) out[key] = project(s.value, member, maxDepth, depth + 1)
+        if (member !== undefined) put(out, key, project(s.value, member, maxDepth, depth + 1))
       }
       return out
     }
@@ -44,6 +44,16 @@ export const project = (shape: Shape, value: unknown, maxDepth: number, depth = 
   }
 }
 
+/**
+ * `out[key] = value`, except that a `__proto__` key stays data, as `JSON.parse` makes it: an
+ * own member written out like any other, never the copy's prototype.
+ */
+const put = (out: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  else out[key] = value
+}
+
 const freeForm = (value: unknown, maxDepth: number, depth: number): unknown => {
   if (depth > maxDepth) throw new SerializationError(`data nested deeper than ${maxDepth} levels`)
   if (value === null || typeof value !== 'object') return value
@@ -51,7 +61,7 @@ const freeForm = (value: unknown, maxDepth: number, depth: number): unknown => {
   if (Array.isArray(value)) return value.map((item) => freeForm(item, maxDepth, depth + 1))
   const out: Record<string, unknown> = {}
   for (const [key, member] of Object.entries(value)) {
-    if (member !== undefined) out[key] = freeForm(member, maxDepth, depth + 1)
+    if (member !== undefined) put(out, key, freeForm(member, maxDepth, depth + 1))
   }
   return out
 }

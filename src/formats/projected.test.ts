@@ -45,6 +45,19 @@ describe('copy-free JSON and HAL', () => {
     expect(json.serialize(Item, { id: 'a', secret: 's' }, context)).toBe('{"id":"a"}')
   })
 
+  it('keeps a free-form __proto__ key as data, copied or not: never as the copy prototype', () => {
+    const Bag = named('Bag', v.object({ data: v.unknown(), when: v.optional(v.date()) }))
+    const data = JSON.parse('{"__proto__":{"x":1},"a":{"__proto__":"y"}}')
+    const expected = '{"data":{"__proto__":{"x":1},"a":{"__proto__":"y"}}}'
+    expect(json.serialize(Bag, { data }, context)).toBe(expected) // copy-free
+    expect(JSON.stringify(project(shapeOf(Bag), { data }, 32))).toBe(expected)
+    const copied = project(shapeOf(Bag), { data, when: new Date(0) }, 32) as { data: object }
+    expect(Object.getPrototypeOf(copied.data)).toBe(Object.prototype)
+    expect(JSON.stringify(copied)).toBe(
+      '{"data":{"__proto__":{"x":1},"a":{"__proto__":"y"}},"when":"1970-01-01T00:00:00.000Z"}',
+    )
+  })
+
   it('writes a HAL page with each item after its own _links', () => {
     const page = { items: [{ id: 'a', secret: 's' }, { id: 'b' }], total: 2 }
     const body = hal.serialize(Page, page, {

@@ -72,11 +72,9 @@ export const gatewayHeaders = (
   c: Context<AppEnv>,
   contentType: string | null | undefined,
 ): Record<string, string> => {
-  const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
-    [TRACE_HEADER]: c.get('traceId'),
-    Vary: 'Accept',
-  }
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, Vary: 'Accept' }
+  const traceId = c.get('traceId')
+  if (traceId !== undefined) headers[TRACE_HEADER] = traceId
   const type = essence(contentType)
   if (type === 'text/html') {
     headers['Content-Security-Policy'] = c.get('pagePolicy') ?? HTML_PAGE_POLICY
@@ -110,7 +108,8 @@ const complete = new WeakSet<Response>()
  * handler's, in one plain object. On Node that object goes to `writeHead` as it is; a
  * response built with `c.body` gets the same headers afterwards, through a `Headers` object
  * that costs more per request than the body of a small one (and as much again to write out).
- * A handler's `Vary` joins the gateway's.
+ * A handler's `Vary` joins the gateway's. Header names are spelled as the gateway spells them
+ * (`Content-Type`, `Vary`), so a handler's replace the gateway's rather than repeat them.
  *
  * @example
  * return send(c, body, 200, { 'Content-Type': 'application/json; charset=utf-8' })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { escapeHtml } from './html-escape.ts'
 
 /**
@@ -19,6 +20,15 @@ export const PAGE_STYLE = [
   'nav.formats a{margin-right:.7rem}',
   'pre{background:#8882;padding:.6rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere}',
 ].join('\n')
+
+/**
+ * The CSP of the gateway's HTML pages: nothing may load, run, submit or frame, and the only
+ * style allowed is the pages' own inline stylesheet, named by its hash (so injected markup could
+ * not even restyle a page). `img-src data:` is for the empty `data:` favicon.
+ */
+export const HTML_PAGE_POLICY =
+  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'; ` +
+  "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /** The gateway's own pages, linked from every page's header. */
 const NAV = [

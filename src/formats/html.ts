@@ -1,7 +1,7 @@
 import { shapeOf, typeName } from '../model/shape.ts'
 import { dataHtml, rowsTable } from './html-data.ts'
 import { escapeHtml, localHref, withFormat } from './html-escape.ts'
-import { htmlPage } from './html-page.ts'
+import { HTML_PAGE_POLICY, htmlPage } from './html-page.ts'
 import { project } from './project.ts'
 import type { Format, Links, SerializeContext } from './types.ts'
 
@@ -72,6 +72,7 @@ export const htmlFormat = (formats: () => readonly Format[]): Format => ({
   mediaTypes: ['text/html'],
   contentType: () => CONTENT_TYPE,
   problemContentType: CONTENT_TYPE,
+  documentPolicy: () => ({ policy: HTML_PAGE_POLICY }),
   serialize: (schema, value, context) => {
     const data = project(shapeOf(schema), value, context.maxDepth) as Row
     if (context.problem) {

@@ -20,5 +20,26 @@ export const formatByKey = (key: string): Format | undefined => formats.find((f)
 export const formatOfMediaType = (mediaType: string): Format | undefined =>
   formats.find((f) => f.mediaTypes.includes(mediaType))
 
+const essence = (contentType: string): string => contentType.split(';')[0]!.trim().toLowerCase()
+
+const byContentType = new Map<string, Format | undefined>()
+
+/**
+ * The format whose bytes a Content-Type announces, problems included (`application/problem+xml`
+ * → xml; `application/problem+json` → json, the first of the formats that share it).
+ *
+ * @example
+ * formatOfContentType('text/xml; charset=utf-8') // xml
+ */
+export const formatOfContentType = (contentType: string): Format | undefined => {
+  // Asked for every response: the few Content-Types the gateway writes are looked up once.
+  if (byContentType.has(contentType)) return byContentType.get(contentType)
+  const type = essence(contentType)
+  const format =
+    formatOfMediaType(type) ?? formats.find((f) => essence(f.problemContentType) === type)
+  if (byContentType.size < 64) byContentType.set(contentType, format)
+  return format
+}
+
 /** Every media type the gateway can produce, in server order. */
 export const mediaTypes = (): string[] => formats.flatMap((f) => [...f.mediaTypes])

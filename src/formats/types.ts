@@ -55,6 +55,17 @@ export interface ParseOptions {
   maxDepth: number
 }
 
+/** What `Format.documentPolicy` reads of a request. */
+export interface RequestHeaders {
+  header: (name: string) => string | undefined
+}
+
+/** A document's Content-Security-Policy, and the request header it varies on, if any. */
+export interface DocumentPolicy {
+  policy: string
+  vary?: string
+}
+
 /** One wire format: its media types, its serializer and its request-body parser. */
 export interface Format {
   /** The key used by `?format=`, path suffixes and `/{format}/reply/`. */
@@ -67,6 +78,13 @@ export interface Format {
   linksInBody?: boolean
   /** Content-Type of a problem rendered in this format's family. */
   problemContentType: string
+  /**
+   * The Content-Security-Policy a browser needs to show this format's bytes (or its problems)
+   * as a document, where the API's `default-src 'none'` would break it; `vary` names the
+   * request header the choice read. None: the API's policy. The gateway's response headers
+   * ask it by Content-Type, whoever built the response.
+   */
+  documentPolicy?: (request: RequestHeaders) => DocumentPolicy | undefined
   serialize: (schema: v.GenericSchema, value: unknown, context: SerializeContext) => string
 }
 

@@ -24,11 +24,25 @@ import { SerializationError, type Format } from './types.ts'
  * - The walk follows the data, so recursive schemas stop where the data stops; nesting beyond
  *   `context.maxDepth` (counted as `project` counts it) is a `SerializationError`.
  */
+/**
+ * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
+ * tree with inline styles and `data:` SVG arrows, which `default-src 'none'` refuses with
+ * console errors. That is all it adds: nothing can be fetched, run or framed.
+ */
+export const XML_VIEW_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
 export const xml: Format = {
   key: 'xml',
   mediaTypes: ['application/xml', 'text/xml'],
   contentType: (mediaType) => `${mediaType}; charset=utf-8`,
   problemContentType: 'application/problem+xml; charset=utf-8',
+  // Only navigations (`Sec-Fetch-Dest: document`, which only a browser sends and only when it
+  // will display the document) get the viewer's policy; API clients keep the strict one.
+  documentPolicy: (request) =>
+    request.header('Sec-Fetch-Dest') === 'document'
+      ? { policy: XML_VIEW_POLICY, vary: 'Sec-Fetch-Dest' }
+      : undefined,
   serialize: (schema, value, context) => {
     const mode = context.problem ? PROBLEM : RESOURCE
     const root = context.problem

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app/types.ts'
-import { PAGE_STYLE } from '../formats/html-page.ts'
-import { xml } from '../formats/xml.ts'
+import { formatOfContentType } from '../formats/registry.ts'
 
 export const TRACE_HEADER = 'X-Trace-Id'
 
@@ -37,36 +35,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 }
 
 /**
- * The CSP of the gateway's HTML pages: nothing may load, run, submit or frame, and the only
- * style allowed is the pages' own inline stylesheet, named by its hash (so injected markup could
- * not even restyle a page). `img-src data:` is for the empty `data:` favicon.
- */
-export const HTML_PAGE_POLICY =
-  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'; ` +
-  "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
-/**
- * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
- * tree with inline styles and `data:` SVG arrows, which `default-src 'none'` refuses with
- * console errors. That is all it adds: nothing can be fetched, run or framed. Only
- * navigations (`Sec-Fetch-Dest: document`, which only a browser sends and only when it will
- * display the document) get it; API clients keep the strict policy.
- */
-export const XML_VIEW_POLICY =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
-
-// The XML format's media types and its problem type, as the registry declares them.
-const XML_TYPES = new Set([...xml.mediaTypes, xml.problemContentType.split(';')[0]!])
-
-const essence = (contentType: string | null | undefined): string =>
-  (contentType ?? '').split(';')[0]!.trim().toLowerCase()
-
-/**
  * Every header the gateway adds to a response with this Content-Type: the security headers,
- * the CSP its content needs (HTML pages: `c.get('pagePolicy')` when a handler set one, as
- * `/docs` does for Swagger UI's scripts, else the pages' hash-pinned one; XML a browser
- * displays: the viewer's inline styles), the trace id, and `Vary` (every response varies on
- * Accept).
+ * the CSP its content needs (a document, whose format has a `documentPolicy`, gets that policy,
+ * or `c.get('pagePolicy')` when its handler set one, as `/docs` does for Swagger UI's scripts;
+ * anything else the API's), the trace id, and `Vary` (every response varies on Accept).
  */
 export const gatewayHeaders = (
   c: Context<AppEnv>,
@@ -75,12 +47,10 @@ export const gatewayHeaders = (
   const headers: Record<string, string> = { ...SECURITY_HEADERS, Vary: 'Accept' }
   const traceId = c.get('traceId')
   if (traceId !== undefined) headers[TRACE_HEADER] = traceId
-  const type = essence(contentType)
-  if (type === 'text/html') {
-    headers['Content-Security-Policy'] = c.get('pagePolicy') ?? HTML_PAGE_POLICY
-  } else if (XML_TYPES.has(type) && c.req.header('Sec-Fetch-Dest') === 'document') {
-    headers['Content-Security-Policy'] = XML_VIEW_POLICY
-    headers.Vary = 'Accept, Sec-Fetch-Dest'
+  const document = contentType && formatOfContentType(contentType)?.documentPolicy?.(c.req)
+  if (document) {
+    headers['Content-Security-Policy'] = c.get('pagePolicy') ?? document.policy
+    if (document.vary) headers.Vary = `Accept, ${document.vary}`
   }
   return headers
 }

@@ -1,5 +1,7 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
+import { DOCS_POLICY } from '../../src/describe/docs-page.ts'
+import { PAGE_STYLE } from '../../src/formats/html-page.ts'
 import { bearer } from '../support/opencx.ts'
 import { authed, createUserRequest, USERS } from '../support/requests.ts'
 
@@ -49,6 +51,49 @@ describe('secure headers', () => {
     const res = await t.request(USERS, createUserRequest())
     expect(res.status).toBe(500)
     expectSecure(res)
+  })
+})
+
+describe('document policies', () => {
+  const csp = (res: Response) => res.headers.get('content-security-policy')
+
+  it("let an HTML page's own stylesheet in by its hash, and nothing else", async () => {
+    const t = await makeTarget()
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(PAGE_STYLE))
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)))
+    for (const res of [
+      await t.request('/', { headers: { Accept: 'text/html' } }), // written by respond()
+      await t.request('/metadata'), // written by its handler
+    ]) {
+      expect(csp(res)).toBe(
+        `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; base-uri 'none'; ` +
+          "form-action 'none'; frame-ancestors 'none'",
+      )
+    }
+  })
+
+  it('give XML a browser displays its viewer styles, problems too, and keep API clients strict', async () => {
+    const t = await makeTarget()
+    const view = { 'Sec-Fetch-Dest': 'document' }
+    for (const [path, init] of [
+      ['/healthz.xml', { headers: view }],
+      [`${USERS}.xml`, { headers: view }], // a 401 problem+xml
+    ] as [string, RequestInit][]) {
+      const res = await t.request(path, init)
+      expect(csp(res)).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+      )
+      expect(res.headers.get('vary')).toBe('Accept, Sec-Fetch-Dest')
+    }
+    const api = await t.request('/healthz.xml')
+    expect(csp(api)).toBe(SECURE['content-security-policy'])
+    expect(api.headers.get('vary')).toBe('Accept')
+  })
+
+  it('let /docs run Swagger UI from this origin, and only there', async () => {
+    const t = await makeTarget()
+    expect(csp(await t.request('/docs'))).toBe(DOCS_POLICY)
+    expect(csp(await t.request('/docs/missing.js'))).toBe(SECURE['content-security-policy'])
   })
 })
 

@@ -112,7 +112,7 @@ if (
   lines.push(
     '## Exports on Workers (`wrangler dev`: workerd with a local D1)',
     '',
-    `${WORKERS_EXPORT_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} contacts (BENCH_WORKERS_EXPORT_SIZES) seeded into the local D1 file, each format downloaded once with \`node:http\` and checked complete. No memory figure: workerd's RSS includes the local D1 simulator, which grows under any D1 load, so it does not show the 128 MB a deployed isolate may use; the export holds one batch at a time by construction (see README, Exports).`,
+    `${WORKERS_EXPORT_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} contacts (BENCH_WORKERS_EXPORT_SIZES) seeded into the local D1 file, each format downloaded once with \`node:http\` and checked complete. Memory: the worker isolate's used JS heap, read through wrangler's inspector (\`Runtime.getHeapUsage\`, every 20 ms) just before and during each download — the heap the 128 MB isolate limit applies to (workerd's RSS would include the local D1 simulator).`,
     '',
     ...workersExportReport(await benchWorkersExports()),
     '',

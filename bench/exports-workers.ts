@@ -4,7 +4,7 @@
 // (`Runtime.getHeapUsage`) during the download: the memory the 128 MB isolate limit is about.
 // (workerd's RSS says nothing of it: it holds the local D1 simulator too, which grows under any
 // D1 load — 3,000 ordinary page requests grew it by 300 MB in a trial.)
-// Sizes: BENCH_WORKERS_EXPORT_SIZES (default 100000). Run alone:
+// Sizes: BENCH_WORKERS_EXPORT_SIZES (default 100000,1000000). Run alone:
 // `node --experimental-strip-types bench/exports-workers.ts`.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
@@ -14,7 +14,7 @@ import { download, MEDIA, seedContacts } from './exports.ts'
 import { isMain } from './measure.ts'
 import { freePort, waitFor } from './server-process.ts'
 
-export const WORKERS_EXPORT_SIZES = (process.env.BENCH_WORKERS_EXPORT_SIZES ?? '100000')
+export const WORKERS_EXPORT_SIZES = (process.env.BENCH_WORKERS_EXPORT_SIZES ?? '100000,1000000')
   .split(',')
   .map(Number)
 

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { describe, expect, it } from 'vitest'
-import { API_CSP, SECURITY_HEADERS } from './response-headers.ts'
+import type { AppEnv } from '../app/types.ts'
+import { API_CSP, SECURITY_HEADERS, send } from './response-headers.ts'
 
 describe('SECURITY_HEADERS', () => {
   it("are exactly what hono's secureHeaders() sets for an API with the gateway's options", async () => {
@@ -21,5 +22,29 @@ describe('SECURITY_HEADERS', () => {
     )
     expect(ours).toEqual(set)
     expect(ours['content-security-policy']).toBe(API_CSP)
+  })
+})
+
+describe('send', () => {
+  it("writes the gateway's headers with the handler's, a handler's Vary joining the gateway's", async () => {
+    const app = new Hono<AppEnv>()
+    app.use(async (c, next) => {
+      c.set('traceId', 't-1')
+      await next()
+    })
+    app.get('/', (c) =>
+      send(c, 'hi', 200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        Vary: 'Origin',
+        'Cache-Control': 'no-store',
+      }),
+    )
+    const res = await app.request('/')
+    expect(await res.text()).toBe('hi')
+    expect(res.headers.get('vary')).toBe('Accept, Origin')
+    expect(res.headers.get('x-trace-id')).toBe('t-1')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    for (const [name, value] of Object.entries(SECURITY_HEADERS))
+      expect(res.headers.get(name)).toBe(value)
   })
 })

@@ -90,9 +90,10 @@ export const send = (
   status: ContentfulStatusCode,
   headers: Record<string, string>,
 ): Response => {
-  const own = gatewayHeaders(c, headers['Content-Type'])
-  const all = { ...own, ...headers }
-  if (headers.Vary) all.Vary = `${own.Vary}, ${headers.Vary}`
+  const all = gatewayHeaders(c, headers['Content-Type'])
+  const vary = all.Vary
+  Object.assign(all, headers)
+  if (headers.Vary) all.Vary = `${vary}, ${headers.Vary}`
   const res = new Response(body, { status, headers: all })
   complete.add(res)
   return res

@@ -3,8 +3,8 @@ import { escapeHtml } from './html-escape.ts'
 
 /**
  * The one stylesheet of every HTML page, inline so a page needs nothing else. The page CSP
- * allows exactly this text by its hash (`pagePolicy`), so it is a constant: no value ever goes
- * into it, and no page uses `style` attributes.
+ * allows exactly this text by its hash (`HTML_PAGE_POLICY`), so it is a constant: no value
+ * ever goes into it, and no page uses `style` attributes.
  */
 export const PAGE_STYLE = [
   ':root{color-scheme:light dark;font:15px/1.45 system-ui,sans-serif}',

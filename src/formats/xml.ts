@@ -2,6 +2,14 @@ import { resolve, shapeOf, typeName, type Shape } from '../model/shape.ts'
 import { SerializationError, type Format } from './types.ts'
 
 /**
+ * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
+ * tree with inline styles and `data:` SVG arrows, which `default-src 'none'` refuses with
+ * console errors. That is all it adds: nothing can be fetched, run or framed.
+ */
+export const XML_VIEW_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+/**
  * `application/xml` and `text/xml`, written straight from the schema in one pass:
  *
  * - `<?xml version="1.0" encoding="UTF-8"?>`, then one root element, no whitespace between
@@ -24,14 +32,6 @@ import { SerializationError, type Format } from './types.ts'
  * - The walk follows the data, so recursive schemas stop where the data stops; nesting beyond
  *   `context.maxDepth` (counted as `project` counts it) is a `SerializationError`.
  */
-/**
- * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
- * tree with inline styles and `data:` SVG arrows, which `default-src 'none'` refuses with
- * console errors. That is all it adds: nothing can be fetched, run or framed.
- */
-export const XML_VIEW_POLICY =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
-
 export const xml: Format = {
   key: 'xml',
   mediaTypes: ['application/xml', 'text/xml'],

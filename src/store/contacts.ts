@@ -149,7 +149,7 @@ export const contacts = (db: SqlDatabase) => ({
     limit: number,
   ): Promise<Contact[]> {
     const where = after ? 'WHERE (created_at, id) > (?, ?)' : ''
-    const [batch] = await db.all<{ rows: string | null }>(
+    const batch = await db.first<{ rows: string | null }>(
       `SELECT '[' || group_concat(r, ',') || ']' AS rows FROM (
          SELECT ${AS_ARRAY} AS r FROM contacts ${where} ORDER BY created_at, id LIMIT ?)`,
       after ? [after.createdAt, after.id, limit] : [limit],

@@ -16,7 +16,7 @@ export const createStore = (db: SqlDatabase) => ({
   contacts: contacts(db),
   /** A cheap round trip, for `/healthz`. */
   async ping(): Promise<void> {
-    await db.all('SELECT 1')
+    await db.first('SELECT 1')
   },
 })
 

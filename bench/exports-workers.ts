@@ -49,6 +49,11 @@ const isolateHeap = async (inspectorPort: number) => {
     if (message.id !== undefined) waiting.get(message.id)?.((message.result?.usedSize ?? 0) / 1e6)
     waiting.delete(message.id ?? -1)
   }
+  // A closed inspector answers nothing more: fail the samples waiting rather than hang.
+  ws.onclose = () => {
+    for (const answer of waiting.values()) answer(Number.NaN)
+    waiting.clear()
+  }
   return {
     /** The isolate's used JS heap now, in MB. */
     usedMb: () =>
@@ -121,7 +126,9 @@ export const benchWorkersExports = async (
           let sampling = true
           const sampler = (async () => {
             while (sampling) {
-              heapPeakMb = Math.max(heapPeakMb, await heap.usedMb())
+              const used = await heap.usedMb()
+              if (Number.isNaN(used)) throw new Error('the inspector closed during the export')
+              heapPeakMb = Math.max(heapPeakMb, used)
               await new Promise((resolve) => setTimeout(resolve, 20))
             }
           })()

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
+import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv } from '../app/types.ts'
 import { parseForm } from '../formats/form-parse.ts'
 import { BodySyntaxError } from '../formats/types.ts'
@@ -21,7 +22,7 @@ export const readQuery = <TSchema extends v.GenericSchema>(
 ): v.InferOutput<TSchema> => {
   let raw: unknown
   try {
-    raw = parseForm(new URL(c.req.url).search.slice(1), schema, {
+    raw = parseForm(requestUrl(c.req.raw).search.slice(1), schema, {
       maxDepth: c.get('limits').maxDepth,
     })
   } catch (error) {

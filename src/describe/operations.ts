@@ -1,6 +1,6 @@
 import type * as v from 'valibot'
 import type { Endpoint } from '../app/types.ts'
-import { formats } from '../formats/registry.ts'
+import { mediaTypes } from '../formats/registry.ts'
 import { resolve, shapeOf } from '../model/shape.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
 
@@ -119,9 +119,7 @@ export const describeEndpoint = (
     collection: isCollection(endpoint.response),
     paged: isPage(endpoint.response),
     failuresInResponse: carriesFailures(endpoint.response),
-    mediaTypes: formats
-      .filter((f) => !endpoint.formats || endpoint.formats.includes(f.key))
-      .flatMap((f) => [...f.mediaTypes]),
+    mediaTypes: mediaTypes(endpoint.formats),
   } satisfies Omit<Operation, 'problems'>
   return { ...base, problems: problemsOf(base) }
 }

@@ -44,6 +44,16 @@ export const headerLine = (columns: readonly Column[]): string => {
   return `${out}\r\n`
 }
 
+/** A flattened row's line under a header (CRLF included): its cells in the header's order. */
+export const rowLine = (row: readonly (string | undefined)[], columns: readonly Column[]) => {
+  let out = ''
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) out += ','
+    out += row[columns[i]!.index] ?? ''
+  }
+  return `${out}\r\n`
+}
+
 export interface RowWriterOptions {
   /**
    * Members (of the row's own object) whose free-form values that are objects, not arrays,
@@ -93,16 +103,11 @@ export const csvRowWriter = (
     s.kind === 'object' && depth <= t.maxDepth
       ? compileObject(t, positions, t.root, s, depth, asText)
       : undefined
-  const indexes = columns.map((c) => c.index)
-  const generic = (value: unknown): string => {
-    const row = flattenRow(t, asText.size > 0 ? withObjectsAsText(value, asText) : value, depth)
-    let out = ''
-    for (let i = 0; i < indexes.length; i++) {
-      if (i > 0) out += ','
-      out += row[indexes[i]!] ?? ''
-    }
-    return `${out}\r\n`
-  }
+  const generic = (value: unknown): string =>
+    rowLine(
+      flattenRow(t, asText.size > 0 ? withObjectsAsText(value, asText) : value, depth),
+      columns,
+    )
   return (value) => {
     if (steps !== undefined && isPlain(value)) {
       const text = writeObject(t, steps, value)

@@ -1,9 +1,7 @@
 import { resolve, shapeOf, type Shape } from '../model/shape.ts'
-import { csvRowWriter, encodeCell, headerLine } from './csv-row.ts'
+import { csvRowWriter, encodeCell, headerLine, rowLine } from './csv-row.ts'
 import { addColumns, columnsOf, createTable, flattenRow } from './flat.ts'
 import type { Format } from './types.ts'
-
-export { encodeCell } from './csv-row.ts'
 
 const CONTENT_TYPE = 'text/csv; charset=utf-8; header=present'
 const UNKNOWN: Shape = { kind: 'unknown' }
@@ -59,7 +57,7 @@ export const csv: Format = {
       const table = createTable(shape, context.maxDepth, encodeCell)
       const row = flattenRow(table, value)
       const columns = columnsOf(table)
-      return `${headerLine(columns)}${columns.map((c) => row[c.index] ?? '').join(',')}\r\n`
+      return headerLine(columns) + rowLine(row, columns)
     }
     const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
     const found = (value as Record<string, unknown> | null)?.[page.itemsKey]

@@ -41,5 +41,12 @@ export const formatOfContentType = (contentType: string): Format | undefined => 
   return format
 }
 
-/** Every media type the gateway can produce, in server order. */
-export const mediaTypes = (): string[] => formats.flatMap((f) => [...f.mediaTypes])
+/**
+ * Every media type the gateway can produce, in server order; with `keys`, only those of the
+ * formats it names (an endpoint's `formats`).
+ *
+ * @example
+ * mediaTypes(['xml', 'csv']) // ['application/xml', 'text/xml', 'text/csv']
+ */
+export const mediaTypes = (keys?: readonly string[]): string[] =>
+  formats.filter((f) => !keys || keys.includes(f.key)).flatMap((f) => [...f.mediaTypes])

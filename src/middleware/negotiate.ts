@@ -52,7 +52,7 @@ export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
  */
 export const offerOnly = (keys: readonly string[]): MiddlewareHandler<AppEnv> => {
   const offered = formats.filter((f) => keys.includes(f.key))
-  const accepted = offered.flatMap((f) => [...f.mediaTypes])
+  const accepted = mediaTypes(keys)
   return async (c, next) => {
     const negotiated = c.get('negotiated')!
     if (!keys.includes(negotiated.format.key)) {

@@ -33,6 +33,17 @@ export type FormatSelection =
       path: string
     }
 
+// Keys and media types of an offer list, derived once per list rather than on every request.
+const derived = new WeakMap<readonly FormatOffer[], { keys: string[]; mediaTypes: string[] }>()
+const derivedOf = (formats: readonly FormatOffer[]) => {
+  let found = derived.get(formats)
+  if (!found) {
+    found = { keys: formats.map((f) => f.key), mediaTypes: formats.flatMap((f) => f.mediaTypes) }
+    derived.set(formats, found)
+  }
+  return found
+}
+
 /**
  * Chooses the response format: the URL's explicit format first, then the Accept header, then the
  * first format. A format named by the URL still honours Accept among its own media types
@@ -45,17 +56,6 @@ export type FormatSelection =
  * selectFormat({ path: '/users', search: new URLSearchParams(), accept: 'image/png' }, formats)
  * // { ok: false, reason: 'not-acceptable', requested: 'image/png', path: '/users' }
  */
-// Keys and media types of an offer list, derived once per list rather than on every request.
-const derived = new WeakMap<readonly FormatOffer[], { keys: string[]; mediaTypes: string[] }>()
-const derivedOf = (formats: readonly FormatOffer[]) => {
-  let found = derived.get(formats)
-  if (!found) {
-    found = { keys: formats.map((f) => f.key), mediaTypes: formats.flatMap((f) => f.mediaTypes) }
-    derived.set(formats, found)
-  }
-  return found
-}
-
 export const selectFormat = (
   input: FormatRequest,
   formats: readonly FormatOffer[],

@@ -65,7 +65,11 @@ export const seedContacts = async (url: string, n: number): Promise<number> => {
 /** MB/s of each format's serializer on a 10,000-contact page read from the same database. */
 const inProcess = async (url: string): Promise<Record<string, number>> => {
   const { db, close } = await openDatabase({ url })
-  const items = await contacts(db).exportBatch(undefined, 10_000)
+  const next = contacts(db).exportReader()
+  const items = []
+  for (let batch = await next(); items.push(...batch.items) < 10_000 && !batch.end;)
+    batch = await next()
+  items.length = Math.min(items.length, 10_000)
   close()
   const page = { items, total: items.length, skip: 0, limit: items.length }
   const out: Record<string, number> = {}

@@ -8,17 +8,30 @@ const writer: ExportWriter = {
   tail: (count) => `]${count}`,
 }
 
-/** A repository of `total` numbered items that counts the batches it is asked for. */
-const fakeRepository = (total: number) => {
+/** The next `limit` of `total` numbered items after `after`, as a keyset store reads them. */
+const batchAfter = (total: number, after: number | undefined, limit: number) => {
+  const start = (after ?? -1) + 1
+  const items = Array.from(
+    { length: Math.max(0, Math.min(limit, total - start)) },
+    (_, i) => start + i,
+  )
+  // Like a store's LIMIT: a short batch is the last; a full one cannot tell.
+  return { items, end: items.length < limit }
+}
+
+/**
+ * A repository of `total` numbered items read `limit` at a time, which counts the batches it
+ * is asked for.
+ */
+const fakeRepository = (total: number, limit: number) => {
+  let after: number | undefined
   const repo = {
     calls: 0,
-    batch: async (after: number | undefined, limit: number) => {
+    next: async () => {
       repo.calls++
-      const start = (after ?? -1) + 1
-      return Array.from(
-        { length: Math.max(0, Math.min(limit, total - start)) },
-        (_, i) => start + i,
-      )
+      const batch = batchAfter(total, after, limit)
+      after = batch.items.at(-1) ?? after
+      return batch
     },
   }
   return repo
@@ -26,8 +39,8 @@ const fakeRepository = (total: number) => {
 
 /** A reader of a million-item export in batches of 10, and the repository it reads. */
 const endlessExport = () => {
-  const repo = fakeRepository(1_000_000)
-  const reader = exportStream({ batch: repo.batch, writer: async () => writer, batchSize: 10 })
+  const repo = fakeRepository(1_000_000, 10)
+  const reader = exportStream({ next: repo.next, writer: async () => writer })
   return { repo, reader: reader.getReader() }
 }
 
@@ -37,15 +50,15 @@ const ticks = async (n = 20) => {
 
 describe('exportStream', () => {
   it('writes head, every batch in order and the tail with the count', async () => {
-    const repo = fakeRepository(7)
-    const body = exportStream({ batch: repo.batch, writer: async () => writer, batchSize: 3 })
+    const repo = fakeRepository(7, 3)
+    const body = exportStream({ next: repo.next, writer: async () => writer })
     expect(await new Response(body).text()).toBe('[0;1;2;3;4;5;6;]7')
     expect(repo.calls).toBe(3)
   })
 
   it('ends after a full last batch with one empty read', async () => {
-    const repo = fakeRepository(6)
-    const body = exportStream({ batch: repo.batch, writer: async () => writer, batchSize: 3 })
+    const repo = fakeRepository(6, 3)
+    const body = exportStream({ next: repo.next, writer: async () => writer })
     expect(await new Response(body).text()).toBe('[0;1;2;3;4;5;]6')
     expect(repo.calls).toBe(3)
   })
@@ -63,11 +76,13 @@ describe('exportStream', () => {
 
   it('asks for the next batch before it writes this one', async () => {
     const order: string[] = []
-    const repo = fakeRepository(25)
+    let last: number | undefined
     const body = exportStream({
-      batch: async (after: number | undefined, limit: number) => {
-        order.push(`read after ${after ?? '-'}`)
-        return repo.batch(after, limit)
+      next: async () => {
+        order.push(`read after ${last ?? '-'}`)
+        const batch = batchAfter(25, last, 10)
+        last = batch.items.at(-1) ?? last
+        return batch
       },
       writer: async () => ({
         ...writer,
@@ -76,7 +91,6 @@ describe('exportStream', () => {
           return writer.item(n)
         },
       }),
-      batchSize: 10,
     })
     expect(await new Response(body).text()).toBe(
       `[${Array.from({ length: 25 }, (_, i) => `${i};`).join('')}]25`,
@@ -93,14 +107,13 @@ describe('exportStream', () => {
 
   it('reports a failing read-ahead batch once the stream reaches it', async () => {
     const errors: unknown[] = []
-    let calls = 0
+    const repo = fakeRepository(100, 10)
     const body = exportStream({
-      batch: async (after: number | undefined, limit: number) => {
-        if (++calls === 2) throw new Error('database gone')
-        return fakeRepository(100).batch(after, limit)
+      next: async () => {
+        if (repo.calls === 1) throw new Error('database gone')
+        return repo.next()
       },
       writer: async () => writer,
-      batchSize: 10,
       onError: (e) => errors.push(e),
     })
     await expect(new Response(body).text()).rejects.toThrow('database gone')
@@ -120,7 +133,7 @@ describe('exportStream', () => {
   it('errors the stream and reports a failing batch', async () => {
     const errors: unknown[] = []
     const body = exportStream({
-      batch: async () => {
+      next: async () => {
         throw new Error('database gone')
       },
       writer: async () => writer,

@@ -1,13 +1,17 @@
 import type { ExportWriter } from '../formats/export-writer.ts'
 import { utf8Sink } from './utf8-sink.ts'
 
+/** One batch of a collection, in order, and whether the collection ends with it. */
+export interface ExportBatch<T> {
+  items: T[]
+  end: boolean
+}
+
 export interface ExportStreamOptions<T> {
-  /** The next `limit` items after `after` (the last item of the previous batch), in order. */
-  batch: (after: T | undefined, limit: number) => Promise<T[]>
+  /** The next batch each call (the store's keyset reader, which sizes its batches). */
+  next: () => Promise<ExportBatch<T>>
   /** The writer, built when the consumer first reads (it may need a query, e.g. CSV columns). */
   writer: () => Promise<ExportWriter>
-  /** Items per batch. Default 500. */
-  batchSize?: number
   /** Told about a failure after the headers went out; the stream then errors (a cut body). */
   onError?: (error: unknown) => void
 }
@@ -24,20 +28,18 @@ export interface ExportStreamOptions<T> {
  *
  * @example
  * const body = exportStream({
- *   batch: (after, limit) => store.contacts.exportBatch(after, limit),
+ *   next: store.contacts.exportReader(),
  *   writer: async () => exportWriter({ format: 'csv', ...options })!,
  * })
  * return new Response(body, { headers: { 'Content-Type': 'text/csv' } })
  */
 export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream<Uint8Array> => {
-  const limit = options.batchSize ?? 500
   let writer: ExportWriter | undefined
-  let after: T | undefined
   let count = 0
   let cancelled = false
   // The next batch, asked for before this one is written: a store that reads elsewhere (D1
   // over the network, a reader thread) reads it while this one is written.
-  let ahead: Promise<T[]> | undefined
+  let ahead: Promise<ExportBatch<T>> | undefined
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -47,14 +49,12 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
             writer = await options.writer()
             sink.write(writer.head())
           }
-          const items = await (ahead ?? options.batch(after, limit))
+          const { items, end: done } = await (ahead ?? options.next())
           ahead = undefined
           if (cancelled) return
           count += items.length
-          after = items.at(-1) ?? after
-          const done = items.length < limit
           if (!done) {
-            ahead = options.batch(after, limit)
+            ahead = options.next()
             // Its failure is reported when it is awaited; a cancelled stream never awaits it.
             ahead.catch(() => undefined)
           }

@@ -65,6 +65,33 @@ const fromArray = (cells: readonly unknown[]): Contact => {
   return contact as Contact
 }
 
+/**
+ * Characters of JSON text an export batch aims at. V8 keeps a string over 128 KB in its
+ * large-object space, which costs several times as much to create; 60,000 characters stay
+ * under that whatever the characters are (a JavaScript string takes at most 2 bytes each).
+ */
+const BATCH_CHARS = 60_000
+/** Contacts per batch at most (about as many typical contacts as fit in `BATCH_CHARS`). */
+const BATCH_ROWS = 256
+
+/**
+ * SQLite refusing a value over its length limit. D1's is 2,000,000 bytes, which a batch of
+ * unusually large contacts passes before the batch size has adapted to them.
+ */
+const TOO_BIG = /SQLITE_TOOBIG|string or blob too big/i
+
+/**
+ * The next `limit` contacts after the keys given (keyset paging on the `contacts_order`
+ * index) as one JSON array of row arrays (`json_array` per row, joined by `group_concat`),
+ * and how many rows the LIMIT read.
+ */
+const exportBatchSql = (after: boolean) => `
+  SELECT '[' || group_concat(r, ',') || ']' AS rows, count(*) AS read FROM (
+    SELECT ${AS_ARRAY} AS r FROM contacts
+    ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?)`
+const FIRST_BATCH = exportBatchSql(false)
+const NEXT_BATCH = exportBatchSql(true)
+
 type Keyed = Pick<Contact, 'createdAt' | 'id'>
 
 /** Page order: creation time, then id. Both are ASCII, where JavaScript orders text as SQLite does. */
@@ -133,34 +160,53 @@ export const contacts = (db: SqlDatabase) => ({
   },
 
   /**
-   * The next `limit` contacts after `after` in page order (creation time, then id): keyset
-   * paging on the `contacts_order` index, so each batch costs the same however deep it is.
-   * SQLite writes the whole batch as one JSON array of row arrays (`json_array` per row,
-   * joined by `group_concat`), read back with one `JSON.parse`: crossing from the driver to
-   * JavaScript once per batch instead of once per row and cell is what makes a large export
-   * fast (about 1.6× for one column per row, and again as much for one row per batch).
+   * Every contact, a batch at a time, in page order (creation time, then id): each call of the
+   * reader returns the next batch and whether the collection ends with it. Keyset paging on
+   * the `contacts_order` index, so each batch costs the same however deep it is. SQLite writes
+   * the whole batch as one JSON array of row arrays, read back with one `JSON.parse`: crossing
+   * from the driver to JavaScript once per batch instead of once per row and cell is what
+   * makes a large export fast (about 1.6× for one column per row, and again as much for one
+   * row per batch).
+   *
+   * Batches aim at `BATCH_CHARS` characters of text: each reads as many rows as fit at the
+   * size the last batch's rows had (at most `BATCH_ROWS`). A batch SQLite refuses as too big
+   * (D1 caps a value at 2,000,000 bytes; contacts can be tens of KB each) is read again an
+   * eighth the size.
    *
    * @example
-   * const first = await contacts(db).exportBatch(undefined, 500)
-   * const second = await contacts(db).exportBatch(first.at(-1), 500)
+   * const next = contacts(db).exportReader()
+   * const { items, end } = await next() // the first contacts; `end`: no more after them
    */
-  async exportBatch(
-    after: Pick<Contact, 'createdAt' | 'id'> | undefined,
-    limit: number,
-  ): Promise<Contact[]> {
-    const where = after ? 'WHERE (created_at, id) > (?, ?)' : ''
-    const batch = await db.first<{ rows: string | null }>(
-      `SELECT '[' || group_concat(r, ',') || ']' AS rows FROM (
-         SELECT ${AS_ARRAY} AS r FROM contacts ${where} ORDER BY created_at, id LIMIT ?)`,
-      after ? [after.createdAt, after.id, limit] : [limit],
-    )
-    // No rows: group_concat is NULL, and so is the concatenation.
-    if (!batch?.rows) return []
-    const rows = (JSON.parse(batch.rows) as (string | null)[][]).map(fromArray)
-    // The subquery decides which rows; SQLite joins them in the order it reads them, which it
-    // does not promise is that order (an ORDER BY inside group_concat would, at half again the
-    // cost of the read). Checked, and sorted in the rare case it is not.
-    return inPageOrder(rows) ? rows : rows.sort(comparePageOrder)
+  exportReader(): () => Promise<{ items: Contact[]; end: boolean }> {
+    let after: Contact | undefined
+    let limit = BATCH_ROWS
+    const read = async (): Promise<{ rows: string | null; read: number } | undefined> => {
+      try {
+        return await db.first(
+          after ? NEXT_BATCH : FIRST_BATCH,
+          after ? [after.createdAt, after.id, limit] : [limit],
+        )
+      } catch (error) {
+        if (limit === 1 || !(error instanceof Error) || !TOO_BIG.test(error.message)) throw error
+        limit = Math.ceil(limit / 8)
+        return read()
+      }
+    }
+    return async () => {
+      const batch = await read()
+      // No rows: group_concat is NULL, and so is the concatenation.
+      if (!batch?.rows) return { items: [], end: true }
+      const end = batch.read < limit
+      const items = (JSON.parse(batch.rows) as (string | null)[][]).map(fromArray)
+      // The subquery decides which rows; SQLite joins them in the order it reads them, which it
+      // does not promise is that order (an ORDER BY inside group_concat would, at half again
+      // the cost of the read). Checked, and sorted in the rare case it is not.
+      if (!inPageOrder(items)) items.sort(comparePageOrder)
+      after = items.at(-1)
+      const perRow = batch.rows.length / items.length
+      limit = Math.max(1, Math.min(BATCH_ROWS, Math.floor(BATCH_CHARS / perRow)))
+      return { items, end }
+    }
   },
 
   /**

@@ -7,12 +7,10 @@ import { type Contact, Contact as ContactSchema, ContactExport } from '../../mod
 import { typeName } from '../../model/shape.ts'
 import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
 
-/** Contacts read per batch: small enough for a Workers isolate, large enough to amortise. */
-const BATCH = 500
-
 /**
  * `GET /contacts/export`: every contact, oldest first, streamed in the negotiated format as it
- * is read, 500 at a time (keyset paging on creation time, then id). JSON is
+ * is read, a few hundred at a time (keyset paging on creation time, then id, in batches of
+ * about 60,000 characters: see `exportReader`). JSON is
  * `{"items":[…],"total":N}`, HAL embeds the items with their `self` links, XML is
  * `<ContactExport><items>…</items><total>N</total></ContactExport>`, CSV is a header and one
  * row per contact whose columns are fixed before the first row: the static ones plus
@@ -45,14 +43,13 @@ export const exportContacts: Endpoint = {
     }
     const traceId = c.get('traceId')
     const body = exportStream<Contact>({
-      batch: (after, limit) => contacts.exportBatch(after, limit),
+      next: contacts.exportReader(),
       writer: async () => {
         const freeKeys = needsFreeKeys(format.key)
           ? { customData: await contacts.customDataKeys() }
           : {}
         return exportWriter({ ...options, freeKeys })!
       },
-      batchSize: BATCH,
       onError: (error) =>
         c.get('deps').logger.error('export failed mid-stream', { traceId, error: String(error) }),
     })

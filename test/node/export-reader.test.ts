@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src/runtime/node/database.ts'
+import { readMigrations } from '../../src/runtime/node/migrations.ts'
+import { contacts } from '../../src/store/contacts.ts'
+import { applyMigrations } from '../../src/store/migrate.ts'
+import type { SqlDatabase } from '../../src/store/sql.ts'
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/**
+ * A migrated database holding `small` contacts of about 200 characters of JSON, then `large`
+ * ones of about 24,000, in creation order.
+ */
+const seeded = async (small: number, large: number) => {
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-export-'))
+  const { db, close } = await openDatabase({ url: `file:${join(dir, 'test.db')}` })
+  cleanups.push(async () => (close(), rm(dir, { recursive: true, force: true })))
+  await applyMigrations(db, await readMigrations())
+  const insert = (from: number, to: number, size: number) =>
+    db.all(`WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to - 1})
+      INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
+      SELECT printf('c%05d', i), 'u' || i || '@example.com', 'u' || i || '@example.com',
+        json_object('note', printf('%.*c', ${size}, 'x')),
+        printf('2025-01-01T00:00:%02d.000Z', i / 1000), printf('2025-01-01T00:00:%02d.000Z', i / 1000)
+      FROM n`)
+  await insert(0, small, 100)
+  if (large) await insert(small, small + large, 24_000)
+  return db
+}
+
+/** `db`, with the text of every export batch it returned recorded. */
+const recording = (db: SqlDatabase, texts: number[], limit = Infinity): SqlDatabase => ({
+  ...db,
+  first: async (sql, params) => {
+    const row = await db.first<{ rows: string | null }>(sql, params)
+    const length = row?.rows?.length ?? 0
+    // As D1 does past its value limit (2,000,000 bytes), here at `limit` characters.
+    if (length > limit) throw new Error('D1_ERROR: string or blob too big: SQLITE_TOOBIG')
+    texts.push(length)
+    return row as never
+  },
+})
+
+const readAll = async (db: SqlDatabase) => {
+  const next = contacts(db).exportReader()
+  const ids: string[] = []
+  let batches = 0
+  for (;;) {
+    const { items, end } = await next()
+    batches++
+    ids.push(...items.map((c) => c.id))
+    if (end) return { ids, batches }
+  }
+}
+
+const numbered = (n: number) =>
+  Array.from({ length: n }, (_, i) => `c${String(i).padStart(5, '0')}`)
+
+describe('contacts.exportReader', () => {
+  it('reads every contact once, in page order, in batches of at most about 60,000 characters', async () => {
+    const db = await seeded(3000, 100)
+    const texts: number[] = []
+    const { ids } = await readAll(recording(db, texts))
+    expect(ids).toEqual(numbered(3100))
+    // Each batch is sized from the last one's rows: small contacts fill about 60,000
+    // characters; the batches that first meet the large ones overshoot, until the size has
+    // adapted to them (two a batch).
+    expect(texts.slice(0, 10).every((length) => length > 40_000 && length <= 60_000)).toBe(true)
+    expect(texts.filter((length) => length > 85_000).length).toBeLessThanOrEqual(2)
+    expect(texts.slice(-5).every((length) => length <= 60_000)).toBe(true)
+  })
+
+  it('reads a batch again smaller when the database refuses it as too big', async () => {
+    const db = await seeded(10, 300)
+    const texts: number[] = []
+    const { ids } = await readAll(recording(db, texts, 1_000_000))
+    expect(ids).toEqual(numbered(310))
+    expect(Math.max(...texts)).toBeLessThanOrEqual(1_000_000)
+  })
+
+  it('passes on any other failure', async () => {
+    const db = await seeded(10, 0)
+    const failing: SqlDatabase = {
+      ...db,
+      first: async () => {
+        throw new Error('disk I/O error')
+      },
+    }
+    await expect(contacts(failing).exportReader()()).rejects.toThrow('disk I/O error')
+  })
+
+  it('says the collection ends with a batch that read fewer rows than it asked for', async () => {
+    const db = await seeded(5, 0)
+    const next = contacts(db).exportReader()
+    const first = await next()
+    expect(first.items.map((c) => c.id)).toEqual(numbered(5))
+    expect(first.end).toBe(true)
+  })
+})

@@ -2,7 +2,7 @@
 // - BARE=node-http: `node:http` answering precomputed JSON bytes (no store, no framework);
 // - BARE=hono: bare Hono, `c.json` of the same store read the gateway does (the contacts
 //   repository on the database `npm start` opens: one row by id, or a 100-row page with its
-//   total).
+//   total; SQLITE_LOCKING=EXCLUSIVE opens it as the gateway does with that setting).
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
@@ -26,7 +26,8 @@ if (env.BARE === 'node-http') {
     res.end(body)
   }).listen(port, '127.0.0.1')
 } else {
-  const { db } = await openDatabase({ url: env.DATABASE_URL! })
+  const locking = env.SQLITE_LOCKING === 'EXCLUSIVE' ? 'EXCLUSIVE' : 'NORMAL'
+  const { db } = await openDatabase({ url: env.DATABASE_URL!, locking })
   const store = contacts(db)
   const app = new Hono()
   app.get('/healthz', (c) => c.json({}))

@@ -1,12 +1,15 @@
 // HTTP throughput with autocannon (in this process) against servers in child processes: bare
 // `node:http` serving the same JSON bytes, bare Hono `c.json` of the same store read, and the
-// gateway in each of its five media types — for one contact and for a 100-contact page.
+// gateway in each of its five media types — for one contact and for a 100-contact page. Then
+// bare Hono and the gateway's JSON for one contact again, each on its own copy of the database
+// opened with SQLITE_LOCKING=EXCLUSIVE (no lock calls per query; a file one process holds).
 // Variants alternate within each round; each figure is the median requests/s over the rounds.
 // Settings: BENCH_ROUNDS (7), BENCH_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY (a regular
 // expression over `group / variant`, to run a subset while working on one of them).
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createClient } from '@libsql/client'
 import autocannon from 'autocannon'
 import { isMain, median, type Measured, ROUNDS } from './measure.ts'
 import { freePort, startGateway, STRIP_TYPES, waitFor } from './server-process.ts'
@@ -85,6 +88,20 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
     const hono = await startBare('hono', { DATABASE_URL: gateway.databaseUrl })
     stops.push(nodeHttp.stop, hono.stop)
 
+    // The same contacts in two more files, one per process that holds its file exclusively.
+    const copies = ['hono-exclusive.db', 'gateway-exclusive.db'].map((f) => join(gateway.dir, f))
+    const source = createClient({ url: gateway.databaseUrl })
+    for (const copy of copies) await source.execute({ sql: 'VACUUM INTO ?', args: [copy] })
+    source.close()
+    const exclusive = { SQLITE_LOCKING: 'EXCLUSIVE' }
+    const honoExclusive = await startBare('hono', {
+      ...exclusive,
+      DATABASE_URL: `file:${copies[0]}`,
+    })
+    const gatewayExclusive = await startGateway(exclusive, `file:${copies[1]}`)
+    stops.push(honoExclusive.stop, gatewayExclusive.stop)
+    const authExclusive = { Authorization: `Bearer ${gatewayExclusive.orgToken}` }
+
     const variants: Variant[] = Object.entries(paths)
       .flatMap(([group, path]) => [
         { group, name: 'node:http', port: nodeHttp.port, path, headers: {} },
@@ -96,6 +113,25 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
           path,
           headers: { ...auth, Accept: accept },
         })),
+        // One resource only: there the store read is the largest share of a request.
+        ...(group === 'one resource'
+          ? [
+              {
+                group,
+                name: 'hono c.json (exclusive)',
+                port: honoExclusive.port,
+                path,
+                headers: {},
+              },
+              {
+                group,
+                name: 'gateway json (exclusive)',
+                port: gatewayExclusive.port,
+                path,
+                headers: { ...authExclusive, Accept: MEDIA.json },
+              },
+            ]
+          : []),
       ])
       .filter((v) => ONLY.test(`${v.group} / ${v.name}`))
     for (const v of variants) await load(v, 1) // warm-up: JIT, caches, connections

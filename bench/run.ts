@@ -74,6 +74,7 @@ if (!process.env.BENCH_SKIP_HTTP) {
   const page = '100-item page'
   const httpTargets = [
     ratio(http, one, 'gateway json', 'hono c.json', 0.9),
+    ratio(http, one, 'gateway json (exclusive)', 'hono c.json (exclusive)', 0.9),
     ratio(http, one, 'gateway hal', 'gateway json', 0.95),
     ratio(http, page, 'gateway hal', 'gateway json', 0.95),
     ratio(http, one, 'gateway xml', 'gateway json', 0.85),
@@ -84,7 +85,7 @@ if (!process.env.BENCH_SKIP_HTTP) {
   lines.push(
     '## HTTP (autocannon in-process, servers in child processes, 127.0.0.1)',
     '',
-    `\`GET /contacts/{id}\` and \`GET /contacts?limit=100\` with the organisation token; ${process.env.BENCH_CONNECTIONS ?? 10} connections, ${process.env.BENCH_SECONDS ?? 2} s per round. node:http serves the gateway's JSON bytes from memory; bare Hono does the same store read (the contacts repository on the same SQLite file, opened as \`npm start\` opens it: libsql's native driver with kept statements) and \`c.json\`.`,
+    `\`GET /contacts/{id}\` and \`GET /contacts?limit=100\` with the organisation token; ${process.env.BENCH_CONNECTIONS ?? 10} connections, ${process.env.BENCH_SECONDS ?? 2} s per round. node:http serves the gateway's JSON bytes from memory; bare Hono does the same store read (the contacts repository on the same SQLite file, opened as \`npm start\` opens it: libsql's native driver with kept statements) and \`c.json\`. The two \`(exclusive)\` rows are bare Hono and the gateway again, each on its own copy of the database opened with \`SQLITE_LOCKING=EXCLUSIVE\` (no \`fcntl\` lock calls per query; the file belongs to that one process): the target is judged on the default, and once more on that setting.`,
     '',
     ...table(http, 'req/s', false),
     '',

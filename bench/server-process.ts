@@ -36,13 +36,19 @@ export interface GatewayProcess {
   stop: () => void
 }
 
-/** The gateway (`src/runtime/node/main.ts`) in production mode, with fresh secrets and data. */
-export const startGateway = async (env: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> => {
+/**
+ * The gateway (`src/runtime/node/main.ts`) in production mode, with fresh secrets, on a fresh
+ * database or the one `databaseUrl` names.
+ */
+export const startGateway = async (
+  env: NodeJS.ProcessEnv = {},
+  databaseUrl?: string,
+): Promise<GatewayProcess> => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'))
   const port = await freePort()
   const apiKey = `bench-${crypto.randomUUID()}`
   const orgToken = `org-${crypto.randomUUID()}`
-  const databaseUrl = `file:${join(dir, 'gateway.db')}`
+  databaseUrl ??= `file:${join(dir, 'gateway.db')}`
   const server = spawn(process.execPath, [...STRIP_TYPES, 'src/runtime/node/main.ts'], {
     env: {
       ...process.env,

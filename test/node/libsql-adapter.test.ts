@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs'
 import { mkdtemp, rename, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Client, createClient } from '@libsql/client'
 import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src/runtime/node/database.ts'
 import { sqliteFile } from '../../src/runtime/node/sqlite-file.ts'
 import { libsqlDatabase } from '../../src/store/libsql.ts'
 import { sql, StoreUnavailableError } from '../../src/store/sql.ts'
@@ -170,5 +172,38 @@ describe('the native adapter (kept statements)', () => {
   it('keeps working past its statement cache, with more distinct statements than it keeps', async () => {
     const { db } = await fileDb('native')
     for (let i = 0; i < 600; i++) expect(await db.all(`SELECT ${i} AS n`)).toEqual([{ n: i }])
+  })
+})
+
+describe('openDatabase: locking mode of a file database', () => {
+  const opened = async (locking?: 'NORMAL' | 'EXCLUSIVE') => {
+    const dir = await mkdtemp(join(tmpdir(), 'gateway-locking-'))
+    const path = join(dir, 'test.db')
+    const { db, close } = await openDatabase({
+      url: `file:${path}`,
+      ...(locking ? { locking } : {}),
+    })
+    cleanups.push(async () => (close(), rm(dir, { recursive: true, force: true })))
+    await db.batch([sql('CREATE TABLE t (id TEXT PRIMARY KEY)'), sql("INSERT INTO t VALUES ('a')")])
+    return { db, path }
+  }
+
+  it('shares the file by default: the WAL index is the -shm file other processes lock', async () => {
+    const { db, path } = await opened()
+    expect(await db.all('PRAGMA locking_mode')).toEqual([{ locking_mode: 'normal' }])
+    expect(existsSync(`${path}-shm`)).toBe(true)
+    const other = createClient({ url: `file:${path}` })
+    cleanups.push(async () => other.close())
+    expect((await other.execute('SELECT id FROM t')).rows.map((r) => r.id)).toEqual(['a'])
+  })
+
+  it('EXCLUSIVE keeps the WAL index in memory (no -shm, no lock calls) and the file to itself', async () => {
+    const { db, path } = await opened('EXCLUSIVE')
+    expect(await db.all('PRAGMA locking_mode')).toEqual([{ locking_mode: 'exclusive' }])
+    expect(await db.first('SELECT id FROM t')).toEqual({ id: 'a' })
+    expect(existsSync(`${path}-shm`)).toBe(false)
+    const other = createClient({ url: `file:${path}` })
+    cleanups.push(async () => other.close())
+    await expect(other.execute('SELECT id FROM t')).rejects.toThrow(/database is locked/)
   })
 })

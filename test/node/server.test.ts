@@ -55,4 +55,35 @@ describe('npm start (the Node entry as a process)', () => {
     const refused = startGateway({ DATA_DIR: dir, NODE_ENV: 'production' })
     await expect(refused).rejects.toThrow(/exited \(1\)[\s\S]*Refusing to start[\s\S]*API_KEYS/)
   }, 30_000)
+
+  it('with SQLITE_LOCKING=EXCLUSIVE holds its file: a second gateway on it refuses to start', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'gateway-exclusive-'))
+    const holder = await startGateway({ DATA_DIR: own, SQLITE_LOCKING: 'exclusive' })
+    try {
+      const created = await fetch(`${holder.base}/new/v2.0/external/alexa/users`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': holder.apiKey() },
+        body: SEED_BODY,
+      })
+      expect(created.status).toBe(201)
+      const second = startGateway({ DATA_DIR: own })
+      await expect(second).rejects.toThrow(
+        /exited \(1\)[\s\S]*Refusing to start: database is locked/,
+      )
+      // The holder goes on serving.
+      const list = await fetch(`${holder.base}/v2.0/external/alexa/users`, {
+        headers: { 'X-API-Key': holder.apiKey() },
+      })
+      expect(((await list.json()) as { total: number }).total).toBe(1)
+    } finally {
+      await holder.stop()
+      await rm(own, { recursive: true, force: true })
+    }
+  }, 30_000)
+
+  it('refuses a locking mode it does not know', async () => {
+    await expect(startGateway({ DATA_DIR: dir, SQLITE_LOCKING: 'shared' })).rejects.toThrow(
+      /exited \(1\)[\s\S]*SQLITE_LOCKING must be NORMAL or EXCLUSIVE, not "shared"/,
+    )
+  }, 30_000)
 })

@@ -23,6 +23,11 @@ if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
   console.error(`SQLITE_SYNCHRONOUS must be NORMAL or FULL, not "${env.SQLITE_SYNCHRONOUS}"`)
   process.exit(1)
 }
+const locking = (env.SQLITE_LOCKING ?? 'NORMAL').toUpperCase()
+if (locking !== 'NORMAL' && locking !== 'EXCLUSIVE') {
+  console.error(`SQLITE_LOCKING must be NORMAL or EXCLUSIVE, not "${env.SQLITE_LOCKING}"`)
+  process.exit(1)
+}
 const trustProxyHops = Number(env.TRUST_PROXY_HOPS ?? 0)
 if (!Number.isInteger(trustProxyHops) || trustProxyHops < 0) {
   console.error(`TRUST_PROXY_HOPS must be a whole number, not "${env.TRUST_PROXY_HOPS}"`)
@@ -58,7 +63,7 @@ if (!secrets.ok) {
   process.exit(1)
 }
 
-const { close } = await startServer({
+const started = await startServer({
   port,
   host,
   databaseUrl: env.DATABASE_URL ?? `file:${join(dataDir, 'gateway.db')}`,
@@ -69,7 +74,17 @@ const { close } = await startServer({
   corsOrigins: parseOrigins(env.CORS_ORIGINS),
   trustProxyHops,
   synchronous,
+  locking,
+}).catch((error: unknown) => {
+  // The database could not be opened or migrated (a bad path, a file another process holds).
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
+  console.error(
+    `Refusing to start: ${error instanceof Error ? error.message : String(error)}${cause}`,
+  )
+  process.exit(1)
 })
+const { close } = started
 
 const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 logger.info('listening', { url: base })

@@ -31,6 +31,15 @@ export interface NodeConfig {
    * the event loop waits) so not even a power cut loses an acknowledged write.
    */
   synchronous?: 'NORMAL' | 'FULL'
+  /**
+   * A file database's `PRAGMA locking_mode` (SQLITE_LOCKING). `NORMAL` (default): other
+   * processes may open the file too (a second gateway, the `sqlite3` shell, a backup tool such
+   * as Litestream), and every read takes and releases a lock on the WAL index — two `fcntl`
+   * calls, which cost more than the read itself. `EXCLUSIVE`: the gateway holds the file from
+   * its first read until it stops, with no lock calls per query (reading a contact: about 11 →
+   * 4 µs); any other process that opens the file gets "database is locked".
+   */
+  locking?: 'NORMAL' | 'EXCLUSIVE'
 }
 
 /**
@@ -44,6 +53,7 @@ export const startServer = async (config: NodeConfig) => {
     url: config.databaseUrl,
     ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
     ...(config.synchronous ? { synchronous: config.synchronous } : {}),
+    ...(config.locking ? { locking: config.locking } : {}),
   })
   const applied = await applyMigrations(db, await readMigrations())
   if (applied.length > 0) config.logger.info('migrations applied', { applied })

@@ -6,8 +6,9 @@ import type { Format, Links } from './types.ts'
  * items into `_embedded`, each with its own `self`, and keeps its total and paging links.
  *
  * The bytes are those of `JSON.stringify({ _links, ...body })` (and, for a page,
- * `{ _links, ...rest, _embedded: { items: [{ _links, ...item }] } }`), written by splicing each
- * object's JSON after its `_links` instead of copying every item into a new object.
+ * `{ _links, ...rest, _embedded: { items: [{ _links, ...item }] } }`). One resource, and each
+ * item of a streamed export, is written by splicing its JSON after its `_links` (`withLinks`)
+ * instead of copying it into a new object; a page is one `JSON.stringify` over such copies.
  */
 export const hal: Format = {
   key: 'hal',
@@ -23,24 +24,17 @@ export const hal: Format = {
     const source = (value as Record<string, unknown>)[collection.itemsKey] as unknown[]
     const projected = body[collection.itemsKey] as Record<string, unknown>[]
     const { [collection.itemsKey]: _items, ...rest } = body
-    if (Object.hasOwn(rest, '_embedded') || Object.hasOwn(rest, '_links')) {
-      const items = projected.map((item, i) => ({
-        _links: collection.itemLinks(source[i]) satisfies Links,
-        ...item,
-      }))
-      return JSON.stringify({
-        _links: context.links,
-        ...rest,
-        _embedded: { [collection.itemsKey]: items },
-      })
-    }
-    let items = ''
-    for (let i = 0; i < projected.length; i++) {
-      if (i > 0) items += ','
-      items += withLinks(collection.itemLinks(source[i]) satisfies Links, projected[i])
-    }
-    const page = withLinks(context.links, rest)
-    return `${page.slice(0, -1)},"_embedded":{${JSON.stringify(collection.itemsKey)}:[${items}]}}`
+    // One JSON.stringify over copies that put `_links` first: faster than splicing each item's
+    // JSON after its links (as `withLinks` does for one resource) at every page size measured.
+    const items = projected.map((item, i) => ({
+      _links: collection.itemLinks(source[i]) satisfies Links,
+      ...item,
+    }))
+    return JSON.stringify({
+      _links: context.links,
+      ...rest,
+      _embedded: { [collection.itemsKey]: items },
+    })
   },
 }
 

@@ -14,7 +14,7 @@ afterEach(async () => {
 })
 
 /**
- * A migrated database holding `small` contacts of about 200 characters of JSON, then `large`
+ * A migrated database holding `small` contacts of about 400 characters of JSON, then `large`
  * ones of about 24,000, in creation order.
  */
 const seeded = async (small: number, large: number) => {
@@ -29,7 +29,7 @@ const seeded = async (small: number, large: number) => {
         json_object('note', printf('%.*c', ${size}, 'x')),
         printf('2025-01-01T00:00:%02d.000Z', i / 1000), printf('2025-01-01T00:00:%02d.000Z', i / 1000)
       FROM n`)
-  await insert(0, small, 100)
+  await insert(0, small, 300)
   if (large) await insert(small, small + large, 24_000)
   return db
 }
@@ -63,17 +63,17 @@ const numbered = (n: number) =>
   Array.from({ length: n }, (_, i) => `c${String(i).padStart(5, '0')}`)
 
 describe('contacts.exportReader', () => {
-  it('reads every contact once, in page order, in batches of at most about 60,000 characters', async () => {
-    const db = await seeded(3000, 100)
+  it('reads every contact once, in page order, in batches of at most about 120,000 characters', async () => {
+    const db = await seeded(3000, 300)
     const texts: number[] = []
     const { ids } = await readAll(recording(db, texts))
-    expect(ids).toEqual(numbered(3100))
-    // Each batch is sized from the last one's rows: small contacts fill about 60,000
-    // characters; the batches that first meet the large ones overshoot, until the size has
-    // adapted to them (two a batch).
-    expect(texts.slice(0, 10).every((length) => length > 40_000 && length <= 60_000)).toBe(true)
-    expect(texts.filter((length) => length > 85_000).length).toBeLessThanOrEqual(2)
-    expect(texts.slice(-5).every((length) => length <= 60_000)).toBe(true)
+    expect(ids).toEqual(numbered(3300))
+    // The first batch reads 100; each next one is sized from the last one's rows: small
+    // contacts fill about 120,000 characters; the batches that first meet the large ones
+    // overshoot, until the size has adapted to them (four a batch).
+    expect(texts.slice(1, 6).every((length) => length > 90_000 && length <= 125_000)).toBe(true)
+    expect(texts.filter((length) => length > 145_000).length).toBeLessThanOrEqual(2)
+    expect(texts.slice(-5).every((length) => length <= 125_000)).toBe(true)
   })
 
   it('reads a batch again smaller when the database refuses it as too big', async () => {

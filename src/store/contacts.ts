@@ -1,6 +1,6 @@
 import type { Contact, ContactFields } from '../model/contact.ts'
-import { type SqlDatabase, type SqlValue, first, sql } from './sql.ts'
-import { type Page, pageOf } from './page.ts'
+import { isTooBig, type SqlDatabase, type SqlValue, first, sql } from './sql.ts'
+import { inPageOrder, type Page, pageOf } from './page.ts'
 
 /** Model members stored as columns; the JSON ones as JSON text. */
 const MEMBERS = [
@@ -79,12 +79,6 @@ const BATCH_ROWS = 500
 const FIRST_ROWS = 100
 
 /**
- * SQLite refusing a value over its length limit. D1's is 2,000,000 bytes, which a batch of
- * unusually large contacts passes before the batch size has adapted to them.
- */
-const TOO_BIG = /SQLITE_TOOBIG|string or blob too big/i
-
-/**
  * The next `limit` contacts after the keys given (keyset paging on the `contacts_order`
  * index) as one JSON array of row arrays (`json_array` per row, joined by `group_concat`),
  * and how many rows the LIMIT read.
@@ -95,26 +89,6 @@ const exportBatchSql = (after: boolean) => `
     ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?)`
 const FIRST_BATCH = exportBatchSql(false)
 const NEXT_BATCH = exportBatchSql(true)
-
-type Keyed = Pick<Contact, 'createdAt' | 'id'>
-
-/** Page order: creation time, then id. Both are ASCII, where JavaScript orders text as SQLite does. */
-const comparePageOrder = (a: Keyed, b: Keyed): number =>
-  a.createdAt < b.createdAt
-    ? -1
-    : a.createdAt > b.createdAt
-      ? 1
-      : a.id < b.id
-        ? -1
-        : a.id > b.id
-          ? 1
-          : 0
-
-const inPageOrder = (rows: readonly Keyed[]): boolean => {
-  for (let i = 1; i < rows.length; i++)
-    if (comparePageOrder(rows[i - 1]!, rows[i]!) > 0) return false
-  return true
-}
 
 /**
  * open.cx contacts on any `SqlDatabase`.
@@ -191,7 +165,9 @@ export const contacts = (db: SqlDatabase) => ({
           after ? [after.createdAt, after.id, limit] : [limit],
         )
       } catch (error) {
-        if (limit === 1 || !(error instanceof Error) || !TOO_BIG.test(error.message)) throw error
+        // D1 refuses a value over 2,000,000 bytes, which a batch of unusually large contacts
+        // passes before the batch size has adapted to them.
+        if (limit === 1 || !isTooBig(error)) throw error
         limit = Math.ceil(limit / 8)
         return read()
       }
@@ -201,11 +177,8 @@ export const contacts = (db: SqlDatabase) => ({
       // No rows: group_concat is NULL, and so is the concatenation.
       if (!batch?.rows) return { items: [], end: true }
       const end = batch.read < limit
-      const items = (JSON.parse(batch.rows) as (string | null)[][]).map(fromArray)
-      // The subquery decides which rows; SQLite joins them in the order it reads them, which it
-      // does not promise is that order (an ORDER BY inside group_concat would, at half again
-      // the cost of the read). Checked, and sorted in the rare case it is not.
-      if (!inPageOrder(items)) items.sort(comparePageOrder)
+      const parsed = (JSON.parse(batch.rows) as (string | null)[][]).map(fromArray)
+      const items = inPageOrder(parsed, (c) => [c.createdAt, c.id])
       after = items.at(-1)
       const perRow = batch.rows.length / items.length
       limit = Math.max(1, Math.min(BATCH_ROWS, Math.floor(BATCH_CHARS / perRow)))

@@ -30,6 +30,13 @@ export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError'
 }
 
+/**
+ * Whether SQLite refused a value over its length limit (SQLITE_TOOBIG). D1's limit is
+ * 2,000,000 bytes, which one text holding many rows can pass; libSQL's is a billion.
+ */
+export const isTooBig = (error: unknown): boolean =>
+  error instanceof Error && /SQLITE_TOOBIG|string or blob too big/i.test(error.message)
+
 /** Builds a statement. */
 export const sql = (text: string, ...params: SqlValue[]): SqlStatement => ({ sql: text, params })
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/runtime/node/database.ts'
 import { readMigrations } from '../../src/runtime/node/migrations.ts'
 import { contacts } from '../../src/store/contacts.ts'
+import { pageOf } from '../../src/store/page.ts'
 import { applyMigrations } from '../../src/store/migrate.ts'
 import type { SqlDatabase } from '../../src/store/sql.ts'
 
@@ -34,14 +35,17 @@ const seeded = async (small: number, large: number) => {
   return db
 }
 
-/** `db`, with the text of every export batch it returned recorded. */
+/** `db`, with the length of every text it returned recorded (negative: refused as too big). */
 const recording = (db: SqlDatabase, texts: number[], limit = Infinity): SqlDatabase => ({
   ...db,
   first: async (sql, params) => {
     const row = await db.first<{ rows: string | null }>(sql, params)
     const length = row?.rows?.length ?? 0
     // As D1 does past its value limit (2,000,000 bytes), here at `limit` characters.
-    if (length > limit) throw new Error('D1_ERROR: string or blob too big: SQLITE_TOOBIG')
+    if (length > limit) {
+      texts.push(-length)
+      throw new Error('D1_ERROR: string or blob too big: SQLITE_TOOBIG')
+    }
     texts.push(length)
     return row as never
   },
@@ -81,6 +85,7 @@ describe('contacts.exportReader', () => {
     const texts: number[] = []
     const { ids } = await readAll(recording(db, texts, 1_000_000))
     expect(ids).toEqual(numbered(310))
+    expect(texts.filter((length) => length < 0).length).toBeGreaterThan(0)
     expect(Math.max(...texts)).toBeLessThanOrEqual(1_000_000)
   })
 
@@ -101,5 +106,41 @@ describe('contacts.exportReader', () => {
     const first = await next()
     expect(first.items.map((c) => c.id)).toEqual(numbered(5))
     expect(first.end).toBe(true)
+  })
+})
+
+describe('pageOf', () => {
+  const COLUMNS = 'id, email, custom_data, created_at'
+  const page = (db: SqlDatabase, skip: number, limit: number) =>
+    pageOf(db, 'contacts', COLUMNS, { skip, limit }, (row: { id: string }) => row.id)
+
+  it('reads a page as one text, in page order, with the total', async () => {
+    const db = await seeded(250, 0)
+    expect(await page(db, 100, 100)).toEqual({ items: numbered(200).slice(100), total: 250 })
+    expect(await page(db, 240, 100)).toEqual({ items: numbered(250).slice(240), total: 250 })
+    expect(await page(db, 300, 100)).toEqual({ items: [], total: 250 })
+  })
+
+  it('puts rows in page order whatever order SQLite joined them in', async () => {
+    const db = await seeded(50, 0)
+    const reversed: SqlDatabase = {
+      ...db,
+      first: async (sql, params) => {
+        const row = await db.first<{ rows: string | null }>(sql, params)
+        if (!row?.rows) return row as never
+        return { rows: JSON.stringify(JSON.parse(row.rows).reverse()) } as never
+      },
+    }
+    expect((await page(reversed, 10, 20)).items).toEqual(numbered(30).slice(10))
+  })
+
+  it('reads row by row a page the database refuses as one text', async () => {
+    const db = await seeded(10, 100)
+    const texts: number[] = []
+    expect(await page(recording(db, texts, 1_000_000), 0, 100)).toEqual({
+      items: numbered(100),
+      total: 110,
+    })
+    expect(texts.filter((length) => length < 0)).toHaveLength(1)
   })
 })

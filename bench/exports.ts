@@ -33,6 +33,8 @@ export interface ExportResult {
   bytes: number
   /** Peak VmRSS during the download minus VmRSS just before it, in MB. */
   rssGrowthMb: number
+  /** VmRSS just before the download, in MB: with the growth, the peak the process reached. */
+  rssBeforeMb: number
   /** The in-process serializer on 10,000 of the same contacts, MB/s. */
   inProcessMbPerSecond: number
 }
@@ -139,7 +141,13 @@ export const download = async (
   // A cut stream would miss its tail: the total (JSON, HAL, XML) or the last row (CSV).
   if (status !== 200 || !(end.includes(`${n}`) || end.includes(`${n - 1}`)))
     throw new Error(`${accept}: status ${status}, incomplete body ending ${end}`)
-  return { bytes, seconds, rssGrowthMb: Math.max(0, peak - base) }
+  return {
+    bytes,
+    seconds,
+    rssGrowthMb: Math.max(0, peak - base),
+    rssBeforeMb: base,
+    rssPeakMb: peak,
+  }
 }
 
 /** Every size, every format; the gateway restarted per size on a fresh database. */
@@ -163,10 +171,11 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
           mbPerSecond: d.bytes / 1e6 / d.seconds,
           bytes: d.bytes,
           rssGrowthMb: d.rssGrowthMb,
+          rssBeforeMb: d.rssBeforeMb,
           inProcessMbPerSecond: serializer[format.split(' ')[0]!]!,
         })
         console.error(
-          `exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, +${d.rssGrowthMb.toFixed(1)} MB RSS`,
+          `exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, +${d.rssGrowthMb.toFixed(1)} MB RSS (${d.rssBeforeMb.toFixed(0)} → ${d.rssPeakMb.toFixed(0)} MB)`,
         )
       }
     } finally {
@@ -214,11 +223,11 @@ export const exportReport = (results: readonly ExportResult[]): string[] => {
     return rows
   })
   return [
-    '| rows | format | seed s | MB/s over HTTP | in-process serializer MB/s | MB | peak RSS growth MB |',
-    '|---:|---|---:|---:|---:|---:|---:|',
+    '| rows | format | seed s | MB/s over HTTP | in-process serializer MB/s | MB | RSS before MB | peak RSS growth MB |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.seedSeconds.toFixed(1)} | ${r.mbPerSecond.toFixed(1)} | ${r.inProcessMbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.rssGrowthMb.toFixed(1)} |`,
+        `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.seedSeconds.toFixed(1)} | ${r.mbPerSecond.toFixed(1)} | ${r.inProcessMbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.rssBeforeMb.toFixed(0)} | ${r.rssGrowthMb.toFixed(1)} |`,
     ),
     '',
     '| target | measured | verdict |',

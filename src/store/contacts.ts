@@ -80,11 +80,10 @@ const FIRST_ROWS = 100
 
 /**
  * The next `limit` contacts after the keys given (keyset paging on the `contacts_order`
- * index) as one JSON array of row arrays (`json_array` per row, joined by `group_concat`),
- * and how many rows the LIMIT read.
+ * index) as one JSON array of row arrays (`json_array` per row, joined by `group_concat`).
  */
 const exportBatchSql = (after: boolean) => `
-  SELECT '[' || group_concat(r, ',') || ']' AS rows, count(*) AS read FROM (
+  SELECT '[' || group_concat(r, ',') || ']' AS rows FROM (
     SELECT ${AS_ARRAY} AS r FROM contacts
     ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?)`
 const FIRST_BATCH = exportBatchSql(false)
@@ -158,7 +157,7 @@ export const contacts = (db: SqlDatabase) => ({
   exportReader(): () => Promise<{ items: Contact[]; end: boolean }> {
     let after: Contact | undefined
     let limit = FIRST_ROWS
-    const read = async (): Promise<{ rows: string | null; read: number } | undefined> => {
+    const read = async (): Promise<{ rows: string | null } | undefined> => {
       try {
         return await db.first(
           after ? NEXT_BATCH : FIRST_BATCH,
@@ -176,9 +175,11 @@ export const contacts = (db: SqlDatabase) => ({
       const batch = await read()
       // No rows: group_concat is NULL, and so is the concatenation.
       if (!batch?.rows) return { items: [], end: true }
-      const end = batch.read < limit
+      const asked = limit
       const parsed = (JSON.parse(batch.rows) as (string | null)[][]).map(fromArray)
       const items = inPageOrder(parsed, (c) => [c.createdAt, c.id])
+      // Fewer rows than asked for: the table ends here.
+      const end = items.length < asked
       after = items.at(-1)
       const perRow = batch.rows.length / items.length
       limit = Math.max(1, Math.min(BATCH_ROWS, Math.floor(BATCH_CHARS / perRow)))

@@ -8,18 +8,19 @@ import { problemBody, problemMediaTypes, problemSample } from './problem-samples
 type Json = Record<string, unknown>
 
 /**
- * JSON media types carry their example as a value, the others as the exact text. Browser pages
- * get none: a whole HTML document per operation would double the document and show nothing the
- * other examples do not.
+ * JSON media types carry their example as a value, the others as the exact text; a format
+ * marked `noExample` (browser pages) gets none.
  *
  * @example
  * exampleOf('application/hal+json', '{"_links":{}}') // { _links: {} }
  * exampleOf('text/csv', 'a\r\n1\r\n') // 'a\r\n1\r\n'
  */
 export const exampleOf = (mediaType: string, body: string): unknown =>
-  NO_EXAMPLE.has(mediaType) ? undefined : /[/+]json$/.test(mediaType) ? JSON.parse(body) : body
-
-const NO_EXAMPLE = new Set(['text/html'])
+  formatOfMediaType(mediaType)?.noExample
+    ? undefined
+    : /[/+]json$/.test(mediaType)
+      ? JSON.parse(body)
+      : body
 
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` })
 
@@ -121,7 +122,7 @@ export const problemExamples = (bodyTypes: readonly string[]): Json => {
   for (const kind of Object.keys(catalogue) as ProblemKind[]) {
     const problem = problemSample(kind, '/requested/path', bodyTypes)
     for (const [mediaType, format] of problemMediaTypes()) {
-      if (NO_EXAMPLE.has(mediaType)) continue
+      if (format.noExample) continue
       const { body } = problemBody(problem, mediaType, format)
       out[exampleName(kind, mediaType)] = {
         summary: problem.title,
@@ -151,8 +152,8 @@ export const problemResponses = (op: Operation, problem: JsonSchema): Json => {
     if (status === 401) headers['WWW-Authenticate'] = header('WWW-Authenticate')
     if (status === 429 || status === 503) headers['Retry-After'] = header('Retry-After')
     const content: Json = {}
-    for (const [mediaType] of problemMediaTypes()) {
-      if (NO_EXAMPLE.has(mediaType)) {
+    for (const [mediaType, format] of problemMediaTypes()) {
+      if (format.noExample) {
         content[mediaType] = { schema: problem }
         continue
       }

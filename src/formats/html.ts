@@ -73,6 +73,7 @@ export const htmlFormat = (formats: () => readonly Format[]): Format => ({
   contentType: () => CONTENT_TYPE,
   problemContentType: CONTENT_TYPE,
   documentPolicy: () => ({ policy: HTML_PAGE_POLICY }),
+  noExample: true,
   serialize: (schema, value, context) => {
     const data = project(shapeOf(schema), value, context.maxDepth) as Row
     if (context.problem) {

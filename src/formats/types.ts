@@ -85,6 +85,11 @@ export interface Format {
    * ask it by Content-Type, whoever built the response.
    */
   documentPolicy?: (request: RequestHeaders) => DocumentPolicy | undefined
+  /**
+   * OpenAPI shows no example of this format's bytes: a whole browser page per operation would
+   * double the document and show nothing the other examples do not.
+   */
+  noExample?: boolean
   serialize: (schema: v.GenericSchema, value: unknown, context: SerializeContext) => string
 }
 

@@ -146,9 +146,9 @@ export const contacts = (db: SqlDatabase) => ({
    * row per batch).
    *
    * Batches aim at `BATCH_CHARS` characters of text: the first reads `FIRST_ROWS`, each next
-   * one as many rows as fit at the size the last batch's rows had (at most `BATCH_ROWS`). A batch SQLite refuses as too big
-   * (D1 caps a value at 2,000,000 bytes; contacts can be tens of KB each) is read again an
-   * eighth the size.
+   * one as many rows as fit at the size the last batch's rows had (at most `BATCH_ROWS`). A
+   * batch SQLite refuses as too big (D1 caps a value at 2,000,000 bytes; contacts can be tens
+   * of KB each) is read again an eighth the size.
    *
    * @example
    * const next = contacts(db).exportReader()

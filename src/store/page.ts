@@ -54,13 +54,15 @@ export const inPageOrder = <T>(rows: T[], keys: (row: T) => readonly [string, st
 }
 
 /**
- * A page's rows. Read as one JSON text (`json_array` per row, joined by `group_concat`) with one
- * `JSON.parse`: one crossing from the driver instead of one per row and cell, about 35% less
- * time for 100 contacts. A page too large for one text (D1 refuses a value over 2,000,000
- * bytes; contacts can be tens of KB each) is read row by row.
+ * A page's rows. Where the driver says many rows are cheaper as one text (`manyRowsAsText`:
+ * libSQL's native driver), read as one JSON text (`json_array` per row, joined by
+ * `group_concat`) with one `JSON.parse` — one crossing from the driver instead of one per row
+ * and cell, about 40% less time for 100 contacts — and row by row when SQLite refuses the text
+ * as too big (past its length limit). Otherwise row by row.
  */
 const pageRows = async <TRow>(db: SqlDatabase, plan: Plan, page: Page): Promise<TRow[]> => {
   const params = [page.limit, page.skip]
+  if (!db.manyRowsAsText) return db.all<TRow>(plan.rows, params)
   let text: { rows: string | null } | undefined
   try {
     text = await db.first<{ rows: string | null }>(plan.asText, params)

@@ -132,6 +132,19 @@ describe('pageOf', () => {
     expect((await page(reversed, 10, 20)).items).toEqual(numbered(30).slice(10))
   })
 
+  it('reads rows one by one from a driver that does not prefer text (D1)', async () => {
+    const db = await seeded(30, 0)
+    expect(db.manyRowsAsText).toBe(true)
+    const asked: string[] = []
+    const rowsDriver: SqlDatabase = {
+      all: (sql, params) => (asked.push(sql), db.all(sql, params)),
+      first: (sql, params) => (asked.push(sql), db.first(sql, params)),
+      batch: (statements) => db.batch(statements),
+    }
+    expect(await page(rowsDriver, 10, 5)).toEqual({ items: numbered(15).slice(10), total: 30 })
+    expect(asked.some((sql) => sql.includes('json_array'))).toBe(false)
+  })
+
   it('reads row by row a page the database refuses as one text', async () => {
     const db = await seeded(10, 100)
     const texts: number[] = []

@@ -52,6 +52,7 @@ export const guardFile = (
     passedAt = at
   }
   return {
+    ...(db.manyRowsAsText ? { manyRowsAsText: true } : {}),
     async all(sql, params) {
       check(!READ_ONLY.test(sql))
       return db.all(sql, params)

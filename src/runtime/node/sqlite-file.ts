@@ -107,6 +107,8 @@ export const sqliteFile = (
   // Opened now, so the file exists from the start and a bad path fails at startup.
   open()
   return {
+    // Every row and cell crosses from the native driver: one text for many rows is cheaper.
+    manyRowsAsText: true,
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
       return guarded(() => {
         const { statement, columns } = prepared(sql)

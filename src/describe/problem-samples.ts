@@ -1,10 +1,8 @@
-import { formats, mediaTypes } from '../formats/registry.ts'
+import { essence, formats, mediaTypes } from '../formats/registry.ts'
 import type { Format } from '../formats/types.ts'
 import { Problem } from '../model/problem.ts'
 import { catalogue, type ProblemKind, problemTypeUri } from '../problems/catalogue.ts'
 import type { SampleBody } from './bodies.ts'
-
-const essence = (contentType: string): string => contentType.split(';')[0]!.trim()
 
 /**
  * The media types problems are written in, one per format family (`application/problem+json`

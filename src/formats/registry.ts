@@ -20,7 +20,14 @@ export const formatByKey = (key: string): Format | undefined => formats.find((f)
 export const formatOfMediaType = (mediaType: string): Format | undefined =>
   formats.find((f) => f.mediaTypes.includes(mediaType))
 
-const essence = (contentType: string): string => contentType.split(';')[0]!.trim().toLowerCase()
+/**
+ * A Content-Type's media type, without parameters, lower-cased.
+ *
+ * @example
+ * essence('Text/XML; charset=utf-8') // 'text/xml'
+ */
+export const essence = (contentType: string): string =>
+  contentType.split(';')[0]!.trim().toLowerCase()
 
 const byContentType = new Map<string, Format | undefined>()
 

@@ -1,4 +1,4 @@
-import { isTooBig, type SqlDatabase, type SqlValue } from './sql.ts'
+import { isTooBig, rowOf, type SqlDatabase, type SqlValue } from './sql.ts'
 
 export interface Page {
   skip: number
@@ -19,12 +19,11 @@ const planOf = (table: string, columns: string): Plan => {
   const key = `${table}(${columns})`
   let plan = plans.get(key)
   if (!plan) {
-    const rows = `SELECT ${columns} FROM ${table} ORDER BY created_at, id LIMIT ? OFFSET ?`
     plan = {
       names: columns.split(',').map((name) => name.trim()),
       asText: `SELECT '[' || group_concat(r, ',') || ']' AS rows FROM (
         SELECT json_array(${columns}) AS r FROM ${table} ORDER BY created_at, id LIMIT ? OFFSET ?)`,
-      rows,
+      rows: `SELECT ${columns} FROM ${table} ORDER BY created_at, id LIMIT ? OFFSET ?`,
     }
     plans.set(key, plan)
   }
@@ -72,11 +71,7 @@ const pageRows = async <TRow>(db: SqlDatabase, plan: Plan, page: Page): Promise<
   }
   // No rows: group_concat is NULL, and so is the concatenation.
   if (!text?.rows) return []
-  const rows = (JSON.parse(text.rows) as SqlValue[][]).map((cells) => {
-    const row: Record<string, SqlValue> = {}
-    for (let i = 0; i < plan.names.length; i++) row[plan.names[i]!] = cells[i]!
-    return row
-  })
+  const rows = (JSON.parse(text.rows) as SqlValue[][]).map((cells) => rowOf(plan.names, cells))
   return inPageOrder(rows, (row) => [row.created_at as string, row.id as string]) as TRow[]
 }
 

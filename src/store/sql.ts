@@ -44,6 +44,21 @@ export class StoreUnavailableError extends Error {
 export const isTooBig = (error: unknown): boolean =>
   error instanceof Error && /SQLITE_TOOBIG|string or blob too big/i.test(error.message)
 
+/**
+ * A row from its cells in column order, as drivers that hand rows over as arrays give them.
+ *
+ * @example
+ * rowOf(['id', 'name'], ['c1', 'Ann']) // { id: 'c1', name: 'Ann' }
+ */
+export const rowOf = (
+  columns: readonly string[],
+  cells: readonly unknown[],
+): Record<string, unknown> => {
+  const row: Record<string, unknown> = {}
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = cells[i]
+  return row
+}
+
 /** Builds a statement. */
 export const sql = (text: string, ...params: SqlValue[]): SqlStatement => ({ sql: text, params })
 

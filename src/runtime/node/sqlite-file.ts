@@ -1,6 +1,6 @@
 import Database from 'libsql'
 import { unavailableOr } from '../../store/libsql.ts'
-import type { SqlDatabase, SqlValue } from '../../store/sql.ts'
+import { rowOf, type SqlDatabase, type SqlValue } from '../../store/sql.ts'
 
 type Connection = InstanceType<typeof Database>
 type Statement = ReturnType<Connection['prepare']>
@@ -14,12 +14,6 @@ type Statement = ReturnType<Connection['prepare']>
 interface Kept {
   statement: Statement
   columns: readonly string[] | undefined
-}
-
-const named = (columns: readonly string[], cells: readonly unknown[]): Record<string, unknown> => {
-  const row: Record<string, unknown> = {}
-  for (let i = 0; i < columns.length; i++) row[columns[i]!] = cells[i]
-  return row
 }
 
 /** Distinct statement texts kept prepared; the repositories use a few dozen. */
@@ -117,7 +111,7 @@ export const sqliteFile = (
           statement.run(args)
           return [] as T[]
         }
-        return (statement.all(args) as unknown[][]).map((cells) => named(columns, cells) as T)
+        return (statement.all(args) as unknown[][]).map((cells) => rowOf(columns, cells) as T)
       })
     },
     async first<T>(sql: string, params: readonly SqlValue[] = []) {
@@ -125,7 +119,7 @@ export const sqliteFile = (
         const { statement, columns } = prepared(sql)
         if (!columns) throw new Error(`first() is for queries that read: ${sql}`)
         const cells = statement.get(params as SqlValue[]) as unknown[] | undefined
-        return cells && (named(columns, cells) as T)
+        return cells && (rowOf(columns, cells) as T)
       })
     },
     async batch(statements) {

@@ -4,6 +4,7 @@ import { createClient } from '@libsql/client'
 import { libsqlDatabase } from '../../store/libsql.ts'
 import type { SqlDatabase } from '../../store/sql.ts'
 import { guardFile } from './file-guard.ts'
+import { readerThread } from './reader-thread.ts'
 import { sqliteFile } from './sqlite-file.ts'
 
 export interface DatabaseConfig {
@@ -16,17 +17,28 @@ export interface DatabaseConfig {
   locking?: 'NORMAL' | 'EXCLUSIVE'
 }
 
+export interface NodeDatabase {
+  db: SqlDatabase
+  /**
+   * Where bulk reads (exports) go, when not to `db`: a file shared with other processes
+   * (`locking` NORMAL) is read on a thread of its own (`readerThread`), so SQLite's work
+   * overlaps the main thread's. An exclusive file allows no second connection; other URLs
+   * read over the network or from memory.
+   */
+  bulkReads?: SqlDatabase
+  close: () => Promise<void>
+}
+
 /**
  * The gateway's database on Node. A `file:` URL is an embedded SQLite file in WAL mode, read
  * through libSQL's native driver with kept statements and guarded against its folder going
- * away (`guardFile`); any other URL goes through `@libsql/client`.
+ * away (`guardFile`), with a reader thread for bulk reads; any other URL goes through
+ * `@libsql/client`.
  *
  * @example
- * const { db, close } = await openDatabase({ url: 'file:.data/gateway.db' })
+ * const { db, bulkReads, close } = await openDatabase({ url: 'file:.data/gateway.db' })
  */
-export const openDatabase = async (
-  config: DatabaseConfig,
-): Promise<{ db: SqlDatabase; close: () => void }> => {
+export const openDatabase = async (config: DatabaseConfig): Promise<NodeDatabase> => {
   if (config.url.startsWith('file:')) {
     const path = config.url.slice('file:'.length)
     await mkdir(dirname(path), { recursive: true })
@@ -39,7 +51,17 @@ export const openDatabase = async (
         `PRAGMA synchronous=${config.synchronous ?? 'NORMAL'}`,
       ],
     })
-    return { db: guardFile(file, path), close: file.close }
+    const db = guardFile(file, path)
+    if (config.locking === 'EXCLUSIVE') return { db, close: async () => file.close() }
+    const reader = readerThread(path, ['PRAGMA journal_mode=WAL', 'PRAGMA query_only=ON'])
+    return {
+      db,
+      bulkReads: guardFile(reader, path),
+      close: async () => {
+        await reader.close()
+        file.close()
+      },
+    }
   }
   const client = createClient({
     url: config.url,
@@ -48,6 +70,6 @@ export const openDatabase = async (
   // `:memory:` data lives only on its connection: never reopened.
   return {
     db: libsqlDatabase(client, { reconnect: config.url !== ':memory:' }),
-    close: () => client.close(),
+    close: async () => client.close(),
   }
 }

@@ -49,7 +49,11 @@ export interface NodeConfig {
  * const { server, close } = await startServer(config)
  */
 export const startServer = async (config: NodeConfig) => {
-  const { db, close: closeDatabase } = await openDatabase({
+  const {
+    db,
+    bulkReads,
+    close: closeDatabase,
+  } = await openDatabase({
     url: config.databaseUrl,
     ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
     ...(config.synchronous ? { synchronous: config.synchronous } : {}),
@@ -58,7 +62,7 @@ export const startServer = async (config: NodeConfig) => {
   const applied = await applyMigrations(db, await readMigrations())
   if (applied.length > 0) config.logger.info('migrations applied', { applied })
   const app = createApp({
-    store: createStore(db),
+    store: createStore(db, bulkReads),
     secrets: config.secrets,
     clock: () => new Date(),
     newId: () => objectId(),
@@ -80,8 +84,7 @@ export const startServer = async (config: NodeConfig) => {
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => {
-        closeDatabase()
-        resolve()
+        void closeDatabase().then(resolve)
       })
     })
   return { app, server, close }

@@ -72,7 +72,7 @@ const inProcess = async (url: string): Promise<Record<string, number>> => {
   for (let batch = await next(); items.push(...batch.items) < 10_000 && !batch.end;)
     batch = await next()
   items.length = Math.min(items.length, 10_000)
-  await close()
+  close()
   const page = { items, total: items.length, skip: 0, limit: items.length }
   const out: Record<string, number> = {}
   for (const key of Object.keys(MEDIA)) {

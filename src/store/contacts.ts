@@ -97,7 +97,7 @@ const NEXT_BATCH = exportBatchSql(true)
  * the contact that has that phone and no email. A request with an email never lands on a
  * phone-only contact, so the outcome never depends on which request came first.
  */
-export const contacts = (db: SqlDatabase, bulkReads: SqlDatabase = db) => ({
+export const contacts = (db: SqlDatabase) => ({
   /**
    * Creates or updates the contact the fields identify and returns its id.
    *
@@ -150,9 +150,6 @@ export const contacts = (db: SqlDatabase, bulkReads: SqlDatabase = db) => ({
    * batch SQLite refuses as too big (D1 caps a value at 2,000,000 bytes; contacts can be tens
    * of KB each) is read again an eighth the size.
    *
-   * Batches are read through `bulkReads` (Node's reader thread where there is one); everything
-   * else through `db`.
-   *
    * @example
    * const next = contacts(db).exportReader()
    * const { items, end } = await next() // the first contacts; `end`: no more after them
@@ -162,7 +159,7 @@ export const contacts = (db: SqlDatabase, bulkReads: SqlDatabase = db) => ({
     let limit = FIRST_ROWS
     const read = async (): Promise<{ rows: string | null } | undefined> => {
       try {
-        return await bulkReads.first(
+        return await db.first(
           after ? NEXT_BATCH : FIRST_BATCH,
           after ? [after.createdAt, after.id, limit] : [limit],
         )

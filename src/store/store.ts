@@ -4,17 +4,16 @@ import { contacts } from './contacts.ts'
 import type { SqlDatabase } from './sql.ts'
 
 /**
- * Every repository over one database; bulk reads (exports) over `bulkReads` where the runtime
- * has a second connection for them (Node's reader thread).
+ * Every repository over one database.
  *
  * @example
  * const store = createStore(d1Database(env.DB))
  */
-export const createStore = (db: SqlDatabase, bulkReads: SqlDatabase = db) => ({
+export const createStore = (db: SqlDatabase) => ({
   db,
   alexaUsers: alexaUsers(db),
   cognitoUsers: cognitoUsers(db),
-  contacts: contacts(db, bulkReads),
+  contacts: contacts(db),
   /** A cheap round trip, for `/healthz`. */
   async ping(): Promise<void> {
     await db.first('SELECT 1')

@@ -20,8 +20,8 @@ afterEach(async () => {
  */
 const seeded = async (small: number, large: number) => {
   const dir = await mkdtemp(join(tmpdir(), 'gateway-export-'))
-  const { db, bulkReads, close } = await openDatabase({ url: `file:${join(dir, 'test.db')}` })
-  cleanups.push(async () => (await close(), await rm(dir, { recursive: true, force: true })))
+  const { db, close } = await openDatabase({ url: `file:${join(dir, 'test.db')}` })
+  cleanups.push(async () => (close(), rm(dir, { recursive: true, force: true })))
   await applyMigrations(db, await readMigrations())
   const insert = (from: number, to: number, size: number) =>
     db.all(`WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to - 1})
@@ -32,7 +32,7 @@ const seeded = async (small: number, large: number) => {
       FROM n`)
   await insert(0, small, 300)
   if (large) await insert(small, small + large, 24_000)
-  return { db, bulkReads: bulkReads! }
+  return db
 }
 
 /** `db`, with the length of every text it returned recorded (negative: refused as too big). */
@@ -66,7 +66,7 @@ const numbered = (n: number) =>
 
 describe('contacts.exportReader', () => {
   it('reads every contact once, in page order, in batches of at most about 120,000 characters', async () => {
-    const { db } = await seeded(3000, 300)
+    const db = await seeded(3000, 300)
     const texts: number[] = []
     const { ids } = await readAll(recording(db, texts))
     expect(ids).toEqual(numbered(3300))
@@ -79,7 +79,7 @@ describe('contacts.exportReader', () => {
   })
 
   it('reads a batch again smaller when the database refuses it as too big', async () => {
-    const { db } = await seeded(10, 300)
+    const db = await seeded(10, 300)
     const texts: number[] = []
     const { ids } = await readAll(recording(db, texts, 1_000_000))
     expect(ids).toEqual(numbered(310))
@@ -88,7 +88,7 @@ describe('contacts.exportReader', () => {
   })
 
   it('passes on any other failure', async () => {
-    const { db } = await seeded(10, 0)
+    const db = await seeded(10, 0)
     const failing: SqlDatabase = {
       ...db,
       first: async () => {
@@ -98,23 +98,8 @@ describe('contacts.exportReader', () => {
     await expect(contacts(failing).exportReader()()).rejects.toThrow('disk I/O error')
   })
 
-  it('reads the same contacts through the reader thread, which it reads ahead on', async () => {
-    const { db, bulkReads } = await seeded(700, 20)
-    const asked: string[] = []
-    const reads: SqlDatabase = {
-      ...bulkReads,
-      first: (q, p) => (asked.push(q), bulkReads.first(q, p)),
-    }
-    const next = contacts(db, reads).exportReader()
-    const ids: string[] = []
-    for (let batch = await next(); ids.push(...batch.items.map((c) => c.id)), !batch.end;)
-      batch = await next()
-    expect(ids).toEqual(numbered(720))
-    expect(asked.length).toBeGreaterThan(2)
-  })
-
   it('says the collection ends with a batch that read fewer rows than it asked for', async () => {
-    const { db } = await seeded(5, 0)
+    const db = await seeded(5, 0)
     const next = contacts(db).exportReader()
     const first = await next()
     expect(first.items.map((c) => c.id)).toEqual(numbered(5))
@@ -128,14 +113,14 @@ describe('pageOf', () => {
     pageOf(db, 'contacts', COLUMNS, { skip, limit }, (row: { id: string }) => row.id)
 
   it('reads a page as one text, in page order, with the total', async () => {
-    const { db } = await seeded(250, 0)
+    const db = await seeded(250, 0)
     expect(await page(db, 100, 100)).toEqual({ items: numbered(200).slice(100), total: 250 })
     expect(await page(db, 240, 100)).toEqual({ items: numbered(250).slice(240), total: 250 })
     expect(await page(db, 300, 100)).toEqual({ items: [], total: 250 })
   })
 
   it('puts rows in page order whatever order SQLite joined them in', async () => {
-    const { db } = await seeded(50, 0)
+    const db = await seeded(50, 0)
     const reversed: SqlDatabase = {
       ...db,
       first: async (sql, params) => {
@@ -148,7 +133,7 @@ describe('pageOf', () => {
   })
 
   it('reads rows one by one from a driver that does not prefer text (D1)', async () => {
-    const { db } = await seeded(30, 0)
+    const db = await seeded(30, 0)
     expect(db.manyRowsAsText).toBe(true)
     const asked: string[] = []
     const rowsDriver: SqlDatabase = {
@@ -161,7 +146,7 @@ describe('pageOf', () => {
   })
 
   it('reads row by row a page the database refuses as one text', async () => {
-    const { db } = await seeded(10, 100)
+    const db = await seeded(10, 100)
     const texts: number[] = []
     expect(await page(recording(db, texts, 1_000_000), 0, 100)).toEqual({
       items: numbered(100),

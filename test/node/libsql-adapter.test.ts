@@ -183,7 +183,7 @@ describe('openDatabase: locking mode of a file database', () => {
       url: `file:${path}`,
       ...(locking ? { locking } : {}),
     })
-    cleanups.push(async () => (await close(), await rm(dir, { recursive: true, force: true })))
+    cleanups.push(async () => (close(), rm(dir, { recursive: true, force: true })))
     await db.batch([sql('CREATE TABLE t (id TEXT PRIMARY KEY)'), sql("INSERT INTO t VALUES ('a')")])
     return { db, path }
   }

@@ -49,11 +49,7 @@ export interface NodeConfig {
  * const { server, close } = await startServer(config)
  */
 export const startServer = async (config: NodeConfig) => {
-  const {
-    db,
-    bulkReads,
-    close: closeDatabase,
-  } = await openDatabase({
+  const { db, close: closeDatabase } = await openDatabase({
     url: config.databaseUrl,
     ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
     ...(config.synchronous ? { synchronous: config.synchronous } : {}),
@@ -62,7 +58,7 @@ export const startServer = async (config: NodeConfig) => {
   const applied = await applyMigrations(db, await readMigrations())
   if (applied.length > 0) config.logger.info('migrations applied', { applied })
   const app = createApp({
-    store: createStore(db, bulkReads),
+    store: createStore(db),
     secrets: config.secrets,
     clock: () => new Date(),
     newId: () => objectId(),
@@ -84,7 +80,8 @@ export const startServer = async (config: NodeConfig) => {
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => {
-        void closeDatabase().then(resolve)
+        closeDatabase()
+        resolve()
       })
     })
   return { app, server, close }

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseSecrets } from '../../src/config/secrets.ts'
+import { startServer } from '../../src/runtime/node/server.ts'
+import { memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import { AUTHENTICATE, CONTACTS, ORG_TOKEN, SEED_CONTACT } from '../support/opencx.ts'
+
+// `npm start`'s server on a file database (libSQL's native driver, kept statements): exports
+// over HTTP, several at once, against the pages.
+let base = ''
+let close: () => Promise<void>
+let dir = ''
+const auth = { Authorization: `Bearer ${ORG_TOKEN}` }
+const COUNT = 40
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gateway-export-'))
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: `file:${join(dir, 'gateway.db')}`,
+    secrets: parseSecrets(TEST_ENV),
+    logger: memoryLogger(),
+  })
+  base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`
+  close = server.close
+  for (let i = 0; i < COUNT; i++) {
+    const res = await fetch(`${base}${AUTHENTICATE}`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...SEED_CONTACT, email: `user${i}@example.com`, name: `User ${i}` }),
+    })
+    expect(res.status).toBe(200)
+  }
+})
+afterAll(async () => {
+  await close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const get = (path: string, accept = 'application/json') =>
+  fetch(`${base}${path}`, { headers: { ...auth, Accept: accept } })
+
+describe('exports on the Node server', () => {
+  it('streams the contacts a page lists, in its order, however many exports run at once', async () => {
+    const page = (await (await get(`${CONTACTS}?limit=100`)).json()) as { items: unknown[] }
+    expect(page.items).toHaveLength(COUNT)
+    const exports = await Promise.all(
+      [1, 2, 3].map(async () => (await get(`${CONTACTS}/export`)).json()),
+    )
+    for (const body of exports) expect(body).toEqual({ items: page.items, total: COUNT })
+    const csv = await (await get(`${CONTACTS}/export`, 'text/csv')).text()
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(COUNT + 1)
+  })
+
+  it('sees a contact the moment it is written', async () => {
+    const res = await fetch(`${base}${AUTHENTICATE}`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'late@example.com' }),
+    })
+    const { contact } = (await res.json()) as { contact: { id: string } }
+    const body = (await (await get(`${CONTACTS}/export`)).json()) as {
+      items: { id: string }[]
+      total: number
+    }
+    expect(body.items.at(-1)!.id).toBe(contact.id)
+    expect(body.total).toBe(COUNT + 1)
+  })
+})

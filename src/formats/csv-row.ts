@@ -5,12 +5,12 @@ import {
   type FlatTable,
   flattenRow,
   neutralise,
-  isPlain,
   jsonText,
   planOf,
   type Plan,
   scalarText,
 } from './flat.ts'
+import { isPlain } from './types.ts'
 
 /** Anything that needs neutralising or quoting: one test, so plain cells take the fast path. */
 const SPECIAL = /^[=+\-@\t\r\n' ]|[",\r\n]| $/
@@ -371,7 +371,8 @@ const writeKeyed = (
   return text
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+// Any object, a date included, is one cell of its JSON text here (as `JSON.stringify` writes it).
+const isObject = (value: unknown): value is object =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
@@ -381,11 +382,11 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * own enumerable members.)
  */
 const withObjectsAsText = (value: unknown, members: ReadonlySet<string>): unknown => {
-  if (!isObject(value)) return value
+  if (!isPlain(value)) return value
   let copy: Record<string, unknown> | undefined
   for (const member of members) {
     const free = value[member]
-    if (!isObject(free) || !Object.values(free).some(isObject)) continue
+    if (!isPlain(free) || !Object.values(free).some(isObject)) continue
     const cells = Object.fromEntries(
       Object.entries(free).map(([k, v]) => [k, isObject(v) ? JSON.stringify(v) : v]),
     )

@@ -1,6 +1,6 @@
 import { resolve, type Shape } from '../model/shape.ts'
 import { project } from './project.ts'
-import { SerializationError } from './types.ts'
+import { isPlain, SerializationError } from './types.ts'
 
 /**
  * The flat convention — one row of named cells — shared by the CSV writer and, through
@@ -199,10 +199,6 @@ const jsonCell = (
   value: unknown,
   depth: number,
 ) => put(t, col, row, jsonText(t, shape, value, depth))
-
-/** An object that flattens member by member: not an array, not a date. */
-export const isPlain = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 
 const walk = (
   t: FlatTable,

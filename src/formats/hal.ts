@@ -1,5 +1,5 @@
 import { projectOnce } from './json.ts'
-import type { Format, Links } from './types.ts'
+import { type Format, isPlain, type Links } from './types.ts'
 
 /**
  * `application/hal+json`: the model plus `_links` (always `self`). A collection page moves its
@@ -38,9 +38,6 @@ export const hal: Format = {
   },
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /**
  * `JSON.stringify({ _links: links, ...body })`, without the copy. Also writes the items of a
  * streamed export, so they match the items of a page byte for byte.
@@ -49,7 +46,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * withLinks({ self: { href: '/contacts/c1' } }, { id: 'c1' }) // '{"_links":{"self":{"href":"/contacts/c1"}},"id":"c1"}'
  */
 export const withLinks = (links: Links, body: unknown): string => {
-  const rest = isRecord(body) && !Object.hasOwn(body, '_links') ? JSON.stringify(body) : ''
+  const rest = isPlain(body) && !Object.hasOwn(body, '_links') ? JSON.stringify(body) : ''
   if (!rest.startsWith('{')) return JSON.stringify({ _links: links, ...(body as object) })
   const head = `{"_links":${JSON.stringify(links)}`
   return rest === '{}' ? `${head}}` : `${head},${rest.slice(1)}`

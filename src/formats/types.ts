@@ -93,6 +93,10 @@ export interface Format {
   serialize: (schema: v.GenericSchema, value: unknown, context: SerializeContext) => string
 }
 
+/** An object that serializes member by member: not an array, not a date. */
+export const isPlain = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+
 /**
  * A request-body parser: text to a raw value shaped (and scalar-coerced) by the schema, which
  * valibot then validates. Throws `BodySyntaxError` for malformed input.

@@ -1,5 +1,5 @@
 import { resolve, shapeOf, typeName, type Shape } from '../model/shape.ts'
-import { SerializationError, type Format } from './types.ts'
+import { isPlain, SerializationError, type Format } from './types.ts'
 
 /**
  * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
@@ -249,9 +249,6 @@ const itemNameOf = (shape: ArrayShape): string => {
 const tooDeep = (maxDepth: number) =>
   new SerializationError(`data nested deeper than ${maxDepth} levels`)
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
-
 /** The compiled writer of a shape, made on first use. */
 const writerOf = (mode: Mode, shape: Shape): Write => {
   let write = mode.writers.get(shape)
@@ -325,7 +322,7 @@ const objectWriter = (mode: Mode, shape: ObjectShape): Write => {
     if (value === null || value === undefined) return void (out.text += tag.nil)
     const maxDepth = out.maxDepth
     if (depth > maxDepth) throw tooDeep(maxDepth)
-    if (!isPlainObject(value)) return scalarWriter(out, tag, value, depth)
+    if (!isPlain(value)) return scalarWriter(out, tag, value, depth)
     plan ??= planOf()
     out.text += tag.open
     const deeper = depth + 1
@@ -378,7 +375,7 @@ const recordWriter = (mode: Mode, shape: RecordShape): Write => {
   return (out, tag, value, depth) => {
     if (value === null || value === undefined) return void (out.text += tag.nil)
     if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
-    if (!isPlainObject(value)) return scalarWriter(out, tag, value, depth)
+    if (!isPlain(value)) return scalarWriter(out, tag, value, depth)
     const keys = Object.keys(value)
     let tags = lastTags
     if (!sameKeys(keys, lastKeys)) {
@@ -449,7 +446,7 @@ const freeForm = (out: Out, tag: Tag, value: unknown, depth: number): void => {
       if (out.text.length > CHUNK) flush(out)
     }
     out.text += tag.close
-  } else if (isPlainObject(value)) {
+  } else if (isPlain(value)) {
     out.text += `${tag.head} type="object">`
     for (const key of Object.keys(value)) {
       const member = value[key]

@@ -47,4 +47,17 @@ describe('send', () => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS))
       expect(res.headers.get(name)).toBe(value)
   })
+
+  it('names each Vary token once, whatever its case or how often the handler names it', async () => {
+    const vary = async (handler: string) => {
+      const app = new Hono<AppEnv>()
+      app.get('/', (c) =>
+        send(c, 'hi', 200, { 'Content-Type': 'text/plain; charset=utf-8', Vary: handler }),
+      )
+      return (await app.request('/')).headers.get('vary')
+    }
+    expect(await vary('accept')).toBe('Accept')
+    expect(await vary('Origin, ACCEPT, origin')).toBe('Accept, Origin')
+    expect(await vary('*')).toBe('*')
+  })
 })

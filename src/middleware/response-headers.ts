@@ -55,19 +55,22 @@ export const gatewayHeaders = (
   return headers
 }
 
-/** Adds each of `tokens` (comma-separated) to `Vary` unless it is there already. */
-const addVary = (headers: Headers, tokens: string): void => {
-  for (const token of tokens.split(', ')) {
-    const vary = headers.get('Vary')
-    if (!vary) headers.set('Vary', token)
-    else if (
-      !vary
-        .toLowerCase()
-        .split(/\s*,\s*/)
-        .includes(token.toLowerCase())
-    )
-      headers.set('Vary', `${vary}, ${token}`)
-  }
+/**
+ * `vary` with each of `tokens` (comma-separated) that it does not name already, compared
+ * case-insensitively; `*` (varies on everything) stands alone.
+ *
+ * @example
+ * joinVary('Accept', 'accept, Origin') // 'Accept, Origin'
+ */
+const joinVary = (vary: string | null | undefined, tokens: string): string => {
+  if (!vary) return tokens
+  const named = new Set(vary.toLowerCase().split(/\s*,\s*/))
+  if (named.has('*') || /(^|,)\s*\*\s*(,|$)/.test(tokens)) return '*'
+  const added = tokens.split(/\s*,\s*/).filter((token) => {
+    const key = token.toLowerCase()
+    return token !== '' && !named.has(key) && named.add(key)
+  })
+  return added.length === 0 ? vary : `${vary}, ${added.join(', ')}`
 }
 
 // Responses built by `send`, which already carry every header the gateway adds.
@@ -78,7 +81,7 @@ const complete = new WeakSet<Response>()
  * handler's, in one plain object. On Node that object goes to `writeHead` as it is; a
  * response built with `c.body` gets the same headers afterwards, through a `Headers` object
  * that costs more per request than the body of a small one (and as much again to write out).
- * A handler's `Vary` joins the gateway's. Header names are spelled as the gateway spells them
+ * A handler's `Vary` joins the gateway's (a token named twice is written once). Header names are spelled as the gateway spells them
  * (`Content-Type`, `Vary`), so a handler's replace the gateway's rather than repeat them.
  *
  * @example
@@ -93,7 +96,7 @@ export const send = (
   const all = gatewayHeaders(c, headers['Content-Type'])
   const vary = all.Vary
   Object.assign(all, headers)
-  if (headers.Vary) all.Vary = `${vary}, ${headers.Vary}`
+  if (headers.Vary) all.Vary = joinVary(vary, headers.Vary)
   const res = new Response(body, { status, headers: all })
   complete.add(res)
   return res
@@ -113,7 +116,7 @@ export const responseHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) 
   if (complete.has(c.res)) return
   const headers = c.res.headers
   for (const [name, value] of Object.entries(gatewayHeaders(c, headers.get('Content-Type')))) {
-    if (name === 'Vary') addVary(headers, value)
+    if (name === 'Vary') headers.set('Vary', joinVary(headers.get('Vary'), value))
     else headers.set(name, value)
   }
 }

@@ -1,37 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseSecrets } from '../../src/config/secrets.ts'
-import { startServer } from '../../src/runtime/node/server.ts'
-import { API_KEY, memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import { API_KEY, memoryLogger } from '../support/deterministic.ts'
+import { serveOnFile } from '../support/node-server.ts'
 import { USERS } from '../support/requests.ts'
 
 // What fetch cannot send (NUL, CR, DEL, obs-fold, oversized header blocks), written on a raw
 // socket to the real Node server: its HTTP parser must refuse it, and the server keep serving.
 let port = 0
 let close: () => Promise<void>
-let dir = ''
 const logger = memoryLogger()
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gateway-raw-'))
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    databaseUrl: `file:${join(dir, 'gateway.db')}`,
-    secrets: parseSecrets(TEST_ENV),
-    logger,
-  })
-  port = (server.server.address() as AddressInfo).port
+  const server = await serveOnFile({ logger })
+  port = server.port
   close = server.close
 })
-afterAll(async () => {
-  await close()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => close())
 
 /** Sends raw bytes and resolves with the status of the answer (0 if the socket just closed). */
 const raw = (head: string): Promise<number> =>

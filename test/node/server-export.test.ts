@@ -1,31 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseSecrets } from '../../src/config/secrets.ts'
-import { startServer } from '../../src/runtime/node/server.ts'
-import { memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import { serveOnFile } from '../support/node-server.ts'
 import { AUTHENTICATE, CONTACTS, ORG_TOKEN, SEED_CONTACT } from '../support/opencx.ts'
 
 // `npm start`'s server on a file database (libSQL's native driver, kept statements): exports
 // over HTTP, several at once, against the pages.
 let base = ''
 let close: () => Promise<void>
-let dir = ''
 const auth = { Authorization: `Bearer ${ORG_TOKEN}` }
 const COUNT = 40
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gateway-export-'))
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    databaseUrl: `file:${join(dir, 'gateway.db')}`,
-    secrets: parseSecrets(TEST_ENV),
-    logger: memoryLogger(),
-  })
-  base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`
+  const server = await serveOnFile()
+  base = server.base
   close = server.close
   for (let i = 0; i < COUNT; i++) {
     const res = await fetch(`${base}${AUTHENTICATE}`, {
@@ -36,10 +22,7 @@ beforeAll(async () => {
     expect(res.status).toBe(200)
   }
 })
-afterAll(async () => {
-  await close()
-  await rm(dir, { recursive: true, force: true })
-})
+afterAll(() => close())
 
 const get = (path: string, accept = 'application/json') =>
   fetch(`${base}${path}`, { headers: { ...auth, Accept: accept } })

@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseSecrets } from '../../src/config/secrets.ts'
-import { type NodeConfig, startServer } from '../../src/runtime/node/server.ts'
-import { API_KEY, memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import type { NodeConfig } from '../../src/runtime/node/server.ts'
+import { API_KEY } from '../support/deterministic.ts'
+import { serveOnFile } from '../support/node-server.ts'
 import { USERS } from '../support/requests.ts'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -13,20 +9,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** The real Node server (`npm start` minus the environment) on a temp database. */
 const serve = async (config: Partial<NodeConfig> = {}) => {
-  const dir = await mkdtemp(join(tmpdir(), 'gateway-security-'))
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    databaseUrl: `file:${join(dir, 'gateway.db')}`,
-    secrets: parseSecrets(TEST_ENV),
-    logger: memoryLogger(),
-    ...config,
-  })
-  cleanups.push(() => rm(dir, { recursive: true, force: true }), server.close)
-  const { port } = server.server.address() as AddressInfo
-  return `http://127.0.0.1:${port}`
+  const server = await serveOnFile(config)
+  cleanups.push(server.close)
+  return server.base
 }
 
 describe('the Node server', () => {

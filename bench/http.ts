@@ -3,11 +3,12 @@
 // gateway in each of its five media types — for one contact and for a 100-contact page. Then
 // bare Hono and the gateway's JSON for one contact again, each on its own copy of the database
 // opened with SQLITE_LOCKING=EXCLUSIVE (no lock calls per query; a file one process holds).
-// Variants alternate within each round; each figure is the median requests/s over the rounds.
+// Variants alternate within each round; each figure is the median requests/s over the rounds,
+// with the server's CPU time per request (user + system, from /proc) beside it.
 // Settings: BENCH_ROUNDS (7), BENCH_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY (a regular
 // expression over `group / variant`, to run a subset while working on one of them).
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import autocannon from 'autocannon'
@@ -31,12 +32,22 @@ const MEDIA = {
 interface Variant {
   group: string
   name: string
+  /** The server process, whose CPU time each round reads. */
+  pid: number
   port: number
   path: string
   headers: Record<string, string>
 }
 
-const load = async (v: Variant, seconds: number): Promise<number> => {
+/** User + system CPU time of a process so far, in µs (/proc/PID/stat, in clock ticks of 10 ms). */
+const cpuMicros = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+/** One round of load: requests/s, and the server's CPU µs per request it answered. */
+const load = async (v: Variant, seconds: number) => {
+  const cpu = cpuMicros(v.pid)
   const result = await autocannon({
     url: `http://127.0.0.1:${v.port}${v.path}`,
     headers: v.headers,
@@ -45,7 +56,10 @@ const load = async (v: Variant, seconds: number): Promise<number> => {
   })
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${v.group} / ${v.name}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return result.requests.average
+  return {
+    rate: result.requests.average,
+    cpuPerRequest: (cpuMicros(v.pid) - cpu) / result.requests.total,
+  }
 }
 
 const startBare = async (bare: string, env: Record<string, string>) => {
@@ -55,7 +69,7 @@ const startBare = async (bare: string, env: Record<string, string>) => {
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   await waitFor(port, '/healthz')
-  return { port, stop: () => child.kill('SIGTERM') }
+  return { port, pid: child.pid!, stop: () => child.kill('SIGTERM') }
 }
 
 /** Every variant `rounds` times, alternating; median requests/s and the range per variant. */
@@ -104,11 +118,12 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
 
     const variants: Variant[] = Object.entries(paths)
       .flatMap(([group, path]) => [
-        { group, name: 'node:http', port: nodeHttp.port, path, headers: {} },
-        { group, name: 'hono c.json', port: hono.port, path, headers: {} },
+        { group, name: 'node:http', pid: nodeHttp.pid, port: nodeHttp.port, path, headers: {} },
+        { group, name: 'hono c.json', pid: hono.pid, port: hono.port, path, headers: {} },
         ...Object.entries(MEDIA).map(([key, accept]) => ({
           group,
           name: `gateway ${key}`,
+          pid: gateway.server.pid!,
           port: gateway.port,
           path,
           headers: { ...auth, Accept: accept },
@@ -119,6 +134,7 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
               {
                 group,
                 name: 'hono c.json (exclusive)',
+                pid: honoExclusive.pid,
                 port: honoExclusive.port,
                 path,
                 headers: {},
@@ -126,6 +142,7 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
               {
                 group,
                 name: 'gateway json (exclusive)',
+                pid: gatewayExclusive.server.pid!,
                 port: gatewayExclusive.port,
                 path,
                 headers: { ...authExclusive, Accept: MEDIA.json },
@@ -136,11 +153,14 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
       .filter((v) => ONLY.test(`${v.group} / ${v.name}`))
     for (const v of variants) await load(v, 1) // warm-up: JIT, caches, connections
     const rates = new Map<Variant, number[]>(variants.map((v) => [v, []]))
+    const cpu = new Map<Variant, number[]>(variants.map((v) => [v, []]))
     for (let r = 0; r < rounds; r++) {
       // Rotate the starting variant so no variant always runs first or last.
       for (let i = 0; i < variants.length; i++) {
         const v = variants[(i + r) % variants.length]!
-        rates.get(v)!.push(await load(v, SECONDS))
+        const round = await load(v, SECONDS)
+        rates.get(v)!.push(round.rate)
+        cpu.get(v)!.push(round.cpuPerRequest)
       }
       process.stderr.write(`http round ${r + 1}/${rounds}\n`)
     }
@@ -152,6 +172,7 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
         median: median(rs),
         min: Math.min(...rs),
         max: Math.max(...rs),
+        cpuPerRequest: median(cpu.get(v)!),
       }
     })
   } finally {
@@ -162,7 +183,7 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
 if (isMain(import.meta.url)) {
   for (const m of await benchHttp()) {
     console.log(
-      `${m.group.padEnd(14)} ${m.name.padEnd(14)} ${Math.round(m.median).toString().padStart(7)} req/s (${Math.round(m.min)}–${Math.round(m.max)})`,
+      `${m.group.padEnd(14)} ${m.name.padEnd(14)} ${Math.round(m.median).toString().padStart(7)} req/s (${Math.round(m.min)}–${Math.round(m.max)}), ${m.cpuPerRequest!.toFixed(0)} µs CPU/request`,
     )
   }
 }

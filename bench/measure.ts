@@ -12,6 +12,8 @@ export interface Measured {
   max: number
   mbPerSecond?: number
   bytes?: number
+  /** Server CPU time (user + system) per request answered, in µs: the median over the rounds. */
+  cpuPerRequest?: number
 }
 
 export const median = (values: readonly number[]): number => {

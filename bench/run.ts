@@ -28,14 +28,17 @@ const ratio = (results: Measured[], group: string, a: string, b: string, goal: n
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en')
 
-const table = (results: Measured[], unit: string, withBytes: boolean): string[] => [
-  `| group | variant | ${unit} (median) | range | ${withBytes ? 'MB/s | bytes |' : ''}`,
-  `|---|---|---:|---:|${withBytes ? '---:|---:|' : ''}`,
-  ...results.map(
-    (m) =>
-      `| ${m.group} | ${m.name} | ${fmt(m.median)} | ${fmt(m.min)}–${fmt(m.max)} |${withBytes ? ` ${m.mbPerSecond!.toFixed(1)} | ${m.bytes} |` : ''}`,
-  ),
-]
+const table = (results: Measured[], unit: string, withBytes: boolean): string[] => {
+  const withCpu = results.some((m) => m.cpuPerRequest !== undefined)
+  return [
+    `| group | variant | ${unit} (median) | range |${withBytes ? ' MB/s | bytes |' : ''}${withCpu ? ' server CPU µs/request |' : ''}`,
+    `|---|---|---:|---:|${withBytes ? '---:|---:|' : ''}${withCpu ? '---:|' : ''}`,
+    ...results.map(
+      (m) =>
+        `| ${m.group} | ${m.name} | ${fmt(m.median)} | ${fmt(m.min)}–${fmt(m.max)} |${withBytes ? ` ${m.mbPerSecond!.toFixed(1)} | ${m.bytes} |` : ''}${withCpu ? ` ${m.cpuPerRequest!.toFixed(0)} |` : ''}`,
+    ),
+  ]
+}
 
 const verdicts = (targets: Target[]): string[] => [
   '| target | measured | verdict |',
@@ -85,7 +88,7 @@ if (!process.env.BENCH_SKIP_HTTP) {
   lines.push(
     '## HTTP (autocannon in-process, servers in child processes, 127.0.0.1)',
     '',
-    `\`GET /contacts/{id}\` and \`GET /contacts?limit=100\` with the organisation token; ${process.env.BENCH_CONNECTIONS ?? 10} connections, ${process.env.BENCH_SECONDS ?? 2} s per round. node:http serves the gateway's JSON bytes from memory; bare Hono does the same store read (the contacts repository on the same SQLite file, opened as \`npm start\` opens it: libsql's native driver with kept statements) and \`c.json\`. The two \`(exclusive)\` rows are bare Hono and the gateway again, each on its own copy of the database opened with \`SQLITE_LOCKING=EXCLUSIVE\` (no \`fcntl\` lock calls per query; the file belongs to that one process): the target is judged on the default, and once more on that setting.`,
+    `\`GET /contacts/{id}\` and \`GET /contacts?limit=100\` with the organisation token; ${process.env.BENCH_CONNECTIONS ?? 10} connections, ${process.env.BENCH_SECONDS ?? 2} s per round. node:http serves the gateway's JSON bytes from memory; bare Hono does the same store read (the contacts repository on the same SQLite file, opened as \`npm start\` opens it: libsql's native driver with kept statements) and \`c.json\`. The two \`(exclusive)\` rows are bare Hono and the gateway again, each on its own copy of the database opened with \`SQLITE_LOCKING=EXCLUSIVE\` (no \`fcntl\` lock calls per query; the file belongs to that one process): the target is judged on the default, and once more on that setting. Server CPU: the user and system time of the server's process (/proc) per request it answered, the median over the rounds — what a request costs the server, whatever share of the two cores the load generator takes.`,
     '',
     ...table(http, 'req/s', false),
     '',

@@ -2,7 +2,8 @@
 // (one transaction of INSERT … SELECT batches), the gateway in a child process, each format
 // downloaded and consumed as a stream while the child's VmRSS is sampled from /proc (one cold
 // JSON download first, reported apart: it includes V8 growing its heap once). Against:
-// the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds).
+// the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds),
+// measured just before and just after each download.
 // Sizes: BENCH_EXPORT_SIZES (default 100000,1000000). Run alone: `node --experimental-strip-types bench/exports.ts`.
 import { readFileSync } from 'node:fs'
 import { get } from 'node:http'
@@ -64,8 +65,8 @@ export const seedContacts = async (url: string, n: number): Promise<number> => {
   return (performance.now() - t0) / 1000
 }
 
-/** MB/s of each format's serializer on a 10,000-contact page read from the same database. */
-const inProcess = async (url: string): Promise<Record<string, number>> => {
+/** A 10,000-contact page read from the database, as the serializers get it. */
+const readPage = async (url: string) => {
   const { db, close } = await openDatabase({ url })
   const next = contacts(db).exportReader()
   const items = []
@@ -73,28 +74,28 @@ const inProcess = async (url: string): Promise<Record<string, number>> => {
     batch = await next()
   items.length = Math.min(items.length, 10_000)
   close()
-  const page = { items, total: items.length, skip: 0, limit: items.length }
-  const out: Record<string, number> = {}
-  for (const key of Object.keys(MEDIA)) {
-    const format = formatByKey(key)!
-    const context = {
-      mediaType: MEDIA[key as keyof typeof MEDIA],
-      maxDepth: 32,
-      links: { self: { href: '/contacts/export' } },
-      collection: {
-        itemsKey: 'items',
-        itemLinks: (c: unknown) => ({ self: { href: `/contacts/${(c as { id: string }).id}` } }),
-      },
-    }
-    const rates: number[] = []
-    for (let r = 0; r < ROUNDS + 2; r++) {
-      const t0 = performance.now()
-      const bytes = Buffer.byteLength(format.serialize(Contacts, page, context))
-      if (r >= 2) rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000)) // 2 warm-up rounds
-    }
-    out[key] = median(rates)
+  return { items, total: items.length, skip: 0, limit: items.length }
+}
+
+/** MB/s of a format's serializer on `page`: the median of `ROUNDS` runs after two warm-ups. */
+const serializerRate = (page: Awaited<ReturnType<typeof readPage>>, key: string): number => {
+  const format = formatByKey(key)!
+  const context = {
+    mediaType: MEDIA[key as keyof typeof MEDIA],
+    maxDepth: 32,
+    links: { self: { href: '/contacts/export' } },
+    collection: {
+      itemsKey: 'items',
+      itemLinks: (c: unknown) => ({ self: { href: `/contacts/${(c as { id: string }).id}` } }),
+    },
   }
-  return out
+  const rates: number[] = []
+  for (let r = 0; r < ROUNDS + 2; r++) {
+    const t0 = performance.now()
+    const bytes = Buffer.byteLength(format.serialize(Contacts, page, context))
+    if (r >= 2) rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000))
+  }
+  return median(rates)
 }
 
 export const vmRssMb = (pid: number): number => {
@@ -157,13 +158,18 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
     const gateway = await startGateway()
     try {
       const seedSeconds = await seedContacts(gateway.databaseUrl, size)
-      const serializer = await inProcess(gateway.databaseUrl)
+      const page = await readPage(gateway.databaseUrl)
       const pid = gateway.server.pid!
       // The first export after start grows V8's heap to its working size once (cold); later
       // ones show what an export itself holds (warm), which is what the targets judge.
       const cold: [string, string][] = [['json (cold)', MEDIA.json]]
       for (const [format, accept] of [...cold, ...Object.entries(MEDIA)]) {
+        // The serializer's rate just before and just after the download, so that both sides
+        // of the ratio meet the same conditions on a machine whose speed drifts.
+        const key = format.split(' ')[0]!
+        const before = serializerRate(page, key)
         const d = await download(gateway.port, () => vmRssMb(pid), gateway.orgToken, accept, size)
+        const inProcessMbPerSecond = (before + serializerRate(page, key)) / 2
         out.push({
           size,
           format,
@@ -172,7 +178,7 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
           bytes: d.bytes,
           rssGrowthMb: d.rssGrowthMb,
           rssBeforeMb: d.rssBeforeMb,
-          inProcessMbPerSecond: serializer[format.split(' ')[0]!]!,
+          inProcessMbPerSecond,
         })
         console.error(
           `exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, +${d.rssGrowthMb.toFixed(1)} MB RSS (${d.rssBeforeMb.toFixed(0)} → ${d.rssPeakMb.toFixed(0)} MB)`,

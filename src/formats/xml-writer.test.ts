@@ -295,6 +295,34 @@ describe('xml writer against the straightforward writer', () => {
     )
   })
 
+  it('gives a response the same document, as its UTF-8 bytes once it outgrew a chunk, in bytes of its own', () => {
+    const decode = (body: string | Uint8Array) =>
+      typeof body === 'string' ? body : new TextDecoder('utf-8', { ignoreBOM: true }).decode(body)
+    let chunked = 0
+    fc.assert(
+      fc.property(page(longText, 60), fc.integer({ min: 3, max: 12 }), (p, depth) => {
+        const c = context(depth)
+        const text = outcome(() => xml.serialize(Page, p, c))
+        const body = outcome(() => decode(xml.serializeBody!(Page, p, c)))
+        expect(body).toBe(text)
+        if (text.startsWith('SerializationError')) return
+        const bytes = xml.serializeBody!(Page, p, c)
+        if (typeof bytes === 'string') {
+          expect(Buffer.byteLength(bytes)).toBeLessThanOrEqual(3 * 32 * 1024)
+          return
+        }
+        chunked++
+        expect(Buffer.byteLength(text)).toBeGreaterThan(32 * 1024)
+        // The writer keeps its buffer for the next document: a body must not share it.
+        xml.serialize(Page, { items: [{ id: 'x'.repeat(40_000), count: 1 }], total: 1 }, c)
+        expect(decode(bytes)).toBe(text)
+      }),
+      // A failure stops at once: shrinking pages this large takes minutes.
+      { numRuns: 40, endOnFailure: true },
+    )
+    expect(chunked).toBeGreaterThan(0)
+  })
+
   it('writes the same items for a streamed export', () => {
     const write = xmlItemWriter(Item, 8)
     fc.assert(

@@ -42,7 +42,7 @@ export const respond = (
   options: RespondOptions,
 ): Response => {
   const { format, mediaType } = c.get('negotiated')!
-  const body = format.serialize(schema, value, {
+  const body = (format.serializeBody ?? format.serialize)(schema, value, {
     mediaType,
     links: options.links,
     maxDepth: c.get('limits').maxDepth,

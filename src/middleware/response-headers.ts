@@ -89,7 +89,7 @@ const complete = new WeakSet<Response>()
  */
 export const send = (
   c: Context<AppEnv>,
-  body: string | null,
+  body: string | Uint8Array<ArrayBuffer> | null,
   status: ContentfulStatusCode,
   headers: Record<string, string>,
 ): Response => {

@@ -39,6 +39,24 @@ describe('exports on the Node server', () => {
     expect(csv.trimEnd().split('\r\n')).toHaveLength(COUNT + 1)
   })
 
+  it('sends a large XML page as the bytes its writer encoded, with their length', async () => {
+    const big = { email: 'big@example.com', customData: { note: `é${'x'.repeat(15_000)}` } }
+    const created = await fetch(`${base}${AUTHENTICATE}`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(big),
+    })
+    expect(created.status, await created.clone().text()).toBe(200)
+    const res = await get(`${CONTACTS}?limit=100`, 'application/xml')
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    expect(bytes.length).toBeGreaterThan(32 * 1024)
+    expect(Number(res.headers.get('content-length'))).toBe(bytes.length)
+    const text = new TextDecoder().decode(bytes)
+    expect(text.match(/<Contact>/g)).toHaveLength(COUNT + 1)
+    expect(text).toContain(`<entry key="note">é${'x'.repeat(15_000)}</entry>`)
+    expect(text.endsWith('</Contacts>')).toBe(true)
+  })
+
   it('sees a contact the moment it is written', async () => {
     const res = await fetch(`${base}${AUTHENTICATE}`, {
       method: 'POST',
@@ -51,6 +69,6 @@ describe('exports on the Node server', () => {
       total: number
     }
     expect(body.items.at(-1)!.id).toBe(contact.id)
-    expect(body.total).toBe(COUNT + 1)
+    expect(body.total).toBe(COUNT + 2)
   })
 })

@@ -3,7 +3,7 @@
 // downloaded and consumed as a stream while the child's VmRSS is sampled from /proc (one cold
 // JSON download first, reported apart: it includes V8 growing its heap once). Against:
 // the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds),
-// measured just before and just after each download.
+// measured just before the first download and just after the last.
 // Sizes: BENCH_EXPORT_SIZES (default 100000,1000000). Run alone: `node --experimental-strip-types bench/exports.ts`.
 import { readFileSync } from 'node:fs'
 import { get } from 'node:http'
@@ -163,14 +163,17 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
       // The first export after start grows V8's heap to its working size once (cold); later
       // ones show what an export itself holds (warm), which is what the targets judge.
       const cold: [string, string][] = [['json (cold)', MEDIA.json]]
+      // The serializers' rates just before the first download and just after the last (their
+      // mean), so both sides of each ratio meet the same conditions on a machine whose speed
+      // drifts; the downloads themselves run back to back: a pause between two would let V8
+      // shrink the gateway's heap while idle, and the next download grow it again.
+      const rates = () =>
+        Object.fromEntries(Object.keys(MEDIA).map((k) => [k, serializerRate(page, k)]))
+      const before = rates()
+      const sized: Omit<ExportResult, 'inProcessMbPerSecond'>[] = []
       for (const [format, accept] of [...cold, ...Object.entries(MEDIA)]) {
-        // The serializer's rate just before and just after the download, so that both sides
-        // of the ratio meet the same conditions on a machine whose speed drifts.
-        const key = format.split(' ')[0]!
-        const before = serializerRate(page, key)
         const d = await download(gateway.port, () => vmRssMb(pid), gateway.orgToken, accept, size)
-        const inProcessMbPerSecond = (before + serializerRate(page, key)) / 2
-        out.push({
+        sized.push({
           size,
           format,
           seedSeconds,
@@ -178,11 +181,15 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
           bytes: d.bytes,
           rssGrowthMb: d.rssGrowthMb,
           rssBeforeMb: d.rssBeforeMb,
-          inProcessMbPerSecond,
         })
         console.error(
           `exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, +${d.rssGrowthMb.toFixed(1)} MB RSS (${d.rssBeforeMb.toFixed(0)} → ${d.rssPeakMb.toFixed(0)} MB)`,
         )
+      }
+      const after = rates()
+      for (const r of sized) {
+        const key = r.format.split(' ')[0]!
+        out.push({ ...r, inProcessMbPerSecond: (before[key]! + after[key]!) / 2 })
       }
     } finally {
       gateway.stop()

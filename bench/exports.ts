@@ -12,7 +12,7 @@ import { formatByKey } from '../src/formats/registry.ts'
 import { Contacts } from '../src/model/contact.ts'
 import { openDatabase } from '../src/runtime/node/database.ts'
 import { contacts } from '../src/store/contacts.ts'
-import { isMain, median, ROUNDS } from './measure.ts'
+import { bodyBytes, isMain, median, ROUNDS } from './measure.ts'
 import { startGateway } from './server-process.ts'
 
 export const EXPORT_SIZES = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000')
@@ -77,9 +77,13 @@ const readPage = async (url: string) => {
   return { items, total: items.length, skip: 0, limit: items.length }
 }
 
-/** MB/s of a format's serializer on `page`: the median of `ROUNDS` runs after two warm-ups. */
+/**
+ * MB/s of a format's serializer on `page`, writing the body a response sends
+ * (`serializeBody` where the format has one): the median of `ROUNDS` runs after two warm-ups.
+ */
 const serializerRate = (page: Awaited<ReturnType<typeof readPage>>, key: string): number => {
   const format = formatByKey(key)!
+  const serialize = format.serializeBody ?? format.serialize
   const context = {
     mediaType: MEDIA[key as keyof typeof MEDIA],
     maxDepth: 32,
@@ -92,7 +96,7 @@ const serializerRate = (page: Awaited<ReturnType<typeof readPage>>, key: string)
   const rates: number[] = []
   for (let r = 0; r < ROUNDS + 2; r++) {
     const t0 = performance.now()
-    const bytes = Buffer.byteLength(format.serialize(Contacts, page, context))
+    const bytes = bodyBytes(serialize(Contacts, page, context))
     if (r >= 2) rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000))
   }
   return median(rates)

@@ -16,6 +16,13 @@ export interface Measured {
   cpuPerRequest?: number
 }
 
+/**
+ * The UTF-8 bytes of a body as a response sends it. Counting a string's flattens one built by
+ * concatenation, as sending it would; a format that hands over bytes has them counted already.
+ */
+export const bodyBytes = (body: string | Uint8Array): number =>
+  typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+
 export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1

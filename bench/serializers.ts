@@ -12,7 +12,7 @@ import type { SerializeContext } from '../src/formats/types.ts'
 import { xml } from '../src/formats/xml.ts'
 import { AmazonUsers } from '../src/model/amazon-user.ts'
 import { type Contact, Contacts } from '../src/model/contact.ts'
-import { isMain, median, type Measured, ROUNDS } from './measure.ts'
+import { bodyBytes, isMain, median, type Measured, ROUNDS } from './measure.ts'
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000)
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'ar']
@@ -115,9 +115,7 @@ const variants = (c: Case): [string, () => string | Uint8Array][] => [
 
 const timeOnce = (run: () => string | Uint8Array): { ms: number; bytes: number } => {
   const t0 = performance.now()
-  // Counting the UTF-8 bytes flattens a string built by concatenation, as sending it would.
-  const body = run()
-  const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+  const bytes = bodyBytes(run())
   return { ms: performance.now() - t0, bytes }
 }
 

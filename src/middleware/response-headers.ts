@@ -64,13 +64,16 @@ export const gatewayHeaders = (
  */
 const joinVary = (vary: string | null | undefined, tokens: string): string => {
   if (!vary) return tokens
-  const named = new Set(vary.toLowerCase().split(/\s*,\s*/))
-  if (named.has('*') || /(^|,)\s*\*\s*(,|$)/.test(tokens)) return '*'
-  const added = tokens.split(/\s*,\s*/).filter((token) => {
+  const joined = vary.split(',').map((token) => token.trim())
+  const named = new Set(joined.map((token) => token.toLowerCase()))
+  for (const token of tokens.split(',').map((t) => t.trim())) {
     const key = token.toLowerCase()
-    return token !== '' && !named.has(key) && named.add(key)
-  })
-  return added.length === 0 ? vary : `${vary}, ${added.join(', ')}`
+    if (key === '*' || named.has('*')) return '*'
+    if (key === '' || named.has(key)) continue
+    named.add(key)
+    joined.push(token)
+  }
+  return joined.join(', ')
 }
 
 // Responses built by `send`, which already carry every header the gateway adds.
@@ -81,8 +84,9 @@ const complete = new WeakSet<Response>()
  * handler's, in one plain object. On Node that object goes to `writeHead` as it is; a
  * response built with `c.body` gets the same headers afterwards, through a `Headers` object
  * that costs more per request than the body of a small one (and as much again to write out).
- * A handler's `Vary` joins the gateway's (a token named twice is written once). Header names are spelled as the gateway spells them
- * (`Content-Type`, `Vary`), so a handler's replace the gateway's rather than repeat them.
+ * A handler's `Vary` joins the gateway's (a token named twice is written once). Header names
+ * are spelled as the gateway spells them (`Content-Type`, `Vary`), so a handler's replace the
+ * gateway's rather than repeat them.
  *
  * @example
  * return send(c, body, 200, { 'Content-Type': 'application/json; charset=utf-8' })

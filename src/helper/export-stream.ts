@@ -40,11 +40,13 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
   // The next batch, asked for before this one is written: a store that reads elsewhere (D1
   // over the network, a reader thread) reads it while this one is written.
   let ahead: Promise<ExportBatch<T>> | undefined
+  // One sink for the whole stream: the chunk a batch's tail was copied out of takes the next.
+  let sink: ReturnType<typeof utf8Sink> | undefined
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
-          const sink = utf8Sink((chunk) => controller.enqueue(chunk))
+          sink ??= utf8Sink((chunk) => controller.enqueue(chunk))
           if (!writer) {
             writer = await options.writer()
             sink.write(writer.head())

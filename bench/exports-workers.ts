@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { download, MEDIA, seedContacts } from './exports.ts'
+import { inspectorSession } from './inspector.ts'
 import { isMain } from './measure.ts'
 import { freePort, waitFor } from './server-process.ts'
 
@@ -26,43 +27,6 @@ export interface WorkersExportResult {
   /** The worker isolate's used JS heap just before the download, and its peak during it, MB. */
   heapBeforeMb: number
   heapPeakMb: number
-}
-
-/** Samples the JS heap of the worker wrangler's inspector (`--inspector-port`) is attached to. */
-const isolateHeap = async (inspectorPort: number) => {
-  // The inspector proxy refuses a connection without a local Origin; Node's WebSocket (undici)
-  // takes headers in its init object, which the DOM typings do not know.
-  const Socket = WebSocket as unknown as new (
-    url: string,
-    init: { headers: Record<string, string> },
-  ) => WebSocket
-  const origin = `http://127.0.0.1:${inspectorPort}`
-  const ws = new Socket(`ws://127.0.0.1:${inspectorPort}/ws`, { headers: { Origin: origin } })
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve
-    ws.onerror = () => reject(new Error(`inspector on ${inspectorPort} refused the connection`))
-  })
-  const waiting = new Map<number, (usedMb: number) => void>()
-  let id = 0
-  ws.onmessage = (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: { usedSize: number } }
-    if (message.id !== undefined) waiting.get(message.id)?.((message.result?.usedSize ?? 0) / 1e6)
-    waiting.delete(message.id ?? -1)
-  }
-  // A closed inspector answers nothing more: fail the samples waiting rather than hang.
-  ws.onclose = () => {
-    for (const answer of waiting.values()) answer(Number.NaN)
-    waiting.clear()
-  }
-  return {
-    /** The isolate's used JS heap now, in MB. */
-    usedMb: () =>
-      new Promise<number>((resolve) => {
-        waiting.set(++id, resolve)
-        ws.send(JSON.stringify({ id, method: 'Runtime.getHeapUsage' }))
-      }),
-    close: () => ws.close(),
-  }
 }
 
 const WRANGLER = join('node_modules', '.bin', 'wrangler')
@@ -118,15 +82,20 @@ export const benchWorkersExports = async (
     )
     try {
       await waitFor(port, '/healthz')
-      const heap = await isolateHeap(inspectorPort)
+      // The inspector proxy refuses a connection without a local Origin.
+      const isolate = await inspectorSession(
+        `ws://127.0.0.1:${inspectorPort}/ws`,
+        `http://127.0.0.1:${inspectorPort}`,
+      )
+      const usedMb = async () => (await isolate.heap()).used / 1e6
       try {
         for (const [format, accept] of Object.entries(MEDIA)) {
-          const heapBeforeMb = await heap.usedMb()
+          const heapBeforeMb = await usedMb()
           let heapPeakMb = heapBeforeMb
           let sampling = true
           const sampler = (async () => {
             while (sampling) {
-              const used = await heap.usedMb()
+              const used = await usedMb()
               if (Number.isNaN(used)) throw new Error('the inspector closed during the export')
               heapPeakMb = Math.max(heapPeakMb, used)
               await new Promise((resolve) => setTimeout(resolve, 20))
@@ -149,7 +118,7 @@ export const benchWorkersExports = async (
           )
         }
       } finally {
-        heap.close()
+        isolate.close()
       }
     } finally {
       await stop(wrangler)

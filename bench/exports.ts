@@ -1,7 +1,9 @@
 // `GET /contacts/export` over HTTP: contacts seeded straight into the gateway's libSQL file
 // (one transaction of INSERT … SELECT batches), the gateway in a child process, each format
 // downloaded and consumed as a stream while the child's VmRSS is sampled from /proc (one cold
-// JSON download first, reported apart: it includes V8 growing its heap once). Against:
+// JSON download first, reported apart: it includes V8 growing its heap once), and its V8 heap
+// read through the inspector after each download (after the last, once more after a full
+// collection: what the gateway keeps). Against:
 // the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds),
 // measured just before the first download and just after the last.
 // Sizes: BENCH_EXPORT_SIZES (default 100000,1000000). Run alone: `node --experimental-strip-types bench/exports.ts`.
@@ -12,8 +14,9 @@ import { formatByKey } from '../src/formats/registry.ts'
 import { Contacts } from '../src/model/contact.ts'
 import { openDatabase } from '../src/runtime/node/database.ts'
 import { contacts } from '../src/store/contacts.ts'
+import { inspectorSession, nodeInspectorUrl } from './inspector.ts'
 import { bodyBytes, isMain, median, ROUNDS } from './measure.ts'
-import { startGateway } from './server-process.ts'
+import { freePort, startGateway } from './server-process.ts'
 
 export const EXPORT_SIZES = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000')
   .split(',')
@@ -36,8 +39,24 @@ export interface ExportResult {
   rssGrowthMb: number
   /** VmRSS just before the download, in MB: with the growth, the peak the process reached. */
   rssBeforeMb: number
+  /** Just after the download: VmRSS, and V8's heap (used by objects, and reserved), in MB. */
+  rssAfterMb: number
+  heapUsedMb: number
+  heapTotalMb: number
+  /** The gateway of this size: before its first download, and after its last. */
+  gateway: GatewayMemory
   /** The in-process serializer on 10,000 of the same contacts, MB/s. */
   inProcessMbPerSecond: number
+}
+
+/** The gateway's memory around a size's downloads, in MB. */
+export interface GatewayMemory {
+  /** Before the first download (seeded, started, idle): VmRSS and V8's heap. */
+  startRssMb: number
+  startHeapUsedMb: number
+  startHeapTotalMb: number
+  /** V8's used heap after the last download and a full collection: what the gateway keeps. */
+  keptHeapMb: number
 }
 
 /** `n` contacts shaped like `sampleContacts` (customData on all, every tenth name needing escapes), in one transaction. */
@@ -158,8 +177,12 @@ export const download = async (
 /** Every size, every format; the gateway restarted per size on a fresh database. */
 export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]> => {
   const out: ExportResult[] = []
+  const mb = (bytes: number) => bytes / 1024 / 1024
   for (const size of sizes) {
-    const gateway = await startGateway()
+    // The inspector only answers between downloads (heap reads), so an export runs as it would.
+    const inspectorPort = await freePort()
+    const gateway = await startGateway({}, undefined, [`--inspect=127.0.0.1:${inspectorPort}`])
+    const v8 = await inspectorSession(await nodeInspectorUrl(inspectorPort))
     try {
       const seedSeconds = await seedContacts(gateway.databaseUrl, size)
       const page = await readPage(gateway.databaseUrl)
@@ -174,9 +197,17 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
       const rates = () =>
         Object.fromEntries(Object.keys(MEDIA).map((k) => [k, serializerRate(page, k)]))
       const before = rates()
-      const sized: Omit<ExportResult, 'inProcessMbPerSecond'>[] = []
+      const startHeap = await v8.heap()
+      const start = {
+        startRssMb: vmRssMb(pid),
+        startHeapUsedMb: mb(startHeap.used),
+        startHeapTotalMb: mb(startHeap.total),
+      }
+      const sized: Omit<ExportResult, 'inProcessMbPerSecond' | 'gateway'>[] = []
       for (const [format, accept] of [...cold, ...Object.entries(MEDIA)]) {
         const d = await download(gateway.port, () => vmRssMb(pid), gateway.orgToken, accept, size)
+        const rssAfterMb = vmRssMb(pid)
+        const heap = await v8.heap()
         sized.push({
           size,
           format,
@@ -185,17 +216,23 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
           bytes: d.bytes,
           rssGrowthMb: d.rssGrowthMb,
           rssBeforeMb: d.rssBeforeMb,
+          rssAfterMb,
+          heapUsedMb: mb(heap.used),
+          heapTotalMb: mb(heap.total),
         })
         console.error(
-          `exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, +${d.rssGrowthMb.toFixed(1)} MB RSS (${d.rssBeforeMb.toFixed(0)} → ${d.rssPeakMb.toFixed(0)} MB)`,
+          `exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, +${d.rssGrowthMb.toFixed(1)} MB RSS (${d.rssBeforeMb.toFixed(0)} → ${d.rssPeakMb.toFixed(0)} MB), V8 heap ${mb(heap.used).toFixed(1)} of ${mb(heap.total).toFixed(1)} MB`,
         )
       }
       const after = rates()
+      await v8.collectGarbage()
+      const memory = { ...start, keptHeapMb: mb((await v8.heap()).used) }
       for (const r of sized) {
         const key = r.format.split(' ')[0]!
-        out.push({ ...r, inProcessMbPerSecond: (before[key]! + after[key]!) / 2 })
+        out.push({ ...r, inProcessMbPerSecond: (before[key]! + after[key]!) / 2, gateway: memory })
       }
     } finally {
+      v8.close()
       gateway.stop()
     }
   }
@@ -214,7 +251,8 @@ export const exportReport = (results: readonly ExportResult[]): string[] => {
   const large = sizes.at(-1)
   const at = (size: number | undefined, format: string) =>
     results.find((r) => r.size === size && r.format === format)
-  // The cold download is judged too, apart: its growth is V8 sizing its heap, once per process.
+  // The cold download is judged too, apart: its growth is the process sizing its memory once
+  // (V8's heap, and what is allocated beside it).
   const coldTargets = [small, large].flatMap((size) => {
     const c = at(size, 'json (cold)')
     return c
@@ -240,12 +278,17 @@ export const exportReport = (results: readonly ExportResult[]): string[] => {
     return rows
   })
   return [
-    '| rows | format | seed s | MB/s over HTTP | in-process serializer MB/s | MB | RSS before MB | peak RSS growth MB |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| rows | format | seed s | MB/s over HTTP | in-process serializer MB/s | MB | RSS before MB | peak RSS growth MB | RSS after MB | V8 heap after: used / reserved MB | RSS beside V8 heap after MB |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.seedSeconds.toFixed(1)} | ${r.mbPerSecond.toFixed(1)} | ${r.inProcessMbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.rssBeforeMb.toFixed(0)} | ${r.rssGrowthMb.toFixed(1)} |`,
+        `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.seedSeconds.toFixed(1)} | ${r.mbPerSecond.toFixed(1)} | ${r.inProcessMbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.rssBeforeMb.toFixed(0)} | ${r.rssGrowthMb.toFixed(1)} | ${r.rssAfterMb.toFixed(0)} | ${r.heapUsedMb.toFixed(1)} / ${r.heapTotalMb.toFixed(1)} | ${(r.rssAfterMb - r.heapTotalMb).toFixed(0)} |`,
     ),
+    '',
+    ...sizes.map((size) => {
+      const m = results.find((r) => r.size === size)!.gateway
+      return `${size.toLocaleString('en')} contacts: before the first download the gateway's RSS was ${m.startRssMb.toFixed(0)} MB, its V8 heap ${m.startHeapUsedMb.toFixed(1)} / ${m.startHeapTotalMb.toFixed(1)} MB (RSS beside it ${(m.startRssMb - m.startHeapTotalMb).toFixed(0)} MB); after the last download and a full collection, V8's heap holds ${m.keptHeapMb.toFixed(1)} MB.`
+    }),
     '',
     '| target | measured | verdict |',
     '|---|---:|---|',

@@ -36,34 +36,48 @@ export interface GatewayProcess {
   stop: () => void
 }
 
+// What Node prints to stderr about its inspector when started with `--inspect`.
+const INSPECTOR_NOTICE =
+  /^(Debugger (?:listening|ending) on .*|For help, see: .*|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)\n/gm
+
 /**
  * The gateway (`src/runtime/node/main.ts`) in production mode, with fresh secrets, on a fresh
- * database or the one `databaseUrl` names.
+ * database or the one `databaseUrl` names; `nodeFlags` go to node before the script (the
+ * exports bench adds `--inspect` to read the gateway's V8 heap).
  */
 export const startGateway = async (
   env: NodeJS.ProcessEnv = {},
   databaseUrl?: string,
+  nodeFlags: readonly string[] = [],
 ): Promise<GatewayProcess> => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'))
   const port = await freePort()
   const apiKey = `bench-${crypto.randomUUID()}`
   const orgToken = `org-${crypto.randomUUID()}`
   databaseUrl ??= `file:${join(dir, 'gateway.db')}`
-  const server = spawn(process.execPath, [...STRIP_TYPES, 'src/runtime/node/main.ts'], {
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dir,
-      DATABASE_URL: databaseUrl,
-      API_KEYS: apiKey,
-      ORG_TOKENS: orgToken,
-      TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
-      ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+  const server = spawn(
+    process.execPath,
+    [...STRIP_TYPES, ...nodeFlags, 'src/runtime/node/main.ts'],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dir,
+        DATABASE_URL: databaseUrl,
+        API_KEYS: apiKey,
+        ORG_TOKENS: orgToken,
+        TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
+        ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  )
+  server.stderr!.on('data', (chunk: Buffer) => {
+    const text = chunk.toString().replace(INSPECTOR_NOTICE, '')
+    if (text) process.stderr.write(text)
   })
   const log: string[] = []
   server.stdout!.on('data', (chunk: Buffer) => log.push(chunk.toString()))

@@ -182,8 +182,9 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
     // The inspector only answers between downloads (heap reads), so an export runs as it would.
     const inspectorPort = await freePort()
     const gateway = await startGateway({}, undefined, [`--inspect=127.0.0.1:${inspectorPort}`])
-    const v8 = await inspectorSession(await nodeInspectorUrl(inspectorPort))
+    let v8: Awaited<ReturnType<typeof inspectorSession>> | undefined
     try {
+      v8 = await inspectorSession(await nodeInspectorUrl(inspectorPort))
       const seedSeconds = await seedContacts(gateway.databaseUrl, size)
       const page = await readPage(gateway.databaseUrl)
       const pid = gateway.server.pid!
@@ -232,7 +233,7 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
         out.push({ ...r, inProcessMbPerSecond: (before[key]! + after[key]!) / 2, gateway: memory })
       }
     } finally {
-      v8.close()
+      v8?.close()
       gateway.stop()
     }
   }

@@ -37,8 +37,8 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
   let writer: ExportWriter | undefined
   let count = 0
   let cancelled = false
-  // The next batch, asked for before this one is written: a store that reads elsewhere (D1
-  // over the network, a reader thread) reads it while this one is written.
+  // The next batch, asked for before this one is written: a store that reads elsewhere (D1,
+  // over the network) reads it while this one is written.
   let ahead: Promise<ExportBatch<T>> | undefined
   // One sink for the whole stream: the chunk a batch's tail was copied out of takes the next.
   let sink: ReturnType<typeof utf8Sink> | undefined

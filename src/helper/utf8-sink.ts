@@ -12,9 +12,9 @@ const encoder = new TextEncoder()
  *
  * `flush` hands over what is written: a chunk more than half full (or one made to fit a long
  * piece) as it is, a smaller part as a copy of its bytes, and the chunk stays for what comes
- * next. A sink kept across a
- * stream's batches (each flushed at its end) so allocates about as many bytes as it emits,
- * not a fresh chunk per batch with its tail mostly empty; and it allocates none until written.
+ * next. So a sink kept across a stream's batches, each flushed at its end, allocates about as
+ * many bytes as it emits, not a fresh chunk per batch with its tail mostly empty; and none
+ * until it is written to.
  *
  * @example
  * const sink = utf8Sink((chunk) => controller.enqueue(chunk))

@@ -7,7 +7,6 @@
 // the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds),
 // measured just before the first download and just after the last.
 // Sizes: BENCH_EXPORT_SIZES (default 100000,1000000). Run alone: `node --experimental-strip-types bench/exports.ts`.
-import { readFileSync } from 'node:fs'
 import { get } from 'node:http'
 import { createClient } from '@libsql/client'
 import { formatByKey } from '../src/formats/registry.ts'
@@ -16,7 +15,7 @@ import { openDatabase } from '../src/runtime/node/database.ts'
 import { contacts } from '../src/store/contacts.ts'
 import { inspectorSession, nodeInspectorUrl } from './inspector.ts'
 import { bodyBytes, isMain, median, ROUNDS } from './measure.ts'
-import { freePort, startGateway } from './server-process.ts'
+import { freePort, rssMb, startGateway } from './server-process.ts'
 
 export const EXPORT_SIZES = (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000')
   .split(',')
@@ -121,11 +120,6 @@ const serializerRate = (page: Awaited<ReturnType<typeof readPage>>, key: string)
   return median(rates)
 }
 
-export const vmRssMb = (pid: number): number => {
-  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return Number(line?.[1] ?? 0) / 1024
-}
-
 /**
  * Downloads one export with `node:http` (a lean reader, so the figure is the server's, not a
  * client stream's); bytes, seconds and the peak RSS growth.
@@ -133,14 +127,14 @@ export const vmRssMb = (pid: number): number => {
 export const download = async (
   port: number,
   /** The server's resident memory now, in MB; without it, no RSS is sampled (growth 0). */
-  rssMb: (() => number) | undefined,
+  serverRss: (() => number) | undefined,
   token: string,
   accept: string,
   n: number,
 ) => {
-  const base = rssMb?.() ?? 0
+  const base = serverRss?.() ?? 0
   let peak = base
-  const sampler = rssMb && setInterval(() => (peak = Math.max(peak, rssMb())), 20)
+  const sampler = serverRss && setInterval(() => (peak = Math.max(peak, serverRss())), 20)
   const t0 = performance.now()
   const { status, bytes, tail } = await new Promise<{
     status: number
@@ -200,14 +194,14 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
       const before = rates()
       const startHeap = await v8.heap()
       const start = {
-        startRssMb: vmRssMb(pid),
+        startRssMb: rssMb(pid),
         startHeapUsedMb: mb(startHeap.used),
         startHeapTotalMb: mb(startHeap.total),
       }
       const sized: Omit<ExportResult, 'inProcessMbPerSecond' | 'gateway'>[] = []
       for (const [format, accept] of [...cold, ...Object.entries(MEDIA)]) {
-        const d = await download(gateway.port, () => vmRssMb(pid), gateway.orgToken, accept, size)
-        const rssAfterMb = vmRssMb(pid)
+        const d = await download(gateway.port, () => rssMb(pid), gateway.orgToken, accept, size)
+        const rssAfterMb = rssMb(pid)
         const heap = await v8.heap()
         sized.push({
           size,

@@ -1,7 +1,7 @@
 // Starting servers for load: a child process on 127.0.0.1 and a free port, on a temp database.
 // Shared by `npm run soak` and `npm run bench`.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,13 +17,11 @@ export const freePort = () =>
     })
   })
 
-/** Resident set size of a process, in MB. */
-export const rssMb = (pid: number) =>
-  Number(
-    execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
-      .toString()
-      .trim(),
-  ) / 1024
+/** Resident set size of a process, in MB (its VmRSS, read from /proc: cheap enough to sample). */
+export const rssMb = (pid: number): number => {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return Number(line?.[1] ?? 0) / 1024
+}
 
 export interface GatewayProcess {
   server: ChildProcess

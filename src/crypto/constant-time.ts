@@ -1,15 +1,21 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
-// The same SHA-256 as WebCrypto's, but synchronous (`node:crypto`, also in workerd with
-// `nodejs_compat`): `crypto.subtle.digest` queues a job on another thread per call, which cost
-// more than the rest of an authenticated read.
-const digest = async (text: string): Promise<Uint8Array> =>
-  createHash('sha256').update(text, 'utf8').digest()
+// SHA-256 in one synchronous call (`node:crypto`'s `hash`, also in workerd with
+// `nodejs_compat`). `crypto.subtle.digest` queues a job on another thread per call, and
+// `createHash` builds a native-backed Hash object per call that the collector must finalise:
+// either cost more than the rest of an authenticated read.
+const digest = (text: string): Buffer => hash('sha256', text, 'buffer')
 
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => {
   let diff = a.length ^ b.length
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ (b[i] ?? 0)
   return diff === 0
+}
+
+/** A set of secrets that presented values are checked against in constant time. */
+export interface SecretSet {
+  /** The index of the secret `presented` is, or -1 when it is none of them. */
+  match(presented: string): number
 }
 
 /**
@@ -18,14 +24,14 @@ const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => {
  * position of a match leaks through timing.
  *
  * @example
- * const keys = await secretSet(['k1', 'k2'])
- * await keys.match('k2') // 1 (the index), or -1
+ * const keys = secretSet(['k1', 'k2'])
+ * keys.match('k2') // 1 (the index), or -1
  */
-export const secretSet = async (secrets: readonly string[]) => {
-  const digests = await Promise.all(secrets.map(digest))
+export const secretSet = (secrets: readonly string[]): SecretSet => {
+  const digests = secrets.map(digest)
   return {
-    async match(presented: string): Promise<number> {
-      const candidate = await digest(presented)
+    match(presented) {
+      const candidate = digest(presented)
       let found = -1
       digests.forEach((d, i) => {
         if (equalBytes(d, candidate) && found === -1) found = i
@@ -35,8 +41,9 @@ export const secretSet = async (secrets: readonly string[]) => {
   }
 }
 
-export type SecretSet = Awaited<ReturnType<typeof secretSet>>
-
 /** Compares two strings in constant time (for codes and signatures). */
-export const timingSafeEqualText = async (a: string, b: string): Promise<boolean> =>
-  equalBytes(await digest(a), await digest(b))
+export const timingSafeEqualText = (a: string, b: string): boolean =>
+  equalBytes(digest(a), digest(b))
+
+/** The first 12 hex digits of a secret's SHA-256: names a credential without showing it. */
+export const fingerprint = (secret: string): string => digest(secret).toString('hex', 0, 6)

@@ -27,16 +27,13 @@ export const clientKeyOf = (c: Context<AppEnv>): string => {
  * a credential was presented: a missing one is not a guess.
  *
  * @example
- * const index = await limitAuthFailures(c, async () => {
- *   const i = await keys.match(presented)
+ * const index = limitAuthFailures(c, () => {
+ *   const i = keys.match(presented)
  *   if (i < 0) throw new ProblemError('unauthorized', 'The token is not valid.')
  *   return i
  * })
  */
-export const limitAuthFailures = async <T>(
-  c: Context<AppEnv>,
-  check: () => Promise<T>,
-): Promise<T> => {
+export const limitAuthFailures = <T>(c: Context<AppEnv>, check: () => T): T => {
   const limiter = limiterOf(c)
   const client = clientKeyOf(c)
   const now = c.get('deps').clock().getTime()
@@ -53,7 +50,7 @@ export const limitAuthFailures = async <T>(
     )
   }
   try {
-    return await check()
+    return check()
   } catch (error) {
     if (error instanceof ProblemError && error.kind === 'unauthorized') {
       limiter.fail(client, now)

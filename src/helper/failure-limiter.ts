@@ -29,14 +29,19 @@ export interface FailureLimiter {
  * limiter.fail('203.0.113.7', Date.now())
  * limiter.retryAfter('203.0.113.7', Date.now()) // 0 until the tenth failure, then seconds to wait
  */
+const NONE: readonly number[] = []
+
 export const failureLimiter = (options: FailureLimiterOptions): FailureLimiter => {
   const { max, windowMs, maxClients = 10_000 } = options
   // Per key, the times of its last `max` failures, oldest first. Map order = least recently
   // failed first, which is the eviction order.
   const failures = new Map<string, number[]>()
 
-  const live = (key: string, now: number): number[] => {
-    const times = (failures.get(key) ?? []).filter((t) => t > now - windowMs)
+  const live = (key: string, now: number): readonly number[] => {
+    // A client with no failures (every request with a good credential) allocates nothing.
+    const all = failures.get(key)
+    if (all === undefined) return NONE
+    const times = all.filter((t) => t > now - windowMs)
     if (times.length === 0) failures.delete(key)
     return times
   }

@@ -20,8 +20,8 @@ export const apiKey = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (!presented) {
     throw new ProblemError('unauthorized', 'An X-API-Key header is required.', challenge)
   }
-  const fingerprint = await limitAuthFailures(c, async () => {
-    const found = await matchCredential(c, 'apiKeys', presented)
+  const fingerprint = limitAuthFailures(c, () => {
+    const found = matchCredential(c, 'apiKeys', presented)
     if (!found) throw new ProblemError('unauthorized', 'The X-API-Key is not valid.', challenge)
     return found
   })

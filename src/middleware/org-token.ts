@@ -15,8 +15,8 @@ export const orgToken = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (!token) {
     throw bearerProblem('An Authorization: Bearer header with an organisation token is required.')
   }
-  const fingerprint = await limitAuthFailures(c, async () => {
-    const found = await matchCredential(c, 'orgTokens', token)
+  const fingerprint = limitAuthFailures(c, () => {
+    const found = matchCredential(c, 'orgTokens', token)
     if (found === undefined) {
       throw bearerProblem('The bearer token is not a valid organisation token.', 'invalid_token')
     }

@@ -76,7 +76,7 @@ export const confirmCode = async (
     )
   }
   const presented = await (await codeHasher(c)).hash(email, code)
-  if (!(await timingSafeEqualText(presented, pending.hash))) throw wrongCode(pending.attempts + 1)
+  if (!timingSafeEqualText(presented, pending.hash)) throw wrongCode(pending.attempts + 1)
 
   const confirmed: CognitoUserRecord = {
     ...found.user,

@@ -23,6 +23,7 @@ import {
 } from '../apis/servicestack/index.ts'
 import { formats } from '../formats/registry.ts'
 import { corsFor } from '../middleware/cors.ts'
+import { type Guard, guards } from '../middleware/guards.ts'
 import { headerLimits } from '../middleware/header-limits.ts'
 import { negotiate, offerOnly } from '../middleware/negotiate.ts'
 import { requireSecrets } from '../middleware/require-secrets.ts'
@@ -97,23 +98,21 @@ export const createApp = (deps: AppDeps) => {
     },
   })
 
-  app.use(async (c, next) => {
+  // Outermost: the dependencies every later step reads, then the headers every response gets
+  // (errors, 404s and preflights too).
+  const headers = responseHeaders()
+  app.use((c, next) => {
     c.set('deps', deps)
     c.set('limits', limits)
-    await next()
+    return headers(c, next)
   })
-  // Outermost but for the dependencies: errors, 404s and preflights get the headers too.
-  app.use(responseHeaders())
-  app.use(headerLimits())
-  // Preflights are answered before negotiation and authentication, which they never carry.
-  const cors = corsFor(deps.corsOrigins ?? [])
-  if (cors) app.use(cors)
-  app.use(negotiate())
   // Without its secrets the gateway serves nothing (500 "not configured"), health included.
-  app.use(async (c, next) => {
-    requireSecrets(c)
-    await next()
-  })
+  const checks = [negotiate, (c) => void requireSecrets(c)] satisfies Guard[]
+  // Preflights are answered after the header limits but before negotiation and
+  // authentication, which they never carry.
+  const cors = corsFor(deps.corsOrigins ?? [])
+  if (cors) app.use(guards(headerLimits), cors, guards(...checks))
+  else app.use(guards(headerLimits, ...checks))
   const limitBody = bodyLimit({
     maxSize: limits.bodyBytes,
     onError: () => {

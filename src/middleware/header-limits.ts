@@ -1,6 +1,5 @@
-import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from '../app/types.ts'
 import { ProblemError } from '../problems/problem-error.ts'
+import type { Guard } from './guards.ts'
 
 /** Every request header the gateway reads (negotiation, bodies, credentials, CORS, clients). */
 export const READ_HEADERS = [
@@ -20,9 +19,9 @@ export const READ_HEADERS = [
  * strings, so `length` is their size in bytes.
  *
  * @example
- * app.use(headerLimits())
+ * app.use(guards(headerLimits))
  */
-export const headerLimits = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const headerLimits: Guard = (c) => {
   const max = c.get('limits').headerBytes
   for (const name of READ_HEADERS) {
     const length = c.req.header(name)?.length ?? 0
@@ -32,5 +31,4 @@ export const headerLimits = (): MiddlewareHandler<AppEnv> => async (c, next) => 
       })
     }
   }
-  await next()
 }

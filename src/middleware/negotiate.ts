@@ -4,14 +4,18 @@ import type { AppEnv } from '../app/types.ts'
 import { formatByKey, formats, mediaTypes } from '../formats/registry.ts'
 import { selectFormat } from '../negotiation/index.ts'
 import { ProblemError } from '../problems/problem-error.ts'
+import type { Guard } from './guards.ts'
 
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
  * `c.get('negotiated')`; an unknown `?format=` or nothing acceptable is a 406 listing what the
  * gateway serves (rendered as problem+json by `onError`). (Every response varies on Accept:
  * `responseHeaders` says so.)
+ *
+ * @example
+ * app.use(guards(negotiate))
  */
-export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const negotiate: Guard = (c) => {
   const url = requestUrl(c.req.raw)
   const selection = selectFormat(
     { path: url.pathname, search: url.searchParams, accept: c.req.header('Accept') },
@@ -38,7 +42,6 @@ export const negotiate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
     mediaType: selection.mediaType,
     byUrl: selection.source === 'url',
   })
-  await next()
 }
 
 /**

@@ -63,7 +63,7 @@ const lines = [
   '## Serializers, in-process (10,000-item collection page)',
   '',
   'Time includes counting the UTF-8 bytes, which flattens strings built by concatenation as sending them would.',
-  "Papa.unparse gets rows already flattened by hand; XMLBuilder gets the items as they are. xml is the body a response sends (`serializeBody`): past 32 KiB, the UTF-8 bytes the writer has encoded anyway, where JSON.stringify's string has yet to be encoded by the runtime; xml (text) is the same document as a string (`serialize`).",
+  "Papa.unparse gets rows already flattened by hand; XMLBuilder gets the items as they are. xml and csv are the body a response sends (`serializeBody`): past 32 KiB, the UTF-8 bytes the writer has encoded anyway, where JSON.stringify's string has yet to be encoded by the runtime; xml (text) and csv (text) are the same documents as strings (`serialize`). Each round runs every variant call after call for 200 ms, so each pays for collecting its own garbage.",
   '',
   ...table(serializers, 'items/s', true),
   '',

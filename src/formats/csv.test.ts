@@ -240,3 +240,57 @@ describe('csv format', () => {
     })
   })
 })
+
+describe('csv pages long enough to be written in chunks', () => {
+  const users = (n: number, name = (i: number) => `user ${i}, "quoted" =${i}`) =>
+    Array.from({ length: n }, (_, i) => ({
+      Id: name(i),
+      Age: i,
+      Data: { Active: i % 2 === 0 },
+      Attributes: { email: `u${i}@example.com`, plan: i % 3 ? 'pro' : 'free' },
+    }))
+  const pageOf = (items: unknown[]) =>
+    csv.serialize(
+      Users,
+      { items, total: items.length },
+      {
+        ...context,
+        collection: page,
+      },
+    )
+  const bodyOf = (items: unknown[]) =>
+    csv.serializeBody!(Users, { items, total: items.length }, { ...context, collection: page })
+  const decode = (body: string | Uint8Array) =>
+    typeof body === 'string' ? body : new TextDecoder('utf-8', { ignoreBOM: true }).decode(body)
+
+  it('writes the header, then each item as a one-item page writes it', () => {
+    const items = users(3000)
+    const text = pageOf(items)
+    expect(text.length).toBeGreaterThan(4 * 32 * 1024)
+    const [header] = pageOf(items.slice(0, 1)).split('\r\n')
+    const rows = items.map((item) => pageOf([item]).slice(header!.length + 2))
+    expect(text).toBe(`${header}\r\n${rows.join('')}`)
+  })
+
+  it('gives a response the same document as UTF-8 bytes of its own', () => {
+    const items = users(3000)
+    const body = bodyOf(items)
+    expect(body).toBeInstanceOf(Uint8Array)
+    const copy = decode(body)
+    expect(copy).toBe(pageOf(items))
+    // The writer keeps its buffer for the next document: a body must not share it.
+    bodyOf(users(3000, (i) => `other ${i}`))
+    expect(decode(body)).toBe(copy)
+  })
+
+  it('leaves a short page as text', () => {
+    expect(typeof bodyOf(users(3))).toBe('string')
+  })
+
+  it('carries a lone surrogate as U+FFFD, as the UTF-8 of the text does', () => {
+    const items = users(3000, (i) => (i === 1500 ? 'broken \uD800 name' : `user ${i}`))
+    const text = pageOf(items)
+    expect(text).toContain('broken \uFFFD name')
+    expect(Buffer.from(bodyOf(items) as Uint8Array)).toEqual(Buffer.from(text))
+  })
+})

@@ -1,7 +1,8 @@
 import { resolve, shapeOf, type Shape } from '../model/shape.ts'
+import { asBytes, asText, flushIfLong, NO_BYTES, type TextChunks, written } from './chunked-text.ts'
 import { csvRowWriter, encodeCell, headerLine, rowLine } from './csv-row.ts'
 import { addColumns, columnsOf, createTable, flattenRow } from './flat.ts'
-import type { Format } from './types.ts'
+import type { Format, SerializeContext } from './types.ts'
 
 const CONTENT_TYPE = 'text/csv; charset=utf-8; header=present'
 const UNKNOWN: Shape = { kind: 'unknown' }
@@ -50,28 +51,41 @@ export const csv: Format = {
   mediaTypes: ['text/csv'],
   contentType: () => CONTENT_TYPE,
   problemContentType: CONTENT_TYPE,
-  serialize: (schema, value, context) => {
-    const shape = shapeOf(schema)
-    const page = context.problem ? undefined : context.collection
-    if (!page) {
-      const table = createTable(shape, context.maxDepth, encodeCell)
-      const row = flattenRow(table, value)
-      const columns = columnsOf(table)
-      return headerLine(columns) + rowLine(row, columns)
-    }
-    const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
-    const found = (value as Record<string, unknown> | null)?.[page.itemsKey]
-    const items: readonly unknown[] = Array.isArray(found) ? found : []
-    // Items sit at depth 2 of the page (page → items → item), as in the JSON representation.
-    // The header (the union of the items' columns) is known first, so each row is then written
-    // straight into its line by a writer compiled for that header.
-    for (const item of items) addColumns(table, item, 2)
+  serialize: (schema, value, context) => csvDocument(schema, value, context, asText),
+  serializeBody: (schema, value, context) => csvDocument(schema, value, context, asBytes),
+}
+
+/** A whole document: its text, or what `finish` makes of its bytes once it passed `CHUNK`. */
+const csvDocument = <T>(
+  schema: Parameters<typeof shapeOf>[0],
+  value: unknown,
+  context: SerializeContext,
+  finish: (bytes: Uint8Array) => T,
+): string | T => {
+  const shape = shapeOf(schema)
+  const page = context.problem ? undefined : context.collection
+  if (!page) {
+    const table = createTable(shape, context.maxDepth, encodeCell)
+    const row = flattenRow(table, value)
     const columns = columnsOf(table)
-    const line = csvRowWriter(table, columns, 2)
-    let out = headerLine(columns)
-    for (const item of items) out += line(item)
-    return out
-  },
+    return headerLine(columns) + rowLine(row, columns)
+  }
+  const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
+  const found = (value as Record<string, unknown> | null)?.[page.itemsKey]
+  const items: readonly unknown[] = Array.isArray(found) ? found : []
+  // Items sit at depth 2 of the page (page → items → item), as in the JSON representation.
+  // The header (the union of the items' columns) is known first, so each row is then written
+  // straight into its line by a writer compiled for that header, a chunk at a time.
+  for (const item of items) addColumns(table, item, 2)
+  const columns = columnsOf(table)
+  const line = csvRowWriter(table, columns, 2)
+  const rows = (out: TextChunks) => {
+    for (const item of items) {
+      out.text += line(item)
+      flushIfLong(out)
+    }
+  }
+  return written({ text: headerLine(columns), bytes: NO_BYTES, length: 0 }, rows, finish)
 }
 
 const itemShape = (page: Shape, itemsKey: string): Shape => {

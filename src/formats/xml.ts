@@ -1,4 +1,5 @@
 import { resolve, shapeOf, typeName, type Shape } from '../model/shape.ts'
+import { asBytes, asText, flushIfLong, NO_BYTES, type TextChunks, written } from './chunked-text.ts'
 import { isPlain, SerializationError, type Format, type SerializeContext } from './types.ts'
 
 /**
@@ -59,7 +60,7 @@ const xmlDocument = <T>(
     ? tagOf('problem', ' xmlns="urn:ietf:rfc:7807"')
     : tagOf(xmlName(typeName(schema) ?? 'resource'), '')
   const write = writerOf(mode, shapeOf(schema))
-  return written(context.maxDepth, DECLARATION, (out) => write(out, root, value, 0), finish)
+  return xmlWritten(context.maxDepth, DECLARATION, (out) => write(out, root, value, 0), finish)
 }
 
 /**
@@ -77,26 +78,11 @@ export const xmlItemWriter = (
   const shape = shapeOf(itemSchema)
   const tag = tagOf(itemNameOf({ kind: 'array', item: shape }), '')
   const write = writerOf(RESOURCE, shape)
-  return (value) => written(maxDepth, '', (out) => write(out, tag, value, 2), asText)
+  return (value) => xmlWritten(maxDepth, '', (out) => write(out, tag, value, 2), asText)
 }
 
-/**
- * The document being written. Text is appended to `text`, which V8 keeps as a rope (a tree of
- * the appended strings) until it is read; when it has outgrown `CHUNK` after an item of an
- * array, dictionary or free-form value, it is encoded into `bytes` and starts again.
- *
- * Written as one rope, a 10,000-item page costs several times the writing itself: its hundreds
- * of thousands of pieces all live until the end, so the collector copies them out of the young
- * generation, and flattening the finished document walks them all again. Chunked, the pieces
- * die young, and the bytes go to a buffer kept for the next document, so a large page allocates
- * little more than its final string. A document that stays under `CHUNK` is returned as its
- * rope, as before.
- */
-interface Out {
-  text: string
-  bytes: Uint8Array
-  /** Bytes of `bytes` in use. */
-  length: number
+/** The document being written (`TextChunks`), and how deep it may nest. */
+interface Out extends TextChunks {
   maxDepth: number
 }
 
@@ -133,65 +119,15 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 const NIL = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>'
 
 /**
- * Text is encoded once it is this long: flattening a rope this size stays in the young
- * generation (V8 puts strings over 128 KiB straight into large-object space).
- */
-const CHUNK = 32 * 1024
-/** The buffer is kept for the next document up to this size; larger ones are left to the GC. */
-const KEPT_BYTES = 8 * 1024 * 1024
-
-const encoder = new TextEncoder()
-// What is written is well-formed UTF-16 (text is escaped, names are checked), so decoding gives
-// back exactly the text written; a U+FEFF in it is text, not a byte order mark. (Only a Date
-// subclass whose toISOString returns a lone surrogate could tell: in a chunked document it
-// reads back as U+FFFD, the bytes a UTF-8 body carries for it anyway.)
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
-const NO_BYTES = new Uint8Array(0)
-/** The buffer of the last large document, for the next one. */
-let spare: Uint8Array = NO_BYTES
-
-// A document that went through the byte buffer, as text (decoded: on this machine a string
-// over 128 KiB costs ~3 ns a byte to create, most of a large page's time) or as its bytes (a
-// copy, ~0.1 ns a byte: the buffer is kept for the next document), which a response sends
-// as they are instead of encoding the text again.
-const asText = (bytes: Uint8Array): string => decoder.decode(bytes)
-const asBytes = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => bytes.slice()
-
-/**
  * Runs `write` on a new document that starts with `text`, and returns the document: its text
  * while it stayed under `CHUNK`, else what `finish` makes of its UTF-8 bytes.
  */
-const written = <T>(
+const xmlWritten = <T>(
   maxDepth: number,
   text: string,
   write: (out: Out) => void,
   finish: (bytes: Uint8Array) => T,
-): string | T => {
-  // A getter in the data could serialize another document meanwhile: that gets its own buffer.
-  const out: Out = { text, bytes: spare, length: 0, maxDepth }
-  spare = NO_BYTES
-  try {
-    write(out)
-    if (out.length === 0) return out.text
-    flush(out)
-    return finish(out.bytes.subarray(0, out.length))
-  } finally {
-    if (out.bytes.length <= KEPT_BYTES) spare = out.bytes
-  }
-}
-
-/** Encodes the text written so far into the byte buffer, growing it as needed. */
-const flush = (out: Out): void => {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4 bytes).
-  const needed = out.length + out.text.length * 3
-  if (needed > out.bytes.length) {
-    const bytes = new Uint8Array(Math.max(needed, out.bytes.length * 2, CHUNK * 4))
-    bytes.set(out.bytes.subarray(0, out.length))
-    out.bytes = bytes
-  }
-  out.length += encoder.encodeInto(out.text, out.bytes.subarray(out.length)).written
-  out.text = ''
-}
+): string | T => written({ text, bytes: NO_BYTES, length: 0, maxDepth }, write, finish)
 
 // One test decides the fast path; surrogates send pairs down the slow path too, where the
 // look-arounds tell a valid pair from a lone half.
@@ -378,7 +314,7 @@ const arrayWriter = (mode: Mode, shape: ArrayShape): Write => {
     out.text += tag.open
     for (const member of value) {
       write(out, item, member, depth + 1)
-      if (out.text.length > CHUNK) flush(out)
+      flushIfLong(out)
     }
     out.text += tag.close
   }
@@ -414,7 +350,7 @@ const recordWriter = (mode: Mode, shape: RecordShape): Write => {
       const member = value[keys[i]!]
       if (member === undefined) continue
       write(out, tags[i]!, member, depth + 1)
-      if (out.text.length > CHUNK) flush(out)
+      flushIfLong(out)
     }
     out.text += tag.close
   }
@@ -467,7 +403,7 @@ const freeForm = (out: Out, tag: Tag, value: unknown, depth: number): void => {
     out.text += `${tag.head} type="array">`
     for (const item of value) {
       freeForm(out, ITEM, item, depth + 1)
-      if (out.text.length > CHUNK) flush(out)
+      flushIfLong(out)
     }
     out.text += tag.close
   } else if (isPlain(value)) {
@@ -476,7 +412,7 @@ const freeForm = (out: Out, tag: Tag, value: unknown, depth: number): void => {
       const member = value[key]
       if (member === undefined) continue
       freeForm(out, entryTag(key), member, depth + 1)
-      if (out.text.length > CHUNK) flush(out)
+      flushIfLong(out)
     }
     out.text += tag.close
   }

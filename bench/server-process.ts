@@ -9,6 +9,23 @@ import { join } from 'node:path'
 /** Node flags that run TypeScript as `npm start` does. */
 export const STRIP_TYPES = ['--experimental-strip-types', '--no-warnings=ExperimentalWarning']
 
+const ENTRY = 'src/runtime/node/main.ts'
+
+/**
+ * The Node flags `npm start` runs the gateway with (package.json's `start` script, between
+ * `node` and the entry), so the bench and the soak measure the gateway as users run it.
+ */
+export const START_FLAGS: readonly string[] = (() => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const words = pkg.scripts.start.trim().split(/\s+/)
+  const entry = words.indexOf(ENTRY)
+  if (words[0] !== 'node' || entry < 0)
+    throw new Error(`unexpected start script: ${pkg.scripts.start}`)
+  return words.slice(1, entry)
+})()
+
 export const freePort = () =>
   new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -39,9 +56,9 @@ const INSPECTOR_NOTICE =
   /^(Debugger (?:listening|ending) on .*|For help, see: .*|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)\n/gm
 
 /**
- * The gateway (`src/runtime/node/main.ts`) in production mode, with fresh secrets, on a fresh
- * database or the one `databaseUrl` names; `nodeFlags` go to node before the script (the
- * exports bench adds `--inspect` to read the gateway's V8 heap).
+ * The gateway (`src/runtime/node/main.ts`, with `npm start`'s flags) in production mode, with
+ * fresh secrets, on a fresh database or the one `databaseUrl` names; `nodeFlags` go to node
+ * before the script (the exports bench adds `--inspect` to read the gateway's V8 heap).
  */
 export const startGateway = async (
   env: NodeJS.ProcessEnv = {},
@@ -53,26 +70,22 @@ export const startGateway = async (
   const apiKey = `bench-${crypto.randomUUID()}`
   const orgToken = `org-${crypto.randomUUID()}`
   databaseUrl ??= `file:${join(dir, 'gateway.db')}`
-  const server = spawn(
-    process.execPath,
-    [...STRIP_TYPES, ...nodeFlags, 'src/runtime/node/main.ts'],
-    {
-      env: {
-        ...process.env,
-        ...env,
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATA_DIR: dir,
-        DATABASE_URL: databaseUrl,
-        API_KEYS: apiKey,
-        ORG_TOKENS: orgToken,
-        TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
-        ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const server = spawn(process.execPath, [...START_FLAGS, ...nodeFlags, ENTRY], {
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+      API_KEYS: apiKey,
+      ORG_TOKENS: orgToken,
+      TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
+      ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
     },
-  )
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   server.stderr!.on('data', (chunk: Buffer) => {
     const text = chunk.toString().replace(INSPECTOR_NOTICE, '')
     if (text) process.stderr.write(text)

@@ -145,4 +145,46 @@ describe('selectFormat', () => {
     const result = selectFormat({ path: '/', search: new URLSearchParams(), accept: undefined }, [])
     expect(result).toMatchObject({ ok: false, reason: 'not-acceptable', requested: '' })
   })
+
+  describe('remembering what an Accept header chooses', () => {
+    it('answers each offer list for itself', () => {
+      const noCsv = formats.filter((f) => f.key !== 'csv')
+      const among = (list: typeof formats, accept: string) =>
+        selectFormat({ path: '/users', search: new URLSearchParams(), accept }, list)
+      for (let i = 0; i < 2; i++) {
+        expect(among(formats, 'text/csv')).toMatchObject({ ok: true, key: 'csv' })
+        expect(among(noCsv, 'text/csv')).toMatchObject({ ok: false, reason: 'not-acceptable' })
+        expect(among(noCsv, 'text/csv, */*;q=0.1')).toMatchObject({ key: 'json' })
+      }
+    })
+
+    it('answers a URL format, a default and a refusal the same the second time', () => {
+      for (let i = 0; i < 2; i++) {
+        expect(select('/users.xml', 'text/xml')).toMatchObject({ key: 'xml', source: 'url' })
+        expect(select('/users', '')).toMatchObject({ key: 'json', source: 'default' })
+        expect(select('/users', '*; q=.2')).toMatchObject({ key: 'json', source: 'default' })
+        expect(select('/users', 'image/png')).toMatchObject({ ok: false, requested: 'image/png' })
+      }
+    })
+
+    it('tells headers apart by their whole text', () => {
+      for (let i = 0; i < 100; i++) {
+        const q = ((i % 9) + 1) / 10
+        // Alike but for their end, which decides.
+        const accept = `${'a/b;q=0.1, '.repeat(8)}application/json;q=${q}, text/csv;q=${q === 0.5 ? 0.4 : 0.5}`
+        expect(select('/users', accept)).toMatchObject({ key: q >= 0.5 ? 'json' : 'csv' })
+      }
+    })
+
+    it('stays right past the headers it keeps, and for headers too long to keep', () => {
+      for (let i = 0; i < 1000; i++) {
+        const q = ((i % 9) + 1) / 10
+        const accept = `x/y${i}, application/json;q=${q}, text/csv;q=${q === 0.5 ? 0.4 : 0.5}`
+        expect(select('/users', accept)).toMatchObject({ key: q >= 0.5 ? 'json' : 'csv' })
+      }
+      const long = `text/xml;q=0.9, ${'x/y;q=1;a="padding padding padding", '.repeat(20)}`
+      expect(select('/users', long)).toMatchObject({ key: 'xml', mediaType: 'text/xml' })
+      expect(select('/users', long)).toMatchObject({ key: 'xml', mediaType: 'text/xml' })
+    })
+  })
 })

@@ -33,15 +33,56 @@ export type FormatSelection =
       path: string
     }
 
+/** What an Accept header chooses among an offer list's media types. */
+interface Choice {
+  /** The chosen format's key and media type, or undefined when nothing is acceptable. */
+  key: string | undefined
+  mediaType: string | undefined
+  /** Whether the header had any valid range (else it expresses no preference). */
+  ranged: boolean
+}
+
+interface Derived {
+  keys: string[]
+  mediaTypes: string[]
+  /** Choices of recent Accept headers: clients send the same few on every request. */
+  choices: Map<string, Choice>
+}
+
+/** Accept headers whose choice is kept per offer list, and the longest one kept. */
+const KEPT_CHOICES = 256
+const KEPT_ACCEPT_LENGTH = 512
+
 // Keys and media types of an offer list, derived once per list rather than on every request.
-const derived = new WeakMap<readonly FormatOffer[], { keys: string[]; mediaTypes: string[] }>()
-const derivedOf = (formats: readonly FormatOffer[]) => {
+const derived = new WeakMap<readonly FormatOffer[], Derived>()
+const derivedOf = (formats: readonly FormatOffer[]): Derived => {
   let found = derived.get(formats)
   if (!found) {
-    found = { keys: formats.map((f) => f.key), mediaTypes: formats.flatMap((f) => f.mediaTypes) }
+    const mediaTypes = formats.flatMap((f) => f.mediaTypes)
+    found = { keys: formats.map((f) => f.key), mediaTypes, choices: new Map() }
     derived.set(formats, found)
   }
   return found
+}
+
+/**
+ * The format an Accept header chooses: parsed and ranked once per header text and offer list,
+ * then remembered (at most `KEPT_CHOICES` headers; a flood of distinct ones starts the memory
+ * afresh, and costs what it would have cost without it).
+ */
+const choiceOf = (formats: readonly FormatOffer[], d: Derived, accept: string): Choice => {
+  let choice = d.choices.get(accept)
+  if (choice === undefined) {
+    const ranges = parseAccept(accept)
+    const mediaType = negotiateRanges(ranges, d.mediaTypes)
+    const format = formats.find((f) => mediaType !== undefined && f.mediaTypes.includes(mediaType))
+    choice = { key: format?.key, mediaType: format && mediaType, ranged: ranges.length > 0 }
+    if (accept.length <= KEPT_ACCEPT_LENGTH) {
+      if (d.choices.size >= KEPT_CHOICES) d.choices.clear()
+      d.choices.set(accept, choice)
+    }
+  }
+  return choice
 }
 
 /**
@@ -60,26 +101,19 @@ export const selectFormat = (
   input: FormatRequest,
   formats: readonly FormatOffer[],
 ): FormatSelection => {
-  const { keys, mediaTypes } = derivedOf(formats)
-  const url = urlFormat(input.path, input.search, keys)
+  const d = derivedOf(formats)
+  const url = urlFormat(input.path, input.search, d.keys)
   const { path } = url
   if (url.unknown !== undefined)
     return { ok: false, reason: 'unknown-format', requested: url.unknown, path }
-  const ranges = parseAccept(input.accept ?? '')
+  const accept = input.accept ?? ''
   const named = formats.find((f) => f.key === url.key)
   if (named) {
-    const mediaType = negotiateRanges(ranges, named.mediaTypes) ?? named.mediaTypes[0]
+    const mediaType = negotiateRanges(parseAccept(accept), named.mediaTypes) ?? named.mediaTypes[0]
     if (mediaType !== undefined) return { ok: true, key: named.key, mediaType, source: 'url', path }
   }
-  const mediaType = negotiateRanges(ranges, mediaTypes)
-  const format = formats.find((f) => mediaType !== undefined && f.mediaTypes.includes(mediaType))
-  if (format && mediaType !== undefined)
-    return {
-      ok: true,
-      key: format.key,
-      mediaType,
-      source: ranges.length ? 'accept' : 'default',
-      path,
-    }
-  return { ok: false, reason: 'not-acceptable', requested: input.accept ?? '', path }
+  const { key, mediaType, ranged } = choiceOf(formats, d, accept)
+  if (key !== undefined && mediaType !== undefined)
+    return { ok: true, key, mediaType, source: ranged ? 'accept' : 'default', path }
+  return { ok: false, reason: 'not-acceptable', requested: accept, path }
 }

@@ -1,3 +1,6 @@
+import type * as v from 'valibot'
+import type { Format, SerializeContext } from './types.ts'
+
 /**
  * A document written as text and encoded into UTF-8 bytes a chunk at a time. Text is appended
  * to `text`, which V8 keeps as a rope (a tree of the appended strings) until it is read; a
@@ -94,3 +97,25 @@ const flush = (out: TextChunks): void => {
   out.length += encoder.encodeInto(out.text, out.bytes.subarray(out.length)).written
   out.text = ''
 }
+
+/** A whole document of a format, as text or as what `finish` makes of its bytes. */
+export type DocumentWriter = <T>(
+  schema: v.GenericSchema,
+  value: unknown,
+  context: SerializeContext,
+  finish: (bytes: Uint8Array) => T,
+) => string | T
+
+/**
+ * A format's `serialize` (the document as text) and `serializeBody` (as its UTF-8 bytes once it
+ * outgrew `CHUNK`) from its document writer.
+ *
+ * @example
+ * export const xml: Format = { key: 'xml', ..., ...serializersOf(xmlDocument) }
+ */
+export const serializersOf = (
+  document: DocumentWriter,
+): Pick<Format, 'serialize' | 'serializeBody'> => ({
+  serialize: (schema, value, context) => document(schema, value, context, asText),
+  serializeBody: (schema, value, context) => document(schema, value, context, asBytes),
+})

@@ -1,11 +1,46 @@
 import { resolve, shapeOf, type Shape } from '../model/shape.ts'
-import { asBytes, asText, flushIfLong, NO_BYTES, type TextChunks, written } from './chunked-text.ts'
+import {
+  type DocumentWriter,
+  flushIfLong,
+  NO_BYTES,
+  serializersOf,
+  type TextChunks,
+  written,
+} from './chunked-text.ts'
 import { csvRowWriter, encodeCell, headerLine, rowLine } from './csv-row.ts'
 import { addColumns, columnsOf, createTable, flattenRow } from './flat.ts'
-import type { Format, SerializeContext } from './types.ts'
+import type { Format } from './types.ts'
 
 const CONTENT_TYPE = 'text/csv; charset=utf-8; header=present'
 const UNKNOWN: Shape = { kind: 'unknown' }
+
+/** A whole document: its text, or what `finish` makes of its bytes once it passed `CHUNK`. */
+const csvDocument: DocumentWriter = (schema, value, context, finish) => {
+  const shape = shapeOf(schema)
+  const page = context.problem ? undefined : context.collection
+  if (!page) {
+    const table = createTable(shape, context.maxDepth, encodeCell)
+    const row = flattenRow(table, value)
+    const columns = columnsOf(table)
+    return headerLine(columns) + rowLine(row, columns)
+  }
+  const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
+  const found = (value as Record<string, unknown> | null)?.[page.itemsKey]
+  const items: readonly unknown[] = Array.isArray(found) ? found : []
+  // Items sit at depth 2 of the page (page → items → item), as in the JSON representation.
+  // The header (the union of the items' columns) is known first, so each row is then written
+  // straight into its line by a writer compiled for that header, a chunk at a time.
+  for (const item of items) addColumns(table, item, 2)
+  const columns = columnsOf(table)
+  const line = csvRowWriter(table, columns, 2)
+  const rows = (out: TextChunks) => {
+    for (const item of items) {
+      out.text += line(item)
+      flushIfLong(out)
+    }
+  }
+  return written({ text: headerLine(columns), bytes: NO_BYTES, length: 0 }, rows, finish)
+}
 
 /**
  * `text/csv; charset=utf-8; header=present` — how a model becomes CSV.
@@ -51,41 +86,7 @@ export const csv: Format = {
   mediaTypes: ['text/csv'],
   contentType: () => CONTENT_TYPE,
   problemContentType: CONTENT_TYPE,
-  serialize: (schema, value, context) => csvDocument(schema, value, context, asText),
-  serializeBody: (schema, value, context) => csvDocument(schema, value, context, asBytes),
-}
-
-/** A whole document: its text, or what `finish` makes of its bytes once it passed `CHUNK`. */
-const csvDocument = <T>(
-  schema: Parameters<typeof shapeOf>[0],
-  value: unknown,
-  context: SerializeContext,
-  finish: (bytes: Uint8Array) => T,
-): string | T => {
-  const shape = shapeOf(schema)
-  const page = context.problem ? undefined : context.collection
-  if (!page) {
-    const table = createTable(shape, context.maxDepth, encodeCell)
-    const row = flattenRow(table, value)
-    const columns = columnsOf(table)
-    return headerLine(columns) + rowLine(row, columns)
-  }
-  const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
-  const found = (value as Record<string, unknown> | null)?.[page.itemsKey]
-  const items: readonly unknown[] = Array.isArray(found) ? found : []
-  // Items sit at depth 2 of the page (page → items → item), as in the JSON representation.
-  // The header (the union of the items' columns) is known first, so each row is then written
-  // straight into its line by a writer compiled for that header, a chunk at a time.
-  for (const item of items) addColumns(table, item, 2)
-  const columns = columnsOf(table)
-  const line = csvRowWriter(table, columns, 2)
-  const rows = (out: TextChunks) => {
-    for (const item of items) {
-      out.text += line(item)
-      flushIfLong(out)
-    }
-  }
-  return written({ text: headerLine(columns), bytes: NO_BYTES, length: 0 }, rows, finish)
+  ...serializersOf(csvDocument),
 }
 
 const itemShape = (page: Shape, itemsKey: string): Shape => {

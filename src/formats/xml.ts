@@ -1,6 +1,14 @@
 import { resolve, shapeOf, typeName, type Shape } from '../model/shape.ts'
-import { asBytes, asText, flushIfLong, NO_BYTES, type TextChunks, written } from './chunked-text.ts'
-import { isPlain, SerializationError, type Format, type SerializeContext } from './types.ts'
+import {
+  asText,
+  type DocumentWriter,
+  flushIfLong,
+  NO_BYTES,
+  serializersOf,
+  type TextChunks,
+  written,
+} from './chunked-text.ts'
+import { isPlain, SerializationError, type Format } from './types.ts'
 
 /**
  * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
@@ -9,6 +17,16 @@ import { isPlain, SerializationError, type Format, type SerializeContext } from 
  */
 export const XML_VIEW_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+/** A whole document: its text, or what `finish` makes of its bytes once it passed `CHUNK`. */
+const xmlDocument: DocumentWriter = (schema, value, context, finish) => {
+  const mode = context.problem ? PROBLEM : RESOURCE
+  const root = context.problem
+    ? tagOf('problem', ' xmlns="urn:ietf:rfc:7807"')
+    : tagOf(xmlName(typeName(schema) ?? 'resource'), '')
+  const write = writerOf(mode, shapeOf(schema))
+  return xmlWritten(context.maxDepth, DECLARATION, (out) => write(out, root, value, 0), finish)
+}
 
 /**
  * `application/xml` and `text/xml`, written straight from the schema in one pass:
@@ -44,23 +62,7 @@ export const xml: Format = {
     request.header('Sec-Fetch-Dest') === 'document'
       ? { policy: XML_VIEW_POLICY, vary: 'Sec-Fetch-Dest' }
       : undefined,
-  serialize: (schema, value, context) => xmlDocument(schema, value, context, asText),
-  serializeBody: (schema, value, context) => xmlDocument(schema, value, context, asBytes),
-}
-
-/** A whole document: its text, or what `finish` makes of its bytes once it passed `CHUNK`. */
-const xmlDocument = <T>(
-  schema: Parameters<typeof shapeOf>[0],
-  value: unknown,
-  context: SerializeContext,
-  finish: (bytes: Uint8Array) => T,
-): string | T => {
-  const mode = context.problem ? PROBLEM : RESOURCE
-  const root = context.problem
-    ? tagOf('problem', ' xmlns="urn:ietf:rfc:7807"')
-    : tagOf(xmlName(typeName(schema) ?? 'resource'), '')
-  const write = writerOf(mode, shapeOf(schema))
-  return xmlWritten(context.maxDepth, DECLARATION, (out) => write(out, root, value, 0), finish)
+  ...serializersOf(xmlDocument),
 }
 
 /**

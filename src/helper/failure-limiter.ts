@@ -19,6 +19,8 @@ export interface FailureLimiter {
   readonly size: number
 }
 
+const NONE: readonly number[] = []
+
 /**
  * An in-memory sliding-window counter of failures per key (a client address). It holds no
  * timer and reads no clock: callers pass `now`, so tests drive it with the injected clock.
@@ -29,8 +31,6 @@ export interface FailureLimiter {
  * limiter.fail('203.0.113.7', Date.now())
  * limiter.retryAfter('203.0.113.7', Date.now()) // 0 until the tenth failure, then seconds to wait
  */
-const NONE: readonly number[] = []
-
 export const failureLimiter = (options: FailureLimiterOptions): FailureLimiter => {
   const { max, windowMs, maxClients = 10_000 } = options
   // Per key, the times of its last `max` failures, oldest first. Map order = least recently

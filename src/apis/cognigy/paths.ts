@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../app/types.ts'
+import { pathSegment } from '../../helper/path-segment.ts'
 
 const COLLECTION = '/external/alexa/users'
 
@@ -13,4 +14,4 @@ export const usersPath = (c: Context<AppEnv>): string => {
 }
 
 export const userPath = (c: Context<AppEnv>, id: string): string =>
-  `${usersPath(c)}/${encodeURIComponent(id)}`
+  `${usersPath(c)}/${pathSegment(id)}`

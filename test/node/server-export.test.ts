@@ -51,22 +51,30 @@ describe('exports on the Node server', () => {
     expect(csv.trimEnd().split('\r\n')).toHaveLength(page.total + 1)
   })
 
-  // Past 32 KiB the XML writer hands the response its UTF-8 bytes (xml-writer.test.ts holds
-  // them to the text); here the whole page arrives, with its length.
-  it('sends a large XML page whole, with its Content-Length', async () => {
-    await authenticate({
-      email: 'big@example.com',
-      customData: { note: `é${'x'.repeat(15_000)}` },
-    })
+  // Past 32 KiB the XML and CSV writers hand the response their UTF-8 bytes (xml-writer and
+  // csv tests hold them to the text); here the whole page arrives, with its length.
+  it('sends a large XML or CSV page whole, with its Content-Length', async () => {
+    // customData holds at most 16 KiB: three contacts take a CSV page past 32 KiB.
+    const notes = [1, 2, 3].map((i) => `é${i}${'x'.repeat(15_000)}`)
+    for (const [i, note] of notes.entries())
+      await authenticate({ email: `big${i}@example.com`, customData: { note } })
     const contacts = await total()
-    const res = await get(`${CONTACTS}?limit=100`, 'application/xml')
-    const bytes = new Uint8Array(await res.arrayBuffer())
-    expect(bytes.length).toBeGreaterThan(32 * 1024)
-    expect(Number(res.headers.get('content-length'))).toBe(bytes.length)
-    const text = new TextDecoder().decode(bytes)
-    expect(text.match(/<Contact>/g)).toHaveLength(contacts)
-    expect(text).toContain(`<entry key="note">é${'x'.repeat(15_000)}</entry>`)
-    expect(text.endsWith('</Contacts>')).toBe(true)
+    const page = async (accept: string) => {
+      const res = await get(`${CONTACTS}?limit=100`, accept)
+      const bytes = new Uint8Array(await res.arrayBuffer())
+      expect(bytes.length).toBeGreaterThan(32 * 1024)
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.length)
+      return new TextDecoder().decode(bytes)
+    }
+    const xml = await page('application/xml')
+    expect(xml.match(/<Contact>/g)).toHaveLength(contacts)
+    for (const note of notes) expect(xml).toContain(`<entry key="note">${note}</entry>`)
+    expect(xml.endsWith('</Contacts>')).toBe(true)
+    const csv = await page('text/csv')
+    const lines = csv.split('\r\n')
+    expect(lines).toHaveLength(contacts + 2) // header, a row each, and the empty end
+    for (const note of notes) expect(lines.filter((line) => line.includes(note))).toHaveLength(1)
+    expect(csv.endsWith('\r\n')).toBe(true)
   })
 
   it('sees a contact the moment it is written', async () => {

@@ -249,17 +249,11 @@ describe('csv pages long enough to be written in chunks', () => {
       Data: { Active: i % 2 === 0 },
       Attributes: { email: `u${i}@example.com`, plan: i % 3 ? 'pro' : 'free' },
     }))
+  const pageContext = { ...context, collection: page }
   const pageOf = (items: unknown[]) =>
-    csv.serialize(
-      Users,
-      { items, total: items.length },
-      {
-        ...context,
-        collection: page,
-      },
-    )
+    csv.serialize(Users, { items, total: items.length }, pageContext)
   const bodyOf = (items: unknown[]) =>
-    csv.serializeBody!(Users, { items, total: items.length }, { ...context, collection: page })
+    csv.serializeBody!(Users, { items, total: items.length }, pageContext)
   const decode = (body: string | Uint8Array) =>
     typeof body === 'string' ? body : new TextDecoder('utf-8', { ignoreBOM: true }).decode(body)
 

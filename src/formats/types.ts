@@ -93,8 +93,9 @@ export interface Format {
   serialize: (schema: v.GenericSchema, value: unknown, context: SerializeContext) => string
   /**
    * The body a response sends, where the writer holds the document's UTF-8 bytes already (XML
-   * and CSV past 32 KiB): those bytes, which the response sends as they are, instead of text it would
-   * encode again. The same document as `serialize`; without this member, `serialize` is used.
+   * and CSV past 32 KiB): those bytes, which the response sends as they are, instead of text it
+   * would encode again. The same document as `serialize`; without this member, `serialize` is
+   * used.
    */
   serializeBody?: (
     schema: v.GenericSchema,

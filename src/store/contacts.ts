@@ -188,7 +188,7 @@ export const contacts = (db: SqlDatabase) => ({
   },
 
   /**
-   * Every top-level `customData` key any contact has had, in first-seen order (the order a
+   * Every top-level `customData` key some contact has, in first-seen order (the order a
    * page's CSV columns take): read from `contact_keys`, which triggers keep current, so the
    * export's header costs the same for ten contacts or ten million.
    */

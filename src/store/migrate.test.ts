@@ -1,4 +1,5 @@
 import { createClient } from '@libsql/client'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { readMigrations } from '../runtime/node/migrations.ts'
 import { libsqlDatabase } from './libsql.ts'
@@ -58,5 +59,104 @@ describe('migrations 0004 and 0005 on a database with contacts', () => {
       { name: 'alexa_users', n: 0 },
       { name: 'contacts', n: 3 },
     ])
+  })
+})
+
+/** `contact_keys` as the contacts give it: each key's first place in page order, and holders. */
+const FROM_CONTACTS = `SELECT key, created_at, contact_id, position, holders AS contacts FROM (
+  SELECT j.key, c.created_at, c.id AS contact_id, min(j.id) AS position,
+    row_number() OVER (PARTITION BY j.key ORDER BY c.created_at, c.id) AS nth,
+    count(*) OVER (PARTITION BY j.key) AS holders
+  FROM contacts c, json_each(c.custom_data) j WHERE json_type(c.custom_data) = 'object'
+  GROUP BY j.key, c.created_at, c.id) WHERE nth = 1 ORDER BY key`
+const KEPT = 'SELECT key, created_at, contact_id, position, contacts FROM contact_keys ORDER BY key'
+
+const migrated = async (upTo = '9999') => {
+  const db = libsqlDatabase(createClient({ url: ':memory:' }))
+  await applyMigrations(
+    db,
+    (await readMigrations()).filter((m) => m.name < upTo),
+  )
+  return db
+}
+
+const insertContact = (id: string, createdAt: string, customData: string | null) => ({
+  sql: `INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?)`,
+  params: [id, `${id}@x.org`, `${id}@x.org`, customData, createdAt, createdAt],
+})
+
+describe('migration 0006 and contact_keys', () => {
+  it('rebuilds the keys from the contacts: none that no contact has, each at its first place', async () => {
+    const db = await migrated('0006')
+    await db.batch([
+      insertContact('a', '2025-01-01', '{"y":1,"x":1}'),
+      insertContact('b', '2025-01-02', '{"x":2,"y":2,"w":2}'),
+    ])
+    // Under 0004's triggers, a drops y (which stays at a's place) and b drops w (which stays).
+    await db.batch([
+      { sql: `UPDATE contacts SET custom_data = '{"x":1}' WHERE id = 'a'`, params: [] },
+      { sql: `UPDATE contacts SET custom_data = '{"x":2,"y":2}' WHERE id = 'b'`, params: [] },
+    ])
+    const keys = await db.all<{ key: string }>('SELECT key FROM contact_keys ORDER BY key')
+    expect(keys.map((k) => k.key)).toEqual(['w', 'x', 'y'])
+    await applyMigrations(db, await readMigrations())
+    const kept = await db.all(KEPT)
+    expect(kept).toEqual(await db.all(FROM_CONTACTS))
+    expect(kept).toMatchObject([
+      { key: 'x', contact_id: 'a', contacts: 2 },
+      { key: 'y', contact_id: 'b', contacts: 1 },
+    ])
+  })
+
+  it('moves a key on even from a place a created_at changed by hand left behind', async () => {
+    const db = await migrated()
+    await db.batch([
+      insertContact('a', '2025-01-02', '{"k":1}'),
+      insertContact('b', '2025-01-03', '{"k":2}'),
+      // b now comes first, but k's place stays a's.
+      { sql: `UPDATE contacts SET created_at = '2025-01-01' WHERE id = 'b'`, params: [] },
+    ])
+    // a drops k: nothing holds it past a's place, so the scan starts again from the first.
+    await db.batch([{ sql: `UPDATE contacts SET custom_data = '{}' WHERE id = 'a'`, params: [] }])
+    expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
+    await db.batch([{ sql: `DELETE FROM contacts WHERE id = 'b'`, params: [] }])
+    expect(await db.all(KEPT)).toEqual([])
+  })
+
+  it('stays what the contacts give through any inserts, updates and deletes', async () => {
+    const customData = fc.oneof(
+      { weight: 6, arbitrary: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.nat(9)) },
+      { weight: 1, arbitrary: fc.constantFrom(null, [1, 2], 'text') },
+    )
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('insert'), day: fc.integer({ min: 1, max: 4 }), customData }),
+      fc.record({ kind: fc.constant('update'), pick: fc.nat(), customData }),
+      fc.record({ kind: fc.constant('delete'), pick: fc.nat() }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
+        const db = await migrated()
+        const ids: string[] = []
+        for (const [i, o] of ops.entries()) {
+          const text =
+            'customData' in o && o.customData !== null ? JSON.stringify(o.customData) : null
+          if (o.kind === 'insert') {
+            ids.push(`c${i}`)
+            await db.batch([insertContact(`c${i}`, `2025-01-0${o.day}`, text)])
+          } else if (ids.length > 0) {
+            const id = ids[o.pick % ids.length]!
+            if (o.kind === 'delete') ids.splice(ids.indexOf(id), 1)
+            await db.batch([
+              o.kind === 'delete'
+                ? { sql: 'DELETE FROM contacts WHERE id = ?', params: [id] }
+                : { sql: 'UPDATE contacts SET custom_data = ? WHERE id = ?', params: [text, id] },
+            ])
+          }
+          expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
+        }
+      }),
+      { numRuns: 60 },
+    )
   })
 })

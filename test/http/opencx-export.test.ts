@@ -93,32 +93,54 @@ describe('GET /contacts/export', () => {
     expect(rows.map((r) => r.id)).toEqual((await paged(t)).map((c) => c.id))
   })
 
-  it('takes CSV columns from every key ever written, in first-seen page order, whoever wrote it', async () => {
+  it('takes CSV columns from the keys contacts have now, in first-seen page order, whoever wrote them', async () => {
     const t = await makeTarget()
     const at = (minute: number) => `'2025-01-01T00:0${minute}:00.000Z'`
-    // A newer contact first, then an older one: page order, not write order, decides.
-    await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
-      VALUES ('new', 'n@x.org', 'n@x.org', '{"x":1}', ${at(5)}, ${at(5)})`)
-    await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
-      VALUES ('old', 'o@x.org', 'o@x.org', '{"y":1}', ${at(1)}, ${at(1)})`)
-    // Through the API: the old contact gains z (after y) and drops y.
-    const res = await t.request('/widget/authenticate-user', {
-      method: 'POST',
-      headers: { ...bearer().headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'o@x.org', customData: { z: 2 } }),
-    })
-    expect(res.status).toBe(200)
-    const csv = await (await t.request(EXPORT, bearer(undefined, 'text/csv'))).text()
-    const rows = parseCsvStrict(csv)
+    const insert = (id: string, minute: number, customData: string) =>
+      t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
+        VALUES ('${id}', '${id}@x.org', '${id}@x.org', '${customData}', ${at(minute)}, ${at(minute)})`)
+    // Newer contacts first, then an older one: page order, not write order, decides.
+    await insert('new', 5, '{"x":1}')
+    await insert('mid', 3, '{"w":1,"y":2,"v":3}')
+    await insert('old', 1, '{"y":1,"u":1}')
+    // Through the API: the old contact drops y (first seen there, so it moves on to mid, after
+    // w) and u (no other contact has it: no column), and gains z.
+    const upsert = async (customData: object) => {
+      const res = await t.request('/widget/authenticate-user', {
+        method: 'POST',
+        headers: { ...bearer().headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'old@x.org', customData }),
+      })
+      expect(res.status).toBe(200)
+    }
+    await upsert({ z: 2 })
+    // Through SQL: mid's keys change order, and v leaves it.
+    await t.query(`UPDATE contacts SET custom_data = '{"y":2,"w":1}' WHERE id = 'mid'`)
+    const csv = async (path: string) =>
+      (await t.request(path, bearer(undefined, 'text/csv'))).text()
+    const exported = await csv(EXPORT)
+    const rows = parseCsvStrict(exported)
     const columns = Object.keys(rows[0]!).filter((k) => k.startsWith('customData.'))
-    // y stays listed (empty): the header is fixed before any row is read.
-    expect(columns).toEqual(['customData.y', 'customData.z', 'customData.x'])
+    expect(columns).toEqual(['customData.z', 'customData.y', 'customData.w', 'customData.x'])
     expect(
-      rows.map((r) => [r.id, r['customData.y'], r['customData.z'], r['customData.x']]),
+      rows.map((r) => [
+        r.id,
+        r['customData.z'],
+        r['customData.y'],
+        r['customData.w'],
+        r['customData.x'],
+      ]),
     ).toEqual([
-      ['old', '', '2', ''],
-      ['new', '', '', '1'],
+      ['old', '2', '', '', ''],
+      ['mid', '', '2', '1', ''],
+      ['new', '', '', '', '1'],
     ])
+    // The same document a page of every contact is.
+    expect(exported).toBe(await csv(`${CONTACTS}?limit=100`))
+    // A contact that goes takes its keys along; x was only new's.
+    await t.query(`DELETE FROM contacts WHERE id = 'new'`)
+    expect(await csv(EXPORT)).toBe(await csv(`${CONTACTS}?limit=100`))
+    expect(parseCsvStrict(await csv(EXPORT))[0]).not.toHaveProperty('customData.x')
   })
 
   it('writes each item with the bytes a page of GET /contacts gives it', async () => {

@@ -14,7 +14,7 @@ import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
  * `{"items":[…],"total":N}`, HAL embeds the items with their `self` links, XML is
  * `<ContactExport><items>…</items><total>N</total></ContactExport>`, CSV is a header and one
  * row per contact whose columns are fixed before the first row: the static ones plus
- * `customData.<key>` for every key any contact has had (the `contact_keys` table, which triggers
+ * `customData.<key>` for every key some contact has (the `contact_keys` table, which triggers
  * keep current, so the header needs no pass over the contacts). Each item's bytes
  * are those a page of `GET /contacts` writes for it. HTML has no streamed form: Accept is
  * negotiated among the other formats (`formats`).

@@ -2,14 +2,6 @@ import { resolve, type Field, type Shape } from '../model/shape.ts'
 
 type ObjectShape = Extract<Shape, { kind: 'object' }>
 
-// Fields by key, once per object shape: the check below walks the value's own keys.
-const indexes = new WeakMap<ObjectShape, Map<string, number>>()
-const indexOf = (s: ObjectShape): Map<string, number> => {
-  let index = indexes.get(s)
-  if (!index) indexes.set(s, (index = new Map(s.fields.map((f, i) => [f.key, i]))))
-  return index
-}
-
 const isPlain = (value: object): boolean => {
   const proto = Object.getPrototypeOf(value)
   return proto === Object.prototype || proto === null
@@ -69,17 +61,18 @@ const sameObject = (
   maxDepth: number,
   depth: number,
 ): boolean => {
-  const index = indexOf(s)
-  let last = -1
+  // `project` drops unknown members and writes the others in schema order, so the value's keys
+  // must be fields in that order: one cursor over the fields finds each (cheaper than a lookup
+  // per key), and runs off the end at a key that is unknown or out of order.
+  const fields = s.fields
+  let i = 0
   for (const key in value) {
     const member = value[key]
     if (member === undefined) continue
-    const i = index.get(key)
-    // Unknown members are dropped and members are written in schema order by `project`.
-    if (i === undefined || i <= last) return false
-    const field: Field = s.fields[i]!
+    while (i < fields.length && fields[i]!.key !== key) i++
+    if (i === fields.length) return false
+    const field: Field = fields[i++]!
     if (field.writeOnly) return false
-    last = i
     if (typeof member !== 'object') {
       if (depth + 1 > maxDepth) return false
     } else if (!isProjection(field.shape, member, maxDepth, depth + 1)) return false

@@ -171,7 +171,7 @@ export const download = async (
 /** Every size, every format; the gateway restarted per size on a fresh database. */
 export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]> => {
   const out: ExportResult[] = []
-  const mb = (bytes: number) => bytes / 1024 / 1024
+  const mb = (bytes: number) => bytes / 1e6
   for (const size of sizes) {
     // The inspector only answers between downloads (heap reads), so an export runs as it would.
     const inspectorPort = await freePort()

@@ -58,7 +58,7 @@ const lines = [
   '',
   `Written by \`npm run bench\` on ${new Date().toISOString()}.`,
   `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}.`,
-  `Every figure is the median of ${ROUNDS} rounds in which the variants alternate; the range is the slowest and fastest round.`,
+  `Every figure is the median of ${ROUNDS} rounds in which the variants alternate; the range is the slowest and fastest round. MB is 10^6 bytes throughout, memory as much as data.`,
   '',
   '## Serializers, in-process (10,000-item collection page)',
   '',

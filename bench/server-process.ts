@@ -34,10 +34,13 @@ export const freePort = () =>
     })
   })
 
-/** Resident set size of a process, in MB (its VmRSS, read from /proc: cheap enough to sample). */
+/**
+ * Resident set size of a process, in MB of 10^6 bytes, as every figure of the bench (its VmRSS,
+ * read from /proc: cheap enough to sample; the kernel's kB there are KiB).
+ */
 export const rssMb = (pid: number): number => {
   const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return Number(line?.[1] ?? 0) / 1024
+  return (Number(line?.[1] ?? 0) * 1024) / 1e6
 }
 
 export interface GatewayProcess {

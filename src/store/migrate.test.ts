@@ -63,13 +63,13 @@ describe('migrations 0004 and 0005 on a database with contacts', () => {
 })
 
 /** `contact_keys` as the contacts give it: each key's first place in page order, and holders. */
-const FROM_CONTACTS = `SELECT key, created_at, contact_id, position, holders AS contacts FROM (
+const FROM_CONTACTS = `SELECT key, created_at, contact_id, position, holders FROM (
   SELECT j.key, c.created_at, c.id AS contact_id, min(j.id) AS position,
     row_number() OVER (PARTITION BY j.key ORDER BY c.created_at, c.id) AS nth,
     count(*) OVER (PARTITION BY j.key) AS holders
   FROM contacts c, json_each(c.custom_data) j WHERE json_type(c.custom_data) = 'object'
   GROUP BY j.key, c.created_at, c.id) WHERE nth = 1 ORDER BY key`
-const KEPT = 'SELECT key, created_at, contact_id, position, contacts FROM contact_keys ORDER BY key'
+const KEPT = 'SELECT key, created_at, contact_id, position, holders FROM contact_keys ORDER BY key'
 
 const migrated = async (upTo = '9999') => {
   const db = libsqlDatabase(createClient({ url: ':memory:' }))
@@ -104,8 +104,8 @@ describe('migration 0006 and contact_keys', () => {
     const kept = await db.all(KEPT)
     expect(kept).toEqual(await db.all(FROM_CONTACTS))
     expect(kept).toMatchObject([
-      { key: 'x', contact_id: 'a', contacts: 2 },
-      { key: 'y', contact_id: 'b', contacts: 1 },
+      { key: 'x', contact_id: 'a', holders: 2 },
+      { key: 'y', contact_id: 'b', holders: 1 },
     ])
   })
 

@@ -8,11 +8,29 @@
 -- with it.
 ALTER TABLE contact_keys ADD COLUMN holders INTEGER NOT NULL DEFAULT 0;
 
+-- Where each listed key's place belongs: the first contact in page order that has the key, from
+-- the key's place on (a scan that stops there), or from the first contact if that finds none
+-- (a place that is no lower bound: a created_at changed by hand).
+CREATE VIEW contact_key_firsts AS
+SELECT k.key, c.created_at, c.id AS contact_id,
+  (SELECT min(j.id) FROM json_each(c.custom_data) j WHERE j.key = k.key) AS position
+FROM contact_keys k JOIN contacts c ON c.id = (
+  SELECT * FROM (
+    SELECT h.id FROM contacts h
+    WHERE (h.created_at, h.id) >= (k.created_at, k.contact_id)
+      AND json_type(h.custom_data) = 'object'
+      AND EXISTS (SELECT 1 FROM json_each(h.custom_data) j WHERE j.key = k.key)
+    ORDER BY h.created_at, h.id LIMIT 1)
+  UNION ALL SELECT * FROM (
+    SELECT h.id FROM contacts h
+    WHERE json_type(h.custom_data) = 'object'
+      AND EXISTS (SELECT 1 FROM json_each(h.custom_data) j WHERE j.key = k.key)
+    ORDER BY h.created_at, h.id LIMIT 1)
+  LIMIT 1);
+
 -- Every key a contact has is listed already (0004 lists every key any contact has had), at a
 -- place no later than its first contact's now: count, drop the keys no contact has, and move
 -- the others on from their place to the first contact that has them (for most, that place).
--- Each move, here and in the triggers, scans from the key's place, and from the first contact
--- if that finds none (a place that is no lower bound: a created_at changed by hand).
 INSERT INTO contact_keys (key, created_at, contact_id, position, holders)
 SELECT j.key, '', '', 0, count(DISTINCT c.id) FROM contacts c, json_each(c.custom_data) j
 WHERE json_type(c.custom_data) = 'object' GROUP BY j.key
@@ -21,22 +39,8 @@ ON CONFLICT (key) DO UPDATE SET holders = excluded.holders;
 DELETE FROM contact_keys WHERE holders = 0;
 
 UPDATE contact_keys SET (created_at, contact_id, position) = (
-  SELECT * FROM (
-    SELECT c.created_at, c.id, (
-      SELECT min(j.id) FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-    FROM contacts c
-    WHERE (c.created_at, c.id) >= (contact_keys.created_at, contact_keys.contact_id)
-      AND json_type(c.custom_data) = 'object'
-      AND EXISTS (SELECT 1 FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-    ORDER BY c.created_at, c.id LIMIT 1)
-  UNION ALL SELECT * FROM (
-    SELECT c.created_at, c.id, (
-      SELECT min(j.id) FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-    FROM contacts c
-    WHERE json_type(c.custom_data) = 'object'
-      AND EXISTS (SELECT 1 FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-    ORDER BY c.created_at, c.id LIMIT 1)
-  LIMIT 1);
+  SELECT f.created_at, f.contact_id, f.position FROM contact_key_firsts f
+    WHERE f.key = contact_keys.key);
 
 DROP TRIGGER contact_keys_insert;
 DROP TRIGGER contact_keys_update;
@@ -77,7 +81,7 @@ BEGIN
 END;
 
 -- The keys a contact dropped: one contact fewer, gone with the last, and moved on to the next
--- contact that has them where it was the first.
+-- contact that has them where it was the first (a key it kept stays where it is).
 CREATE TRIGGER contact_keys_drop AFTER UPDATE OF custom_data ON contacts
 WHEN NEW.custom_data IS NOT OLD.custom_data AND json_type(OLD.custom_data) = 'object' AND EXISTS (
   SELECT 1 FROM json_each(OLD.custom_data) o
@@ -91,27 +95,9 @@ BEGIN
   DELETE FROM contact_keys WHERE holders <= 0 AND key IN (
     SELECT o.key FROM json_each(OLD.custom_data) o);
   UPDATE contact_keys SET (created_at, contact_id, position) = (
-    SELECT * FROM (
-      SELECT c.created_at, c.id, (
-        SELECT min(j.id) FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      FROM contacts c
-      WHERE (c.created_at, c.id) >= (contact_keys.created_at, contact_keys.contact_id)
-        AND json_type(c.custom_data) = 'object'
-        AND EXISTS (SELECT 1 FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      ORDER BY c.created_at, c.id LIMIT 1)
-    UNION ALL SELECT * FROM (
-      SELECT c.created_at, c.id, (
-        SELECT min(j.id) FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      FROM contacts c
-      WHERE json_type(c.custom_data) = 'object'
-        AND EXISTS (SELECT 1 FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      ORDER BY c.created_at, c.id LIMIT 1)
-    LIMIT 1)
-  WHERE key IN (
-    SELECT o.key FROM json_each(OLD.custom_data) o
-    WHERE NOT (json_type(NEW.custom_data) IS 'object' AND o.key IN (
-      SELECT j.key FROM json_each(NEW.custom_data) j)))
-    AND contact_id = NEW.id;
+    SELECT f.created_at, f.contact_id, f.position FROM contact_key_firsts f
+    WHERE f.key = contact_keys.key)
+  WHERE key IN (SELECT o.key FROM json_each(OLD.custom_data) o) AND contact_id = NEW.id;
 END;
 
 CREATE TRIGGER contact_keys_delete AFTER DELETE ON contacts
@@ -122,21 +108,7 @@ BEGIN
   DELETE FROM contact_keys
   WHERE holders <= 0 AND key IN (SELECT o.key FROM json_each(OLD.custom_data) o);
   UPDATE contact_keys SET (created_at, contact_id, position) = (
-    SELECT * FROM (
-      SELECT c.created_at, c.id, (
-        SELECT min(j.id) FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      FROM contacts c
-      WHERE (c.created_at, c.id) >= (contact_keys.created_at, contact_keys.contact_id)
-        AND json_type(c.custom_data) = 'object'
-        AND EXISTS (SELECT 1 FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      ORDER BY c.created_at, c.id LIMIT 1)
-    UNION ALL SELECT * FROM (
-      SELECT c.created_at, c.id, (
-        SELECT min(j.id) FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      FROM contacts c
-      WHERE json_type(c.custom_data) = 'object'
-        AND EXISTS (SELECT 1 FROM json_each(c.custom_data) j WHERE j.key = contact_keys.key)
-      ORDER BY c.created_at, c.id LIMIT 1)
-    LIMIT 1)
+    SELECT f.created_at, f.contact_id, f.position FROM contact_key_firsts f
+    WHERE f.key = contact_keys.key)
   WHERE key IN (SELECT o.key FROM json_each(OLD.custom_data) o) AND contact_id = OLD.id;
 END;

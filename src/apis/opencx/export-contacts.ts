@@ -10,7 +10,7 @@ import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
 /**
  * `GET /contacts/export`: every contact, oldest first, streamed in the negotiated format as it
  * is read, a few hundred at a time (keyset paging on creation time, then id, in batches of
- * about 120,000 characters: see `exportReader`). JSON is
+ * about 60,000 characters: see `exportReader`). JSON is
  * `{"items":[…],"total":N}`, HAL embeds the items with their `self` links, XML is
  * `<ContactExport><items>…</items><total>N</total></ContactExport>`, CSV is a header and one
  * row per contact whose columns are fixed before the first row: the static ones plus

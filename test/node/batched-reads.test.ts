@@ -78,6 +78,17 @@ describe('contacts.exportReader', () => {
     expect(texts.slice(-5).every((length) => length <= 62_500)).toBe(true)
   })
 
+  it('reads batches of about 480,000 characters where each query is a round trip (D1, a libSQL server)', async () => {
+    const db = await seeded(3000, 0)
+    const texts: number[] = []
+    const { manyRowsAsText: _, ...remote } = recording(db, texts)
+    const { ids } = await readAll(remote)
+    expect(ids).toEqual(numbered(3000))
+    // 100 first, then as many as fit: about 1,200 of these contacts a batch.
+    expect(texts.length).toBe(4)
+    expect(texts.slice(1, 3).every((length) => length > 400_000 && length <= 500_000)).toBe(true)
+  })
+
   it('reads a batch again smaller when the database refuses it as too big', async () => {
     const db = await seeded(10, 300)
     const texts: number[] = []

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/runtime/node/database.ts'
 import { readMigrations } from '../../src/runtime/node/migrations.ts'
 import { contacts } from '../../src/store/contacts.ts'
-import { pageOf } from '../../src/store/page.ts'
+import { pageOf, parseRows } from '../../src/store/page.ts'
 import { applyMigrations } from '../../src/store/migrate.ts'
 import type { SqlDatabase } from '../../src/store/sql.ts'
 
@@ -162,6 +162,11 @@ describe('pageOf', () => {
     expect(texts.length).toBeGreaterThan(1)
     // One character past Latin-1 makes the whole string two-byte.
     for (const text of texts) expect(text).toMatch(/[^\u0000-\u00ff]/)
+  })
+
+  it('refuses a rows text without its end marker rather than read it one row short', () => {
+    expect(parseRows('[["a"],["b"],"\u0100"]')).toEqual([['a'], ['b']])
+    expect(() => parseRows('[["a"],["b"]]')).toThrow(/end marker/)
   })
 
   it('reads rows one by one from a driver that does not prefer text (D1)', async () => {

@@ -17,4 +17,23 @@ describe('exportWriter', () => {
       expect(writer !== undefined, key).toBe((EXPORT_FORMATS as readonly string[]).includes(key))
     }
   })
+
+  it('writes the CSV header in the order of the free-form keys given, integer-like ones too', () => {
+    const writer = exportWriter({
+      format: 'csv',
+      rootName: 'Export',
+      itemSchema: Contact,
+      links: { self: { href: '/x' } },
+      itemLinks: () => ({ self: { href: '/x/1' } }),
+      maxDepth: 32,
+      freeKeys: { customData: ['b', '10', '2', '__proto__'] },
+    })!
+    const header = writer.head().split('\r\n')[0]!.split(',')
+    expect(header.filter((c) => c.startsWith('customData.'))).toEqual([
+      'customData.b',
+      'customData.10',
+      'customData.2',
+      'customData.__proto__',
+    ])
+  })
 })

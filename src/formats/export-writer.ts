@@ -1,7 +1,7 @@
 import type * as v from 'valibot'
 import { shapeOf } from '../model/shape.ts'
 import { csvRowWriter, encodeCell, headerLine } from './csv-row.ts'
-import { columnsOf, createTable, flattenRow } from './flat.ts'
+import { addColumns, columnsOf, createTable } from './flat.ts'
 import { withLinks } from './hal.ts'
 import { project } from './project.ts'
 import { isProjection } from './projected.ts'
@@ -106,18 +106,19 @@ export const exportWriter = (o: ExportWriterOptions): ExportWriter | undefined =
 
 /**
  * CSV with its columns chosen before the first row: the schema's static columns plus
- * `<member>.<key>` for every key in `freeKeys`. Rows are flattened as a page flattens them;
- * a free-form value that is itself an object is one cell of its JSON text (as an array already
- * is), since a column it would add could no longer join the header. A cell for a key that is
- * not in the header (written after the export began) is left out. Rows are written by a
- * writer compiled once for that header (`csvRowWriter`), not flattened one by one.
+ * `<member>.<key>` for every key in `freeKeys`, in the order given. Rows are flattened as a
+ * page flattens them; a free-form value that is itself an object is one cell of its JSON text
+ * (as an array already is), since a column it would add could no longer join the header. A
+ * cell for a key that is not in the header (written after the export began) is left out. Rows
+ * are written by a writer compiled once for that header (`csvRowWriter`), not flattened one by
+ * one.
  */
 const csvWriter = (o: ExportWriterOptions): ExportWriter => {
   const table = createTable(shapeOf(o.itemSchema), o.maxDepth, encodeCell)
-  const seed: Record<string, Record<string, string>> = {}
+  // One key at a time, so the columns keep the order given: keys gathered on one object would
+  // take JavaScript's order instead, integer-like keys first.
   for (const [member, keys] of Object.entries(o.freeKeys ?? {}))
-    seed[member] = Object.fromEntries(keys.map((k) => [k, '']))
-  flattenRow(table, seed, ITEM_DEPTH)
+    for (const key of keys) addColumns(table, { [member]: { [key]: '' } }, ITEM_DEPTH)
   const columns = columnsOf(table)
   const line = csvRowWriter(table, columns, ITEM_DEPTH, {
     objectsAsText: Object.keys(o.freeKeys ?? {}),

@@ -196,15 +196,30 @@ export const contacts = (db: SqlDatabase) => ({
   },
 
   /**
-   * Every top-level `customData` key some contact has, in first-seen order (the order a
-   * page's CSV columns take): read from `contact_keys`, which triggers keep current, so the
-   * export's header costs the same for ten contacts or ten million.
+   * Every top-level `customData` key some contact has (with a value other than null), in
+   * first-seen order (the order a page's CSV columns take): read from `contact_keys`, which
+   * triggers keep current, so the export's header costs the same for ten contacts or ten
+   * million. The keys a contact shows first come in the order its parsed object has them:
+   * JavaScript puts integer-like keys (`"2"`, `"10"`) first, ascending, before the others in
+   * the order of the text.
    */
   async customDataKeys(): Promise<string[]> {
-    const rows = await db.all<{ key: string }>(
-      'SELECT key FROM contact_keys ORDER BY created_at, contact_id, position',
+    const rows = await db.all<{ key: string; created_at: string; contact_id: string }>(
+      'SELECT key, created_at, contact_id FROM contact_keys ORDER BY created_at, contact_id, position',
     )
-    return rows.map((r) => r.key)
+    const keys: string[] = []
+    // Keys set on an object without a prototype, so that `__proto__` is a key like any other.
+    const fresh = () => Object.create(null) as Record<string, true>
+    let holder = fresh()
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!
+      holder[row.key] = true
+      const next = rows[i + 1]
+      if (next?.created_at === row.created_at && next.contact_id === row.contact_id) continue
+      keys.push(...Object.keys(holder))
+      holder = fresh()
+    }
+    return keys
   },
 })
 

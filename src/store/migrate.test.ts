@@ -62,12 +62,16 @@ describe('migrations 0004 and 0005 on a database with contacts', () => {
   })
 })
 
-/** `contact_keys` as the contacts give it: each key's first place in page order, and holders. */
+/**
+ * `contact_keys` as the contacts give it: each key whose value is not null, at its first place in
+ * page order, and how many contacts hold it.
+ */
 const FROM_CONTACTS = `SELECT key, created_at, contact_id, position, holders FROM (
   SELECT j.key, c.created_at, c.id AS contact_id, min(j.id) AS position,
     row_number() OVER (PARTITION BY j.key ORDER BY c.created_at, c.id) AS nth,
     count(*) OVER (PARTITION BY j.key) AS holders
-  FROM contacts c, json_each(c.custom_data) j WHERE json_type(c.custom_data) = 'object'
+  FROM contacts c, json_each(c.custom_data) j
+  WHERE json_type(c.custom_data) = 'object' AND j.type <> 'null'
   GROUP BY j.key, c.created_at, c.id) WHERE nth = 1 ORDER BY key`
 const KEPT = 'SELECT key, created_at, contact_id, position, holders FROM contact_keys ORDER BY key'
 
@@ -86,7 +90,7 @@ const insertContact = (id: string, createdAt: string, customData: string | null)
   params: [id, `${id}@x.org`, `${id}@x.org`, customData, createdAt, createdAt],
 })
 
-describe('migration 0006 and contact_keys', () => {
+describe('migrations 0006 and 0007 and contact_keys', () => {
   it('rebuilds the keys from the contacts: none that no contact has, each at its first place', async () => {
     const db = await migrated('0006')
     await db.batch([
@@ -109,6 +113,37 @@ describe('migration 0006 and contact_keys', () => {
     ])
   })
 
+  it('lists no key whose value is null, and 0007 drops those 0006 listed', async () => {
+    const db = await migrated('0007')
+    await db.batch([
+      insertContact('a', '2025-01-01', '{"n":null,"k":null}'),
+      insertContact('b', '2025-01-02', '{"x":1,"k":2}'),
+      insertContact('c', '2025-01-03', '{"n":null}'),
+    ])
+    // 0006 counts null values: n is listed, and k is placed at a, where only null is.
+    expect(await db.all(KEPT)).toMatchObject([
+      { key: 'k', contact_id: 'a', holders: 2 },
+      { key: 'n', contact_id: 'a', holders: 2 },
+      { key: 'x', contact_id: 'b', holders: 1 },
+    ])
+    await applyMigrations(db, await readMigrations())
+    expect(await db.all(KEPT)).toMatchObject([
+      { key: 'k', contact_id: 'b', holders: 1 },
+      { key: 'x', contact_id: 'b', holders: 1 },
+    ])
+    expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
+    // A value that becomes null is a key dropped; one that stops being null, a key gained.
+    await db.batch([
+      { sql: `UPDATE contacts SET custom_data = '{"x":null,"k":2}' WHERE id = 'b'`, params: [] },
+      { sql: `UPDATE contacts SET custom_data = '{"n":3}' WHERE id = 'c'`, params: [] },
+    ])
+    expect(await db.all(KEPT)).toMatchObject([
+      { key: 'k', contact_id: 'b', holders: 1 },
+      { key: 'n', contact_id: 'c', holders: 1 },
+    ])
+    expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
+  })
+
   it('moves a key on even from a place a created_at changed by hand left behind', async () => {
     const db = await migrated()
     await db.batch([
@@ -128,7 +163,10 @@ describe('migration 0006 and contact_keys', () => {
     const customData = fc.oneof(
       {
         weight: 6,
-        arbitrary: fc.dictionary(fc.constantFrom('a', 'b', 'c', '', 'x"y', 'é'), fc.nat(9)),
+        arbitrary: fc.dictionary(
+          fc.constantFrom('a', 'b', 'c', '', 'x"y', 'é', '10', '2'),
+          fc.option(fc.nat(9), { nil: null, freq: 4 }),
+        ),
       },
       { weight: 1, arbitrary: fc.constantFrom(null, [1, 2], 'text') },
     )

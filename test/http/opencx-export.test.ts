@@ -181,6 +181,67 @@ describe('GET /contacts/export', () => {
     )
   })
 
+  it('writes each item with the bytes a page gives it in every format, whatever the contacts hold', async () => {
+    const t = await makeTarget()
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+      fc.constantFrom('=1+1', '-2', "'@x", 'a,"b"', ' lead', 'trail ', 'l1\r\nl2', '<x>&]]>', ''),
+    )
+    const scalar = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), text)
+    const value = fc.oneof(
+      { weight: 4, arbitrary: scalar },
+      { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) },
+      { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('a', 'b c', '1'), scalar) },
+    )
+    const customData = fc.option(
+      fc
+        .uniqueArray(fc.tuple(fc.oneof(text, fc.constantFrom('10', '2', '__proto__')), value), {
+          selector: ([key]) => key,
+          maxLength: 4,
+        })
+        .map(
+          (entries) =>
+            `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`,
+        ),
+    )
+    const contact = fc.record({
+      name: fc.option(text),
+      day: fc.integer({ min: 1, max: 3 }),
+      customData,
+    })
+    const literal = (value: string | null) =>
+      value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`
+    const body = async (path: string, accept: string) =>
+      (await t.request(path, bearer(undefined, accept))).text()
+    const both = async (accept: string) =>
+      [await body(`${CONTACTS}?limit=100`, accept), await body(EXPORT, accept)] as const
+    const between = (text: string, from: string, to: string) =>
+      text.slice(text.indexOf(from), text.lastIndexOf(to))
+    await fc.assert(
+      fc.asyncProperty(fc.array(contact, { maxLength: 5 }), async (contacts) => {
+        await t.query('DELETE FROM contacts')
+        for (const [i, c] of contacts.entries()) {
+          const at = `'2025-01-0${c.day}T00:00:00.000Z'`
+          await t.query(`INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
+            VALUES ('c${i}', 'c${i}@x.org', 'c${i}@x.org', ${literal(c.name)}, ${literal(c.customData)}, ${at}, ${at})`)
+        }
+        const [pageJson, exportJson] = await both('application/json')
+        expect(between(exportJson, '"items":', '],"total":')).toBe(
+          between(pageJson, '"items":', '],"total":'),
+        )
+        const [pageHal, exportHal] = await both('application/hal+json')
+        expect(between(exportHal, '"_embedded"', ']')).toBe(between(pageHal, '"_embedded"', ']'))
+        const [pageXml, exportXml] = await both('application/xml')
+        expect(between(exportXml, '<items>', '</items>')).toBe(
+          between(pageXml, '<items>', '</items>'),
+        )
+        const [pageCsv, exportCsv] = await both('text/csv')
+        expect(exportCsv).toBe(pageCsv)
+      }),
+      { numRuns: 40 },
+    )
+  })
+
   it('writes each item with the bytes a page of GET /contacts gives it', async () => {
     const t = await makeTarget()
     await t.query(`INSERT INTO contacts (id, email, email_key, name, phone, custom_data, created_at, updated_at)

@@ -216,7 +216,7 @@ export const contacts = (db: SqlDatabase) => ({
       holder[row.key] = true
       const next = rows[i + 1]
       if (next?.created_at === row.created_at && next.contact_id === row.contact_id) continue
-      keys.push(...Object.keys(holder))
+      for (const key of Object.keys(holder)) keys.push(key)
       holder = fresh()
     }
     return keys

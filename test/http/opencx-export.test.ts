@@ -24,6 +24,10 @@ const seed = (t: Target) =>
       printf('2025-01-01T00:%02d:00.000Z', i / 100), printf('2025-01-01T00:%02d:00.000Z', i / 100)
     FROM n`)
 
+/** A SQL literal of a text, or NULL. */
+const literal = (value: string | null) =>
+  value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`
+
 /** Every contact through `GET /contacts`, a page at a time: what the export must hold. */
 const paged = async (t: Target, n = N) => {
   const items: any[] = []
@@ -156,7 +160,6 @@ describe('GET /contacts/export', () => {
         .uniqueArray(fc.tuple(keys, value), { selector: ([key]) => key, maxLength: 4 })
         .map((entries) => `{${entries.map(([k, v]) => `"${k}":${JSON.stringify(v)}`).join(',')}}`),
     )
-    const sqlText = (text: string | null) => (text === null ? 'NULL' : `'${text}'`)
     const csv = async (path: string) =>
       (await t.request(path, bearer(undefined, 'text/csv'))).text()
     await fc.assert(
@@ -167,12 +170,12 @@ describe('GET /contacts/export', () => {
           await t.query('DELETE FROM contacts')
           for (const [i, [day, text]] of inserts.entries())
             await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
-              VALUES ('c${i}', 'c${i}@x.org', 'c${i}@x.org', ${sqlText(text)},
+              VALUES ('c${i}', 'c${i}@x.org', 'c${i}@x.org', ${literal(text)},
                 '2025-01-0${day}T00:00:00.000Z', '2025-01-0${day}T00:00:00.000Z')`)
           for (const [pick, text] of updates)
             if (inserts.length > 0)
               await t.query(
-                `UPDATE contacts SET custom_data = ${sqlText(text)} WHERE id = 'c${pick % inserts.length}'`,
+                `UPDATE contacts SET custom_data = ${literal(text)} WHERE id = 'c${pick % inserts.length}'`,
               )
           expect(await csv(EXPORT)).toBe(await csv(`${CONTACTS}?limit=100`))
         },
@@ -209,8 +212,6 @@ describe('GET /contacts/export', () => {
       day: fc.integer({ min: 1, max: 3 }),
       customData,
     })
-    const literal = (value: string | null) =>
-      value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`
     const body = async (path: string, accept: string) =>
       (await t.request(path, bearer(undefined, accept))).text()
     const both = async (accept: string) =>

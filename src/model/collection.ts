@@ -38,6 +38,10 @@ export const PageQuery = v.object({
     v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'must be a whole number'), v.transform(Number)),
     '0',
   ),
+  /** The cursor of a `next` link: the page that follows the row it was made at. */
+  after: v.optional(
+    v.pipe(v.string(), v.regex(/^[\w-]{1,1024}$/, 'must be the cursor of a next link')),
+  ),
 })
 
 export type PageQuery = v.InferOutput<typeof PageQuery>

@@ -1,6 +1,6 @@
 import type { AmazonUser } from '../model/amazon-user.ts'
 import { first, run, type SqlDatabase, sql } from './sql.ts'
-import { type Page, pageOf } from './page.ts'
+import { type Page, type PageOf, pageOf } from './page.ts'
 
 /** A stored Amazon user: the model's public members plus the sealed tokens. */
 export interface AmazonUserRecord {
@@ -59,8 +59,8 @@ export const alexaUsers = (db: SqlDatabase) => ({
     return row && toModel(row)
   },
 
-  /** A page in stable order (creation time, then id) and the total, read together. */
-  list(page: Page): Promise<{ items: AmazonUser[]; total: number }> {
+  /** A page in stable order (creation time, then id) and the total, read together (`pageOf`). */
+  list(page: Page): Promise<PageOf<AmazonUser>> {
     return pageOf(db, 'alexa_users', COLUMNS, page, toModel)
   },
 

@@ -1,6 +1,6 @@
 import type { Contact, ContactFields } from '../model/contact.ts'
 import { isTooBig, type SqlDatabase, type SqlValue, first, sql } from './sql.ts'
-import { inPageOrder, type Page, pageOf, parseRows, rowsAsText } from './page.ts'
+import { inPageOrder, type Page, type PageOf, pageOf, parseRows, rowsAsText } from './page.ts'
 
 /** Model members stored as columns; the JSON ones as JSON text. */
 const MEMBERS = [
@@ -138,8 +138,8 @@ export const contacts = (db: SqlDatabase) => ({
     return row && toModel(row)
   },
 
-  /** A page in stable order (creation time, then id) and the total, read together. */
-  list(page: Page): Promise<{ items: Contact[]; total: number }> {
+  /** A page in stable order (creation time, then id) and the total, read together (`pageOf`). */
+  list(page: Page): Promise<PageOf<Contact>> {
     return pageOf(db, 'contacts', COLUMNS, page, toModel)
   },
 

@@ -27,7 +27,64 @@ describe('GET /contacts', () => {
     expect(res.headers.get('X-Total-Count')).toBe('5')
     const link = res.headers.get('Link')!
     expect(link).toContain(`<${CONTACTS}?skip=0&limit=2>; rel="prev"`)
-    expect(link).toContain(`<${CONTACTS}?skip=4&limit=2>; rel="next"`)
+    expect(link).toMatch(new RegExp(`<${CONTACTS}\\?after=[\\w-]+&limit=2>; rel="next"`))
+  })
+
+  it('walks every page through its next links, each read after the last row it saw', async () => {
+    const t = await makeTarget()
+    const ids = await seed(t, 7)
+    const walk = async (path: string) => {
+      const pages: { skip: number; ids: string[]; links: any }[] = []
+      let next: string | undefined = path
+      while (next) {
+        const hal: any = await (
+          await t.request(next, bearer(undefined, 'application/hal+json'))
+        ).json()
+        pages.push({
+          skip: hal.skip,
+          ids: hal._embedded.items.map((c: any) => c.id),
+          links: hal._links,
+        })
+        next = hal._links.next?.href
+      }
+      return pages
+    }
+    const pages = await walk(`${CONTACTS}?limit=3`)
+    expect(pages.map((p) => p.ids)).toEqual([ids.slice(0, 3), ids.slice(3, 6), ids.slice(6)])
+    // A page read after a cursor knows where it is: its skip, prev, first and last links.
+    expect(pages.map((p) => p.skip)).toEqual([0, 3, 6])
+    expect(pages[1]!.links.self.href).toMatch(/\?after=[\w-]+&limit=3$/)
+    expect(pages[2]!.links).toMatchObject({
+      first: { href: `${CONTACTS}?skip=0&limit=3` },
+      prev: { href: `${CONTACTS}?skip=3&limit=3` },
+      last: { href: `${CONTACTS}?skip=6&limit=3` },
+    })
+    // Unlike ?skip=, a cursor does not lose a contact when one before it goes: c3 follows c2
+    // even after c0 is deleted.
+    const second = pages[0]!.links.next.href
+    await t.query(`DELETE FROM contacts WHERE id = '${ids[0]}'`)
+    const after = await (await t.request(second, bearer())).json<any>()
+    expect(after.items.map((c: any) => c.id)).toEqual(ids.slice(3, 6))
+    expect(
+      (await (await t.request(`${CONTACTS}?skip=3&limit=3`, bearer())).json<any>()).items.map(
+        (c: any) => c.id,
+      ),
+    ).toEqual(ids.slice(4, 7))
+  })
+
+  it.each([
+    ['after=bm9wZQ', '/after', 'must be the cursor of a next link'],
+    ['after=WzAsIngiXQ', '/after', 'must be the cursor of a next link'],
+    ['after=a%2Bb', '/after', 'must be the cursor of a next link'],
+    ['skip=0&after=WzMsIngiLCJ5Il0', '/skip', 'cannot be combined with after'],
+  ])('answers 400 to ?%s, naming the parameter', async (query, pointer, message) => {
+    const t = await makeTarget()
+    const res = await t.request(`${CONTACTS}?${query}`, bearer())
+    expect(res.status).toBe(400)
+    expect(await res.json<any>()).toMatchObject({
+      code: 1002,
+      details: { errors: [{ pointer, message }] },
+    })
   })
 
   it('embeds the items in HAL, each linking to its own resource', async () => {
@@ -36,7 +93,7 @@ describe('GET /contacts', () => {
     const res = await t.request(`${CONTACTS}?limit=2`, bearer(undefined, 'application/hal+json'))
     const hal = await res.json<any>()
     expect(hal.total).toBe(3)
-    expect(hal._links.next).toEqual({ href: `${CONTACTS}?skip=2&limit=2` })
+    expect(hal._links.next.href).toMatch(new RegExp(`^${CONTACTS}\\?after=[\\w-]+&limit=2$`))
     expect(hal._embedded.items).toHaveLength(2)
     const self = hal._embedded.items[0]._links.self.href
     expect(self).toBe(`${CONTACTS}/${ids[0]}`)

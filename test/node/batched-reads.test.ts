@@ -123,11 +123,51 @@ describe('pageOf', () => {
   const page = (db: SqlDatabase, skip: number, limit: number) =>
     pageOf(db, 'contacts', COLUMNS, { skip, limit }, (row: { id: string }) => row.id)
 
-  it('reads a page as one text, in page order, with the total', async () => {
+  const at = (id: string) => ['2025-01-01T00:00:00.000Z', id] as const
+
+  it('reads a page as one text, in page order, with the total, whether more follow, and its end', async () => {
     const db = await seeded(250, 0)
-    expect(await page(db, 100, 100)).toEqual({ items: numbered(200).slice(100), total: 250 })
-    expect(await page(db, 240, 100)).toEqual({ items: numbered(250).slice(240), total: 250 })
-    expect(await page(db, 300, 100)).toEqual({ items: [], total: 250 })
+    expect(await page(db, 100, 100)).toEqual({
+      items: numbered(200).slice(100),
+      total: 250,
+      more: true,
+      end: at('c00199'),
+    })
+    expect(await page(db, 150, 100)).toEqual({
+      items: numbered(250).slice(150),
+      total: 250,
+      more: false,
+      end: at('c00249'),
+    })
+    expect(await page(db, 240, 100)).toMatchObject({ items: numbered(250).slice(240), more: false })
+    expect(await page(db, 300, 100)).toEqual({ items: [], total: 250, more: false, end: undefined })
+  })
+
+  it('reads the page after a row (keyset) as the page at its place, as text or row by row', async () => {
+    const db = await seeded(250, 0)
+    const rowsDriver: SqlDatabase = { ...db, manyRowsAsText: false }
+    for (const driver of [db, rowsDriver]) {
+      const after = (row: readonly [string, string], limit: number) =>
+        pageOf(
+          driver,
+          'contacts',
+          COLUMNS,
+          { skip: 0, limit, after: row },
+          (r: { id: string }) => r.id,
+        )
+      let end = (await page(driver, 0, 30)).end
+      for (let skip = 30; skip < 250; skip += 30) {
+        const next = await after(end!, 30)
+        expect(next).toEqual({ ...(await page(driver, skip, 30)), total: 250 })
+        end = next.end
+      }
+      expect(await after(at('c00249'), 30)).toEqual({
+        items: [],
+        total: 250,
+        more: false,
+        end: undefined,
+      })
+    }
   })
 
   it('puts rows in page order whatever order SQLite joined them in', async () => {
@@ -178,14 +218,17 @@ describe('pageOf', () => {
       first: (sql, params) => (asked.push(sql), db.first(sql, params)),
       batch: (statements) => db.batch(statements),
     }
-    expect(await page(rowsDriver, 10, 5)).toEqual({ items: numbered(15).slice(10), total: 30 })
+    expect(await page(rowsDriver, 10, 5)).toMatchObject({
+      items: numbered(15).slice(10),
+      total: 30,
+    })
     expect(asked.some((sql) => sql.includes('json_array'))).toBe(false)
   })
 
   it('reads row by row a page the database refuses as one text', async () => {
     const db = await seeded(10, 100)
     const texts: number[] = []
-    expect(await page(recording(db, texts, 1_000_000), 0, 100)).toEqual({
+    expect(await page(recording(db, texts, 1_000_000), 0, 100)).toMatchObject({
       items: numbered(100),
       total: 110,
     })

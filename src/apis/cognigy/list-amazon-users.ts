@@ -18,13 +18,14 @@ export const listAmazonUsers: Endpoint = {
   middleware: [apiKey()],
   handler: async (c) => {
     const page = readPage(c)
-    const { items, total } = await c.get('deps').store.alexaUsers.list(page)
+    const result = await c.get('deps').store.alexaUsers.list(page)
+    const { items, total } = result
     return respond(
       c,
       AmazonUsers,
-      { items, total, ...page },
+      { items, total, skip: page.skip, limit: page.limit },
       {
-        links: pageLinks(usersPath(c), page, total),
+        links: pageLinks(usersPath(c), page, result),
         collection: collectionInfo((user: AmazonUser) => userPath(c, user._id)),
         headers: { 'X-Total-Count': String(total) },
       },

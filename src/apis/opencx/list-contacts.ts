@@ -22,13 +22,14 @@ export const listContacts: Endpoint = {
   middleware: [orgToken()],
   handler: async (c) => {
     const page = readPage(c)
-    const { items, total } = await c.get('deps').store.contacts.list(page)
+    const result = await c.get('deps').store.contacts.list(page)
+    const { items, total } = result
     return respond(
       c,
       Contacts,
-      { items, total, ...page },
+      { items, total, skip: page.skip, limit: page.limit },
       {
-        links: pageLinks(CONTACTS, page, total),
+        links: pageLinks(CONTACTS, page, result),
         collection: collectionInfo((contact: Contact) => contactPath(contact.id)),
         headers: { 'X-Total-Count': String(total) },
       },

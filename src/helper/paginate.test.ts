@@ -1,6 +1,10 @@
 import fc from 'fast-check'
+import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { cursorAfter, pageLinks, readCursor } from './paginate.ts'
+import { isProjection } from '../formats/projected.ts'
+import { collectionOf } from '../model/collection.ts'
+import { shapeOf } from '../model/shape.ts'
+import { cursorAfter, pageBody, pageLinks, readCursor } from './paginate.ts'
 
 describe('cursorAfter and readCursor', () => {
   it('read back the position and key written, whatever text the key holds', () => {
@@ -49,5 +53,14 @@ describe('pageLinks', () => {
     const links = pageLinks('/users', page, { total: 60, more: false, end })
     expect(links.self).toEqual({ href: '/users?after=abc&limit=25' })
     expect(links.prev).toEqual({ href: '/users?skip=25&limit=25' })
+  })
+})
+
+describe('pageBody', () => {
+  it('is already the projection of a page, so JSON and HAL write it without a copy', () => {
+    const Items = collectionOf('Items', v.object({ id: v.string() }))
+    const result = { items: [{ id: 'a' }], total: 1, more: false, end: undefined }
+    const body = pageBody(result, { skip: 0, limit: 25, after: undefined })
+    expect(isProjection(shapeOf(Items), body, 32)).toBe(true)
   })
 })

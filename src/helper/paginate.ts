@@ -116,6 +116,21 @@ export const pageLinks = (
   return links
 }
 
+/**
+ * A page's body, its members in `collectionOf`'s order: JSON and HAL then write it as it is,
+ * where a body with its members in another order is first copied in full (`isProjection`; a
+ * 100-contact page: ~45 µs of CPU).
+ *
+ * @example
+ * respond(c, Contacts, pageBody(await store.contacts.list(page), page), { links, collection })
+ */
+export const pageBody = <T>(result: PageOf<T>, page: Page) => ({
+  items: result.items,
+  total: result.total,
+  skip: page.skip,
+  limit: page.limit,
+})
+
 /** HAL `_embedded` description of a page whose items link to `itemPath(item)`. */
 export const collectionInfo = (itemPath: (item: never) => string): CollectionInfo => ({
   itemsKey: 'items',

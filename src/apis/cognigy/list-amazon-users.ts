@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
-import { collectionInfo, pageLinks, readPage } from '../../helper/paginate.ts'
+import { collectionInfo, pageBody, pageLinks, readPage } from '../../helper/paginate.ts'
 import { respond } from '../../helper/respond.ts'
 import { apiKey } from '../../middleware/api-key.ts'
 import { type AmazonUser, AmazonUsers } from '../../model/amazon-user.ts'
@@ -19,16 +19,10 @@ export const listAmazonUsers: Endpoint = {
   handler: async (c) => {
     const page = readPage(c)
     const result = await c.get('deps').store.alexaUsers.list(page)
-    const { items, total } = result
-    return respond(
-      c,
-      AmazonUsers,
-      { items, total, skip: page.skip, limit: page.limit },
-      {
-        links: pageLinks(usersPath(c), page, result),
-        collection: collectionInfo((user: AmazonUser) => userPath(c, user._id)),
-        headers: { 'X-Total-Count': String(total) },
-      },
-    )
+    return respond(c, AmazonUsers, pageBody(result, page), {
+      links: pageLinks(usersPath(c), page, result),
+      collection: collectionInfo((user: AmazonUser) => userPath(c, user._id)),
+      headers: { 'X-Total-Count': String(result.total) },
+    })
   },
 }

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
-import { collectionInfo, pageLinks, readPage } from '../../helper/paginate.ts'
+import { collectionInfo, pageBody, pageLinks, readPage } from '../../helper/paginate.ts'
 import { respond } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
 import { PageQuery } from '../../model/collection.ts'
@@ -23,16 +23,10 @@ export const listContacts: Endpoint = {
   handler: async (c) => {
     const page = readPage(c)
     const result = await c.get('deps').store.contacts.list(page)
-    const { items, total } = result
-    return respond(
-      c,
-      Contacts,
-      { items, total, skip: page.skip, limit: page.limit },
-      {
-        links: pageLinks(CONTACTS, page, result),
-        collection: collectionInfo((contact: Contact) => contactPath(contact.id)),
-        headers: { 'X-Total-Count': String(total) },
-      },
-    )
+    return respond(c, Contacts, pageBody(result, page), {
+      links: pageLinks(CONTACTS, page, result),
+      collection: collectionInfo((contact: Contact) => contactPath(contact.id)),
+      headers: { 'X-Total-Count': String(result.total) },
+    })
   },
 }

@@ -14,7 +14,6 @@ export interface PageRequest extends Page {
 }
 
 const MAX_SKIP = 999_999_999
-const MAX_KEY = 256
 
 const badQuery = (errors: { pointer: string; message: string }[]) =>
   new ProblemError('badQuery', 'A paging parameter is invalid. See details.errors.', {
@@ -23,7 +22,7 @@ const badQuery = (errors: { pointer: string; message: string }[]) =>
 
 /**
  * The cursor of the page after the row `end`, `skip` rows into the collection: opaque to
- * clients (base64url of the position and the row's key), read back by `readPage`.
+ * clients (base64url of the position and the row's key), read back by `readCursor`.
  *
  * @example
  * cursorAfter(50, ['2025-01-01T00:00:00.000Z', 'c1']) // 'WzUwLCIyMDI1LTAxLTAxVDAwOjAwOjAwLjAwMFoiLCJjMSJd'
@@ -33,8 +32,7 @@ export const cursorAfter = (skip: number, end: RowKey): string =>
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-const isKeyPart = (part: unknown): part is string =>
-  typeof part === 'string' && part.length > 0 && part.length <= MAX_KEY
+const isKeyPart = (part: unknown): part is string => typeof part === 'string' && part !== ''
 
 /**
  * What `cursorAfter` wrote, or undefined for any other text.
@@ -111,7 +109,9 @@ export const pageLinks = (
   const links: Links = { self, first: at(path, 0, limit) }
   if (skip > 0) links.prev = at(path, Math.max(0, Math.min(skip - limit, lastSkip)), limit)
   if (more && end)
-    links.next = { href: `${path}?after=${cursorAfter(skip + limit, end)}&limit=${limit}` }
+    links.next = {
+      href: `${path}?after=${cursorAfter(Math.min(skip + limit, MAX_SKIP), end)}&limit=${limit}`,
+    }
   links.last = at(path, lastSkip, limit)
   return links
 }

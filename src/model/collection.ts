@@ -40,7 +40,7 @@ export const PageQuery = v.object({
   ),
   /** The cursor of a `next` link: the page that follows the row it was made at. */
   after: v.optional(
-    v.pipe(v.string(), v.regex(/^[\w-]{1,1024}$/, 'must be the cursor of a next link')),
+    v.pipe(v.string(), v.regex(/^[\w-]{1,8192}$/, 'must be the cursor of a next link')),
   ),
 })
 

@@ -51,12 +51,17 @@ const queryParameters = (schema: v.GenericSchema | undefined, set: SchemaSet): J
   if (!schema) return []
   let json: JsonSchema | undefined = set.of(schema)
   if (json.$ref) json = set.components[refName(json.$ref)]
-  return Object.entries(json?.properties ?? {}).map(([name, property]) => ({
-    name,
-    in: 'query',
-    required: json?.required?.includes(name) ?? false,
-    schema: property,
-  }))
+  return Object.entries(json?.properties ?? {}).map(([name, property]) => {
+    // A member's `v.description` says what the parameter is for: the parameter's own field.
+    const { description, ...schema } = property as JsonSchema
+    return {
+      name,
+      in: 'query',
+      required: json?.required?.includes(name) ?? false,
+      ...(description ? { description } : {}),
+      schema,
+    }
+  })
 }
 
 const requestBodyOf = (op: Operation, set: SchemaSet, types: readonly string[]): Json => {

@@ -27,6 +27,7 @@ export const PageQuery = v.object({
   limit: v.optional(
     v.pipe(
       v.string(),
+      v.description('Items on the page, from 1 to 100.'),
       v.regex(/^\d{1,4}$/, 'must be a whole number'),
       v.transform(Number),
       v.minValue(1),
@@ -35,12 +36,22 @@ export const PageQuery = v.object({
     '25',
   ),
   skip: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'must be a whole number'), v.transform(Number)),
+    v.pipe(
+      v.string(),
+      v.description('Items before the page. Deep in a collection, a next link (after) is cheaper.'),
+      v.regex(/^\d{1,9}$/, 'must be a whole number'),
+      v.transform(Number),
+    ),
     '0',
   ),
-  /** The cursor of a `next` link: the page that follows the row it was made at. */
   after: v.optional(
-    v.pipe(v.string(), v.regex(/^[\w-]{1,8192}$/, 'must be the cursor of a next link')),
+    v.pipe(
+      v.string(),
+      v.description(
+        'The cursor of a next link: the page after the row it was made at, read by key. Not with skip.',
+      ),
+      v.regex(/^[\w-]{1,8192}$/, 'must be the cursor of a next link'),
+    ),
   ),
 })
 

@@ -41,6 +41,16 @@ describe('GET /openapi.json', () => {
     }
   })
 
+  it('describes the paging parameters of a collection, the cursor of next links included', async () => {
+    const doc = await fetchDocument()
+    for (const path of ['/contacts', '/v2.0/external/alexa/users']) {
+      const parameters = doc.paths[path].get.parameters.filter((p: any) => p.in === 'query')
+      expect(parameters.map((p: any) => p.name)).toEqual(['limit', 'skip', 'after'])
+      for (const p of parameters) expect(p.description, `${path} ${p.name}`).toMatch(/\w/)
+      expect(parameters[2].description).toMatch(/next link/)
+    }
+  })
+
   it('describes the export as the whole collection: no page members, links or count', async () => {
     const doc = await fetchDocument()
     const op = doc.paths['/contacts/export'].get

@@ -4,16 +4,16 @@ import { describe, expect, it } from 'vitest'
 import { isProjection } from '../formats/projected.ts'
 import { collectionOf } from '../model/collection.ts'
 import { shapeOf } from '../model/shape.ts'
-import { cursorAfter, pageBody, pageLinks, readCursor } from './paginate.ts'
+import { cursorOf, pageBody, pageLinks, readCursor } from './paginate.ts'
 
-describe('cursorAfter and readCursor', () => {
+describe('cursorOf and readCursor', () => {
   it('read back the position and key written, whatever text the key holds', () => {
     const part = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 })
     fc.assert(
       fc.property(fc.nat(999_999_999), part, part, (skip, createdAt, id) => {
-        const cursor = cursorAfter(skip, [createdAt, id])
+        const cursor = cursorOf(skip, [createdAt, id])
         expect(cursor).toMatch(/^[\w-]+$/)
-        expect(readCursor(cursor)).toEqual({ skip, after: [createdAt, id] })
+        expect(readCursor(cursor)).toEqual({ skip, key: [createdAt, id] })
       }),
     )
   })
@@ -32,34 +32,70 @@ describe('cursorAfter and readCursor', () => {
 })
 
 describe('pageLinks', () => {
+  const start = ['2025-01-01T00:00:00.000Z', 'c25'] as const
   const end = ['2025-01-01T00:00:00.000Z', 'c49'] as const
+  const rows = { start, end }
 
-  it('links next by cursor, the others by position, and prev and next only where they exist', () => {
-    const links = pageLinks('/users', { skip: 25, limit: 25 }, { total: 60, more: true, end })
-    expect(links).toEqual({
+  it('links prev and next by cursor, first and last by position, each only where it exists', () => {
+    const result = { total: 60, more: true, earlier: true, ...rows }
+    expect(pageLinks('/users', { skip: 25, limit: 25 }, result)).toEqual({
       self: { href: '/users?skip=25&limit=25' },
       first: { href: '/users?skip=0&limit=25' },
-      prev: { href: '/users?skip=0&limit=25' },
-      next: { href: `/users?after=${cursorAfter(50, end)}&limit=25` },
+      prev: { href: `/users?before=${cursorOf(0, start)}&limit=25` },
+      next: { href: `/users?after=${cursorOf(50, end)}&limit=25` },
       last: { href: '/users?skip=50&limit=25' },
     })
-    const first = pageLinks('/users', { skip: 0, limit: 25 }, { total: 20, more: false, end })
-    expect(Object.keys(first)).toEqual(['self', 'first', 'last'])
+    const only = { total: 20, more: false, earlier: false, ...rows }
+    expect(Object.keys(pageLinks('/users', { skip: 0, limit: 25 }, only))).toEqual([
+      'self',
+      'first',
+      'last',
+    ])
   })
 
   it('names a page read with a cursor by that cursor', () => {
-    const page = { skip: 50, limit: 25, after: end, cursor: 'abc' }
-    const links = pageLinks('/users', page, { total: 60, more: false, end })
-    expect(links.self).toEqual({ href: '/users?after=abc&limit=25' })
-    expect(links.prev).toEqual({ href: '/users?skip=25&limit=25' })
+    const page = {
+      skip: 50,
+      limit: 25,
+      before: end,
+      cursor: { name: 'before', text: 'abc' },
+    } as const
+    const links = pageLinks('/users', page, { total: 60, more: true, earlier: true, ...rows })
+    expect(links.self).toEqual({ href: '/users?before=abc&limit=25' })
+    expect(links.prev).toEqual({ href: `/users?before=${cursorOf(25, start)}&limit=25` })
+  })
+
+  it('has no prev for a page read by key with nothing before it, whatever its cursor said', () => {
+    const page = {
+      skip: 3,
+      limit: 25,
+      before: start,
+      cursor: { name: 'before', text: 'x' },
+    } as const
+    const result = { total: 60, more: true, earlier: false, ...rows }
+    expect(pageLinks('/users', page, result).prev).toBeUndefined()
+  })
+
+  it('links back by position from a page past the end, which has no first row', () => {
+    const result = { total: 60, more: false, earlier: true, start: undefined, end: undefined }
+    expect(pageLinks('/users', { skip: 500, limit: 25 }, result).prev).toEqual({
+      href: '/users?skip=50&limit=25',
+    })
   })
 })
 
 describe('pageBody', () => {
   it('is already the projection of a page, so JSON and HAL write it without a copy', () => {
     const Items = collectionOf('Items', v.object({ id: v.string() }))
-    const result = { items: [{ id: 'a' }], total: 1, more: false, end: undefined }
-    const body = pageBody(result, { skip: 0, limit: 25, after: undefined })
+    const result = {
+      items: [{ id: 'a' }],
+      total: 1,
+      more: false,
+      earlier: false,
+      start: undefined,
+      end: undefined,
+    }
+    const body = pageBody(result, { skip: 0, limit: 25 })
     expect(isProjection(shapeOf(Items), body, 32)).toBe(true)
   })
 })

@@ -10,7 +10,7 @@ import type { Page, PageOf, RowKey } from '../store/page.ts'
 
 /** A page as a request asks for it: the store's `Page`, and the cursor text it came with. */
 export interface PageRequest extends Page {
-  cursor?: string
+  cursor?: { name: 'after' | 'before'; text: string }
 }
 
 const MAX_SKIP = 999_999_999
@@ -21,27 +21,28 @@ const badQuery = (errors: { pointer: string; message: string }[]) =>
   })
 
 /**
- * The cursor of the page after the row `end`, `skip` rows into the collection: opaque to
- * clients (base64url of the position and the row's key), read back by `readCursor`.
+ * A cursor: a row's key and the position of the page it bounds, opaque to clients (base64url
+ * of the three), read back by `readCursor`. `?after=` it names the page after the row,
+ * `?before=` the page before it.
  *
  * @example
- * cursorAfter(50, ['2025-01-01T00:00:00.000Z', 'c1']) // 'WzUwLCIyMDI1LTAxLTAxVDAwOjAwOjAwLjAwMFoiLCJjMSJd'
+ * cursorOf(50, ['2025-01-01T00:00:00.000Z', 'c1']) // 'WzUwLCIyMDI1LTAxLTAxVDAwOjAwOjAwLjAwMFoiLCJjMSJd'
  */
-export const cursorAfter = (skip: number, end: RowKey): string =>
-  toBase64Url(utf8(JSON.stringify([skip, ...end])))
+export const cursorOf = (skip: number, key: RowKey): string =>
+  toBase64Url(utf8(JSON.stringify([Math.min(skip, MAX_SKIP), ...key])))
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 const isKeyPart = (part: unknown): part is string => typeof part === 'string' && part !== ''
 
 /**
- * What `cursorAfter` wrote, or undefined for any other text.
+ * What `cursorOf` wrote, or undefined for any other text.
  *
  * @example
- * readCursor(cursorAfter(50, ['2025-01-01T00:00:00.000Z', 'c1'])) // { skip: 50, after: ['2025-…', 'c1'] }
+ * readCursor(cursorOf(50, ['2025-01-01T00:00:00.000Z', 'c1'])) // { skip: 50, key: ['2025-…', 'c1'] }
  * readCursor('bm9wZQ') // undefined
  */
-export const readCursor = (text: string): { skip: number; after: RowKey } | undefined => {
+export const readCursor = (text: string): { skip: number; key: RowKey } | undefined => {
   let value: unknown
   try {
     value = JSON.parse(decoder.decode(fromBase64(text)))
@@ -52,16 +53,17 @@ export const readCursor = (text: string): { skip: number; after: RowKey } | unde
   const [skip, createdAt, id] = value as [unknown, unknown, unknown]
   if (typeof skip !== 'number' || !Number.isSafeInteger(skip) || skip < 0 || skip > MAX_SKIP)
     return undefined
-  return isKeyPart(createdAt) && isKeyPart(id) ? { skip, after: [createdAt, id] } : undefined
+  return isKeyPart(createdAt) && isKeyPart(id) ? { skip, key: [createdAt, id] } : undefined
 }
 
 /**
- * The page a request asks for: `?skip=&limit=` (Cognigy's names), or `?after=&limit=` with the
- * cursor of a `next` link. Bad values are a 400 naming the parameter, never a silent default.
+ * The page a request asks for: `?skip=&limit=` (Cognigy's names), or `?after=` / `?before=`
+ * with the cursor of a `next` / `prev` link. Bad values are a 400 naming the parameter, never
+ * a silent default; so is more than one of `skip`, `after` and `before`.
  */
 export const readPage = (c: Context<AppEnv>): PageRequest => {
   const query: Record<string, string> = {}
-  for (const key of ['skip', 'limit', 'after'] as const) {
+  for (const key of ['skip', 'limit', 'after', 'before'] as const) {
     const value = c.req.query(key)
     if (value !== undefined) query[key] = value
   }
@@ -71,13 +73,19 @@ export const readPage = (c: Context<AppEnv>): PageRequest => {
       result.issues.map((i) => ({ pointer: issuePointer(i), message: issueMessage(i) })),
     )
   }
-  const { skip, limit, after } = result.output
-  if (after === undefined) return { skip, limit }
-  if (query.skip !== undefined)
-    throw badQuery([{ pointer: '/skip', message: 'cannot be combined with after' }])
-  const cursor = readCursor(after)
-  if (!cursor) throw badQuery([{ pointer: '/after', message: 'must be the cursor of a next link' }])
-  return { skip: cursor.skip, limit, after: cursor.after, cursor: after }
+  const { skip, limit, after, before } = result.output
+  const named = (['skip', 'after', 'before'] as const).filter((k) => query[k] !== undefined)
+  if (named.length > 1)
+    throw badQuery([{ pointer: `/${named[1]}`, message: `cannot be combined with ${named[0]}` }])
+  const name = after !== undefined ? 'after' : before !== undefined ? 'before' : undefined
+  if (name === undefined) return { skip, limit }
+  const text = (after ?? before)!
+  const read = readCursor(text)
+  if (!read) throw badQuery([{ pointer: `/${name}`, message: 'must be the cursor of a link' }])
+  const cursor = { name, text } as const
+  return name === 'after'
+    ? { skip: read.skip, limit, after: read.key, cursor }
+    : { skip: read.skip, limit, before: read.key, cursor }
 }
 
 const at = (path: string, skip: number, limit: number) => ({
@@ -86,32 +94,33 @@ const at = (path: string, skip: number, limit: number) => ({
 
 /**
  * self/first/prev/next/last of a page; prev and next only where such a page exists. `next`
- * carries the cursor of the page's last row (`?after=`), so a client that follows it reads
- * each page as cheaply as the first; the others count rows (`?skip=`). A page read with a
- * cursor takes its position from it.
+ * names the page after this one's last row (`?after=`), `prev` the page before its first row
+ * (`?before=`): a client that follows them reads each page as cheaply as the first. `first`
+ * and `last` count rows (`?skip=`), as does `prev` from a page past the end, which has no first
+ * row. A page read with a cursor takes its position from it.
  *
  * @example
- * pageLinks('/v2.0/external/alexa/users', { skip: 25, limit: 25 }, { total: 60, more: true, end })
- * // prev skip=0, next after=<cursor of end, 50 rows in>, last skip=50
+ * pageLinks('/users', { skip: 25, limit: 25 }, { total: 60, more: true, earlier: true, start, end })
+ * // prev before=<cursor of start, 0 in>, next after=<cursor of end, 50 in>, last skip=50
  */
 export const pageLinks = (
   path: string,
   page: PageRequest,
-  result: Pick<PageOf<unknown>, 'total' | 'more' | 'end'>,
+  result: Pick<PageOf<unknown>, 'total' | 'more' | 'earlier' | 'start' | 'end'>,
 ): Links => {
   const { skip, limit } = page
-  const { total, more, end } = result
+  const { total, more, earlier, start, end } = result
   const lastSkip = total === 0 ? 0 : Math.floor((total - 1) / limit) * limit
-  const self =
-    page.cursor === undefined
-      ? at(path, skip, limit)
-      : { href: `${path}?after=${page.cursor}&limit=${limit}` }
+  const self = page.cursor
+    ? { href: `${path}?${page.cursor.name}=${page.cursor.text}&limit=${limit}` }
+    : at(path, skip, limit)
   const links: Links = { self, first: at(path, 0, limit) }
-  if (skip > 0) links.prev = at(path, Math.max(0, Math.min(skip - limit, lastSkip)), limit)
+  const prevSkip = Math.max(0, skip - limit)
+  if (earlier && start)
+    links.prev = { href: `${path}?before=${cursorOf(prevSkip, start)}&limit=${limit}` }
+  else if (!start && skip > 0) links.prev = at(path, Math.min(prevSkip, lastSkip), limit)
   if (more && end)
-    links.next = {
-      href: `${path}?after=${cursorAfter(Math.min(skip + limit, MAX_SKIP), end)}&limit=${limit}`,
-    }
+    links.next = { href: `${path}?after=${cursorOf(skip + limit, end)}&limit=${limit}` }
   links.last = at(path, lastSkip, limit)
   return links
 }

@@ -22,6 +22,14 @@ export const collectionOf = <TItem extends v.GenericSchema>(name: string, item: 
 export const wholeCollectionOf = <TItem extends v.GenericSchema>(name: string, item: TItem) =>
   named(name, v.object({ items: v.array(item), total: count() }))
 
+/** A cursor of a link, read by key; one of `skip`, `after` and `before` at most. */
+const cursor = (description: string) =>
+  v.pipe(
+    v.string(),
+    v.description(`${description} Read by key. Not with skip, after or before.`),
+    v.regex(/^[\w-]{1,8192}$/, 'must be the cursor of a link'),
+  )
+
 /** Query parameters of a page; bad values are a 400, not a silent default. */
 export const PageQuery = v.object({
   limit: v.optional(
@@ -38,21 +46,16 @@ export const PageQuery = v.object({
   skip: v.optional(
     v.pipe(
       v.string(),
-      v.description('Items before the page. Deep in a collection, a next link (after) is cheaper.'),
+      v.description(
+        'Items before the page. Deep in a collection, the cursors of next and prev links are cheaper.',
+      ),
       v.regex(/^\d{1,9}$/, 'must be a whole number'),
       v.transform(Number),
     ),
     '0',
   ),
-  after: v.optional(
-    v.pipe(
-      v.string(),
-      v.description(
-        'The cursor of a next link: the page after the row it was made at, read by key. Not with skip.',
-      ),
-      v.regex(/^[\w-]{1,8192}$/, 'must be the cursor of a next link'),
-    ),
-  ),
+  after: v.optional(cursor('The cursor of a next link: the page after the row it was made at.')),
+  before: v.optional(cursor('The cursor of a prev link: the page before the row it was made at.')),
 })
 
 export type PageQuery = v.InferOutput<typeof PageQuery>

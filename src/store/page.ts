@@ -4,22 +4,29 @@ import { isTooBig, rowOf, type SqlDatabase, type SqlValue } from './sql.ts'
 export type RowKey = readonly [createdAt: string, id: string]
 
 /**
- * A page: `limit` rows from `skip` rows in, or, with `after`, the `limit` rows that follow
- * that row in page order (keyset paging: as cheap at the millionth row as at the first, where
- * `skip` makes SQLite walk past every row before the page). `skip` is then the position the
- * caller says `after` is at, which the store does not read.
+ * A page: `limit` rows from `skip` rows in; or, with `after`, the `limit` rows that follow
+ * that row in page order; or, with `before`, the `limit` rows that precede it (keyset paging:
+ * as cheap at the millionth row as at the first, where `skip` makes SQLite walk past every
+ * row before the page). With a key, `skip` is the position the caller says the page is at,
+ * which the store does not read.
  */
 export interface Page {
   skip: number
   limit: number
   after?: RowKey | undefined
+  before?: RowKey | undefined
 }
 
-/** A page's items, the table's total, whether rows follow, and the key of its last row. */
+/**
+ * A page's items, the table's total, whether rows follow it (`more`) and precede it
+ * (`earlier`), and the keys of its first and last rows.
+ */
 export interface PageOf<TModel> {
   items: TModel[]
   total: number
   more: boolean
+  earlier: boolean
+  start: RowKey | undefined
   end: RowKey | undefined
 }
 
@@ -34,6 +41,8 @@ interface Plan {
   names: readonly string[]
   offset: Query
   after: Query
+  /** Newest first: the rows nearest the key. */
+  before: Query
 }
 
 const plans = new Map<string, Plan>()
@@ -75,16 +84,17 @@ const planOf = (table: string, columns: string): Plan => {
   const key = `${table}(${columns})`
   let plan = plans.get(key)
   if (!plan) {
-    const query = (where: string, limit: string): Query => ({
+    const query = (where: string, order: string, limit: string): Query => ({
       asText: rowsAsText(
-        `SELECT json_array(${columns}) AS r FROM ${table} ${where} ORDER BY created_at, id ${limit}`,
+        `SELECT json_array(${columns}) AS r FROM ${table} ${where} ORDER BY ${order} ${limit}`,
       ),
-      rows: `SELECT ${columns} FROM ${table} ${where} ORDER BY created_at, id ${limit}`,
+      rows: `SELECT ${columns} FROM ${table} ${where} ORDER BY ${order} ${limit}`,
     })
     plan = {
       names: columns.split(',').map((name) => name.trim()),
-      offset: query('', 'LIMIT ? OFFSET ?'),
-      after: query('WHERE (created_at, id) > (?, ?)', 'LIMIT ?'),
+      offset: query('', 'created_at, id', 'LIMIT ? OFFSET ?'),
+      after: query('WHERE (created_at, id) > (?, ?)', 'created_at, id', 'LIMIT ?'),
+      before: query('WHERE (created_at, id) < (?, ?)', 'created_at DESC, id DESC', 'LIMIT ?'),
     }
     plans.set(key, plan)
   }
@@ -118,7 +128,8 @@ export const inPageOrder = <T>(rows: T[], keys: (row: T) => readonly [string, st
  * libSQL's native driver), read as one JSON text (`json_array` per row, joined by
  * `group_concat`) with one `JSON.parse` — one crossing from the driver instead of one per row
  * and cell, about 40% less time for 100 contacts — and row by row when SQLite refuses the text
- * as too big (past its length limit). Otherwise row by row.
+ * as too big (past its length limit). Otherwise row by row. In the query's order, or, as one
+ * text, in the order SQLite joined them: `pageOf` puts them in page order.
  */
 const pageRows = async <TRow>(
   db: SqlDatabase,
@@ -136,16 +147,17 @@ const pageRows = async <TRow>(
   }
   // No rows: group_concat is NULL, and so is the concatenation.
   if (!text?.rows) return []
-  const rows = parseRows<SqlValue[]>(text.rows).map((cells) => rowOf(names, cells))
-  return inPageOrder(rows, (row) => [row.created_at as string, row.id as string]) as TRow[]
+  return parseRows<SqlValue[]>(text.rows).map((cells) => rowOf(names, cells) as TRow)
 }
+
+const keyOf = (row: { created_at: string; id: string }): RowKey => [row.created_at, row.id]
 
 /**
  * One page of a table in stable order (creation time, then id) and the table's total, which
  * `row_counts` holds (kept by the table's triggers, migration 0005) so it costs the same at
  * ten rows or ten million. `table` and `columns` are the repository's own constants, never
  * caller input; every column is TEXT (`json_array` keeps text exact), among them `id` and
- * `created_at`. One row more than the page is read, to know whether another follows.
+ * `created_at`. One row more than the page is read, to know whether another follows (or precedes).
  *
  * @example
  * await pageOf(db, 'contacts', COLUMNS, { skip: 0, limit: 25 }, toModel) // { items, total, more, end }
@@ -158,19 +170,29 @@ export const pageOf = async <TRow extends { created_at: string; id: string }, TM
   toModel: (row: TRow) => TModel,
 ): Promise<PageOf<TModel>> => {
   const plan = planOf(table, columns)
-  const [rows, count] = await Promise.all([
-    page.after
+  // One row more than the page: whether another follows (or, read backwards, precedes) it.
+  const read = page.before
+    ? pageRows<TRow>(db, plan.names, plan.before, [...page.before, page.limit + 1])
+    : page.after
       ? pageRows<TRow>(db, plan.names, plan.after, [...page.after, page.limit + 1])
-      : pageRows<TRow>(db, plan.names, plan.offset, [page.limit + 1, page.skip]),
+      : pageRows<TRow>(db, plan.names, plan.offset, [page.limit + 1, page.skip])
+  const [fetched, count] = await Promise.all([
+    read,
     db.first<{ total: number }>('SELECT n AS total FROM row_counts WHERE name = ?', [table]),
   ])
-  const more = rows.length > page.limit
-  if (more) rows.length = page.limit
+  // Read backwards, the rows come newest first: reversed, they are in page order again.
+  const rows = inPageOrder(page.before ? fetched.reverse() : fetched, keyOf)
+  const beyond = rows.length > page.limit
+  if (beyond && page.before) rows.shift()
+  else if (beyond) rows.pop()
+  const first = rows[0]
   const last = rows.at(-1)
   return {
     items: rows.map(toModel),
     total: count?.total ?? 0,
-    more,
-    end: last && [last.created_at, last.id],
+    more: page.before ? true : beyond,
+    earlier: page.before ? beyond : page.after ? true : page.skip > 0,
+    start: first && keyOf(first),
+    end: last && keyOf(last),
   }
 }

@@ -156,14 +156,20 @@ describe('GET /v2.0/external/alexa/users', () => {
     expect(page.items.map((u: { _id: string }) => u._id)).toEqual(ids.slice(2, 4))
     expect(res.headers.get('X-Total-Count')).toBe('5')
     const link = res.headers.get('Link')!
-    expect(link).toContain(`<${USERS}?skip=0&limit=2>; rel="prev"`)
     expect(link).toContain(`<${USERS}?skip=4&limit=2>; rel="last"`)
-    // next reads on after the page's last user (a cursor), where it says it is: 4 rows in.
-    const next = /<([^>]*)>; rel="next"/.exec(link)![1]!
-    expect(next).toMatch(new RegExp(`^${USERS}\\?after=[\\w-]+&limit=2$`))
-    const after = await (await t.request(next, authed())).json<any>()
-    expect(after).toMatchObject({ total: 5, skip: 4, limit: 2 })
-    expect(after.items.map((u: { _id: string }) => u._id)).toEqual(ids.slice(4))
+    // next reads on after the page's last user, prev back before its first (cursors), each
+    // page where it says it is.
+    const follow = async (rel: string) => {
+      const href = new RegExp(`<([^>]*)>; rel="${rel}"`).exec(link)![1]!
+      expect(href).toMatch(new RegExp(`^${USERS}\\?(after|before)=[\\w-]+&limit=2$`))
+      return (await t.request(href, authed())).json<any>()
+    }
+    const next = await follow('next')
+    expect(next).toMatchObject({ total: 5, skip: 4, limit: 2 })
+    expect(next.items.map((u: { _id: string }) => u._id)).toEqual(ids.slice(4))
+    const prev = await follow('prev')
+    expect(prev).toMatchObject({ total: 5, skip: 0, limit: 2 })
+    expect(prev.items.map((u: { _id: string }) => u._id)).toEqual(ids.slice(0, 2))
   })
 
   it('embeds items and links pages in HAL', async () => {

@@ -41,13 +41,14 @@ describe('GET /openapi.json', () => {
     }
   })
 
-  it('describes the paging parameters of a collection, the cursor of next links included', async () => {
+  it('describes the paging parameters of a collection, the cursors of next and prev links included', async () => {
     const doc = await fetchDocument()
     for (const path of ['/contacts', '/v2.0/external/alexa/users']) {
       const parameters = doc.paths[path].get.parameters.filter((p: any) => p.in === 'query')
-      expect(parameters.map((p: any) => p.name)).toEqual(['limit', 'skip', 'after'])
+      expect(parameters.map((p: any) => p.name)).toEqual(['limit', 'skip', 'after', 'before'])
       for (const p of parameters) expect(p.description, `${path} ${p.name}`).toMatch(/\w/)
       expect(parameters[2].description).toMatch(/next link/)
+      expect(parameters[3].description).toMatch(/prev link/)
     }
   })
 

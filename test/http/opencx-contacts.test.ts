@@ -26,57 +26,59 @@ describe('GET /contacts', () => {
     expect(page.items[0]).toMatchObject({ email: 'c2@example.com', name: 'C 2' })
     expect(res.headers.get('X-Total-Count')).toBe('5')
     const link = res.headers.get('Link')!
-    expect(link).toContain(`<${CONTACTS}?skip=0&limit=2>; rel="prev"`)
+    expect(link).toMatch(new RegExp(`<${CONTACTS}\\?before=[\\w-]+&limit=2>; rel="prev"`))
     expect(link).toMatch(new RegExp(`<${CONTACTS}\\?after=[\\w-]+&limit=2>; rel="next"`))
   })
 
-  it('walks every page through its next links, each read after the last row it saw', async () => {
+  it('walks every page through its next links and back through its prev links, each read by key', async () => {
     const t = await makeTarget()
     const ids = await seed(t, 7)
-    const walk = async (path: string) => {
+    const walk = async (path: string, rel: 'next' | 'prev') => {
       const pages: { skip: number; ids: string[]; links: any }[] = []
-      let next: string | undefined = path
-      while (next) {
+      let href: string | undefined = path
+      while (href) {
         const hal: any = await (
-          await t.request(next, bearer(undefined, 'application/hal+json'))
+          await t.request(href, bearer(undefined, 'application/hal+json'))
         ).json()
         pages.push({
           skip: hal.skip,
           ids: hal._embedded.items.map((c: any) => c.id),
           links: hal._links,
         })
-        next = hal._links.next?.href
+        href = hal._links[rel]?.href
       }
       return pages
     }
-    const pages = await walk(`${CONTACTS}?limit=3`)
+    const pages = await walk(`${CONTACTS}?limit=3`, 'next')
     expect(pages.map((p) => p.ids)).toEqual([ids.slice(0, 3), ids.slice(3, 6), ids.slice(6)])
-    // A page read after a cursor knows where it is: its skip, prev, first and last links.
+    // A page read with a cursor knows where it is: its skip, and its first and last links.
     expect(pages.map((p) => p.skip)).toEqual([0, 3, 6])
     expect(pages[1]!.links.self.href).toMatch(/\?after=[\w-]+&limit=3$/)
     expect(pages[2]!.links).toMatchObject({
       first: { href: `${CONTACTS}?skip=0&limit=3` },
-      prev: { href: `${CONTACTS}?skip=3&limit=3` },
       last: { href: `${CONTACTS}?skip=6&limit=3` },
     })
+    // Back from the last page: the same pages, in reverse, the first without a prev.
+    const back = await walk(pages[2]!.links.self.href, 'prev')
+    expect(back.map((p) => p.ids)).toEqual([ids.slice(6), ids.slice(3, 6), ids.slice(0, 3)])
+    expect(back.map((p) => p.skip)).toEqual([6, 3, 0])
+    expect(back[1]!.links.self.href).toMatch(/\?before=[\w-]+&limit=3$/)
     // Unlike ?skip=, a cursor does not lose a contact when one before it goes: c3 follows c2
     // even after c0 is deleted.
     const second = pages[0]!.links.next.href
     await t.query(`DELETE FROM contacts WHERE id = '${ids[0]}'`)
     const after = await (await t.request(second, bearer())).json<any>()
     expect(after.items.map((c: any) => c.id)).toEqual(ids.slice(3, 6))
-    expect(
-      (await (await t.request(`${CONTACTS}?skip=3&limit=3`, bearer())).json<any>()).items.map(
-        (c: any) => c.id,
-      ),
-    ).toEqual(ids.slice(4, 7))
+    const skipped = await (await t.request(`${CONTACTS}?skip=3&limit=3`, bearer())).json<any>()
+    expect(skipped.items.map((c: any) => c.id)).toEqual(ids.slice(4, 7))
   })
 
   it.each([
-    ['after=bm9wZQ', '/after', 'must be the cursor of a next link'],
-    ['after=WzAsIngiXQ', '/after', 'must be the cursor of a next link'],
-    ['after=a%2Bb', '/after', 'must be the cursor of a next link'],
-    ['skip=0&after=WzMsIngiLCJ5Il0', '/skip', 'cannot be combined with after'],
+    ['after=bm9wZQ', '/after', 'must be the cursor of a link'],
+    ['before=WzAsIngiXQ', '/before', 'must be the cursor of a link'],
+    ['after=a%2Bb', '/after', 'must be the cursor of a link'],
+    ['skip=0&after=WzMsIngiLCJ5Il0', '/after', 'cannot be combined with skip'],
+    ['after=WzMsIngiLCJ5Il0&before=WzMsIngiLCJ5Il0', '/before', 'cannot be combined with after'],
   ])('answers 400 to ?%s, naming the parameter', async (query, pointer, message) => {
     const t = await makeTarget()
     const res = await t.request(`${CONTACTS}?${query}`, bearer())

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/runtime/node/database.ts'
 import { readMigrations } from '../../src/runtime/node/migrations.ts'
 import { contacts } from '../../src/store/contacts.ts'
-import { pageOf, parseRows } from '../../src/store/page.ts'
+import { type RowKey, pageOf, parseRows } from '../../src/store/page.ts'
 import { applyMigrations } from '../../src/store/migrate.ts'
 import type { SqlDatabase } from '../../src/store/sql.ts'
 
@@ -125,48 +125,60 @@ describe('pageOf', () => {
 
   const at = (id: string) => ['2025-01-01T00:00:00.000Z', id] as const
 
-  it('reads a page as one text, in page order, with the total, whether more follow, and its end', async () => {
+  it('reads a page as one text, in page order, with the total, whether rows follow and precede, and its ends', async () => {
     const db = await seeded(250, 0)
     expect(await page(db, 100, 100)).toEqual({
       items: numbered(200).slice(100),
       total: 250,
       more: true,
+      earlier: true,
+      start: at('c00100'),
       end: at('c00199'),
     })
-    expect(await page(db, 150, 100)).toEqual({
+    expect(await page(db, 150, 100)).toMatchObject({
       items: numbered(250).slice(150),
-      total: 250,
       more: false,
       end: at('c00249'),
     })
-    expect(await page(db, 240, 100)).toMatchObject({ items: numbered(250).slice(240), more: false })
-    expect(await page(db, 300, 100)).toEqual({ items: [], total: 250, more: false, end: undefined })
+    expect(await page(db, 0, 100)).toMatchObject({ more: true, earlier: false })
+    expect(await page(db, 300, 100)).toEqual({
+      items: [],
+      total: 250,
+      more: false,
+      earlier: true,
+      start: undefined,
+      end: undefined,
+    })
   })
 
-  it('reads the page after a row (keyset) as the page at its place, as text or row by row', async () => {
+  it('reads the page after a row and the page before one (keyset) as the pages at their places, as text or row by row', async () => {
     const db = await seeded(250, 0)
     const rowsDriver: SqlDatabase = { ...db, manyRowsAsText: false }
     for (const driver of [db, rowsDriver]) {
-      const after = (row: readonly [string, string], limit: number) =>
+      const byKey = (key: { after: RowKey } | { before: RowKey }) =>
         pageOf(
           driver,
           'contacts',
           COLUMNS,
-          { skip: 0, limit, after: row },
+          { skip: 0, limit: 30, ...key },
           (r: { id: string }) => r.id,
         )
-      let end = (await page(driver, 0, 30)).end
+      // Forwards from the first page, then backwards from the last, each page the offset one.
+      const pages = [await page(driver, 0, 30)]
       for (let skip = 30; skip < 250; skip += 30) {
-        const next = await after(end!, 30)
-        expect(next).toEqual({ ...(await page(driver, skip, 30)), total: 250 })
-        end = next.end
+        const next = await byKey({ after: pages.at(-1)!.end! })
+        expect(next).toMatchObject({ ...(await page(driver, skip, 30)), earlier: true })
+        pages.push(next)
       }
-      expect(await after(at('c00249'), 30)).toEqual({
-        items: [],
-        total: 250,
-        more: false,
-        end: undefined,
-      })
+      for (let i = pages.length - 2; i >= 0; i--) {
+        const prev = await byKey({ before: pages[i + 1]!.start! })
+        expect(prev.items).toEqual(pages[i]!.items)
+        expect(prev).toMatchObject({ more: true, earlier: i > 0, start: pages[i]!.start })
+      }
+      // Fewer rows than a page before the key: those there are.
+      expect((await byKey({ before: at('c00010') })).items).toEqual(numbered(10))
+      expect(await byKey({ after: at('c00249') })).toMatchObject({ items: [], more: false })
+      expect(await byKey({ before: at('c00000') })).toMatchObject({ items: [], earlier: false })
     }
   })
 

@@ -53,27 +53,23 @@ describe('pageLinks', () => {
     ])
   })
 
+  const before = (skip: number, text: string) =>
+    ({ skip, limit: 25, before: end, cursor: { name: 'before', text } }) as const
+
   it('names a page read with a cursor by that cursor', () => {
-    const page = {
-      skip: 50,
-      limit: 25,
-      before: end,
-      cursor: { name: 'before', text: 'abc' },
-    } as const
-    const links = pageLinks('/users', page, { total: 60, more: true, earlier: true, ...rows })
+    const links = pageLinks('/users', before(50, 'abc'), {
+      total: 60,
+      more: true,
+      earlier: true,
+      ...rows,
+    })
     expect(links.self).toEqual({ href: '/users?before=abc&limit=25' })
     expect(links.prev).toEqual({ href: `/users?before=${cursorOf(25, start)}&limit=25` })
   })
 
   it('has no prev for a page read by key with nothing before it, whatever its cursor said', () => {
-    const page = {
-      skip: 3,
-      limit: 25,
-      before: start,
-      cursor: { name: 'before', text: 'x' },
-    } as const
     const result = { total: 60, more: true, earlier: false, ...rows }
-    expect(pageLinks('/users', page, result).prev).toBeUndefined()
+    expect(pageLinks('/users', before(3, 'x'), result).prev).toBeUndefined()
   })
 
   it('links back by position from a page past the end, which has no first row', () => {

@@ -4,8 +4,9 @@ import { SerializationError } from './types.ts'
 /**
  * The value as the schema lets it be seen: write-only members dropped, unknown members of
  * typed objects dropped, dates as ISO 8601 text, free-form (`unknown`) data copied as JSON data.
- * Follows the data, not the schema, so recursive types stop where the data stops; `maxDepth`
- * bounds runaway or cyclic data.
+ * Follows the data, not the schema, so recursive types stop where the data stops, and an array
+ * where an object or a dictionary belongs (stored by hand) stays an array, each item projected
+ * as the object or a dictionary value; `maxDepth` bounds runaway or cyclic data.
  *
  * @example
  * project(shapeOf(AmazonUser), user, 32) // { _id, createdAt, ... } without the tokens
@@ -17,6 +18,7 @@ export const project = (shape: Shape, value: unknown, maxDepth: number, depth = 
   switch (s.kind) {
     case 'object': {
       if (typeof value !== 'object') return value
+      if (Array.isArray(value)) return value.map((item) => project(s, item, maxDepth, depth + 1))
       const source = value as Record<string, unknown>
       const out: Record<string, unknown> = {}
       for (const field of s.fields) {
@@ -31,6 +33,8 @@ export const project = (shape: Shape, value: unknown, maxDepth: number, depth = 
       return value.map((item) => project(s.item, item, maxDepth, depth + 1))
     case 'record': {
       if (typeof value !== 'object') return value
+      if (Array.isArray(value))
+        return value.map((item) => project(s.value, item, maxDepth, depth + 1))
       const out: Record<string, unknown> = {}
       for (const [key, member] of Object.entries(value)) {
         if (member !== undefined) put(out, key, project(s.value, member, maxDepth, depth + 1))

@@ -166,4 +166,17 @@ describe('GET /contacts', () => {
     expect((await res.json<any>()).details.errors[0].pointer).toBe('/name')
     expect(await t.query("SELECT id FROM contacts WHERE email_key = 'nul@example.com'")).toEqual([])
   })
+
+  it('writes a customData stored by hand as an array as that array, in every format', async () => {
+    const t = await makeTarget()
+    await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
+      VALUES ('a', 'a@x.org', 'a@x.org', '[1,{"k":"v"}]', '2025-01-01', '2025-01-01')`)
+    const text = async (accept: string) =>
+      (await t.request(`${CONTACTS}/a`, bearer(undefined, accept))).text()
+    expect(JSON.parse(await text('application/json')).customData).toEqual([1, { k: 'v' }])
+    expect(JSON.parse(await text('application/hal+json')).customData).toEqual([1, { k: 'v' }])
+    expect(parseCsvStrict(await text('text/csv'))[0]!.customData).toBe('[1,{"k":"v"}]')
+    const xml = parseXmlStrict(await text('application/xml'))
+    expect(child(child(xml, 'customData')!, 'item')!.text).toBe('1')
+  })
 })

@@ -3,6 +3,7 @@ import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { named, writeOnly } from '../model/meta.ts'
 import { resolve, shapeOf, type Shape, typeName } from '../model/shape.ts'
+import { project } from './project.ts'
 import { SerializationError, type SerializeContext } from './types.ts'
 import { xml, xmlItemWriter } from './xml.ts'
 
@@ -111,8 +112,10 @@ const element = (
     case 'boolean':
       return `<${name}${attrs}>${value}</${name}>`
     case 'object':
-      return value instanceof Date
-        ? `<${name}${attrs}>${value.toISOString()}</${name}>`
+      if (value instanceof Date) return `<${name}${attrs}>${value.toISOString()}</${name}>`
+      // An array where an object or a dictionary belongs: the data, its items projected.
+      return Array.isArray(value) && (s.kind === 'object' || s.kind === 'record')
+        ? freeForm(w, name, attrs, project(s, value, w.maxDepth, depth), depth)
         : freeForm(w, name, attrs, value, depth)
     default:
       return `<${name}${attrs}>${escapeText(String(value))}</${name}>`

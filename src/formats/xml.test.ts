@@ -234,6 +234,25 @@ describe('xml format: documents', () => {
     expect(serialize(Model, { secret: 's3cret', words: [] })).not.toContain('secret')
   })
 
+  it('writes an array where an object or a dictionary belongs as the array, items projected', () => {
+    const Holder = named(
+      'Holder',
+      v.object({
+        user: v.optional(AmazonUser),
+        users: v.optional(v.record(v.string(), AmazonUser)),
+      }),
+    )
+    const users = [{ _id: 'u', token: 's3cret' }, 'text']
+    for (const value of [{ user: users }, { users }]) {
+      const written = serialize(Holder, value)
+      expect(written).not.toContain('s3cret')
+      expect(written).toMatch(/type="array"><item type="object"><entry key="_id">u<\/entry>/)
+      expect(project(shapeOf(Holder), value, 32)).toEqual(
+        Object.fromEntries(Object.keys(value).map((k) => [k, [{ _id: 'u' }, 'text']])),
+      )
+    }
+  })
+
   it.each([
     [[], []],
     [['a'], ['item']],

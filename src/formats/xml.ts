@@ -8,6 +8,7 @@ import {
   type TextChunks,
   written,
 } from './chunked-text.ts'
+import { project } from './project.ts'
 import { isPlain, SerializationError, type Format } from './types.ts'
 
 /**
@@ -266,6 +267,19 @@ interface Member {
 }
 
 /**
+ * A value that is not the plain object an object or a dictionary shape expects (an array, a
+ * date, text, stored by hand): written as the data it is, as JSON writes it, an array's items
+ * projected first so that a write-only member stays out.
+ */
+const mismatched = (out: Out, tag: Tag, shape: Shape, value: unknown, depth: number): void =>
+  scalarWriter(
+    out,
+    tag,
+    Array.isArray(value) ? project(shape, value, out.maxDepth, depth) : value,
+    depth,
+  )
+
+/**
  * Its plan is made when the first object of this shape is written, not when the schema is
  * compiled: a member name XML cannot carry is an error only once data reaches it.
  */
@@ -284,7 +298,7 @@ const objectWriter = (mode: Mode, shape: ObjectShape): Write => {
     if (value === null || value === undefined) return void (out.text += tag.nil)
     const maxDepth = out.maxDepth
     if (depth > maxDepth) throw tooDeep(maxDepth)
-    if (!isPlain(value)) return scalarWriter(out, tag, value, depth)
+    if (!isPlain(value)) return mismatched(out, tag, shape, value, depth)
     plan ??= planOf()
     out.text += tag.open
     const deeper = depth + 1
@@ -337,7 +351,7 @@ const recordWriter = (mode: Mode, shape: RecordShape): Write => {
   return (out, tag, value, depth) => {
     if (value === null || value === undefined) return void (out.text += tag.nil)
     if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
-    if (!isPlain(value)) return scalarWriter(out, tag, value, depth)
+    if (!isPlain(value)) return mismatched(out, tag, shape, value, depth)
     const keys = Object.keys(value)
     let tags = lastTags
     if (!sameKeys(keys, lastKeys)) {

@@ -77,9 +77,9 @@ export const readPage = (c: Context<AppEnv>): PageRequest => {
   const named = (['skip', 'after', 'before'] as const).filter((k) => query[k] !== undefined)
   if (named.length > 1)
     throw badQuery([{ pointer: `/${named[1]}`, message: `cannot be combined with ${named[0]}` }])
-  const name = after !== undefined ? 'after' : before !== undefined ? 'before' : undefined
-  if (name === undefined) return { skip, limit }
-  const text = (after ?? before)!
+  const name = named[0]
+  if (name === undefined || name === 'skip') return { skip, limit }
+  const text = (name === 'after' ? after : before)!
   const read = readCursor(text)
   if (!read) throw badQuery([{ pointer: `/${name}`, message: 'must be the cursor of a link' }])
   const cursor = { name, text } as const

@@ -157,10 +157,12 @@ const keyOf = (row: { created_at: string; id: string }): RowKey => [row.created_
  * `row_counts` holds (kept by the table's triggers, migration 0005) so it costs the same at
  * ten rows or ten million. `table` and `columns` are the repository's own constants, never
  * caller input; every column is TEXT (`json_array` keeps text exact), among them `id` and
- * `created_at`. One row more than the page is read, to know whether another follows (or precedes).
+ * `created_at`. One row more than the page is read, to know whether another follows (or,
+ * read backwards, precedes) it.
  *
  * @example
- * await pageOf(db, 'contacts', COLUMNS, { skip: 0, limit: 25 }, toModel) // { items, total, more, end }
+ * await pageOf(db, 'contacts', COLUMNS, { skip: 0, limit: 25 }, toModel)
+ * // { items, total, more, earlier, start, end }
  */
 export const pageOf = async <TRow extends { created_at: string; id: string }, TModel>(
   db: SqlDatabase,
@@ -170,7 +172,6 @@ export const pageOf = async <TRow extends { created_at: string; id: string }, TM
   toModel: (row: TRow) => TModel,
 ): Promise<PageOf<TModel>> => {
   const plan = planOf(table, columns)
-  // One row more than the page: whether another follows (or, read backwards, precedes) it.
   const read = page.before
     ? pageRows<TRow>(db, plan.names, plan.before, [...page.before, page.limit + 1])
     : page.after

@@ -3,11 +3,19 @@
 // - BARE=hono: bare Hono, `c.json` of the same store read the gateway does (the contacts
 //   repository on the database `npm start` opens: one row by id, or a 100-row page with its
 //   total; SQLITE_LOCKING=EXCLUSIVE opens it as the gateway does with that setting).
+//   WITH adds, for one contact, parts of what the gateway does on top: `headers`, the response
+//   headers every gateway response carries (security headers, CSP, Vary, a new trace id, Link),
+//   in a plain object as the gateway writes them; `auth`, the bearer token checked against
+//   ORG_TOKEN as the gateway checks it (SHA-256 of both, compared in constant time).
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { secretSet } from '../src/crypto/constant-time.ts'
+import { bearerToken } from '../src/helper/bearer.ts'
+import { SECURITY_HEADERS } from '../src/middleware/response-headers.ts'
 import { openDatabase } from '../src/runtime/node/database.ts'
+import { traceIdOf } from '../src/runtime/ids.ts'
 import { contacts } from '../src/store/contacts.ts'
 
 const env = process.env
@@ -29,16 +37,37 @@ if (env.BARE === 'node-http') {
   const locking = env.SQLITE_LOCKING === 'EXCLUSIVE' ? 'EXCLUSIVE' : 'NORMAL'
   const { db } = await openDatabase({ url: env.DATABASE_URL!, locking })
   const store = contacts(db)
+  const added = new Set((env.WITH ?? '').split(',').filter(Boolean))
   const app = new Hono()
   app.get('/healthz', (c) => c.json({}))
+  if (added.has('auth')) {
+    const tokens = secretSet([env.ORG_TOKEN!])
+    app.use('/contacts/*', async (c, next) => {
+      // The gateway's own parsing of the header, which reads nothing else of its context.
+      const token = bearerToken(c as unknown as Parameters<typeof bearerToken>[0])
+      if (token === undefined || tokens.match(token) < 0) return c.text('unauthorized', 401)
+      await next()
+    })
+  }
   app.get('/contacts', async (c) => {
     const page = { skip: 0, limit: Number(c.req.query('limit') ?? 25) }
     const { items, total } = await store.list(page)
     return c.json({ items, total, ...page })
   })
   app.get('/contacts/:id', async (c) => {
-    const contact = await store.get(c.req.param('id'))
-    return contact ? c.json(contact) : c.notFound()
+    const id = c.req.param('id')
+    const contact = await store.get(id)
+    if (!contact) return c.notFound()
+    if (!added.has('headers')) return c.json(contact)
+    return new Response(JSON.stringify(contact), {
+      headers: {
+        ...SECURITY_HEADERS,
+        Vary: 'Accept',
+        'X-Trace-Id': traceIdOf(),
+        'Content-Type': 'application/json; charset=utf-8',
+        Link: `</contacts/${id}>; rel="self", </contacts>; rel="collection"`,
+      },
+    })
   })
   serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
 }

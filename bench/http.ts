@@ -1,7 +1,9 @@
 // HTTP throughput with autocannon (in this process) against servers in child processes: bare
 // `node:http` serving the same JSON bytes, bare Hono `c.json` of the same store read, and the
-// gateway in each of its five media types — for one contact and for a 100-contact page. Then
-// bare Hono and the gateway's JSON for one contact again, each on its own copy of the database
+// gateway in each of its five media types — for one contact and for a 100-contact page. For
+// one contact, bare Hono again with the gateway's response headers, then with its bearer
+// authentication as well (where the gateway's time goes). Then bare Hono and the gateway's
+// JSON for one contact again, each on its own copy of the database
 // opened with SQLITE_LOCKING=EXCLUSIVE (no lock calls per query; a file one process holds).
 // Variants alternate within each round; each figure is the median requests/s over the rounds,
 // with the server's CPU time per request (user + system, from /proc) beside it.
@@ -28,6 +30,10 @@ const MEDIA = {
   csv: 'text/csv',
   html: 'text/html',
 } as const
+
+/** Bare Hono with the gateway's response headers, and with its bearer authentication too. */
+export const HONO_HEADERS = 'hono + headers'
+export const HONO_HEADERS_AUTH = 'hono + headers + auth'
 
 interface Variant {
   group: string
@@ -101,6 +107,17 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
     const nodeHttp = await startBare('node-http', { BODIES: bodiesFile })
     const hono = await startBare('hono', { DATABASE_URL: gateway.databaseUrl })
     stops.push(nodeHttp.stop, hono.stop)
+    // Bare Hono doing more of the gateway's work, one part at a time (one resource only).
+    const withHeaders = await startBare('hono', {
+      DATABASE_URL: gateway.databaseUrl,
+      WITH: 'headers',
+    })
+    const withAuth = await startBare('hono', {
+      DATABASE_URL: gateway.databaseUrl,
+      WITH: 'headers,auth',
+      ORG_TOKEN: gateway.orgToken,
+    })
+    stops.push(withHeaders.stop, withAuth.stop)
 
     // The same contacts in two more files, one per process that holds its file exclusively.
     const copies = ['hono-exclusive.db', 'gateway-exclusive.db'].map((f) => join(gateway.dir, f))
@@ -131,6 +148,17 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
         // One resource only: there the store read is the largest share of a request.
         ...(group === 'one resource'
           ? [
+              ...[
+                { name: HONO_HEADERS, server: withHeaders },
+                { name: HONO_HEADERS_AUTH, server: withAuth },
+              ].map(({ name, server }) => ({
+                group,
+                name,
+                pid: server.pid,
+                port: server.port,
+                path,
+                headers: { ...auth, Accept: MEDIA.json },
+              })),
               {
                 group,
                 name: 'hono c.json (exclusive)',
@@ -186,4 +214,39 @@ if (isMain(import.meta.url)) {
       `${m.group.padEnd(14)} ${m.name.padEnd(14)} ${Math.round(m.median).toString().padStart(7)} req/s (${Math.round(m.min)}–${Math.round(m.max)}), ${m.cpuPerRequest!.toFixed(0)} µs CPU/request`,
     )
   }
+}
+
+/**
+ * Where a gateway JSON request's server CPU goes, one resource: bare Hono, then with each part
+ * of the gateway's work added, then the gateway itself; what each step adds. Empty when a
+ * variant did not run (BENCH_ONLY).
+ */
+export const gatewayShare = (results: Measured[]): string[] => {
+  const steps = [
+    ['hono c.json', 'bare Hono: the store read, `c.json`'],
+    [
+      HONO_HEADERS,
+      '+ the headers every gateway response carries: security headers, CSP, `Vary`, a new `X-Trace-Id`, `Link`',
+    ],
+    [
+      HONO_HEADERS_AUTH,
+      '+ the bearer token checked as the gateway checks it (SHA-256, constant time)',
+    ],
+    [
+      'gateway json',
+      'the gateway: + negotiation, header limits, the failure budget, URL format markers, its router over every route, its middleware chain',
+    ],
+  ] as const
+  const cpu = steps.map(
+    ([name]) => results.find((m) => m.group === 'one resource' && m.name === name)?.cpuPerRequest,
+  )
+  if (cpu.some((x) => x === undefined)) return []
+  return [
+    '| step | variant | server CPU µs/request | added µs |',
+    '|---|---|---:|---:|',
+    ...steps.map(
+      ([name, step], i) =>
+        `| ${step} | ${name} | ${cpu[i]!.toFixed(1)} | ${i === 0 ? '' : (cpu[i]! - cpu[i - 1]!).toFixed(1)} |`,
+    ),
+  ]
 }

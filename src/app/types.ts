@@ -107,6 +107,11 @@ export interface Endpoint {
   formats?: readonly string[]
   /** A collection whose items live under another path (the export's, under `/contacts`). */
   itemsAt?: string
+  /**
+   * The response is a file to save: what its name starts with. The handler sends
+   * `Content-Disposition: attachment` (`download`'s `attachment`), and OpenAPI documents it.
+   */
+  download?: string
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

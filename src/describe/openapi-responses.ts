@@ -38,6 +38,10 @@ export const HEADERS: Json = {
   'X-Total-Count': { description: 'Items in the whole collection.', schema: { type: 'integer' } },
   'WWW-Authenticate': { description: 'The credentials to send.', schema: { type: 'string' } },
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+  'Content-Disposition': {
+    description: 'An attachment: the file name to save the body under, with the day and format.',
+    schema: { type: 'string' },
+  },
 }
 
 /** HAL's `_links`, and `_embedded` items for a collection, around the model. */
@@ -77,6 +81,7 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
   if (!endpoint.response) return { description: endpoint.title, headers }
   headers.Link = header('Link')
   if (op.paged) headers['X-Total-Count'] = header('X-Total-Count')
+  if (endpoint.download) headers['Content-Disposition'] = header('Content-Disposition')
   const model = set.of(endpoint.response)
   const value = responseSample(op, set)
   const content: Json = {}

@@ -83,6 +83,7 @@ const csvDocument: DocumentWriter = (schema, value, context, finish) => {
  */
 export const csv: Format = {
   key: 'csv',
+  extension: 'csv',
   mediaTypes: ['text/csv'],
   contentType: () => CONTENT_TYPE,
   problemContentType: CONTENT_TYPE,

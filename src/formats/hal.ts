@@ -15,6 +15,7 @@ import { type Format, isPlain, type Links } from './types.ts'
  */
 export const hal: Format = {
   key: 'hal',
+  extension: 'hal.json',
   mediaTypes: ['application/hal+json'],
   contentType: () => 'application/hal+json; charset=utf-8',
   linksInBody: true,

@@ -69,6 +69,7 @@ const collectionHtml = (data: Row, value: unknown, context: SerializeContext): s
  */
 export const htmlFormat = (formats: () => readonly Format[]): Format => ({
   key: 'html',
+  extension: 'html',
   mediaTypes: ['text/html'],
   contentType: () => CONTENT_TYPE,
   problemContentType: CONTENT_TYPE,

@@ -6,6 +6,7 @@ import type { Format } from './types.ts'
 /** `application/json`: the plain model. */
 export const json: Format = {
   key: 'json',
+  extension: 'json',
   mediaTypes: ['application/json'],
   contentType: () => 'application/json; charset=utf-8',
   problemContentType: 'application/problem+json; charset=utf-8',

@@ -74,6 +74,8 @@ export interface Format {
   mediaTypes: readonly string[]
   /** Content-Type of the bytes for a given negotiated media type. */
   contentType: (mediaType: string) => string
+  /** The file name extension of a body in this format saved as a file (`csv`, `hal.json`). */
+  extension: string
   /** True when the body carries the links itself (HAL's `_links`): no `Link` header then. */
   linksInBody?: boolean
   /** Content-Type of a problem rendered in this format's family. */

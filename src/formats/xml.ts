@@ -54,6 +54,7 @@ const xmlDocument: DocumentWriter = (schema, value, context, finish) => {
  */
 export const xml: Format = {
   key: 'xml',
+  extension: 'xml',
   mediaTypes: ['application/xml', 'text/xml'],
   contentType: (mediaType) => `${mediaType}; charset=utf-8`,
   problemContentType: 'application/problem+xml; charset=utf-8',

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 
-/** Response headers a browser script may read: ids, links, paging and retry hints. */
+/** Response headers a browser script may read: ids, links, paging, retry hints, file names. */
 export const EXPOSED_HEADERS = [
   'X-Trace-Id',
   'Location',
@@ -9,6 +9,7 @@ export const EXPOSED_HEADERS = [
   'X-Total-Count',
   'Retry-After',
   'WWW-Authenticate',
+  'Content-Disposition',
 ]
 
 /** Request headers a browser may send cross-origin: negotiation, bodies and credentials. */

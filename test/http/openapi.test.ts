@@ -52,12 +52,16 @@ describe('GET /openapi.json', () => {
     }
   })
 
-  it('describes the export as the whole collection: no page members, links or count', async () => {
+  it('describes the export as the whole collection to save as a file: no page members, links or count', async () => {
     const doc = await fetchDocument()
     const op = doc.paths['/contacts/export'].get
     const ok = op.responses['200']
     expect(Object.keys(ok.content)).not.toContain('text/html')
     expect(ok.headers['X-Total-Count']).toBeUndefined()
+    expect(ok.headers['Content-Disposition']).toEqual({
+      $ref: '#/components/headers/Content-Disposition',
+    })
+    expect(doc.components.headers['Content-Disposition'].description).toMatch(/file name/)
     const json = ok.content['application/json'].example
     expect(Object.keys(json)).toEqual(['items', 'total'])
     expect(ok.content['application/xml'].example).toContain('<ContactExport><items>')
@@ -66,6 +70,7 @@ describe('GET /openapi.json', () => {
     expect(hal._embedded.items[0]._links.self.href).not.toContain('/export/')
     const list = doc.paths['/contacts'].get.responses['200']
     expect(list.headers['X-Total-Count']).toBeDefined()
+    expect(list.headers['Content-Disposition']).toBeUndefined()
     expect(Object.keys(list.content['application/json'].example)).toEqual([
       'items',
       'total',

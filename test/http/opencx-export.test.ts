@@ -316,6 +316,40 @@ describe('GET /contacts/export', () => {
     }
   })
 
+  it('names the file a browser saves by the day and the format, and only when it succeeds', async () => {
+    const t = await makeTarget()
+    await seed(t)
+    const names: Record<string, string | null> = {}
+    for (const [accept, url] of [
+      ['application/json', EXPORT],
+      ['application/hal+json', EXPORT],
+      ['text/xml', EXPORT],
+      ['*/*', `${EXPORT}.csv`],
+    ] as const) {
+      const res = await t.request(url, bearer(undefined, accept))
+      names[accept] = res.headers.get('Content-Disposition')
+      await res.body?.cancel()
+    }
+    expect(names).toEqual({
+      'application/json': 'attachment; filename="contacts-2026-01-02.json"',
+      'application/hal+json': 'attachment; filename="contacts-2026-01-02.hal.json"',
+      'text/xml': 'attachment; filename="contacts-2026-01-02.xml"',
+      '*/*': 'attachment; filename="contacts-2026-01-02.csv"',
+    })
+    // The day it is made, in UTC: a day later, another name.
+    t.clock.advance(24 * 60 * 60 * 1000)
+    const later = await t.request(EXPORT, bearer(undefined, 'text/csv'))
+    expect(later.headers.get('Content-Disposition')).toBe(
+      'attachment; filename="contacts-2026-01-03.csv"',
+    )
+    await later.body?.cancel()
+    // A refusal is a problem to read, not a file to save; a page is not a download either.
+    expect((await t.request(EXPORT)).headers.get('Content-Disposition')).toBeNull()
+    expect(
+      (await t.request(`${CONTACTS}.csv`, bearer())).headers.get('Content-Disposition'),
+    ).toBeNull()
+  })
+
   it('answers 401 without the organisation token', async () => {
     const t = await makeTarget()
     expect((await t.request(EXPORT)).status).toBe(401)

@@ -131,7 +131,7 @@ describe('CORS', () => {
     expectSecure(res)
   })
 
-  it('exposes the trace id, Location, Link and X-Total-Count to a configured origin', async () => {
+  it('exposes the trace id, Location, Link, X-Total-Count and a download name to a configured origin', async () => {
     const t = await makeTarget({ corsOrigins: [ORIGIN, 'https://other.example'] })
     const res = await t.request(USERS, {
       ...createUserRequest(),
@@ -142,7 +142,14 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
     const exposed = res.headers.get('access-control-expose-headers')!.split(',')
     expect(exposed).toEqual(
-      expect.arrayContaining(['X-Trace-Id', 'Location', 'Link', 'X-Total-Count', 'Retry-After']),
+      expect.arrayContaining([
+        'X-Trace-Id',
+        'Location',
+        'Link',
+        'X-Total-Count',
+        'Retry-After',
+        'Content-Disposition',
+      ]),
     )
     expect(res.headers.get('vary')).toMatch(/Accept/)
     expect(res.headers.get('vary')).toMatch(/Origin/)

@@ -1,5 +1,6 @@
 import type { Endpoint } from '../../app/types.ts'
 import { EXPORT_FORMATS, exportWriter, needsFreeKeys } from '../../formats/export-writer.ts'
+import { attachment } from '../../helper/download.ts'
 import { exportStream } from '../../helper/export-stream.ts'
 import { linkHeaders } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
@@ -17,8 +18,11 @@ import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
  * `customData.<key>` for every key some contact has (the `contact_keys` table, which triggers
  * keep current, so the header needs no pass over the contacts). Each item's bytes
  * are those a page of `GET /contacts` writes for it. HTML has no streamed form: Accept is
- * negotiated among the other formats (`formats`).
+ * negotiated among the other formats (`formats`). A browser saves it as a file:
+ * `contacts-<day>.<extension>` (`download`).
  */
+const DOWNLOAD = 'contacts'
+
 export const exportContacts: Endpoint = {
   method: 'GET',
   path: CONTACTS_EXPORT,
@@ -28,6 +32,7 @@ export const exportContacts: Endpoint = {
   security: 'orgToken',
   formats: EXPORT_FORMATS,
   itemsAt: CONTACTS,
+  download: DOWNLOAD,
   middleware: [orgToken()],
   handler: (c) => {
     const { format, mediaType } = c.get('negotiated')!
@@ -53,7 +58,11 @@ export const exportContacts: Endpoint = {
       onError: (error) =>
         c.get('deps').logger.error('export failed mid-stream', { traceId, error: String(error) }),
     })
-    const headers = { 'Content-Type': format.contentType(mediaType), ...linkHeaders(format, links) }
+    const headers = {
+      'Content-Type': format.contentType(mediaType),
+      ...linkHeaders(format, links),
+      'Content-Disposition': attachment(DOWNLOAD, format, c.get('deps').clock()),
+    }
     return c.body(body, 200, headers)
   },
 }

@@ -108,8 +108,9 @@ export interface Endpoint {
   /** A collection whose items live under another path (the export's, under `/contacts`). */
   itemsAt?: string
   /**
-   * The response is a file to save: what its name starts with. The handler sends
-   * `Content-Disposition: attachment` (`download`'s `attachment`), and OpenAPI documents it.
+   * The response is a file to save, and this is what its name starts with. The handler sends
+   * `Content-Disposition: attachment` (`attachment` in `src/helper/download.ts`), and OpenAPI
+   * documents the header.
    */
   download?: string
   middleware?: MiddlewareHandler<AppEnv>[]

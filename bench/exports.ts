@@ -265,9 +265,10 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
 
 /**
- * The most an export can reach against the in-process serializer when reading and writing
- * take turns on one thread and HTTP costs nothing: the serializer's time over the serializer's
- * and the store read's together.
+ * About the most an export can reach against the in-process serializer when reading and
+ * writing take turns on one thread and HTTP costs nothing: the serializer's time over the
+ * serializer's and the store read's together. Both are measured apart from the download, so it
+ * is an estimate that a download can pass by a little.
  */
 export const oneThreadCeiling = (r: ExportResult): number => {
   const serializeSeconds = r.bytes / 1e6 / r.inProcessMbPerSecond

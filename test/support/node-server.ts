@@ -18,10 +18,11 @@ import { memoryLogger, TEST_ENV } from './deterministic.ts'
  */
 export const serveOnFile = async (config: Partial<NodeConfig> = {}) => {
   const dir = await mkdtemp(join(tmpdir(), 'gateway-server-'))
+  const databaseUrl = `file:${join(dir, 'gateway.db')}`
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
-    databaseUrl: `file:${join(dir, 'gateway.db')}`,
+    databaseUrl,
     secrets: parseSecrets(TEST_ENV),
     logger: memoryLogger(),
     ...config,
@@ -30,6 +31,7 @@ export const serveOnFile = async (config: Partial<NodeConfig> = {}) => {
   return {
     port,
     base: `http://127.0.0.1:${port}`,
+    databaseUrl,
     close: async () => {
       await server.close()
       await rm(dir, { recursive: true, force: true })

@@ -55,6 +55,8 @@ export interface Column {
   fields: (Column | undefined)[] | undefined
   /** Children of a dictionary or free-form object, in first-seen order. */
   keys: Map<string, Column> | undefined
+  /** Its object shape's static columns are all there (`expand`): only the others can grow. */
+  expanded?: boolean
 }
 
 /** Encodes one cell's text; `isString` marks user text, which may need neutralising. */
@@ -129,8 +131,18 @@ const keyed = (col: Column, key: string): Column => {
   return child
 }
 
+const grown = new WeakMap<ObjectShape, readonly Plan[]>()
+
+/** The fields of an object shape that can add columns once `expand` added its static ones. */
+const growingOf = (s: ObjectShape): readonly Plan[] => {
+  let plan = grown.get(s)
+  if (!plan) grown.set(s, (plan = planOf(s).filter((p) => p.kind !== 'cell' && p.kind !== 'json')))
+  return plan
+}
+
 /** Adds the columns every row has: scalar, typed-array and nested-object fields, not lazy ones. */
 const expand = (t: FlatTable, col: Column, s: ObjectShape): void => {
+  col.expanded = true
   const fields = (col.fields ??= [])
   for (const p of planOf(s)) {
     if (p.kind === 'record' || p.kind === 'free' || (p.kind === 'object' && p.lazy)) continue
@@ -261,7 +273,9 @@ const grow = (t: FlatTable, shape: Shape, value: unknown, col: Column, depth: nu
   if (typeof value !== 'object' || value instanceof Date) return claim(t, col)
   const s = resolve(shape)
   if (s.kind === 'object' && isPlain(value)) {
-    for (const p of planOf(s)) {
+    // An expanded column has its scalar and typed-array columns already: only its
+    // dictionaries, free-form and nested objects can add any (a page of contacts: customData).
+    for (const p of col.expanded ? growingOf(s) : planOf(s)) {
       const member = value[p.key]
       if (member === undefined || member === null) continue
       const child = fieldColumn(col, p)

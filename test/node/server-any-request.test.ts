@@ -1,6 +1,6 @@
 import { createClient } from '@libsql/client'
 import { describe, it } from 'vitest'
-import { assertAnyRequest } from '../support/any-request.ts'
+import { addressPerRequest, assertAnyRequest } from '../support/any-request.ts'
 import { serveOnFile } from '../support/node-server.ts'
 
 describe('the Node server, sent any request', () => {
@@ -9,18 +9,12 @@ describe('the Node server, sent any request', () => {
     // credentials never spend a budget and turn later requests into 429s.
     const server = await serveOnFile({ trustProxyHops: 1 })
     const db = createClient({ url: server.databaseUrl })
-    let client = 0
     try {
       await assertAnyRequest(
         {
           request: (path, init) => fetch(server.base + path, init),
           query: async (sql) => (await db.execute(sql)).rows.map((row) => ({ ...row })),
-          headers: () => {
-            client++
-            return {
-              'X-Forwarded-For': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}`,
-            }
-          },
+          headers: addressPerRequest('X-Forwarded-For'),
         },
         300,
       )

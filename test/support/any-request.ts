@@ -196,6 +196,18 @@ export interface Gateway {
 }
 
 /**
+ * `Gateway.headers` giving each request a client address of its own in `header` (the one the
+ * runtime trusts), so failed credentials never add up to a 429.
+ */
+export const addressPerRequest = (header: string): (() => Record<string, string>) => {
+  let n = 0
+  return () => {
+    n++
+    return { [header]: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` }
+  }
+}
+
+/**
  * Sends `numRuns` requests, valid or a little wrong, and checks each answer: below 500, with a
  * trace id, parsed by the independent parser its Content-Type names, no stored change when it
  * refuses, no secret the request did not carry. The gateway's failure budget must not turn

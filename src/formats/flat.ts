@@ -56,7 +56,7 @@ export interface Column {
   /** Children of a dictionary or free-form object, in first-seen order. */
   keys: Map<string, Column> | undefined
   /** Its object shape's static columns are all there (`expand`): only the others can grow. */
-  expanded?: boolean
+  expanded: boolean
 }
 
 /** Encodes one cell's text; `isString` marks user text, which may need neutralising. */
@@ -117,7 +117,13 @@ export const planOf = (s: ObjectShape): readonly Plan[] => {
   return plan
 }
 
-const column = (name: string): Column => ({ name, index: -1, fields: undefined, keys: undefined })
+const column = (name: string): Column => ({
+  name,
+  index: -1,
+  fields: undefined,
+  keys: undefined,
+  expanded: false,
+})
 const join = (prefix: string, key: string) => (prefix === '' ? key : `${prefix}.${key}`)
 
 /** The child column of a typed object's field, made on first use. */

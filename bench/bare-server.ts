@@ -4,16 +4,20 @@
 //   repository on the database `npm start` opens: one row by id, or a 100-row page with its
 //   total; SQLITE_LOCKING=EXCLUSIVE opens it as the gateway does with that setting).
 //   WITH adds, for one contact, parts of what the gateway does on top: `headers`, the response
-//   headers every gateway response carries (security headers, CSP, Vary, a new trace id, Link),
-//   in a plain object as the gateway writes them; `auth`, the bearer token checked against
-//   ORG_TOKEN as the gateway checks it (SHA-256 of both, compared in constant time).
+//   the gateway's own `send` makes, with every header a gateway response carries (security
+//   headers, CSP, Vary, a new trace id, and the Link header `respond` writes); `auth`, the
+//   bearer token checked against ORG_TOKEN as the gateway checks it (SHA-256 of both, compared
+//   in constant time).
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { CONTACTS, contactPath } from '../src/apis/opencx/paths.ts'
 import { secretSet } from '../src/crypto/constant-time.ts'
+import { json } from '../src/formats/json.ts'
 import { bearerToken } from '../src/helper/bearer.ts'
-import { SECURITY_HEADERS } from '../src/middleware/response-headers.ts'
+import { linkHeader } from '../src/helper/respond.ts'
+import { send } from '../src/middleware/response-headers.ts'
 import { openDatabase } from '../src/runtime/node/database.ts'
 import { traceIdOf } from '../src/runtime/ids.ts'
 import { contacts } from '../src/store/contacts.ts'
@@ -59,14 +63,12 @@ if (env.BARE === 'node-http') {
     const contact = await store.get(id)
     if (!contact) return c.notFound()
     if (!added.has('headers')) return c.json(contact)
-    return new Response(JSON.stringify(contact), {
-      headers: {
-        ...SECURITY_HEADERS,
-        Vary: 'Accept',
-        'X-Trace-Id': traceIdOf(),
-        'Content-Type': 'application/json; charset=utf-8',
-        Link: `</contacts/${id}>; rel="self", </contacts>; rel="collection"`,
-      },
+    // The gateway's response path: a trace id, then `send` with the headers `respond` passes.
+    const gateway = c as unknown as Parameters<typeof send>[0]
+    gateway.set('traceId', traceIdOf())
+    return send(gateway, JSON.stringify(contact), 200, {
+      'Content-Type': json.contentType('application/json'),
+      Link: linkHeader({ self: { href: contactPath(id) }, collection: { href: CONTACTS } }),
     })
   })
   serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })

@@ -16,7 +16,9 @@ const Holder = named(
 
 describe('write-only members', () => {
   it('stay out of every format, also when the data does not have the shape its schema gives', () => {
-    const leaky = { _id: 'u', token: 's3cret' }
+    // An id no format writes by itself (a root or element name), so finding it means the data
+    // went out.
+    const leaky = { _id: 'u-7f3a', token: 's3cret' }
     const values = [
       { user: leaky },
       { users: { a: leaky } },
@@ -37,7 +39,7 @@ describe('write-only members', () => {
       for (const value of values) {
         const written = String(format.serialize(Holder, value, context))
         expect(written, `${format.key} ${JSON.stringify(value)}`).not.toContain('s3cret')
-        expect(written, `${format.key} ${JSON.stringify(value)}`).toContain('u')
+        expect(written, `${format.key} ${JSON.stringify(value)}`).toContain('u-7f3a')
       }
     }
   })

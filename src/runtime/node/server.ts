@@ -42,14 +42,20 @@ export interface NodeConfig {
   locking?: 'NORMAL' | 'EXCLUSIVE'
 }
 
+/** What the gateway is built from on Node: everything of `NodeConfig` but where it listens. */
+export type GatewayConfig = Omit<NodeConfig, 'port' | 'host'>
+
 /**
- * Opens the database, applies pending migrations, builds the app and listens.
+ * Opens the database, applies pending migrations and builds the app, as `npm start` runs it,
+ * without listening: the same gateway can answer `app.request` in the process (the bench
+ * compares an export over HTTP with this).
  *
  * @example
- * const { server, close } = await startServer(config)
+ * const { app, close } = await openGateway(config)
+ * await app.request('/healthz')
  */
-export const startServer = async (config: NodeConfig) => {
-  const { db, close: closeDatabase } = await openDatabase({
+export const openGateway = async (config: GatewayConfig) => {
+  const { db, close } = await openDatabase({
     url: config.databaseUrl,
     ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
     ...(config.synchronous ? { synchronous: config.synchronous } : {}),
@@ -72,6 +78,17 @@ export const startServer = async (config: NodeConfig) => {
     clientAddress: nodeClientAddress(config.trustProxyHops ?? 0),
     docsAssets: nodeDocsAssets(),
   })
+  return { app, close }
+}
+
+/**
+ * Opens the gateway (`openGateway`) and listens.
+ *
+ * @example
+ * const { server, close } = await startServer(config)
+ */
+export const startServer = async (config: NodeConfig) => {
+  const { app, close: closeDatabase } = await openGateway(config)
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s),

@@ -8,7 +8,7 @@ import { LANGUAGES } from '../model/contact-fields.ts'
 import { shapeOf, type Shape } from '../model/shape.ts'
 import { csv } from './csv.ts'
 import { csvRowWriter, encodeCell, headerLine } from './csv-row.ts'
-import { exportWriter } from './export-writer.ts'
+import { csvColumns, exportWriter } from './export-writer.ts'
 import { columnsOf, createTable, flattenRow, isFormula } from './flat.ts'
 
 // The compiled row writer must write exactly what the generic flat path writes: every row
@@ -198,7 +198,7 @@ describe('csvRowWriter', () => {
           links: { self: { href: '/x' } },
           itemLinks: () => ({ self: { href: '/x/1' } }),
           maxDepth: depth,
-          freeKeys: { customData: keys },
+          columns: csvColumns(Contact, depth, { customData: keys }),
         })!
         expect(writer.head()).toBe(expected.head)
         expect(items.map((item) => outcome(() => writer.item(item)))).toEqual(expected.rows)

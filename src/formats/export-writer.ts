@@ -1,7 +1,7 @@
 import type * as v from 'valibot'
 import { shapeOf } from '../model/shape.ts'
 import { csvRowWriter, encodeCell, headerLine } from './csv-row.ts'
-import { addColumns, columnsOf, createTable } from './flat.ts'
+import { addColumns, columnsOf, createTable, type FlatTable } from './flat.ts'
 import { withLinks } from './hal.ts'
 import { project } from './project.ts'
 import { isProjection } from './projected.ts'
@@ -28,24 +28,59 @@ export interface ExportWriterOptions {
   links: Links
   itemLinks: (item: unknown) => Links
   maxDepth: number
-  /** CSV only: free-form keys per member, known up front (`customData` → its keys). */
-  freeKeys?: Record<string, readonly string[]>
+  /** CSV only: the header's columns (`csvColumns`); without it, the schema's static ones. */
+  columns?: CsvColumns
 }
 
 // Items sit at depth 2 (document → items → item), as they do in a page.
 const ITEM_DEPTH = 2
 
+/**
+ * The columns of a streamed CSV, chosen before its first row: the item schema's static
+ * columns, `<member>.<key>` for each free-form key given up front (in the order given), and
+ * the columns of every sample added, as a page of those samples would have them (first-seen
+ * order). A sample is an item or part of one: what the store knows adds columns.
+ *
+ * @example
+ * const columns = csvColumns(Contact, 32, { customData: ['plan'] })
+ * columns.add({ http_action_overrides: { query_params: { q: 'x' } } })
+ * exportWriter({ ...options, format: 'csv', columns })
+ */
+export interface CsvColumns {
+  add(sample: unknown): void
+  readonly table: FlatTable
+  /** The members whose keys were given up front: their object values stay one cell each. */
+  readonly freeMembers: readonly string[]
+}
+
+export const csvColumns = (
+  itemSchema: v.GenericSchema,
+  maxDepth: number,
+  freeKeys: Record<string, readonly string[]> = {},
+): CsvColumns => {
+  const table = createTable(shapeOf(itemSchema), maxDepth, encodeCell)
+  // One key at a time, so the columns keep the order given: keys gathered on one object would
+  // take JavaScript's order instead, integer-like keys first.
+  for (const [member, keys] of Object.entries(freeKeys))
+    for (const key of keys) addColumns(table, { [member]: { [key]: '' } }, ITEM_DEPTH)
+  return {
+    add: (sample) => addColumns(table, sample, ITEM_DEPTH),
+    table,
+    freeMembers: Object.keys(freeKeys),
+  }
+}
+
 /** Keys of the formats that have a streamed form (HTML has none). */
 export const EXPORT_FORMATS = ['json', 'hal', 'xml', 'csv'] as const
 
 /**
- * Whether a format's streamed form needs the free-form keys before its first item: CSV fixes
- * its header row up front, the others write each item's keys as they come.
+ * Whether a format's streamed form needs its columns before its first item (`csvColumns`):
+ * CSV fixes its header row up front, the others write each item's keys as they come.
  *
  * @example
- * needsFreeKeys('csv') // true
+ * needsColumns('csv') // true
  */
-export const needsFreeKeys = (format: string): boolean => format === 'csv'
+export const needsColumns = (format: string): boolean => format === 'csv'
 
 /**
  * The streamed form of a collection in one format, or `undefined` for a format that has none
@@ -105,24 +140,17 @@ export const exportWriter = (o: ExportWriterOptions): ExportWriter | undefined =
 }
 
 /**
- * CSV with its columns chosen before the first row: the schema's static columns plus
- * `<member>.<key>` for every key in `freeKeys`, in the order given. Rows are flattened as a
- * page flattens them; a free-form value that is itself an object is one cell of its JSON text
- * (as an array already is), since a column it would add could no longer join the header. A
- * cell for a key that is not in the header (written after the export began) is left out. Rows
- * are written by a writer compiled once for that header (`csvRowWriter`), not flattened one by
- * one.
+ * CSV with its columns chosen before the first row (`csvColumns`). Rows are flattened as a
+ * page flattens them; an object value of a member whose keys were given up front is one cell
+ * of its JSON text (as an array already is), since a column it would add could no longer join
+ * the header. A cell for a key that is not in the header (written after the export began) is
+ * left out. Rows are written by a writer compiled once for that header (`csvRowWriter`), not
+ * flattened one by one.
  */
 const csvWriter = (o: ExportWriterOptions): ExportWriter => {
-  const table = createTable(shapeOf(o.itemSchema), o.maxDepth, encodeCell)
-  // One key at a time, so the columns keep the order given: keys gathered on one object would
-  // take JavaScript's order instead, integer-like keys first.
-  for (const [member, keys] of Object.entries(o.freeKeys ?? {}))
-    for (const key of keys) addColumns(table, { [member]: { [key]: '' } }, ITEM_DEPTH)
+  const { table, freeMembers } = o.columns ?? csvColumns(o.itemSchema, o.maxDepth)
   const columns = columnsOf(table)
-  const line = csvRowWriter(table, columns, ITEM_DEPTH, {
-    objectsAsText: Object.keys(o.freeKeys ?? {}),
-  })
+  const line = csvRowWriter(table, columns, ITEM_DEPTH, { objectsAsText: freeMembers })
   return {
     head: () => headerLine(columns),
     item: line,

@@ -42,8 +42,10 @@ const BY_PHONE = upsert('(phone) WHERE email_key IS NULL')
 const toModel = (row: Row): Contact => {
   const contact: Record<string, unknown> = { id: row.id }
   for (const m of MEMBERS) {
-    const value = row[m.column]
-    if (value !== null) contact[m.key] = m.json ? JSON.parse(value) : value
+    const text = row[m.column]
+    // JSON `null` (stored by hand) is absent, as SQL NULL is, and as `AS_ARRAY` reads both.
+    const value = text !== null && m.json ? JSON.parse(text) : text
+    if (value !== null) contact[m.key] = value
   }
   contact.createdAt = row.created_at
   contact.updatedAt = row.updated_at
@@ -95,6 +97,17 @@ const exportBatchSql = (after: boolean) =>
     ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?`)
 const FIRST_BATCH = exportBatchSql(false)
 const NEXT_BATCH = exportBatchSql(true)
+
+/** Contacts with overrides read per query while the CSV export chooses its columns. */
+const OVERRIDES_BATCH = 500
+// Both read through the partial indexes of migration 0008: only the contacts that match.
+const overridesSql = (after: boolean) => `SELECT created_at, id, http_action_overrides AS value
+  FROM contacts WHERE http_action_overrides IS NOT NULL
+  ${after ? 'AND (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?`
+const FIRST_OVERRIDES = overridesSql(false)
+const NEXT_OVERRIDES = overridesSql(true)
+const CUSTOM_DATA_NOT_OBJECT = `SELECT custom_data AS value FROM contacts
+  WHERE json_type(custom_data) NOT IN ('object', 'null') LIMIT 1`
 
 /**
  * open.cx contacts on any `SqlDatabase`.
@@ -192,6 +205,34 @@ export const contacts = (db: SqlDatabase) => ({
       const perRow = batch.rows.length / items.length
       limit = Math.max(1, Math.min(size.rows, Math.floor(size.chars / perRow)))
       return { items, end }
+    }
+  },
+
+  /**
+   * Besides customData's keys (`customDataKeys`), the members of contacts that add columns to
+   * a CSV of every contact, a batch at a time: a customData that is not an object (an array or
+   * a scalar, stored by hand; one is enough, it is one column), then every
+   * `http_action_overrides`, in page order (the keys of its dictionaries are columns). Each is
+   * read through an index of just those contacts, so contacts without them cost nothing.
+   *
+   * @example
+   * for await (const batch of contacts(db).columnSamples()) for (const s of batch) columns.add(s)
+   */
+  async *columnSamples(): AsyncGenerator<Partial<Contact>[]> {
+    const odd = await db.first<{ value: string }>(CUSTOM_DATA_NOT_OBJECT)
+    if (odd) yield [{ customData: JSON.parse(odd.value) as Contact['customData'] }]
+    let after: { created_at: string; id: string } | undefined
+    for (;;) {
+      const rows = await db.all<{ created_at: string; id: string; value: string }>(
+        after ? NEXT_OVERRIDES : FIRST_OVERRIDES,
+        after ? [after.created_at, after.id, OVERRIDES_BATCH] : [OVERRIDES_BATCH],
+      )
+      if (rows.length > 0)
+        yield rows.map((row) => ({
+          http_action_overrides: JSON.parse(row.value) as Contact['http_action_overrides'],
+        }))
+      if (rows.length < OVERRIDES_BATCH) return
+      after = rows.at(-1)
     }
   },
 

@@ -167,6 +167,18 @@ describe('GET /contacts', () => {
     expect(await t.query("SELECT id FROM contacts WHERE email_key = 'nul@example.com'")).toEqual([])
   })
 
+  it('leaves out a member stored by hand as JSON null, as it leaves out SQL NULL', async () => {
+    const t = await makeTarget()
+    await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, http_action_overrides, created_at, updated_at)
+      VALUES ('a', 'a@x.org', 'a@x.org', 'null', 'null', '2025-01-01', '2025-01-01')`)
+    const one = await (await t.request(`${CONTACTS}/a`, bearer())).json<any>()
+    const page = await (await t.request(CONTACTS, bearer())).json<any>()
+    for (const contact of [one, page.items[0]]) {
+      expect(contact).not.toHaveProperty('customData')
+      expect(contact).not.toHaveProperty('http_action_overrides')
+    }
+  })
+
   it('writes a customData stored by hand as an array as that array, in every format', async () => {
     const t = await makeTarget()
     await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)

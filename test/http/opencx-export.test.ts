@@ -98,6 +98,44 @@ describe('GET /contacts/export', () => {
     expect(rows.map((r) => r.id)).toEqual((await paged(t)).map((c) => c.id))
   })
 
+  it("writes the columns of every contact's http_action_overrides, as a page of every contact has them", async () => {
+    const t = await makeTarget()
+    const authenticate = async (body: object) => {
+      const res = await t.request('/widget/authenticate-user', {
+        method: 'POST',
+        headers: { ...bearer().headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(res.status).toBe(200)
+    }
+    await authenticate({ email: 'a@x.org', customData: { plan: 'pro' } })
+    await authenticate({
+      email: 'b@x.org',
+      http_action_overrides: { query_params: { q: 'v' }, headers: { 'X-Tenant': 't1' } },
+    })
+    await authenticate({
+      email: 'c@x.org',
+      http_action_overrides: { path_params: { p: '7' }, body_params: { b: { c: 2 } } },
+    })
+    const csv = async (path: string) =>
+      (await t.request(path, bearer(undefined, 'text/csv'))).text()
+    const exported = await csv(EXPORT)
+    expect(exported).toBe(await csv(`${CONTACTS}?limit=100`))
+    expect(exported.slice(0, exported.indexOf('\r\n')).split(',').slice(6, -2)).toEqual([
+      'customData.plan',
+      'chat_context',
+      'http_action_overrides.query_params.q',
+      'http_action_overrides.path_params.p',
+      'http_action_overrides.body_params.b',
+      'http_action_overrides.headers.X-Tenant',
+    ])
+    const [, b, c] = parseCsvStrict(exported)
+    expect(b!['http_action_overrides.query_params.q']).toBe('v')
+    expect(b!['http_action_overrides.headers.X-Tenant']).toBe('t1')
+    expect(c!['http_action_overrides.path_params.p']).toBe('7')
+    expect(c!['http_action_overrides.body_params.b']).toBe('{"c":2}')
+  })
+
   it('takes CSV columns from the keys contacts have now, in first-seen page order, whoever wrote them', async () => {
     const t = await makeTarget()
     const at = (minute: number) => `'2025-01-01T00:0${minute}:00.000Z'`
@@ -148,7 +186,7 @@ describe('GET /contacts/export', () => {
     expect(parseCsvStrict(await csv(EXPORT))[0]).not.toHaveProperty('customData.x')
   })
 
-  it('writes the CSV header of a page of every contact, whatever keys, nulls and writes there were', async () => {
+  it('writes the CSV header of a page of every contact, whatever keys, values, nulls and writes there were', async () => {
     const t = await makeTarget()
     // Keys JavaScript orders first (integer-like) and ones it does not ('01'), values that are
     // null (no cell, so no column) and ones that are not; JSON text built by hand, so a key
@@ -156,9 +194,18 @@ describe('GET /contacts/export', () => {
     const value = fc.oneof(fc.constant(null), fc.nat(9), fc.constant({}))
     const keys = fc.constantFrom('a', 'b', '10', '2', '0', '01', '__proto__')
     const customData = fc.option(
-      fc
-        .uniqueArray(fc.tuple(keys, value), { selector: ([key]) => key, maxLength: 4 })
-        .map((entries) => `{${entries.map(([k, v]) => `"${k}":${JSON.stringify(v)}`).join(',')}}`),
+      fc.oneof(
+        {
+          weight: 5,
+          arbitrary: fc
+            .uniqueArray(fc.tuple(keys, value), { selector: ([key]) => key, maxLength: 4 })
+            .map(
+              (entries) => `{${entries.map(([k, v]) => `"${k}":${JSON.stringify(v)}`).join(',')}}`,
+            ),
+        },
+        // Not an object (stored by hand): a `customData` column while a contact has one.
+        { weight: 1, arbitrary: fc.constantFrom('[1]', '"s"', '5', 'null') },
+      ),
     )
     const csv = async (path: string) =>
       (await t.request(path, bearer(undefined, 'text/csv'))).text()
@@ -184,7 +231,7 @@ describe('GET /contacts/export', () => {
     )
   })
 
-  it('writes each item with the bytes a page gives it in every format, whatever the contacts hold', async () => {
+  it('writes each item with the bytes a page gives it in every format, and the CSV header a page has, whatever the contacts hold', async () => {
     const t = await makeTarget()
     const text = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 12 }),
@@ -196,21 +243,52 @@ describe('GET /contacts/export', () => {
       { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) },
       { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('a', 'b c', '1'), scalar) },
     )
-    const customData = fc.option(
+    // JSON text of an object, written by hand: a key may be `__proto__`, the order is the text's.
+    const objectText = (key: fc.Arbitrary<string>, member: fc.Arbitrary<unknown>) =>
       fc
-        .uniqueArray(fc.tuple(fc.oneof(text, fc.constantFrom('10', '2', '__proto__')), value), {
-          selector: ([key]) => key,
-          maxLength: 4,
-        })
+        .uniqueArray(fc.tuple(key, member), { selector: ([k]) => k, maxLength: 4 })
         .map(
           (entries) =>
             `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`,
-        ),
+        )
+    const key = fc.oneof(text, fc.constantFrom('10', '2', '__proto__'))
+    // Not an object (stored by hand): one column of its own on a page.
+    const notObject = fc
+      .oneof(fc.array(scalar, { maxLength: 2 }), scalar)
+      .map((v) => JSON.stringify(v))
+    const customData = fc.option(
+      fc.oneof(
+        { weight: 4, arbitrary: objectText(key, value) },
+        { weight: 1, arbitrary: notObject },
+      ),
+    )
+    // Dictionaries whose keys are columns, and members of the wrong kind (stored by hand).
+    const dictionary = fc.oneof(
+      { weight: 4, arbitrary: objectText(key, fc.oneof(text, value)) },
+      { weight: 1, arbitrary: notObject },
+    )
+    const overrides = fc.option(
+      fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc
+            .uniqueArray(
+              fc.tuple(
+                fc.constantFrom('query_params', 'path_params', 'body_params', 'headers'),
+                dictionary,
+              ),
+              { selector: ([k]) => k, maxLength: 4 },
+            )
+            .map((members) => `{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}`),
+        },
+        { weight: 1, arbitrary: notObject },
+      ),
     )
     const contact = fc.record({
       name: fc.option(text),
       day: fc.integer({ min: 1, max: 3 }),
       customData,
+      overrides,
     })
     const body = async (path: string, accept: string) =>
       (await t.request(path, bearer(undefined, accept))).text()
@@ -223,8 +301,9 @@ describe('GET /contacts/export', () => {
         await t.query('DELETE FROM contacts')
         for (const [i, c] of contacts.entries()) {
           const at = `'2025-01-0${c.day}T00:00:00.000Z'`
-          await t.query(`INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
-            VALUES ('c${i}', 'c${i}@x.org', 'c${i}@x.org', ${literal(c.name)}, ${literal(c.customData)}, ${at}, ${at})`)
+          await t.query(`INSERT INTO contacts (id, email, email_key, name, custom_data, http_action_overrides, created_at, updated_at)
+            VALUES ('c${i}', 'c${i}@x.org', 'c${i}@x.org', ${literal(c.name)}, ${literal(c.customData)},
+              ${literal(c.overrides)}, ${at}, ${at})`)
         }
         const [pageJson, exportJson] = await both('application/json')
         expect(between(exportJson, '"items":', '],"total":')).toBe(

@@ -1,5 +1,10 @@
 import type { Endpoint } from '../../app/types.ts'
-import { EXPORT_FORMATS, exportWriter, needsFreeKeys } from '../../formats/export-writer.ts'
+import {
+  csvColumns,
+  EXPORT_FORMATS,
+  exportWriter,
+  needsColumns,
+} from '../../formats/export-writer.ts'
 import { attachment } from '../../helper/download.ts'
 import { exportStream } from '../../helper/export-stream.ts'
 import { linkHeaders } from '../../helper/respond.ts'
@@ -14,10 +19,12 @@ import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
  * about 60,000 characters: see `exportReader`). JSON is
  * `{"items":[…],"total":N}`, HAL embeds the items with their `self` links, XML is
  * `<ContactExport><items>…</items><total>N</total></ContactExport>`, CSV is a header and one
- * row per contact whose columns are fixed before the first row: the static ones plus
- * `customData.<key>` for every key some contact has (the `contact_keys` table, which triggers
- * keep current, so the header needs no pass over the contacts). Each item's bytes
- * are those a page of `GET /contacts` writes for it. HTML has no streamed form: Accept is
+ * row per contact whose columns are fixed before the first row, those a page of every contact
+ * has: the static ones, `customData.<key>` for every key some contact has (the `contact_keys`
+ * table, which triggers keep current, so these need no pass over the contacts), and the
+ * columns of the contacts that have `http_action_overrides` or a customData that is not an
+ * object (read through indexes of just those: `columnSamples`). Each item's bytes are those a
+ * page of `GET /contacts` writes for it. HTML has no streamed form: Accept is
  * negotiated among the other formats (`formats`). A browser saves it as a file:
  * `contacts-<day>.<extension>` (`download`).
  */
@@ -50,10 +57,13 @@ export const exportContacts: Endpoint = {
     const body = exportStream<Contact>({
       next: contacts.exportReader(),
       writer: async () => {
-        const freeKeys = needsFreeKeys(format.key)
-          ? { customData: await contacts.customDataKeys() }
-          : {}
-        return exportWriter({ ...options, freeKeys })!
+        if (!needsColumns(format.key)) return exportWriter(options)!
+        const columns = csvColumns(ContactSchema, options.maxDepth, {
+          customData: await contacts.customDataKeys(),
+        })
+        for await (const samples of contacts.columnSamples())
+          for (const sample of samples) columns.add(sample)
+        return exportWriter({ ...options, columns })!
       },
       onError: (error) =>
         c.get('deps').logger.error('export failed mid-stream', { traceId, error: String(error) }),

@@ -101,13 +101,18 @@ export const createApp = (deps: AppDeps) => {
   // Outermost: the dependencies every later step reads, then the headers every response gets
   // (errors, 404s and preflights too).
   const headers = responseHeaders()
-  const outermost: MiddlewareHandler<AppEnv> = (c, next) => {
+  app.use((c, next) => {
     c.set('deps', deps)
     c.set('limits', limits)
     return headers(c, next)
-  }
+  })
   // Without its secrets the gateway serves nothing (500 "not configured"), health included.
   const checks = [negotiate, (c) => void requireSecrets(c)] satisfies Guard[]
+  // Preflights are answered after the header limits but before negotiation and
+  // authentication, which they never carry.
+  const cors = corsFor(deps.corsOrigins ?? [])
+  if (cors) app.use(guards(headerLimits), cors, guards(...checks))
+  else app.use(guards(headerLimits, ...checks))
   const limitBody = bodyLimit({
     maxSize: limits.bodyBytes,
     onError: () => {
@@ -119,23 +124,9 @@ export const createApp = (deps: AppDeps) => {
   })
   // GET and HEAD carry no body the gateway reads. Asking whether they have one would make
   // @hono/node-server build the whole Request object it otherwise never needs.
-  const limitBodies: MiddlewareHandler<AppEnv> = (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)
-  const cors = corsFor(deps.corsOrigins ?? [])
-  if (cors) {
-    // Preflights are answered after the header limits but before negotiation and
-    // authentication, which they never carry.
-    app.use(outermost, guards(headerLimits), cors, guards(...checks), limitBodies)
-  } else {
-    // All of it as one layer: each Hono layer costs a request about a microsecond of CPU
-    // whatever it does. A refusal thrown here reaches `onError` as one from its own layer
-    // would, and its problem carries every header already (`send`).
-    // None of the three answers by returning a response, so each `next` is theirs to await.
-    const guard = guards(headerLimits, ...checks)
-    app.use((c, next) =>
-      outermost(c, () => guard(c, () => limitBodies(c, next) as Promise<void>) as Promise<void>),
-    )
-  }
+  app.use((c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
+  )
 
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {

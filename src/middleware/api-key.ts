@@ -14,7 +14,7 @@ const challenge = { headers: { 'WWW-Authenticate': 'ApiKey header="X-API-Key"' }
  * against the client's failure budget (429 once spent); a missing key is not a guess and does
  * not.
  */
-export const apiKey = (): MiddlewareHandler<AppEnv> => (c, next) => {
+export const apiKey = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   requireSecrets(c) // a 500 "not configured" before anything else
   const presented = c.req.header('X-API-Key')
   if (!presented) {
@@ -26,5 +26,5 @@ export const apiKey = (): MiddlewareHandler<AppEnv> => (c, next) => {
     return found
   })
   c.set('principal', `apikey:${fingerprint}`)
-  return next()
+  await next()
 }

@@ -8,7 +8,7 @@ import type { AppEnv } from '../app/types.ts'
 export type Guard = (c: Context<AppEnv>) => void
 
 /**
- * Runs guards in order as one middleware. Each middleware layer costs a request about a
+ * Runs guards in order as one middleware. Each middleware layer costs a request about half a
  * microsecond of CPU on Node (an async dispatch and its promise) whatever it does; checks that
  * never wait need none of that.
  *

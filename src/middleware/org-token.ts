@@ -10,7 +10,7 @@ import { matchCredential } from '../helper/credentials.ts'
  * token itself. A contact token is not an organisation token: it is refused here. Wrong tokens
  * count against the client's failure budget (429 once spent), as wrong API keys do.
  */
-export const orgToken = (): MiddlewareHandler<AppEnv> => (c, next) => {
+export const orgToken = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const token = bearerToken(c)
   if (!token) {
     throw bearerProblem('An Authorization: Bearer header with an organisation token is required.')
@@ -23,5 +23,5 @@ export const orgToken = (): MiddlewareHandler<AppEnv> => (c, next) => {
     return found
   })
   c.set('principal', `org:${fingerprint}`)
-  return next()
+  await next()
 }

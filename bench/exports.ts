@@ -5,9 +5,9 @@
 // read through the inspector after each download (after the last, once more after a full
 // collection: what the gateway keeps). Against:
 // the in-process serializers on the first 10,000 of the same contacts (MB/s, median of rounds),
-// measured just before the first download and just after the last; and the same exports in
-// this process (the gateway as `npm start` builds it, answering `app.request`: its store read
-// and writer without a socket), which shows what HTTP costs an export.
+// measured just before the first download and just after the last; and the same exports
+// without HTTP (the gateway as `npm start` builds it, answering `app.request` in a process of
+// its own: its store read and writer without a socket), which shows what HTTP costs an export.
 // Sizes: BENCH_EXPORT_SIZES (default 100000,1000000). Run alone: `node --expose-gc --experimental-strip-types bench/exports.ts`.
 import { execFile } from 'node:child_process'
 import { get } from 'node:http'
@@ -58,7 +58,7 @@ export interface ExportResult {
   inProcessMbPerSecond: number
   /** Reading every contact of this size from the store alone, in process (no serializer), s. */
   readSeconds: number
-  /** The same export in this process (`app.request`, no socket), MB/s. */
+  /** The same export without HTTP (`app.request`, in a process of its own), MB/s. */
   inProcessExportMbPerSecond: number
 }
 
@@ -146,8 +146,8 @@ const serializerRate = (page: Awaited<ReturnType<typeof readPage>>, key: string)
     },
   }
   const rates: number[] = []
-  // From a collected heap: what reading every contact left behind would otherwise be collected
-  // during the rounds of one format or another (halving one's figure at 1,000,000 contacts).
+  // From a collected heap: what reading every contact left behind is otherwise collected during
+  // the rounds of one format or another (JSON's figure at 1,000,000 contacts came out halved).
   ;(globalThis as { gc?: () => void }).gc?.()
   for (let r = 0; r < ROUNDS + 2; r++) {
     const t0 = performance.now()

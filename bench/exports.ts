@@ -23,7 +23,7 @@ import { openGateway } from '../src/runtime/node/server.ts'
 import { contacts } from '../src/store/contacts.ts'
 import { inspectorSession, nodeInspectorUrl } from './inspector.ts'
 import { bodyBytes, isMain, median, ROUNDS } from './measure.ts'
-import { freePort, rssMb, START_FLAGS, startGateway } from './server-process.ts'
+import { freePort, freshSecrets, rssMb, START_FLAGS, startGateway } from './server-process.ts'
 
 const run = promisify(execFile)
 
@@ -180,13 +180,9 @@ const assertComplete = (accept: string, status: number, tail: Buffer, n: number)
  * grows V8's heap. The bench runs it in a process of its own (`inProcessExportsApart`).
  */
 export const inProcessExports = async (url: string, n: number): Promise<Record<string, number>> => {
-  const token = `org-${crypto.randomUUID()}`
-  const secrets = parseSecrets({
-    API_KEYS: `bench-${crypto.randomUUID()}`,
-    ORG_TOKENS: token,
-    TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
-    ENCRYPTION_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
-  })
+  const env = freshSecrets()
+  const token = env.ORG_TOKENS
+  const secrets = parseSecrets(env)
   const quiet = { info() {}, warn() {}, error() {} }
   const { app, close } = await openGateway({ databaseUrl: url, secrets, logger: quiet })
   const rates: Record<string, number> = {}

@@ -59,6 +59,17 @@ const INSPECTOR_NOTICE =
   /^(Debugger (?:listening|ending) on .*|For help, see: .*|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)\n/gm
 
 /**
+ * New secrets for a gateway of the bench's, as the environment gives them: one API key, one
+ * organisation token, a token secret and an encryption key.
+ */
+export const freshSecrets = () => ({
+  API_KEYS: `bench-${crypto.randomUUID()}`,
+  ORG_TOKENS: `org-${crypto.randomUUID()}`,
+  TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
+  ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+})
+
+/**
  * The gateway (`src/runtime/node/main.ts`, with `npm start`'s flags) in production mode, with
  * fresh secrets, on a fresh database or the one `databaseUrl` names; `nodeFlags` go to node
  * before the script (the exports bench adds `--inspect` to read the gateway's V8 heap).
@@ -70,8 +81,9 @@ export const startGateway = async (
 ): Promise<GatewayProcess> => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'))
   const port = await freePort()
-  const apiKey = `bench-${crypto.randomUUID()}`
-  const orgToken = `org-${crypto.randomUUID()}`
+  const secrets = freshSecrets()
+  const apiKey = secrets.API_KEYS
+  const orgToken = secrets.ORG_TOKENS
   databaseUrl ??= `file:${join(dir, 'gateway.db')}`
   const server = spawn(process.execPath, [...START_FLAGS, ...nodeFlags, ENTRY], {
     env: {
@@ -82,10 +94,7 @@ export const startGateway = async (
       PORT: String(port),
       DATA_DIR: dir,
       DATABASE_URL: databaseUrl,
-      API_KEYS: apiKey,
-      ORG_TOKENS: orgToken,
-      TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
-      ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+      ...secrets,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -74,13 +74,35 @@ export const csvColumns = (
 export const EXPORT_FORMATS = ['json', 'hal', 'xml', 'csv'] as const
 
 /**
- * Whether a format's streamed form needs its columns before its first item (`csvColumns`):
- * CSV fixes its header row up front, the others write each item's keys as they come.
+ * What the store can tell of a collection's items before the first one is read: the keys of
+ * free-form members (`customData` → its keys, in first-seen order), and samples of the items
+ * whose other members add keys (parts of items, in page order, a batch at a time). Only a
+ * format that fixes its columns up front (CSV) asks for them.
+ */
+export interface ItemKeys {
+  freeKeys: () => Promise<Record<string, readonly string[]>>
+  samples: () => AsyncIterable<readonly unknown[]>
+}
+
+/**
+ * `exportWriter` for a collection the store describes (`ItemKeys`): CSV chooses its header
+ * from what the store tells, the other formats ask nothing.
  *
  * @example
- * needsColumns('csv') // true
+ * const w = await openExportWriter(options, {
+ *   freeKeys: async () => ({ customData: await contacts.customDataKeys() }),
+ *   samples: () => contacts.columnSamples(),
+ * })
  */
-export const needsColumns = (format: string): boolean => format === 'csv'
+export const openExportWriter = async (
+  o: Omit<ExportWriterOptions, 'columns'>,
+  keys: ItemKeys,
+): Promise<ExportWriter | undefined> => {
+  if (o.format !== 'csv') return exportWriter(o)
+  const columns = csvColumns(o.itemSchema, o.maxDepth, await keys.freeKeys())
+  for await (const samples of keys.samples()) for (const sample of samples) columns.add(sample)
+  return exportWriter({ ...o, columns })
+}
 
 /**
  * The streamed form of a collection in one format, or `undefined` for a format that has none

@@ -1,10 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
-import {
-  csvColumns,
-  EXPORT_FORMATS,
-  exportWriter,
-  needsColumns,
-} from '../../formats/export-writer.ts'
+import { EXPORT_FORMATS, openExportWriter } from '../../formats/export-writer.ts'
 import { attachment } from '../../helper/download.ts'
 import { exportStream } from '../../helper/export-stream.ts'
 import { linkHeaders } from '../../helper/respond.ts'
@@ -56,15 +51,11 @@ export const exportContacts: Endpoint = {
     const traceId = c.get('traceId')
     const body = exportStream<Contact>({
       next: contacts.exportReader(),
-      writer: async () => {
-        if (!needsColumns(format.key)) return exportWriter(options)!
-        const columns = csvColumns(ContactSchema, options.maxDepth, {
-          customData: await contacts.customDataKeys(),
-        })
-        for await (const samples of contacts.columnSamples())
-          for (const sample of samples) columns.add(sample)
-        return exportWriter({ ...options, columns })!
-      },
+      writer: async () =>
+        (await openExportWriter(options, {
+          freeKeys: async () => ({ customData: await contacts.customDataKeys() }),
+          samples: () => contacts.columnSamples(),
+        }))!,
       onError: (error) =>
         c.get('deps').logger.error('export failed mid-stream', { traceId, error: String(error) }),
     })

@@ -38,9 +38,9 @@ const fakeRepository = (total: number, limit: number) => {
 }
 
 /** A reader of a million-item export in batches of 10, and the repository it reads. */
-const endlessExport = () => {
+const endlessExport = async () => {
   const repo = fakeRepository(1_000_000, 10)
-  const reader = exportStream({ next: repo.next, writer: async () => writer })
+  const reader = await exportStream({ next: repo.next, writer: async () => writer })
   return { repo, reader: reader.getReader() }
 }
 
@@ -51,20 +51,20 @@ const ticks = async (n = 20) => {
 describe('exportStream', () => {
   it('writes head, every batch in order and the tail with the count', async () => {
     const repo = fakeRepository(7, 3)
-    const body = exportStream({ next: repo.next, writer: async () => writer })
+    const body = await exportStream({ next: repo.next, writer: async () => writer })
     expect(await new Response(body).text()).toBe('[0;1;2;3;4;5;6;]7')
     expect(repo.calls).toBe(3)
   })
 
   it('ends after a full last batch with one empty read', async () => {
     const repo = fakeRepository(6, 3)
-    const body = exportStream({ next: repo.next, writer: async () => writer })
+    const body = await exportStream({ next: repo.next, writer: async () => writer })
     expect(await new Response(body).text()).toBe('[0;1;2;3;4;5;]6')
     expect(repo.calls).toBe(3)
   })
 
   it('reads only as the consumer takes: one batch queued, one more read ahead', async () => {
-    const { repo, reader } = endlessExport()
+    const { repo, reader } = await endlessExport()
     await ticks()
     expect(repo.calls).toBe(2) // the first batch, written and queued; the second, read ahead
     await reader.read()
@@ -77,7 +77,7 @@ describe('exportStream', () => {
   it('asks for the next batch before it writes this one', async () => {
     const order: string[] = []
     let last: number | undefined
-    const body = exportStream({
+    const body = await exportStream({
       next: async () => {
         order.push(`read after ${last ?? '-'}`)
         const batch = batchAfter(25, last, 10)
@@ -108,7 +108,7 @@ describe('exportStream', () => {
   it('reports a failing read-ahead batch once the stream reaches it', async () => {
     const errors: unknown[] = []
     const repo = fakeRepository(100, 10)
-    const body = exportStream({
+    const body = await exportStream({
       next: async () => {
         if (repo.calls === 1) throw new Error('database gone')
         return repo.next()
@@ -121,7 +121,7 @@ describe('exportStream', () => {
   })
 
   it('stops reading batches once the consumer cancels', async () => {
-    const { repo, reader } = endlessExport()
+    const { repo, reader } = await endlessExport()
     await reader.read()
     await reader.cancel()
     const after = repo.calls
@@ -130,16 +130,59 @@ describe('exportStream', () => {
     expect(after).toBeLessThanOrEqual(2)
   })
 
-  it('errors the stream and reports a failing batch', async () => {
+  it('rejects, before any byte, when the first batch cannot be read', async () => {
     const errors: unknown[] = []
-    const body = exportStream({
+    const opening = exportStream({
       next: async () => {
         throw new Error('database gone')
       },
       writer: async () => writer,
       onError: (e) => errors.push(e),
     })
-    await expect(new Response(body).text()).rejects.toThrow('database gone')
+    await expect(opening).rejects.toThrow('database gone')
+    expect(errors).toHaveLength(0) // nothing went out: the caller answers with an error status
+  })
+
+  it('rejects when the writer cannot be built, without reading a batch', async () => {
+    const repo = fakeRepository(5, 3)
+    const opening = exportStream({
+      next: repo.next,
+      writer: async () => {
+        throw new Error('columns unreadable')
+      },
+    })
+    await expect(opening).rejects.toThrow('columns unreadable')
+    expect(repo.calls).toBe(0)
+  })
+
+  it('rejects when an item of the first batch cannot be written', async () => {
+    const opening = exportStream({
+      next: fakeRepository(5, 3).next,
+      writer: async () => ({
+        ...writer,
+        item: (n) => {
+          if (n === 2) throw new Error('nested too deep')
+          return writer.item(n)
+        },
+      }),
+    })
+    await expect(opening).rejects.toThrow('nested too deep')
+  })
+
+  it('cuts the body and reports when an item of a later batch cannot be written', async () => {
+    const errors: unknown[] = []
+    const body = await exportStream({
+      next: fakeRepository(9, 3).next,
+      writer: async () => ({
+        ...writer,
+        item: (n) => {
+          if (n === 7) throw new Error('nested too deep')
+          return writer.item(n)
+        },
+      }),
+      onError: (e) => errors.push(e),
+    })
+    await expect(new Response(body).text()).rejects.toThrow('nested too deep')
     expect(errors).toHaveLength(1)
   })
 })

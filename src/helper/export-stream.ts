@@ -10,7 +10,7 @@ export interface ExportBatch<T> {
 export interface ExportStreamOptions<T> {
   /** The next batch each call (the store's keyset reader, which sizes its batches). */
   next: () => Promise<ExportBatch<T>>
-  /** The writer, built when the consumer first reads (it may need a query, e.g. CSV columns). */
+  /** The writer (it may need a query first, e.g. CSV columns). */
   writer: () => Promise<ExportWriter>
   /** Told about a failure after the headers went out; the stream then errors (a cut body). */
   onError?: (error: unknown) => void
@@ -18,6 +18,12 @@ export interface ExportStreamOptions<T> {
 
 /**
  * A collection as a byte stream, read a batch at a time with keyset paging underneath.
+ *
+ * It opens before the response does: the writer is built, the first batch read and written
+ * (as text, kept until the consumer reads) before the promise resolves. So whatever fails
+ * before the first byte (the store, the query a CSV header needs, an item that cannot be
+ * written) rejects it, and the client gets an error status with a problem instead of a 200
+ * whose body breaks off. Only a failure in a later batch cuts the body (`onError`).
  *
  * Backpressure: `pull` runs only when the consumer wants more and the queue holds at most one
  * encoded batch (written as UTF-8 straight into 64 KB chunks, see `utf8Sink`), and one more
@@ -27,19 +33,38 @@ export interface ExportStreamOptions<T> {
  * Workers alike.
  *
  * @example
- * const body = exportStream({
+ * const body = await exportStream({
  *   next: store.contacts.exportReader(),
  *   writer: async () => exportWriter({ format: 'csv', ...options })!,
  * })
  * return new Response(body, { headers: { 'Content-Type': 'text/csv' } })
  */
-export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream<Uint8Array> => {
-  let writer: ExportWriter | undefined
+export const exportStream = async <T>(
+  options: ExportStreamOptions<T>,
+): Promise<ReadableStream<Uint8Array>> => {
+  const writer = await options.writer()
   let count = 0
   let cancelled = false
   // The next batch, asked for before this one is written: a store that reads elsewhere (D1,
   // over the network) reads it while this one is written.
   let ahead: Promise<ExportBatch<T>> | undefined
+  /** Reads the next batch and writes it; true when the collection ended with it. */
+  const step = async (write: (text: string) => void): Promise<boolean | undefined> => {
+    const { items, end } = await (ahead ?? options.next())
+    ahead = undefined
+    if (cancelled) return undefined
+    count += items.length
+    if (!end) {
+      ahead = options.next()
+      // Its failure is reported when it is awaited; a cancelled stream never awaits it.
+      ahead.catch(() => undefined)
+    }
+    for (const item of items) write(writer.item(item))
+    if (end) write(writer.tail(count))
+    return end
+  }
+  let opening: string[] | undefined = [writer.head()]
+  const firstEnds = await step((text) => opening!.push(text))
   // One sink for the whole stream: the chunk a batch's tail was copied out of takes the next.
   let sink: ReturnType<typeof utf8Sink> | undefined
   return new ReadableStream<Uint8Array>(
@@ -47,21 +72,15 @@ export const exportStream = <T>(options: ExportStreamOptions<T>): ReadableStream
       async pull(controller) {
         try {
           sink ??= utf8Sink((chunk) => controller.enqueue(chunk))
-          if (!writer) {
-            writer = await options.writer()
-            sink.write(writer.head())
+          let done: boolean | undefined
+          if (opening) {
+            for (const text of opening) sink.write(text)
+            opening = undefined
+            done = firstEnds
+          } else {
+            done = await step((text) => sink!.write(text))
           }
-          const { items, end: done } = await (ahead ?? options.next())
-          ahead = undefined
-          if (cancelled) return
-          count += items.length
-          if (!done) {
-            ahead = options.next()
-            // Its failure is reported when it is awaited; a cancelled stream never awaits it.
-            ahead.catch(() => undefined)
-          }
-          for (const item of items) sink.write(writer.item(item))
-          if (done) sink.write(writer.tail(count))
+          if (done === undefined) return
           sink.flush()
           if (done) controller.close()
         } catch (error) {

@@ -429,6 +429,29 @@ describe('GET /contacts/export', () => {
     ).toBeNull()
   })
 
+  it('answers a 500 problem, not a 200 that breaks off, when its first contacts cannot be written', async () => {
+    const t = await makeTarget()
+    // Nested past the depth limit (32): only SQL written by hand can store it (a request body
+    // that deep is refused), and no format writes it.
+    const deep = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`
+    await t.query(`INSERT INTO contacts (id, email, email_key, custom_data, http_action_overrides, created_at, updated_at)
+      VALUES ('deep', 'd@x.org', 'd@x.org', '${deep}', '{"body_params":${deep}}', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`)
+    for (const [accept, type] of [
+      ['application/json', 'application/problem+json; charset=utf-8'],
+      ['application/hal+json', 'application/problem+json; charset=utf-8'],
+      ['application/xml', 'application/problem+xml; charset=utf-8'],
+      ['text/csv', 'text/csv; charset=utf-8; header=present'],
+    ] as const) {
+      const res = await t.request(EXPORT, bearer(undefined, accept))
+      expect(res.status, accept).toBe(500)
+      expect(res.headers.get('Content-Type'), accept).toBe(type)
+      expect(res.headers.get('Content-Disposition'), accept).toBeNull()
+      const text = await res.text()
+      expect(text, accept).toContain(res.headers.get('X-Trace-Id')!)
+      expect(text, accept).not.toMatch(/at .*\.ts|nested deeper/)
+    }
+  })
+
   it('answers 401 without the organisation token', async () => {
     const t = await makeTarget()
     expect((await t.request(EXPORT)).status).toBe(401)

@@ -21,7 +21,8 @@ import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
  * object (read through indexes of just those: `columnSamples`). Each item's bytes are those a
  * page of `GET /contacts` writes for it. HTML has no streamed form: Accept is
  * negotiated among the other formats (`formats`). A browser saves it as a file:
- * `contacts-<day>.<extension>` (`download`).
+ * `contacts-<day>.<extension>` (`download`). The header and the first batch are ready before
+ * the response is: a failure there is a problem with its status, one later cuts the body.
  */
 const DOWNLOAD = 'contacts'
 
@@ -36,7 +37,7 @@ export const exportContacts: Endpoint = {
   itemsAt: CONTACTS,
   download: DOWNLOAD,
   middleware: [orgToken()],
-  handler: (c) => {
+  handler: async (c) => {
     const { format, mediaType } = c.get('negotiated')!
     const contacts = c.get('deps').store.contacts
     const links = { self: { href: CONTACTS_EXPORT } }
@@ -49,7 +50,7 @@ export const exportContacts: Endpoint = {
       maxDepth: c.get('limits').maxDepth,
     }
     const traceId = c.get('traceId')
-    const body = exportStream<Contact>({
+    const body = await exportStream<Contact>({
       next: contacts.exportReader(),
       writer: async () =>
         (await openExportWriter(options, {

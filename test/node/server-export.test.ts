@@ -1,4 +1,7 @@
+import { createClient } from '@libsql/client'
+import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { memoryLogger } from '../support/deterministic.ts'
 import { serveOnFile } from '../support/node-server.ts'
 import { AUTHENTICATE, CONTACTS, ORG_TOKEN, SEED_CONTACT } from '../support/opencx.ts'
 
@@ -6,13 +9,16 @@ import { AUTHENTICATE, CONTACTS, ORG_TOKEN, SEED_CONTACT } from '../support/open
 // over HTTP, several at once, against the pages.
 let base = ''
 let close: () => Promise<void>
+let databaseUrl = ''
+const logger = memoryLogger()
 const auth = { Authorization: `Bearer ${ORG_TOKEN}` }
 const COUNT = 40
 
 beforeAll(async () => {
-  const server = await serveOnFile()
+  const server = await serveOnFile({ logger })
   base = server.base
   close = server.close
+  databaseUrl = server.databaseUrl
   for (let i = 0; i < COUNT; i++)
     await authenticate({ ...SEED_CONTACT, email: `user${i}@example.com`, name: `User ${i}` })
 })
@@ -87,5 +93,40 @@ describe('exports on the Node server', () => {
     expect(body.items.at(-1)!.id).toBe(id)
     expect(body.total).toBe(before + 1)
     expect(body.items).toHaveLength(before + 1)
+  })
+
+  it('stops cleanly when the client goes away mid-export, and keeps serving', async () => {
+    // Enough contacts that the export (about 8 MB) cannot sit in the socket's buffers.
+    const db = createClient({ url: databaseUrl })
+    await db.execute(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29999)
+      INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
+      SELECT printf('bulk%05d', i), 'bulk' || i || '@example.com', 'bulk' || i || '@example.com',
+        'Bulk ' || i, json_object('n', i, 'note', 'some text to fill the row up'),
+        '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z'
+      FROM n`)
+    db.close()
+    const contacts = await total()
+    for (const accept of ['application/json', 'text/csv', 'application/xml']) {
+      // Read the first chunk, then drop the connection.
+      const first = await new Promise<string>((resolve, reject) => {
+        const req = request(`${base}${CONTACTS}/export`, { headers: { ...auth, Accept: accept } })
+        req.on('response', (res) => {
+          res.once('data', (chunk: Buffer) => {
+            req.destroy()
+            resolve(chunk.toString('utf8', 0, 20))
+          })
+        })
+        req.on('error', reject)
+        req.end()
+      })
+      expect(first.length, accept).toBeGreaterThan(0)
+    }
+    // Let the server see the sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    // A client leaving is no failure of the export: nothing is logged as one.
+    expect(logger.lines.filter((line) => line.includes('"level":"error"'))).toEqual([])
+    // And the next export is whole.
+    const body = (await (await get(`${CONTACTS}/export`)).json()) as { total: number }
+    expect(body.total).toBe(contacts)
   })
 })

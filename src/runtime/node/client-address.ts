@@ -3,6 +3,10 @@ import { type ClientAddress, forwardedFor } from '../../helper/client-address.ts
 
 /** The TCP peer of the request; undefined outside `@hono/node-server` (e.g. `app.request`). */
 export const socketAddress: ClientAddress = (c) => {
+  // No server bindings (`app.request`): no socket to ask. Answered before `getConnInfo` throws,
+  // as a thrown TypeError (its stack captured) costs more than the rest of a request.
+  const bindings = c.env as { incoming?: unknown; server?: unknown } | undefined
+  if (!bindings?.incoming && !bindings?.server) return undefined
   try {
     return getConnInfo(c).remote.address
   } catch {

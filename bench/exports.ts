@@ -129,32 +129,44 @@ const readAllSeconds = async (url: string): Promise<number> => {
   return median(times)
 }
 
+/** Rounds of the in-process serializers: each call takes a few ms, so many rounds are cheap. */
+export const SERIALIZER_ROUNDS = ROUNDS * 3
+
 /**
- * MB/s of a format's serializer on `page`, writing the body a response sends
- * (`serializeBody` where the format has one): the median of `ROUNDS` runs after two warm-ups.
+ * MB/s of each format's serializer on `page`, writing the body a response sends
+ * (`serializeBody` where the format has one): the median of `SERIALIZER_ROUNDS` calls after two
+ * warm-ups. The formats take turns call by call, each round starting with the next one, from a
+ * collected heap: run one format after another, each ran in whatever garbage the one before
+ * left (JSON, measured after XML's bytes, came out at half its rate at 1,000,000 contacts, and
+ * at its full rate a moment later).
  */
-const serializerRate = (page: Awaited<ReturnType<typeof readPage>>, key: string): number => {
-  const format = formatByKey(key)!
-  const serialize = format.serializeBody ?? format.serialize
-  const context = {
-    mediaType: MEDIA[key as keyof typeof MEDIA],
-    maxDepth: 32,
-    links: { self: { href: '/contacts/export' } },
-    collection: {
-      itemsKey: 'items',
-      itemLinks: (c: unknown) => ({ self: { href: `/contacts/${(c as { id: string }).id}` } }),
-    },
-  }
-  const rates: number[] = []
-  // From a collected heap: what reading every contact left behind is otherwise collected during
-  // the rounds of one format or another (JSON's figure at 1,000,000 contacts came out halved).
+const serializerRates = (page: Awaited<ReturnType<typeof readPage>>): Record<string, number> => {
+  const keys = Object.keys(MEDIA) as (keyof typeof MEDIA)[]
+  const calls = keys.map((key) => {
+    const format = formatByKey(key)!
+    const serialize = format.serializeBody ?? format.serialize
+    const context = {
+      mediaType: MEDIA[key],
+      maxDepth: 32,
+      links: { self: { href: '/contacts/export' } },
+      collection: {
+        itemsKey: 'items',
+        itemLinks: (c: unknown) => ({ self: { href: `/contacts/${(c as { id: string }).id}` } }),
+      },
+    }
+    return () => bodyBytes(serialize(Contacts, page, context))
+  })
+  const rates: number[][] = keys.map(() => [])
   ;(globalThis as { gc?: () => void }).gc?.()
-  for (let r = 0; r < ROUNDS + 2; r++) {
-    const t0 = performance.now()
-    const bytes = bodyBytes(serialize(Contacts, page, context))
-    if (r >= 2) rates.push(bytes / 1e6 / ((performance.now() - t0) / 1000))
+  for (let r = 0; r < SERIALIZER_ROUNDS + 2; r++) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = (r + i) % keys.length
+      const t0 = performance.now()
+      const bytes = calls[k]!()
+      if (r >= 2) rates[k]!.push(bytes / 1e6 / ((performance.now() - t0) / 1000))
+    }
   }
-  return median(rates)
+  return Object.fromEntries(keys.map((key, k) => [key, median(rates[k]!)]))
 }
 
 const TAIL = 64
@@ -292,8 +304,7 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
       // mean), so both sides of each ratio meet the same conditions on a machine whose speed
       // drifts; the downloads themselves run back to back: a pause between two would let V8
       // shrink the gateway's heap while idle, and the next download grow it again.
-      const rates = () =>
-        Object.fromEntries(Object.keys(MEDIA).map((k) => [k, serializerRate(page, k)]))
+      const rates = () => serializerRates(page)
       const before = rates()
       const startHeap = await v8.heap()
       const start = {

@@ -88,15 +88,42 @@ const batchSize = (db: SqlDatabase) =>
 /** Contacts in the first batch, read before their size is known. */
 const FIRST_ROWS = 100
 
+/** Where a batch of the export ends: a contact's place in page order. */
+interface BatchKey {
+  created_at: string
+  id: string
+}
+
 /**
- * The next `limit` contacts after the keys given (keyset paging on the `contacts_order`
- * index) as one JSON text of row arrays (`json_array` per row, joined by `rowsAsText`).
+ * The key of the contact `offset` rows past the one given (or past the start) in page order:
+ * the last of a batch of `offset + 1`. Read from the `contacts_order` index alone.
  */
-const exportBatchSql = (after: boolean) =>
-  rowsAsText(`SELECT ${AS_ARRAY} AS r FROM contacts
-    ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?`)
-const FIRST_BATCH = exportBatchSql(false)
-const NEXT_BATCH = exportBatchSql(true)
+const batchEndSql = (after: boolean) => `SELECT created_at, id FROM contacts
+  ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT 1 OFFSET ?`
+const FIRST_BATCH_END = batchEndSql(false)
+const NEXT_BATCH_END = batchEndSql(true)
+
+/**
+ * The contacts after one key and up to another, inclusive, in page order, as one JSON text of
+ * row arrays (`json_array` per row, joined by `rowsAsText`); either end may be open. Indexed
+ * by [after given][up to given].
+ */
+const BATCHES = [false, true].map((from) =>
+  [false, true].map((to) => {
+    const bounds = [
+      ...(from ? ['(created_at, id) > (?, ?)'] : []),
+      ...(to ? ['(created_at, id) <= (?, ?)'] : []),
+    ]
+    const where = bounds.length > 0 ? `WHERE ${bounds.join(' AND ')}` : ''
+    return rowsAsText(`SELECT ${AS_ARRAY} AS r FROM contacts ${where} ORDER BY created_at, id`)
+  }),
+)
+
+/**
+ * Batches of an export asked for before the one being read is parsed: where texts are read
+ * elsewhere (off the event loop on Node, D1 over the network), the next is read meanwhile.
+ */
+const READ_AHEAD = 2
 
 /** Contacts with overrides read per query while the CSV export chooses its columns. */
 const OVERRIDES_BATCH = 500
@@ -117,7 +144,16 @@ const CUSTOM_DATA_NOT_OBJECT = `SELECT custom_data AS value FROM contacts
  * the contact that has that phone and no email. A request with an email never lands on a
  * phone-only contact, so the outcome never depends on which request came first.
  */
-export const contacts = (db: SqlDatabase) => ({
+export interface ContactsOptions {
+  /**
+   * Where an export's batches are read (their text, the costly part); the same database by
+   * default. On Node, a second connection whose reads run on libSQL's own threads
+   * (`sqliteReads`), so that SQLite reads the next batch while this one is parsed and written.
+   */
+  bulkReads?: SqlDatabase
+}
+
+export const contacts = (db: SqlDatabase, { bulkReads = db }: ContactsOptions = {}) => ({
   /**
    * Creates or updates the contact the fields identify and returns its id.
    *
@@ -158,53 +194,88 @@ export const contacts = (db: SqlDatabase) => ({
 
   /**
    * Every contact, a batch at a time, in page order (creation time, then id): each call of the
-   * reader returns the next batch and whether the collection ends with it. Keyset paging on
-   * the `contacts_order` index, so each batch costs the same however deep it is. SQLite writes
-   * the whole batch as one JSON array of row arrays, read back with one `JSON.parse`: crossing
+   * reader returns the next batch and whether the collection ends with it. SQLite writes the
+   * whole batch as one JSON array of row arrays, read back with one `JSON.parse`: crossing
    * from the driver to JavaScript once per batch instead of once per row and cell is what
    * makes a large export fast (about 1.6× for one column per row, and again as much for one
    * row per batch).
    *
-   * Batches aim at `batchSize`'s characters of text: the first reads `FIRST_ROWS`, each next
-   * one as many rows as fit at the size the last batch's rows had (at most its rows). A
-   * batch SQLite refuses as too big (D1 caps a value at 2,000,000 bytes; contacts can be tens
-   * of KB each) is read again an eighth the size.
+   * Each batch is a range of keys: the key it ends at is looked up first on the
+   * `contacts_order` index (`batchEndSql`, on `db`), and its text is read from `bulkReads`,
+   * from the key before to that one. So the next batch can be asked for while this one is
+   * still read (`READ_AHEAD`), without waiting for its rows to be parsed; the ranges still
+   * cover every contact once, as keyset paging does. Where `bulkReads` reads off the event
+   * loop (`sqliteReads`), the export's thread only parses and writes: 1,000,000 contacts as JSON, in process, in 1.35–1.5
+   * s instead of 2.05–2.1.
+   *
+   * Batches aim at `batchSize`'s characters of text: the first reads `FIRST_ROWS`, each later
+   * one as many rows as fit at the size the last batch read had (at most its rows). A batch
+   * SQLite refuses as too big (D1 caps a value at 2,000,000 bytes; contacts can be tens of KB
+   * each) is read again, and the batches after it, an eighth the size.
    *
    * @example
    * const next = contacts(db).exportReader()
    * const { items, end } = await next() // the first contacts; `end`: no more after them
    */
   exportReader(): () => Promise<{ items: Contact[]; end: boolean }> {
-    const size = batchSize(db)
-    let after: Contact | undefined
+    const size = batchSize(bulkReads)
     let limit = FIRST_ROWS
-    const read = async (): Promise<{ rows: string | null } | undefined> => {
-      try {
-        return await db.first(
-          after ? NEXT_BATCH : FIRST_BATCH,
-          after ? [after.createdAt, after.id, limit] : [limit],
-        )
-      } catch (error) {
-        // D1 refuses a value over 2,000,000 bytes, which a batch of unusually large contacts
-        // passes before the batch size has adapted to them.
-        if (limit === 1 || !isTooBig(error)) throw error
-        limit = Math.ceil(limit / 8)
-        return read()
-      }
+    // Whether a batch has come back, so `limit` has the size of real rows.
+    let sized = false
+    // Where the next batch to ask for starts (after this key), and whether the last was asked.
+    let from: BatchKey | undefined
+    let asked = false
+    const queue: {
+      from: BatchKey | undefined
+      limit: number
+      text: Promise<{ rows: string | null } | undefined>
+    }[] = []
+    const ask = async () => {
+      const to = await db.first<BatchKey>(
+        from ? NEXT_BATCH_END : FIRST_BATCH_END,
+        from ? [from.created_at, from.id, limit - 1] : [limit - 1],
+      )
+      const bounds = [
+        ...(from ? [from.created_at, from.id] : []),
+        ...(to ? [to.created_at, to.id] : []),
+      ]
+      const text = bulkReads.first<{ rows: string | null }>(
+        BATCHES[from ? 1 : 0]![to ? 1 : 0]!,
+        bounds,
+      )
+      // Awaited in turn; one dropped for a read again smaller is never awaited.
+      text.catch(() => undefined)
+      queue.push({ from, limit, text })
+      from = to
+      asked = to === undefined
     }
     return async () => {
-      const batch = await read()
-      // No rows: group_concat is NULL, and so is the concatenation.
-      if (!batch?.rows) return { items: [], end: true }
-      const asked = limit
-      const parsed = parseRows<(string | null)[]>(batch.rows).map(fromArray)
-      const items = inPageOrder(parsed, (c) => [c.createdAt, c.id])
-      // Fewer rows than asked for: the table ends here.
-      const end = items.length < asked
-      after = items.at(-1)
-      const perRow = batch.rows.length / items.length
-      limit = Math.max(1, Math.min(size.rows, Math.floor(size.chars / perRow)))
-      return { items, end }
+      for (;;) {
+        while (!asked && queue.length < (sized ? READ_AHEAD : 1)) await ask()
+        const batch = queue.shift()!
+        let read: { rows: string | null } | undefined
+        try {
+          read = await batch.text
+        } catch (error) {
+          // D1 refuses a value over 2,000,000 bytes, which a batch of unusually large contacts
+          // passes before the batch size has adapted to them.
+          if (batch.limit === 1 || !isTooBig(error)) throw error
+          limit = Math.ceil(batch.limit / 8)
+          from = batch.from
+          asked = false
+          queue.length = 0
+          continue
+        }
+        const end = asked && queue.length === 0
+        // No rows (the range emptied meanwhile, or the table): group_concat is NULL.
+        if (!read?.rows) return { items: [], end }
+        const parsed = parseRows<(string | null)[]>(read.rows).map(fromArray)
+        const items = inPageOrder(parsed, (c) => [c.createdAt, c.id])
+        sized = true
+        const perRow = read.rows.length / items.length
+        limit = Math.max(1, Math.min(size.rows, Math.floor(size.chars / perRow)))
+        return { items, end }
+      }
     }
   },
 

@@ -5,6 +5,7 @@ import { libsqlDatabase } from '../../store/libsql.ts'
 import type { SqlDatabase } from '../../store/sql.ts'
 import { guardFile } from './file-guard.ts'
 import { sqliteFile } from './sqlite-file.ts'
+import { sqliteReads } from './sqlite-reads.ts'
 
 export interface DatabaseConfig {
   /** `file:…` (embedded SQLite), `libsql://…`/`https://…` (a libSQL/Turso server) or `:memory:`. */
@@ -19,14 +20,17 @@ export interface DatabaseConfig {
 /**
  * The gateway's database on Node. A `file:` URL is an embedded SQLite file in WAL mode, read
  * through libSQL's native driver with kept statements and guarded against its folder going
- * away (`guardFile`); any other URL goes through `@libsql/client`.
+ * away (`guardFile`), with a second connection whose reads run off the event loop for large
+ * reads (`bulkReads`: `sqliteReads`) unless the gateway holds the file alone (`EXCLUSIVE`) or
+ * it is in memory; any other URL goes through `@libsql/client`, whose reads of a server are
+ * already off the event loop.
  *
  * @example
- * const { db, close } = await openDatabase({ url: 'file:.data/gateway.db' })
+ * const { db, bulkReads, close } = await openDatabase({ url: 'file:.data/gateway.db' })
  */
 export const openDatabase = async (
   config: DatabaseConfig,
-): Promise<{ db: SqlDatabase; close: () => void }> => {
+): Promise<{ db: SqlDatabase; bulkReads?: SqlDatabase; close: () => void }> => {
   if (config.url.startsWith('file:')) {
     const path = config.url.slice('file:'.length)
     await mkdir(dirname(path), { recursive: true })
@@ -39,7 +43,17 @@ export const openDatabase = async (
         `PRAGMA synchronous=${config.synchronous ?? 'NORMAL'}`,
       ],
     })
-    return { db: guardFile(file, path), close: file.close }
+    const shared = config.locking !== 'EXCLUSIVE' && !/^:memory:|[?&]mode=memory/.test(path)
+    if (!shared) return { db: guardFile(file, path), close: file.close }
+    const reads = sqliteReads(path)
+    return {
+      db: guardFile(file, path),
+      bulkReads: guardFile(reads, path),
+      close: () => {
+        reads.close()
+        file.close()
+      },
+    }
   }
   const client = createClient({
     url: config.url,

@@ -55,7 +55,7 @@ export type GatewayConfig = Omit<NodeConfig, 'port' | 'host'>
  * await app.request('/healthz')
  */
 export const openGateway = async (config: GatewayConfig) => {
-  const { db, close } = await openDatabase({
+  const { db, bulkReads, close } = await openDatabase({
     url: config.databaseUrl,
     ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
     ...(config.synchronous ? { synchronous: config.synchronous } : {}),
@@ -64,7 +64,7 @@ export const openGateway = async (config: GatewayConfig) => {
   const applied = await applyMigrations(db, await readMigrations())
   if (applied.length > 0) config.logger.info('migrations applied', { applied })
   const app = createApp({
-    store: createStore(db),
+    store: createStore(db, bulkReads ? { bulkReads } : {}),
     secrets: config.secrets,
     clock: () => new Date(),
     newId: () => objectId(),

@@ -88,6 +88,16 @@ const batchSize = (db: SqlDatabase) =>
 /** Contacts in the first batch, read before their size is known. */
 const FIRST_ROWS = 100
 
+/**
+ * The next `limit` contacts after the keys given (keyset paging on the `contacts_order`
+ * index) as one JSON text of row arrays (`json_array` per row, joined by `rowsAsText`).
+ */
+const exportBatchSql = (after: boolean) =>
+  rowsAsText(`SELECT ${AS_ARRAY} AS r FROM contacts
+    ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?`)
+const FIRST_BATCH = exportBatchSql(false)
+const NEXT_BATCH = exportBatchSql(true)
+
 /** Where a batch of the export ends: a contact's place in page order. */
 interface BatchKey {
   created_at: string
@@ -119,10 +129,7 @@ const BATCHES = [false, true].map((from) =>
   }),
 )
 
-/**
- * Batches of an export asked for before the one being read is parsed: where texts are read
- * elsewhere (off the event loop on Node, D1 over the network), the next is read meanwhile.
- */
+/** Batches `rangedBatches` asks for before the one being read is parsed. */
 const READ_AHEAD = 2
 
 /** Contacts with overrides read per query while the CSV export chooses its columns. */
@@ -136,6 +143,122 @@ const NEXT_OVERRIDES = overridesSql(true)
 const CUSTOM_DATA_NOT_OBJECT = `SELECT custom_data AS value FROM contacts
   WHERE json_type(custom_data) NOT IN ('object', 'null') LIMIT 1`
 
+/** A batch of an export: its contacts in page order, and whether the collection ends there. */
+interface ExportBatch {
+  items: Contact[]
+  end: boolean
+}
+
+/** The contacts of a batch's text (`rowsAsText`), in page order. */
+const contactsOf = (rows: string): Contact[] =>
+  inPageOrder(parseRows<(string | null)[]>(rows).map(fromArray), (c) => [c.createdAt, c.id])
+
+/** How many contacts the next batch asks for, from the size of the last one's. */
+const nextLimit = (size: ReturnType<typeof batchSize>, rows: string, count: number) =>
+  Math.max(1, Math.min(size.rows, Math.floor(size.chars / (rows.length / count))))
+
+/**
+ * Keyset paging: each batch is the `limit` contacts after the last one read, one query each.
+ * Where reads take turns on one connection (D1 over one binding, libSQL's synchronous driver),
+ * the caller's own read-ahead (`exportStream` asks for the next batch before it writes this
+ * one) is all there is to gain.
+ */
+const keysetBatches = (db: SqlDatabase): (() => Promise<ExportBatch>) => {
+  const size = batchSize(db)
+  let after: Contact | undefined
+  let limit = FIRST_ROWS
+  const read = async (): Promise<{ rows: string | null } | undefined> => {
+    try {
+      return await db.first(
+        after ? NEXT_BATCH : FIRST_BATCH,
+        after ? [after.createdAt, after.id, limit] : [limit],
+      )
+    } catch (error) {
+      // D1 refuses a value over 2,000,000 bytes, which a batch of unusually large contacts
+      // passes before the batch size has adapted to them.
+      if (limit === 1 || !isTooBig(error)) throw error
+      limit = Math.ceil(limit / 8)
+      return read()
+    }
+  }
+  return async () => {
+    const batch = await read()
+    // No rows: group_concat is NULL, and so is the concatenation.
+    if (!batch?.rows) return { items: [], end: true }
+    const asked = limit
+    const items = contactsOf(batch.rows)
+    // Fewer rows than asked for: the table ends here.
+    const end = items.length < asked
+    after = items.at(-1)
+    limit = nextLimit(size, batch.rows, items.length)
+    return { items, end }
+  }
+}
+
+/**
+ * Ranges of keys: the key a batch ends at is looked up on `db` (`batchEndSql`, the
+ * `contacts_order` index alone), and its rows are read on `bulk`, from the key before to that
+ * one. So the next batch can be asked for before this one's rows are parsed, and `bulk` reads
+ * `READ_AHEAD` batches ahead of the one being written: on Node, a connection whose reads run
+ * off the event loop (`sqliteReads`). The ranges still cover every contact once, as keyset
+ * paging does, whatever is written meanwhile.
+ */
+const rangedBatches = (db: SqlDatabase, bulk: SqlDatabase): (() => Promise<ExportBatch>) => {
+  const size = batchSize(bulk)
+  let limit = FIRST_ROWS
+  // Whether a batch has come back, so `limit` has the size of real rows.
+  let sized = false
+  // Where the next batch to ask for starts (after this key), and whether the last was asked.
+  let from: BatchKey | undefined
+  let asked = false
+  const queue: {
+    from: BatchKey | undefined
+    limit: number
+    text: Promise<{ rows: string | null } | undefined>
+  }[] = []
+  const ask = async () => {
+    const to = await db.first<BatchKey>(
+      from ? NEXT_BATCH_END : FIRST_BATCH_END,
+      from ? [from.created_at, from.id, limit - 1] : [limit - 1],
+    )
+    const bounds = [
+      ...(from ? [from.created_at, from.id] : []),
+      ...(to ? [to.created_at, to.id] : []),
+    ]
+    const text = bulk.first<{ rows: string | null }>(BATCHES[from ? 1 : 0]![to ? 1 : 0]!, bounds)
+    // Awaited in turn; one dropped for a read again smaller is never awaited.
+    text.catch(() => undefined)
+    queue.push({ from, limit, text })
+    from = to
+    asked = to === undefined
+  }
+  return async () => {
+    for (;;) {
+      while (!asked && queue.length < (sized ? READ_AHEAD : 1)) await ask()
+      const batch = queue.shift()!
+      let read: { rows: string | null } | undefined
+      try {
+        read = await batch.text
+      } catch (error) {
+        if (batch.limit === 1 || !isTooBig(error)) throw error
+        // Read again from where it started, smaller, and the batches asked for after it too.
+        limit = Math.ceil(batch.limit / 8)
+        from = batch.from
+        asked = false
+        queue.length = 0
+        continue
+      }
+      const end = asked && queue.length === 0
+      // No rows (the range emptied meanwhile, or the table): group_concat is NULL.
+      if (!read?.rows) return { items: [], end }
+      const items = contactsOf(read.rows)
+      sized = true
+      limit = nextLimit(size, read.rows, items.length)
+      return { items, end }
+    }
+  }
+}
+
 /**
  * open.cx contacts on any `SqlDatabase`.
  *
@@ -146,14 +269,15 @@ const CUSTOM_DATA_NOT_OBJECT = `SELECT custom_data AS value FROM contacts
  */
 export interface ContactsOptions {
   /**
-   * Where an export's batches are read (their text, the costly part); the same database by
-   * default. On Node, a second connection whose reads run on libSQL's own threads
-   * (`sqliteReads`), so that SQLite reads the next batch while this one is parsed and written.
+   * A connection of its own for the text of an export's batches (the costly part), read ahead
+   * of the one being written (`rangedBatches`). On Node, a second connection whose reads run
+   * on libSQL's own threads (`sqliteReads`), so that SQLite reads the next batches while this
+   * one is parsed and written. Without it, batches are read by keyset paging on `db`.
    */
   bulkReads?: SqlDatabase
 }
 
-export const contacts = (db: SqlDatabase, { bulkReads = db }: ContactsOptions = {}) => ({
+export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) => ({
   /**
    * Creates or updates the contact the fields identify and returns its id.
    *
@@ -198,85 +322,21 @@ export const contacts = (db: SqlDatabase, { bulkReads = db }: ContactsOptions = 
    * whole batch as one JSON array of row arrays, read back with one `JSON.parse`: crossing
    * from the driver to JavaScript once per batch instead of once per row and cell is what
    * makes a large export fast (about 1.6× for one column per row, and again as much for one
-   * row per batch).
-   *
-   * Each batch is a range of keys: the key it ends at is looked up first on the
-   * `contacts_order` index (`batchEndSql`, on `db`), and its text is read from `bulkReads`,
-   * from the key before to that one. So the next batch can be asked for while this one is
-   * still read (`READ_AHEAD`), without waiting for its rows to be parsed; the ranges still
-   * cover every contact once, as keyset paging does. Where `bulkReads` reads off the event
-   * loop (`sqliteReads`), the export's thread only parses and writes: 1,000,000 contacts as JSON, in process, in 1.35–1.5
-   * s instead of 2.05–2.1.
+   * row per batch). Each batch costs the same however deep it is, on the `contacts_order`
+   * index: keyset paging (`keysetBatches`), or, with `bulkReads`, ranges of keys read two
+   * ahead on that connection (`rangedBatches`).
    *
    * Batches aim at `batchSize`'s characters of text: the first reads `FIRST_ROWS`, each later
    * one as many rows as fit at the size the last batch read had (at most its rows). A batch
    * SQLite refuses as too big (D1 caps a value at 2,000,000 bytes; contacts can be tens of KB
-   * each) is read again, and the batches after it, an eighth the size.
+   * each) is read again an eighth the size.
    *
    * @example
    * const next = contacts(db).exportReader()
    * const { items, end } = await next() // the first contacts; `end`: no more after them
    */
-  exportReader(): () => Promise<{ items: Contact[]; end: boolean }> {
-    const size = batchSize(bulkReads)
-    let limit = FIRST_ROWS
-    // Whether a batch has come back, so `limit` has the size of real rows.
-    let sized = false
-    // Where the next batch to ask for starts (after this key), and whether the last was asked.
-    let from: BatchKey | undefined
-    let asked = false
-    const queue: {
-      from: BatchKey | undefined
-      limit: number
-      text: Promise<{ rows: string | null } | undefined>
-    }[] = []
-    const ask = async () => {
-      const to = await db.first<BatchKey>(
-        from ? NEXT_BATCH_END : FIRST_BATCH_END,
-        from ? [from.created_at, from.id, limit - 1] : [limit - 1],
-      )
-      const bounds = [
-        ...(from ? [from.created_at, from.id] : []),
-        ...(to ? [to.created_at, to.id] : []),
-      ]
-      const text = bulkReads.first<{ rows: string | null }>(
-        BATCHES[from ? 1 : 0]![to ? 1 : 0]!,
-        bounds,
-      )
-      // Awaited in turn; one dropped for a read again smaller is never awaited.
-      text.catch(() => undefined)
-      queue.push({ from, limit, text })
-      from = to
-      asked = to === undefined
-    }
-    return async () => {
-      for (;;) {
-        while (!asked && queue.length < (sized ? READ_AHEAD : 1)) await ask()
-        const batch = queue.shift()!
-        let read: { rows: string | null } | undefined
-        try {
-          read = await batch.text
-        } catch (error) {
-          // D1 refuses a value over 2,000,000 bytes, which a batch of unusually large contacts
-          // passes before the batch size has adapted to them.
-          if (batch.limit === 1 || !isTooBig(error)) throw error
-          limit = Math.ceil(batch.limit / 8)
-          from = batch.from
-          asked = false
-          queue.length = 0
-          continue
-        }
-        const end = asked && queue.length === 0
-        // No rows (the range emptied meanwhile, or the table): group_concat is NULL.
-        if (!read?.rows) return { items: [], end }
-        const parsed = parseRows<(string | null)[]>(read.rows).map(fromArray)
-        const items = inPageOrder(parsed, (c) => [c.createdAt, c.id])
-        sized = true
-        const perRow = read.rows.length / items.length
-        limit = Math.max(1, Math.min(size.rows, Math.floor(size.chars / perRow)))
-        return { items, end }
-      }
-    }
+  exportReader(): () => Promise<ExportBatch> {
+    return bulkReads ? rangedBatches(db, bulkReads) : keysetBatches(db)
   },
 
   /**
@@ -292,7 +352,7 @@ export const contacts = (db: SqlDatabase, { bulkReads = db }: ContactsOptions = 
   async *columnSamples(): AsyncGenerator<Partial<Contact>[]> {
     const odd = await db.first<{ value: string }>(CUSTOM_DATA_NOT_OBJECT)
     if (odd) yield [{ customData: JSON.parse(odd.value) as Contact['customData'] }]
-    let after: { created_at: string; id: string } | undefined
+    let after: BatchKey | undefined
     for (;;) {
       const rows = await db.all<{ created_at: string; id: string; value: string }>(
         after ? NEXT_OVERRIDES : FIRST_OVERRIDES,

@@ -1,6 +1,6 @@
 import { resolve, type Shape } from '../model/shape.ts'
 import { project } from './project.ts'
-import { isPlain, SerializationError } from './types.ts'
+import { dateText, isPlain, SerializationError } from './types.ts'
 
 /**
  * The flat convention — one row of named cells — shared by the CSV writer and, through
@@ -182,7 +182,10 @@ export const scalarText = (t: FlatTable, value: unknown): string => {
   if (typeof value === 'string') return t.encode(value, true)
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : ''
   if (typeof value === 'boolean') return value ? 'true' : 'false'
-  if (value instanceof Date) return t.encode(value.toISOString(), true)
+  if (value instanceof Date) {
+    const text = dateText(value)
+    return text === null ? '' : t.encode(text, true)
+  }
   return t.encode(String(value), true)
 }
 

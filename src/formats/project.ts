@@ -1,5 +1,5 @@
 import { resolve, type Shape } from '../model/shape.ts'
-import { SerializationError } from './types.ts'
+import { dateText, SerializationError } from './types.ts'
 
 /**
  * The value as the schema lets it be seen: write-only members dropped, unknown members of
@@ -44,7 +44,7 @@ export const project = (shape: Shape, value: unknown, maxDepth: number, depth = 
     case 'unknown':
       return freeForm(value, maxDepth, depth)
     default:
-      return value instanceof Date ? value.toISOString() : value
+      return value instanceof Date ? dateText(value) : value
   }
 }
 
@@ -61,7 +61,7 @@ const put = (out: Record<string, unknown>, key: string, value: unknown): void =>
 const freeForm = (value: unknown, maxDepth: number, depth: number): unknown => {
   if (depth > maxDepth) throw new SerializationError(`data nested deeper than ${maxDepth} levels`)
   if (value === null || typeof value !== 'object') return value
-  if (value instanceof Date) return value.toISOString()
+  if (value instanceof Date) return dateText(value)
   if (Array.isArray(value)) return value.map((item) => freeForm(item, maxDepth, depth + 1))
   const out: Record<string, unknown> = {}
   for (const [key, member] of Object.entries(value)) {

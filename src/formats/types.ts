@@ -106,6 +106,17 @@ export interface Format {
   ) => string | Uint8Array<ArrayBuffer>
 }
 
+/**
+ * A date's text (ISO 8601, UTC), or `null` for an invalid date: what `JSON.stringify` writes
+ * for it, so every format writes such a date as it writes `null`, not as a `RangeError`.
+ *
+ * @example
+ * dateText(new Date(0)) // '1970-01-01T00:00:00.000Z'
+ * dateText(new Date(NaN)) // null
+ */
+export const dateText = (date: Date): string | null =>
+  Number.isNaN(date.getTime()) ? null : date.toISOString()
+
 /** An object that serializes member by member: not an array, not a date. */
 export const isPlain = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)

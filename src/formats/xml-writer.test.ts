@@ -112,7 +112,11 @@ const element = (
     case 'boolean':
       return `<${name}${attrs}>${value}</${name}>`
     case 'object':
-      if (value instanceof Date) return `<${name}${attrs}>${value.toISOString()}</${name}>`
+      // An invalid date is what JSON.stringify makes of it: null.
+      if (value instanceof Date)
+        return Number.isNaN(value.getTime())
+          ? `<${name}${attrs}${NIL}`
+          : `<${name}${attrs}>${value.toISOString()}</${name}>`
       // An array where an object or a dictionary belongs: the data, its items projected.
       return Array.isArray(value) && (s.kind === 'object' || s.kind === 'record')
         ? freeForm(w, name, attrs, project(s, value, w.maxDepth, depth), depth)
@@ -128,7 +132,8 @@ const freeForm = (w: W, name: string, attrs: string, value: unknown, depth: numb
   if (typeof value === 'boolean') return `<${name}${attrs} type="boolean">${value}</${name}>`
   if (typeof value === 'number' && Number.isFinite(value))
     return `<${name}${attrs} type="number">${value}</${name}>`
-  if (value instanceof Date) return `<${name}${attrs}>${value.toISOString()}</${name}>`
+  if (value instanceof Date && !Number.isNaN(value.getTime()))
+    return `<${name}${attrs}>${value.toISOString()}</${name}>`
   if (Array.isArray(value)) {
     let out = `<${name}${attrs} type="array">`
     for (const item of value) out += freeForm(w, 'item', '', item, depth + 1)

@@ -9,7 +9,7 @@ import {
   written,
 } from './chunked-text.ts'
 import { project } from './project.ts'
-import { isPlain, SerializationError, type Format } from './types.ts'
+import { dateText, isPlain, SerializationError, type Format } from './types.ts'
 
 /**
  * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
@@ -394,8 +394,10 @@ const scalarWriter: Write = (out, tag, value, depth) => {
       out.text += tag.open + value + tag.close
       return
     case 'object':
-      if (value instanceof Date) out.text += `${tag.open}${value.toISOString()}${tag.close}`
-      else freeForm(out, tag, value, depth)
+      if (value instanceof Date) {
+        const text = dateText(value)
+        out.text += text === null ? tag.nil : tag.open + text + tag.close
+      } else freeForm(out, tag, value, depth)
       return
     default:
       out.text += tag.open + escapeText(String(value)) + tag.close
@@ -404,6 +406,7 @@ const scalarWriter: Write = (out, tag, value, depth) => {
 
 /** A free-form member: `null` is `xsi:nil` there, as for any member; inside, `type="null"`. */
 const freeFormWriter: Write = (out, tag, value, depth) => {
+  if (value instanceof Date) value = dateText(value)
   if (value === null || value === undefined) out.text += tag.nil
   else freeForm(out, tag, value, depth)
 }
@@ -411,11 +414,11 @@ const freeFormWriter: Write = (out, tag, value, depth) => {
 /** Free-form JSON data, typed by attribute so it parses back to the same JSON value. */
 const freeForm = (out: Out, tag: Tag, value: unknown, depth: number): void => {
   if (depth > out.maxDepth) throw tooDeep(out.maxDepth)
+  if (value instanceof Date) value = dateText(value)
   if (typeof value === 'string') out.text += tag.open + escapeText(value) + tag.close
   else if (typeof value === 'boolean') out.text += tag.boolean + value + tag.close
   else if (typeof value === 'number' && Number.isFinite(value))
     out.text += tag.number + value + tag.close
-  else if (value instanceof Date) out.text += `${tag.open}${value.toISOString()}${tag.close}`
   else if (Array.isArray(value)) {
     out.text += `${tag.head} type="array">`
     for (const item of value) {

@@ -3,6 +3,9 @@ import Database from 'libsql/promise'
 import { unavailableOr } from '../../store/libsql.ts'
 import { rowOf, type SqlDatabase, type SqlValue, StoreUnavailableError } from '../../store/sql.ts'
 
+/** Distinct statement texts kept prepared (an export uses four). */
+const CACHED_STATEMENTS = 64
+
 /** A statement prepared once: libSQL's promise API gives `any`, this is what is used of it. */
 interface Kept {
   all(params: SqlValue[]): Promise<unknown[][]>
@@ -58,6 +61,7 @@ export const sqliteReads = (path: string): SqlDatabase & { close: () => void } =
   const prepared = (sql: string): Promise<Kept> => {
     let kept = statements.get(sql)
     if (!kept) {
+      if (statements.size >= CACHED_STATEMENTS) statements.clear()
       kept = open().then(async (db) => {
         const statement = await db.prepare(sql)
         if (!statement.reader) throw new Error(`the read connection only reads: ${sql}`)

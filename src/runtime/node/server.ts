@@ -37,7 +37,9 @@ export interface NodeConfig {
    * as Litestream), and every read takes and releases a lock on the WAL index — two `fcntl`
    * calls, which cost more than the read itself. `EXCLUSIVE`: the gateway holds the file from
    * its first read until it stops, with no lock calls per query (reading a contact: about 11 →
-   * 4 µs); any other process that opens the file gets "database is locked".
+   * 4 µs); any other process that opens the file gets "database is locked", and so would a
+   * second connection of its own: exports then read their batches on the event loop
+   * (`openDatabase` opens no `bulkReads`).
    */
   locking?: 'NORMAL' | 'EXCLUSIVE'
 }

@@ -75,6 +75,12 @@ describe('npm start (the Node entry as a process)', () => {
         headers: { 'X-API-Key': holder.apiKey() },
       })
       expect(((await list.json()) as { total: number }).total).toBe(1)
+      // An export reads on the holder's one connection: a second one would find the file held.
+      const exported = await fetch(`${holder.base}/contacts/export`, {
+        headers: { Authorization: `Bearer ${holder.orgToken()}` },
+      })
+      expect(exported.status).toBe(200)
+      expect(await exported.text()).toBe('{"items":[],"total":0}')
     } finally {
       await holder.stop()
       await rm(own, { recursive: true, force: true })

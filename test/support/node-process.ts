@@ -24,6 +24,8 @@ export interface GatewayProcess {
   output: () => string
   /** The API key it generated and printed. */
   apiKey: () => string
+  /** The organisation token the banner printed (development secrets). */
+  orgToken: () => string
   stop: () => Promise<void>
 }
 
@@ -62,6 +64,7 @@ export const startGateway = async (env: Record<string, string>): Promise<Gateway
     base: `http://127.0.0.1:${port}`,
     output: () => output,
     apiKey: () => /API key \(X-API-Key\): +(\S+)/.exec(output)![1]!,
+    orgToken: () => /Organisation token \(Bearer\): +(\S+)/.exec(output)![1]!,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited

@@ -129,4 +129,50 @@ describe('exports on the Node server', () => {
     const body = (await (await get(`${CONTACTS}/export`)).json()) as { total: number }
     expect(body.total).toBe(contacts)
   })
+
+  it('exports every contact once, in page order, while contacts are written meanwhile', async () => {
+    const db = createClient({ url: databaseUrl })
+    await db.execute(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 5999)
+      INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
+      SELECT printf('busy%05d', i), 'busy' || i || '@example.com', 'busy' || i || '@example.com',
+        'Busy ' || i, json_object('n', i), '2031-01-01T00:00:00.000Z', '2031-01-01T00:00:00.000Z'
+      FROM n`)
+    db.close()
+    const before = (await (await get(`${CONTACTS}/export`)).json()) as { items: { id: string }[] }
+    let writing = true
+    let written = 0
+    const writes = (async () => {
+      // New contacts (they come last in page order) and updates of existing ones.
+      for (let i = 0; writing; i++, written++)
+        await authenticate(
+          i % 2
+            ? { email: `busy${(i * 37) % 6000}@example.com`, name: `Renamed ${i}` }
+            : { email: `during${i}@example.com` },
+        )
+    })()
+    const exports = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const body = (await (await get(`${CONTACTS}/export`)).json()) as {
+          items: { id: string; createdAt: string }[]
+          total: number
+        }
+        return body
+      }),
+    )
+    const writtenDuring = written
+    writing = false
+    await writes
+    expect(writtenDuring).toBeGreaterThan(0)
+    for (const body of exports) {
+      expect(body.total).toBe(body.items.length)
+      // Strictly in page order: no contact twice, none out of place.
+      for (let i = 1; i < body.items.length; i++) {
+        const [a, b] = [body.items[i - 1]!, body.items[i]!]
+        expect(a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id)).toBe(true)
+      }
+      // Every contact that was there before it began (none is deleted).
+      const ids = new Set(body.items.map((c) => c.id))
+      expect(before.items.filter((c) => !ids.has(c.id))).toEqual([])
+    }
+  })
 })

@@ -17,7 +17,8 @@ export interface ExportStreamOptions<T> {
 }
 
 /**
- * A collection as a byte stream, read a batch at a time with keyset paging underneath.
+ * A collection as a byte stream, read a batch at a time (the store's reader: keyset paging, or
+ * ranges of keys read ahead).
  *
  * It opens before the response does: the writer is built, the first batch read and written
  * (as text, kept until the consumer reads) before the promise resolves. So whatever fails
@@ -27,10 +28,10 @@ export interface ExportStreamOptions<T> {
  *
  * Backpressure: `pull` runs only when the consumer wants more and the queue holds at most one
  * encoded batch (written as UTF-8 straight into 64 KB chunks, see `utf8Sink`), and one more
- * batch is read ahead, so memory stays at about two batches whatever the collection's size (a
- * Workers isolate has 128 MB). `cancel` (the client went away) stops the batches: a batch in
- * flight is dropped and no further one is read. Only web APIs, so it runs on Node and on
- * Workers alike.
+ * batch is read ahead (a store may read further ahead itself: `rangedBatches`), so memory
+ * stays at a few batches whatever the collection's size (a Workers isolate has 128 MB).
+ * `cancel` (the client went away) stops the batches: a batch in flight is dropped and no
+ * further one is read. Only web APIs, so it runs on Node and on Workers alike.
  *
  * @example
  * const body = await exportStream({

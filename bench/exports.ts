@@ -136,9 +136,9 @@ export const SERIALIZER_ROUNDS = ROUNDS * 3
  * MB/s of each format's serializer on `page`, writing the body a response sends
  * (`serializeBody` where the format has one): the median of `SERIALIZER_ROUNDS` calls after two
  * warm-ups. The formats take turns call by call, each round starting with the next one, from a
- * collected heap: run one format after another, each ran in whatever garbage the one before
- * left (JSON, measured after XML's bytes, came out at half its rate at 1,000,000 contacts, and
- * at its full rate a moment later).
+ * collected heap. Measured one after another, each format ran in whatever garbage the one
+ * before it left (JSON, measured after XML's bytes, came out at half its rate at 1,000,000
+ * contacts, and at its full rate a moment later).
  */
 const serializerRates = (page: Awaited<ReturnType<typeof readPage>>): Record<string, number> => {
   const keys = Object.keys(MEDIA) as (keyof typeof MEDIA)[]

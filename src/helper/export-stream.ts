@@ -1,11 +1,6 @@
 import type { ExportWriter } from '../formats/export-writer.ts'
+import type { ExportBatch } from '../store/page.ts'
 import { utf8Sink } from './utf8-sink.ts'
-
-/** One batch of a collection, in order, and whether the collection ends with it. */
-export interface ExportBatch<T> {
-  items: T[]
-  end: boolean
-}
 
 export interface ExportStreamOptions<T> {
   /** The next batch each call (the store's keyset reader, which sizes its batches). */

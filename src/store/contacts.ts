@@ -1,6 +1,14 @@
 import type { Contact, ContactFields } from '../model/contact.ts'
 import { isTooBig, type SqlDatabase, type SqlValue, first, sql } from './sql.ts'
-import { inPageOrder, type Page, type PageOf, pageOf, parseRows, rowsAsText } from './page.ts'
+import {
+  type ExportBatch,
+  inPageOrder,
+  type Page,
+  type PageOf,
+  pageOf,
+  parseRows,
+  rowsAsText,
+} from './page.ts'
 
 /** Model members stored as columns; the JSON ones as JSON text. */
 const MEMBERS = [
@@ -143,12 +151,6 @@ const NEXT_OVERRIDES = overridesSql(true)
 const CUSTOM_DATA_NOT_OBJECT = `SELECT custom_data AS value FROM contacts
   WHERE json_type(custom_data) NOT IN ('object', 'null') LIMIT 1`
 
-/** A batch of an export: its contacts in page order, and whether the collection ends there. */
-interface ExportBatch {
-  items: Contact[]
-  end: boolean
-}
-
 /** The contacts of a batch's text (`rowsAsText`), in page order. */
 const contactsOf = (rows: string): Contact[] =>
   inPageOrder(parseRows<(string | null)[]>(rows).map(fromArray), (c) => [c.createdAt, c.id])
@@ -163,7 +165,7 @@ const nextLimit = (size: ReturnType<typeof batchSize>, rows: string, count: numb
  * the caller's own read-ahead (`exportStream` asks for the next batch before it writes this
  * one) is all there is to gain.
  */
-const keysetBatches = (db: SqlDatabase): (() => Promise<ExportBatch>) => {
+const keysetBatches = (db: SqlDatabase): (() => Promise<ExportBatch<Contact>>) => {
   const size = batchSize(db)
   let after: Contact | undefined
   let limit = FIRST_ROWS
@@ -203,7 +205,10 @@ const keysetBatches = (db: SqlDatabase): (() => Promise<ExportBatch>) => {
  * off the event loop (`sqliteReads`). The ranges still cover every contact once, as keyset
  * paging does, whatever is written meanwhile.
  */
-const rangedBatches = (db: SqlDatabase, bulk: SqlDatabase): (() => Promise<ExportBatch>) => {
+const rangedBatches = (
+  db: SqlDatabase,
+  bulk: SqlDatabase,
+): (() => Promise<ExportBatch<Contact>>) => {
   const size = batchSize(bulk)
   let limit = FIRST_ROWS
   // Whether a batch has come back, so `limit` has the size of real rows.
@@ -335,7 +340,7 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
    * const next = contacts(db).exportReader()
    * const { items, end } = await next() // the first contacts; `end`: no more after them
    */
-  exportReader(): () => Promise<ExportBatch> {
+  exportReader(): () => Promise<ExportBatch<Contact>> {
     return bulkReads ? rangedBatches(db, bulkReads) : keysetBatches(db)
   },
 
@@ -354,7 +359,7 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
     if (odd) yield [{ customData: JSON.parse(odd.value) as Contact['customData'] }]
     let after: BatchKey | undefined
     for (;;) {
-      const rows = await db.all<{ created_at: string; id: string; value: string }>(
+      const rows = await db.all<BatchKey & { value: string }>(
         after ? NEXT_OVERRIDES : FIRST_OVERRIDES,
         after ? [after.created_at, after.id, OVERRIDES_BATCH] : [OVERRIDES_BATCH],
       )

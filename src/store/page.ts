@@ -30,6 +30,12 @@ export interface PageOf<TModel> {
   end: RowKey | undefined
 }
 
+/** One batch of a collection read whole (an export), in order, and whether it ends with it. */
+export interface ExportBatch<T> {
+  items: T[]
+  end: boolean
+}
+
 interface Query {
   /** The page's rows as one JSON text: an array of row arrays. */
   asText: string

@@ -23,11 +23,13 @@ interface Kept {
  *
  * Read-only (`PRAGMA query_only`); in WAL mode readers never wait for the writer, and each
  * read sees what was committed when it began. Statements are kept prepared and run one at a
- * time. The connection opens with the first read, never onto a missing file (SQLite would
- * create an empty one): that read fails as `StoreUnavailableError`, as does one that finds the
- * storage unavailable, which also drops the connection for the next read to open again. Not
- * for `PRAGMA locking_mode=EXCLUSIVE`, where the file is the gateway's connection's alone,
- * nor for an in-memory database.
+ * time, each to its end: `first` reads every row and keeps the first, as a statement left
+ * part-read would hold its snapshot open (the export asks it for one-row texts only). The
+ * connection opens with the first read, never onto a missing file (SQLite would create an
+ * empty one): that read fails as `StoreUnavailableError`, as does one that finds the storage
+ * unavailable, which also drops the connection for the next read to open again. Not for
+ * `PRAGMA locking_mode=EXCLUSIVE`, where the file is the gateway's connection's alone, nor for
+ * an in-memory database.
  *
  * @example
  * const reads = sqliteReads('.data/gateway.db')

@@ -23,7 +23,14 @@ import { openGateway } from '../src/runtime/node/server.ts'
 import { contacts } from '../src/store/contacts.ts'
 import { inspectorSession, nodeInspectorUrl } from './inspector.ts'
 import { bodyBytes, isMain, median, ROUNDS } from './measure.ts'
-import { freePort, freshSecrets, rssMb, START_FLAGS, startGateway } from './server-process.ts'
+import {
+  cpuSeconds,
+  freePort,
+  freshSecrets,
+  rssMb,
+  START_FLAGS,
+  startGateway,
+} from './server-process.ts'
 
 const run = promisify(execFile)
 
@@ -60,6 +67,9 @@ export interface ExportResult {
   readSeconds: number
   /** The same export without HTTP (`app.request`, in a process of its own), MB/s. */
   inProcessExportMbPerSecond: number
+  /** The download's seconds, and the gateway's CPU seconds meanwhile: its event loop's, all. */
+  seconds: number
+  cpu: { main: number; all: number }
 }
 
 /** The gateway's memory around a size's downloads, in MB. */
@@ -110,15 +120,16 @@ const readPage = async (url: string) => {
 }
 
 /**
- * Seconds to read every contact through the export's own reader (`exportReader`: batches of
- * JSON text, parsed) in this process, without writing them: the median of three reads.
+ * Seconds to read every contact through the export's own reader as the gateway opens it
+ * (`exportReader`: batches of JSON text, read ahead on the second connection, parsed) in this
+ * process, without writing them: the median of three.
  */
 const readAllSeconds = async (url: string): Promise<number> => {
-  const { db, close } = await openDatabase({ url })
+  const { db, bulkReads, close } = await openDatabase({ url })
   const times: number[] = []
   try {
     for (let r = 0; r < 3; r++) {
-      const next = contacts(db).exportReader()
+      const next = contacts(db, bulkReads ? { bulkReads } : {}).exportReader()
       const t0 = performance.now()
       while (!(await next()).end);
       times.push((performance.now() - t0) / 1000)
@@ -319,7 +330,9 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
         'inProcessMbPerSecond' | 'gateway' | 'readSeconds' | 'inProcessExportMbPerSecond'
       >[] = []
       for (const [format, accept] of [...cold, ...Object.entries(MEDIA)]) {
+        const cpu = cpuSeconds(pid)
         const d = await download(gateway.port, () => rssMb(pid), gateway.orgToken, accept, size)
+        const cpuAfter = cpuSeconds(pid)
         const rssAfterMb = rssMb(pid)
         const heap = await v8.heap()
         sized.push({
@@ -328,6 +341,8 @@ export const benchExports = async (sizes = EXPORT_SIZES): Promise<ExportResult[]
           seedSeconds,
           mbPerSecond: d.bytes / 1e6 / d.seconds,
           bytes: d.bytes,
+          seconds: d.seconds,
+          cpu: { main: cpuAfter.main - cpu.main, all: cpuAfter.all - cpu.all },
           rssGrowthMb: d.rssGrowthMb,
           rssBeforeMb: d.rssBeforeMb,
           rssAfterMb,
@@ -421,6 +436,17 @@ export const exportReport = (results: readonly ExportResult[]): string[] => {
         (r) => `${r.format} ${(r.mbPerSecond / r.inProcessExportMbPerSecond).toFixed(2)}×`,
       )
       return `${size.toLocaleString('en')} contacts over HTTP against the same export in process (what the socket and HTTP cost): ${each.join(', ')}.`
+    }),
+    '',
+    ...sizes.map((size) => {
+      const warm = results.filter((r) => r.size === size && !r.format.includes(' '))
+      const µs = (seconds: number) => ((seconds / size) * 1e6).toFixed(2)
+      const each = warm.map((r) => {
+        // The event loop's time per contact at which the export would reach 0.7× its serializer.
+        const allowed = r.bytes / size / (0.7 * r.inProcessMbPerSecond * 1e6)
+        return `${r.format} ${µs(r.cpu.main)} µs on its event loop (busy ${((100 * r.cpu.main) / r.seconds).toFixed(0)}% of the download; 0.7× would allow ${(allowed * 1e6).toFixed(2)} µs) and ${µs(r.cpu.all)} µs on all its threads`
+      })
+      return `${size.toLocaleString('en')} contacts, the gateway's CPU per contact over HTTP: ${each.join('; ')}.`
     }),
     '',
     '| target | measured | verdict |',

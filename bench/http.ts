@@ -10,12 +10,12 @@
 // Settings: BENCH_ROUNDS (7), BENCH_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY (a regular
 // expression over `group / variant`, to run a subset while working on one of them).
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import autocannon from 'autocannon'
 import { isMain, median, type Measured, ROUNDS } from './measure.ts'
-import { freePort, startGateway, STRIP_TYPES, waitFor } from './server-process.ts'
+import { cpuSeconds, freePort, startGateway, STRIP_TYPES, waitFor } from './server-process.ts'
 import { sampleContacts } from './serializers.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
@@ -45,11 +45,8 @@ interface Variant {
   headers: Record<string, string>
 }
 
-/** User + system CPU time of a process so far, in µs (/proc/PID/stat, in clock ticks of 10 ms). */
-const cpuMicros = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10_000
-}
+/** User + system CPU time of a process so far, in µs. */
+const cpuMicros = (pid: number): number => cpuSeconds(pid).all * 1e6
 
 /** One round of load: requests/s, and the server's CPU µs per request it answered. */
 const load = async (v: Variant, seconds: number) => {

@@ -43,6 +43,22 @@ export const rssMb = (pid: number): number => {
   return (Number(line?.[1] ?? 0) * 1024) / 1e6
 }
 
+/** User + system CPU seconds so far in a /proc `stat` file (clock ticks of 10 ms). */
+const statSeconds = (file: string): number => {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/**
+ * CPU seconds a process has used so far: all its threads (user + system time, in ticks of
+ * 10 ms), and its main thread alone, to the nanosecond (`schedstat`): Node's event loop, where
+ * every request's JavaScript runs.
+ */
+export const cpuSeconds = (pid: number): { all: number; main: number } => ({
+  all: statSeconds(`/proc/${pid}/stat`),
+  main: Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9,
+})
+
 export interface GatewayProcess {
   server: ChildProcess
   port: number

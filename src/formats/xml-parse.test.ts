@@ -189,6 +189,52 @@ describe('parseXml: hostile input', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
+  it.each([
+    ['a member', '<Order><id>1</id><id>2</id></Order>', '/id', /<id> is given twice/],
+    [
+      'a nested member',
+      '<Order><nested><inner>a</inner><inner>b</inner></nested></Order>',
+      '/nested/inner',
+      /<inner> is given twice/,
+    ],
+    [
+      'an array member (two wrappers)',
+      '<Order><tags><i>a</i></tags><tags><i>b</i></tags></Order>',
+      '/tags',
+      /<tags> is given twice/,
+    ],
+    [
+      'a member, the second a prefixed name',
+      '<Order xmlns:x="u"><id>1</id><x:id>2</x:id></Order>',
+      '/id',
+      /<id> is given twice/,
+    ],
+    [
+      'a dictionary key',
+      '<Order><Attributes><entry key="a">1</entry><entry key="a">2</entry></Attributes></Order>',
+      '/Attributes/a',
+      /key "a" is given twice/,
+    ],
+    [
+      'a free-form key',
+      '<Order><customData type="object"><entry key="k">1</entry><entry key="k" type="number">2</entry></customData></Order>',
+      '/customData/k',
+      /key "k" is given twice/,
+    ],
+  ])('refuses %s given twice, naming it, rather than keeping one copy', (_, body, pointer, m) => {
+    const error = syntaxError(body)
+    expect(error.message).toMatch(m)
+    expect(error.pointer).toBe(pointer)
+  })
+
+  it('still reads the same element name in sibling items and unknown elements twice', () => {
+    const value = order(
+      '<id>1</id><x>a</x><x>b</x><items><Item><name>a</name></Item><Item><name>b</name></Item></items>',
+    )
+    expect(value.items).toEqual([{ name: 'a' }, { name: 'b' }])
+    expect(value.id).toBe('1')
+  })
+
   it('keeps names JavaScript objects inherit as ordinary members', () => {
     const Loose = v.object({ toString: v.optional(v.string()), hasOwnProperty: v.string() })
     expect(

@@ -11,10 +11,11 @@ import { BodySyntaxError, type BodyParser } from './types.ts'
  * Elements count as JSON's brackets do: a scalar leaf is not a level, so the limit allows
  * `maxDepth + 1` nested elements.
  *
- * The root element's name is not checked; members match by element name (others ignored);
- * array items are all child elements whatever their names; records are `<entry key>`;
- * `xsi:nil="true"` is null; free-form data follows its `type` attribute; scalars are coerced
- * by the schema (`coerceScalar`) and validation judges the rest.
+ * The root element's name is not checked; members match by element name (others ignored),
+ * each at most once; array items are all child elements whatever their names; records are
+ * `<entry key>`, each key at most once; `xsi:nil="true"` is null; free-form data follows its
+ * `type` attribute; scalars are coerced by the schema (`coerceScalar`) and validation judges
+ * the rest.
  *
  * @example
  * parseXml('<X><n>1</n></X>', v.object({ n: v.number() }), { maxDepth: 32 }) // { n: 1 }
@@ -242,8 +243,10 @@ const read = (shape: Shape, node: XmlNode, pointer: string): unknown => {
       const out: Record<string, unknown> = {}
       for (const child of children) {
         const field = fields.get(nameOf(child))
-        if (field)
-          out[field.key] = read(field.shape, child, `${pointer}/${pointerToken(field.key)}`)
+        if (!field) continue
+        const at = `${pointer}/${pointerToken(field.key)}`
+        if (Object.hasOwn(out, field.key)) throw givenTwice(`<${field.key}>`, at)
+        out[field.key] = read(field.shape, child, at)
       }
       return out
     }
@@ -258,6 +261,13 @@ const read = (shape: Shape, node: XmlNode, pointer: string): unknown => {
   }
 }
 
+/**
+ * A member or key given twice: refused, as in JSON, a form or a CSV header, rather than one
+ * copy kept silently where another reader of the same body might keep the other.
+ */
+const givenTwice = (what: string, pointer: string) =>
+  new BodySyntaxError(`${what} is given twice; send each once`, pointer)
+
 /** `<entry key="…">` children as an object; a key must not reach a prototype. */
 const entries = (
   node: XmlNode,
@@ -271,6 +281,7 @@ const entries = (
       throw new BodySyntaxError(`<${nameOf(child)}> needs a key attribute`, pointer)
     const at = `${pointer}/${pointerToken(key)}`
     if (isForbiddenKey(key)) throw new BodySyntaxError(`key "${key}" is not allowed`, at)
+    if (Object.hasOwn(out, key)) throw givenTwice(`key "${key}"`, at)
     out[key] = value(child, at)
   }
   return out

@@ -98,6 +98,15 @@ const Model = named(
 const ILLEGAL =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 /** The documented lossy step: characters XML 1.0 cannot carry become U+FFFD; -0 is 0 as in JSON. */
+/** Whether two keys of one object become the same key once made XML-safe. */
+const keysCollide = (value: unknown): boolean => {
+  if (Array.isArray(value)) return value.some(keysCollide)
+  if (value === null || typeof value !== 'object') return false
+  const keys = Object.keys(value)
+  if (new Set(keys.map(xmlSafe)).size < keys.length) return true
+  return Object.values(value).some(keysCollide)
+}
+
 const xmlSafe = (value: unknown): unknown => {
   if (typeof value === 'string') return value.replace(ILLEGAL, '\uFFFD')
   if (Object.is(value, -0)) return 0
@@ -204,9 +213,16 @@ describe('xml format: round trip', () => {
   it('replaces only characters XML cannot carry, and saxes accepts every output', () => {
     fc.assert(
       fc.property(modelValue(hostile), (value) => {
+        const projected = project(shapeOf(Model), value, 64)
+        // Keys that differ only in characters XML cannot carry come out as one key twice:
+        // the parser refuses that rather than keep one of them.
+        if (keysCollide(projected)) {
+          expect(() => roundTrip(value)).toThrow(/is given twice/)
+          return
+        }
         const { body, parsed } = roundTrip(value)
         expect(body).not.toMatch(/\]\]>|\r/)
-        expect(parsed).toEqual(xmlSafe(project(shapeOf(Model), value, 64)))
+        expect(parsed).toEqual(xmlSafe(projected))
       }),
       { numRuns: 300 },
     )

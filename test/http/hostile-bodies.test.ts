@@ -23,6 +23,13 @@ const cases: [string, string, BodyInit, number][] = [
     `{${TOKENS},"x":{"constructor":{"prototype":{"polluted":1}}}}`,
     400,
   ],
+  ['a JSON member given twice', 'application/json', `{${TOKENS},"accessToken":"b"}`, 400],
+  [
+    'an XML member given twice',
+    'application/xml',
+    '<x><accessToken>a</accessToken><refreshToken>r</refreshToken><accessToken>b</accessToken></x>',
+    400,
+  ],
   [
     'a __proto__ element in XML',
     'application/xml',

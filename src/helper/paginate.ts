@@ -59,13 +59,17 @@ export const readCursor = (text: string): { skip: number; key: RowKey } | undefi
 /**
  * The page a request asks for: `?skip=&limit=` (Cognigy's names), or `?after=` / `?before=`
  * with the cursor of a `next` / `prev` link. Bad values are a 400 naming the parameter, never
- * a silent default; so is more than one of `skip`, `after` and `before`.
+ * a silent default; so is a parameter given twice, and more than one of `skip`, `after` and
+ * `before`.
  */
 export const readPage = (c: Context<AppEnv>): PageRequest => {
   const query: Record<string, string> = {}
   for (const key of ['skip', 'limit', 'after', 'before'] as const) {
     const value = c.req.query(key)
-    if (value !== undefined) query[key] = value
+    if (value === undefined) continue
+    if (c.req.queries(key)!.length > 1)
+      throw badQuery([{ pointer: `/${key}`, message: 'is given twice; send it once' }])
+    query[key] = value
   }
   const result = v.safeParse(PageQuery, query)
   if (!result.success) {

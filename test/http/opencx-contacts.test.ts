@@ -79,6 +79,13 @@ describe('GET /contacts', () => {
     ['after=a%2Bb', '/after', 'must be the cursor of a link'],
     ['skip=0&after=WzMsIngiLCJ5Il0', '/after', 'cannot be combined with skip'],
     ['after=WzMsIngiLCJ5Il0&before=WzMsIngiLCJ5Il0', '/before', 'cannot be combined with after'],
+    ['limit=1&limit=2', '/limit', 'is given twice; send it once'],
+    ['skip=0&limit=5&skip=3', '/skip', 'is given twice; send it once'],
+    [
+      'limit=2&after=WzMsIngiLCJ5Il0&after=WzMsIngiLCJ5Il0',
+      '/after',
+      'is given twice; send it once',
+    ],
   ])('answers 400 to ?%s, naming the parameter', async (query, pointer, message) => {
     const t = await makeTarget()
     const res = await t.request(`${CONTACTS}?${query}`, bearer())

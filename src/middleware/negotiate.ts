@@ -8,8 +8,8 @@ import type { Guard } from './guards.ts'
 
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
- * `c.get('negotiated')`; an unknown `?format=` or nothing acceptable is a 406 listing what the
- * gateway serves (rendered as problem+json by `onError`). (Every response varies on Accept:
+ * `c.get('negotiated')`; an unknown `?format=`, one given twice, or nothing acceptable is a 406
+ * listing what the gateway serves (rendered as problem+json by `onError`). (Every response varies on Accept:
  * `responseHeaders` says so.)
  *
  * @example
@@ -28,6 +28,13 @@ export const negotiate: Guard = (c) => {
       throw new ProblemError('unknownFormat', `There is no format "${selection.requested}".`, {
         details,
       })
+    }
+    if (selection.reason === 'repeated-format') {
+      throw new ProblemError(
+        'unknownFormat',
+        `?format= is given more than once (${selection.requested}); name one format.`,
+        { details },
+      )
     }
     throw new ProblemError(
       'notAcceptable',

@@ -106,6 +106,15 @@ describe('selectFormat', () => {
     })
   })
 
+  it('refuses a ?format= given more than once, listing every value', () => {
+    expect(select('/contacts?format=csv&format=pdf', 'application/json')).toEqual({
+      ok: false,
+      reason: 'repeated-format',
+      requested: '"csv", "pdf"',
+      path: '/contacts',
+    })
+  })
+
   it('reports the Accept header when nothing is acceptable', () => {
     expect(select('/users', 'image/png, application/problem+json')).toEqual({
       ok: false,

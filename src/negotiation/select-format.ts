@@ -27,8 +27,8 @@ export type FormatSelection =
     }
   | {
       ok: false
-      reason: 'unknown-format' | 'not-acceptable'
-      /** The unknown `?format=` value, or the Accept header. */
+      reason: 'unknown-format' | 'repeated-format' | 'not-acceptable'
+      /** The unknown `?format=` value, every `?format=` value (quoted, listed), or Accept. */
       requested: string
       path: string
     }
@@ -106,6 +106,13 @@ export const selectFormat = (
   const { path } = url
   if (url.unknown !== undefined)
     return { ok: false, reason: 'unknown-format', requested: url.unknown, path }
+  if (url.repeated !== undefined)
+    return {
+      ok: false,
+      reason: 'repeated-format',
+      requested: url.repeated.map((v) => `"${v}"`).join(', '),
+      path,
+    }
   const accept = input.accept ?? ''
   const named = formats.find((f) => f.key === url.key)
   if (named) {

@@ -51,6 +51,30 @@ describe('urlFormat', () => {
     ['?format= in upper case', '/contacts', 'format=XML', { path: '/contacts', key: 'xml' }],
     ['an unknown ?format=', '/contacts', 'format=pdf', { path: '/contacts', unknown: 'pdf' }],
     ['an empty ?format= as absent', '/contacts', 'format=', { path: '/contacts' }],
+    [
+      '?format= given twice',
+      '/contacts',
+      'format=csv&format=json',
+      { path: '/contacts', repeated: ['csv', 'json'] },
+    ],
+    [
+      '?format= given twice, the first empty',
+      '/contacts',
+      'format=&format=csv',
+      { path: '/contacts', repeated: ['', 'csv'] },
+    ],
+    [
+      '?format= given twice with one value',
+      '/contacts',
+      'format=xml&x=1&format=xml',
+      { path: '/contacts', repeated: ['xml', 'xml'] },
+    ],
+    [
+      'suffix before a ?format= given twice',
+      '/contacts.csv',
+      'format=xml&format=json',
+      { path: '/contacts', key: 'csv' },
+    ],
     ['suffix before ?format=', '/contacts.csv', 'format=xml', { path: '/contacts', key: 'csv' }],
     [
       'suffix before an unknown ?format=',

@@ -6,6 +6,8 @@ export interface UrlFormat {
   key?: string
   /** A `?format=` value that is not a key: the caller answers 406. */
   unknown?: string
+  /** Every value of a `?format=` given more than once: the caller answers 406. */
+  repeated?: string[]
 }
 
 // ServiceStack's predefined route. Segments exclude `/`, so the match is linear.
@@ -38,7 +40,8 @@ const splitReplyRoute = (path: string, keys: readonly string[]): [string, string
  * case-insensitively and come back as given in `keys`. Both path markers are removed even when
  * the suffix wins (`/csv/reply/Op.xml` routes as `/Op`, format xml), so the path always routes.
  * An empty `?format=` is treated as absent; lower-precedence markers are ignored, an unknown
- * `?format=` included.
+ * `?format=` included. A `?format=` given twice names no one format (`repeated`), as a body
+ * member or a paging parameter given twice is refused rather than one copy taken.
  *
  * @example
  * urlFormat('/v2.0/external/alexa/users.xml', new URLSearchParams(), ['json', 'xml'])
@@ -58,6 +61,9 @@ export const urlFormat = (
   const key = suffix?.[1] ?? reply?.[1]
   if (key !== undefined) return { path: routed, key }
   const query = search.get('format')
+  if (query === null) return { path }
+  const all = search.getAll('format')
+  if (all.length > 1) return { path, repeated: all }
   if (!query) return { path }
   const known = findKey(keys, query)
   return known === undefined ? { path, unknown: query } : { path, key: known }

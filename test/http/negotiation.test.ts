@@ -45,6 +45,18 @@ describe('negotiation over HTTP', () => {
     expect(await res.json<any>()).toMatchObject({ code: 1041 })
   })
 
+  it('answers 406 to a ?format= given twice, naming both values, rather than picking one', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${USERS}?format=csv&format=json`, authed())
+    expect(res.status).toBe(406)
+    const problem = await res.json<any>()
+    expect(problem).toMatchObject({ code: 1041, status: 406 })
+    expect(problem.detail).toBe(
+      '?format= is given more than once ("csv", "json"); name one format.',
+    )
+    expect(problem.details.accepted).toContain('text/csv')
+  })
+
   it.each([
     [`/healthz.csv`, 'text/csv'],
     [`/healthz?format=xml`, 'application/xml'],

@@ -9,8 +9,8 @@ import type { Guard } from './guards.ts'
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
  * `c.get('negotiated')`; an unknown `?format=`, one given twice, or nothing acceptable is a 406
- * listing what the gateway serves (rendered as problem+json by `onError`). (Every response varies on Accept:
- * `responseHeaders` says so.)
+ * listing what the gateway serves (rendered as problem+json by `onError`). (Every response
+ * varies on Accept: `responseHeaders` says so.)
  *
  * @example
  * app.use(guards(negotiate))

@@ -13,6 +13,17 @@ const unsupported = (detail: string) =>
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
+/**
+ * The content codings a request names beyond `identity` (RFC 9110 §8.4): the gateway decodes
+ * none, so such a body is refused (RFC 7694: 415 with `Accept-Encoding`) rather than parsed as
+ * if it were plain.
+ */
+const codingsOf = (header: string | undefined): string[] =>
+  (header ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity')
+
 /** JSON pointer of a valibot issue path (`/details/errors/0/pointer`). */
 export const issuePointer = (issue: v.BaseIssue<unknown>): string =>
   (issue.path ?? []).map((item) => `/${pointerToken(String(item.key))}`).join('')
@@ -60,6 +71,17 @@ export const readBody = async <TSchema extends v.GenericSchema>(
     if (!options.allowEmpty)
       throw new ProblemError('validation', 'Validation failed. Missing payload.')
   } else {
+    const codings = codingsOf(c.req.header('Content-Encoding'))
+    if (codings.length > 0) {
+      throw new ProblemError(
+        'unsupportedMediaType',
+        `Content-Encoding "${codings.join(', ')}" cannot be read; send the body unencoded.`,
+        {
+          details: { accepted: Object.keys(bodyParsers) },
+          headers: { 'Accept-Encoding': 'identity' },
+        },
+      )
+    }
     const contentType = c.req.header('Content-Type')
     if (!contentType) throw unsupported('A request body needs a Content-Type header.')
     const [essence = '', ...params] = contentType.split(';').map((s) => s.trim().toLowerCase())

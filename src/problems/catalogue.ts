@@ -84,7 +84,7 @@ export const catalogue = {
     status: 415,
     title: 'Unsupported Media Type',
     description:
-      'The request body has a Content-Type the gateway cannot read. details.accepted lists the body types it accepts.',
+      'The request body has a Content-Type or a Content-Encoding the gateway cannot read. details.accepted lists the body types it accepts; bodies are read unencoded.',
   },
   tooManyRequests: {
     code: 1070,

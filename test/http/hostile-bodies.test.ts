@@ -7,6 +7,10 @@ const LAUGHS = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY
 const XXE = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x><accessToken>&e;</accessToken><refreshToken>r</refreshToken></x>`
 const TOKENS = '"accessToken":"a","refreshToken":"r"'
 
+/** `text` compressed as gzip, with the runtime's own `CompressionStream`. */
+const gzip = (text: string): Promise<ArrayBuffer> =>
+  new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
+
 const cases: [string, string, BodyInit, number][] = [
   ['malformed JSON', 'application/json', '{"accessToken":', 400],
   ['JSON with a trailing comma', 'application/json', `{${TOKENS},}`, 400],
@@ -100,6 +104,49 @@ describe('hostile request bodies', () => {
       expect((await t.request('/healthz')).status).toBe(200)
     },
   )
+
+  const plain = async () => `{${TOKENS}}`
+  it.each([
+    ['gzip', () => gzip(`{${TOKENS}}`), 'gzip'],
+    ['gzip, claimed on a plain body', plain, 'gzip'],
+    ['identity, br', plain, 'br'],
+  ])(
+    'answers a body in Content-Encoding %s with 415 and Accept-Encoding: identity, storing nothing',
+    async (coding, body, named) => {
+      const t = await makeTarget()
+      const res = await t.request(USERS, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Encoding': coding.replace(', claimed on a plain body', ''),
+          'X-API-Key': API_KEY,
+        },
+        body: await body(),
+      })
+      expect(res.status).toBe(415)
+      expect(res.headers.get('Accept-Encoding')).toBe('identity')
+      const problem = await res.json<any>()
+      expect(problem).toMatchObject({ code: 1060, status: 415 })
+      expect(problem.detail).toBe(
+        `Content-Encoding "${named}" cannot be read; send the body unencoded.`,
+      )
+      expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+    },
+  )
+
+  it('reads a body whose Content-Encoding is identity', async () => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Encoding': 'Identity',
+        'X-API-Key': API_KEY,
+      },
+      body: `{${TOKENS}}`,
+    })
+    expect(res.status).toBe(201)
+  })
 
   it('explains what a CSV body must look like when JSON arrives as text/csv', async () => {
     const t = await makeTarget()

@@ -1,7 +1,9 @@
 import type { Endpoint } from './types.ts'
 
+// Exactly the paths the router serves: routing is strict, so `/users/` is not `/users`, and a
+// method the path has cannot be "not allowed" there.
 const pattern = (path: string) =>
-  new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`)
+  new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`)
 
 /**
  * The methods a path has, for a 405 with `Allow` when the path exists but not for the method

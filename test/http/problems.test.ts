@@ -69,6 +69,17 @@ describe('problem details', () => {
     expect(await res.json<any>()).toMatchObject({ code: 1030 })
   })
 
+  it.each([`${USERS}/`, `${USERS}/abc/`])(
+    'answers %s (a trailing slash: routing is strict) with 404, not a 405 for GET',
+    async (path) => {
+      const t = await makeTarget()
+      const res = await t.request(path, authed())
+      expect(res.status).toBe(404)
+      expect(res.headers.get('Allow')).toBeNull()
+      expect(await res.json<any>()).toMatchObject({ code: 1021 })
+    },
+  )
+
   it('answers 404 for an unknown route in the negotiated format', async () => {
     const t = await makeTarget()
     const res = await t.request('/no/such/route', { headers: { Accept: 'text/csv' } })

@@ -106,7 +106,7 @@ export const readBody = async <TSchema extends v.GenericSchema>(
       if (!(error instanceof BodySyntaxError)) throw error
       throw new ProblemError(
         'malformedBody',
-        `The ${essence} body is malformed: ${error.message}`,
+        `The ${essence} body could not be read: ${error.message}`,
         {
           details: { errors: [{ pointer: error.pointer, message: error.message }] },
         },

@@ -138,7 +138,7 @@ describe('CognitoSendConfirmCodeRequest validation failures are DTOs', () => {
     expect(res.status).toBe(400)
     const dto: Dto & { root?: string } = await readDto(res)
     expect(dto).toMatchObject({ root: 'CognitoSendConfirmCodeResponse', OpCode: '1001' })
-    expect(dto.ErrorText).toMatch(/malformed/)
+    expect(dto.ErrorText).toMatch(new RegExp(`^The ${contentType} body could not be read: `))
   })
 
   it('answers a body type it cannot read with 415, code 1060', async () => {

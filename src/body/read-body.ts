@@ -6,9 +6,10 @@ import { bodyParsers } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 
-const unsupported = (detail: string) =>
+const unsupported = (detail: string, headers: Record<string, string> = {}) =>
   new ProblemError('unsupportedMediaType', detail, {
     details: { accepted: Object.keys(bodyParsers) },
+    headers,
   })
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -73,13 +74,9 @@ export const readBody = async <TSchema extends v.GenericSchema>(
   } else {
     const codings = codingsOf(c.req.header('Content-Encoding'))
     if (codings.length > 0) {
-      throw new ProblemError(
-        'unsupportedMediaType',
+      throw unsupported(
         `Content-Encoding "${codings.join(', ')}" cannot be read; send the body unencoded.`,
-        {
-          details: { accepted: Object.keys(bodyParsers) },
-          headers: { 'Accept-Encoding': 'identity' },
-        },
+        { 'Accept-Encoding': 'identity' },
       )
     }
     const contentType = c.req.header('Content-Type')

@@ -98,6 +98,14 @@ const Model = named(
 const ILLEGAL =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 /** The documented lossy step: characters XML 1.0 cannot carry become U+FFFD; -0 is 0 as in JSON. */
+const xmlSafe = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.replace(ILLEGAL, '\uFFFD')
+  if (Object.is(value, -0)) return 0
+  if (Array.isArray(value)) return value.map(xmlSafe)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([k, m]) => [xmlSafe(k), xmlSafe(m)]))
+}
+
 /** Whether two keys of one object become the same key once made XML-safe. */
 const keysCollide = (value: unknown): boolean => {
   if (Array.isArray(value)) return value.some(keysCollide)
@@ -105,14 +113,6 @@ const keysCollide = (value: unknown): boolean => {
   const keys = Object.keys(value)
   if (new Set(keys.map(xmlSafe)).size < keys.length) return true
   return Object.values(value).some(keysCollide)
-}
-
-const xmlSafe = (value: unknown): unknown => {
-  if (typeof value === 'string') return value.replace(ILLEGAL, '\uFFFD')
-  if (Object.is(value, -0)) return 0
-  if (Array.isArray(value)) return value.map(xmlSafe)
-  if (value === null || typeof value !== 'object') return value
-  return Object.fromEntries(Object.entries(value).map(([k, m]) => [xmlSafe(k), xmlSafe(m)]))
 }
 
 const special = fc.constantFrom(

@@ -107,18 +107,18 @@ describe('hostile request bodies', () => {
 
   const plain = async () => `{${TOKENS}}`
   it.each([
-    ['gzip', () => gzip(`{${TOKENS}}`), 'gzip'],
-    ['gzip, claimed on a plain body', plain, 'gzip'],
-    ['identity, br', plain, 'br'],
+    ['gzip', 'gzip', () => gzip(`{${TOKENS}}`), 'gzip'],
+    ['gzip, claimed on a plain body', 'gzip', plain, 'gzip'],
+    ['identity, br', 'identity, br', plain, 'br'],
   ])(
     'answers a body in Content-Encoding %s with 415 and Accept-Encoding: identity, storing nothing',
-    async (coding, body, named) => {
+    async (_, coding, body, named) => {
       const t = await makeTarget()
       const res = await t.request(USERS, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          'Content-Encoding': coding.replace(', claimed on a plain body', ''),
+          'Content-Encoding': coding,
           'X-API-Key': API_KEY,
         },
         body: await body(),

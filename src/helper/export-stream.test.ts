@@ -8,6 +8,15 @@ const writer: ExportWriter = {
   tail: (count) => `]${count}`,
 }
 
+/** `writer`, except that writing item `bad` throws, as an item too deep to write does. */
+const failingAt = (bad: number) => async (): Promise<ExportWriter> => ({
+  ...writer,
+  item: (n) => {
+    if (n === bad) throw new Error('nested too deep')
+    return writer.item(n)
+  },
+})
+
 /** The next `limit` of `total` numbered items after `after`, as a keyset store reads them. */
 const batchAfter = (total: number, after: number | undefined, limit: number) => {
   const start = (after ?? -1) + 1
@@ -158,13 +167,7 @@ describe('exportStream', () => {
   it('rejects when an item of the first batch cannot be written', async () => {
     const opening = exportStream({
       next: fakeRepository(5, 3).next,
-      writer: async () => ({
-        ...writer,
-        item: (n) => {
-          if (n === 2) throw new Error('nested too deep')
-          return writer.item(n)
-        },
-      }),
+      writer: failingAt(2),
     })
     await expect(opening).rejects.toThrow('nested too deep')
   })
@@ -173,13 +176,7 @@ describe('exportStream', () => {
     const errors: unknown[] = []
     const body = await exportStream({
       next: fakeRepository(9, 3).next,
-      writer: async () => ({
-        ...writer,
-        item: (n) => {
-          if (n === 7) throw new Error('nested too deep')
-          return writer.item(n)
-        },
-      }),
+      writer: failingAt(7),
       onError: (e) => errors.push(e),
     })
     await expect(new Response(body).text()).rejects.toThrow('nested too deep')

@@ -88,4 +88,45 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
     expect(res.status).toBe(400)
     expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
   })
+
+  it.each([
+    [
+      'a customData key',
+      'application/json',
+      '{"email":"a@example.com","customData":{"k\\udc00":"v"}}',
+      '/customData/k\udc00',
+    ],
+    [
+      'a nested customData value',
+      'application/json',
+      '{"email":"a@example.com","customData":{"k":{"n":["\\ud800"]}}}',
+      '/customData/k/n/0',
+    ],
+    ['the name', 'application/json', '{"email":"a@example.com","name":"A\\udfff"}', '/name'],
+    [
+      'a query parameter key',
+      'application/json',
+      '{"email":"a@example.com","http_action_overrides":{"query_params":{"\\udbff":"x"}}}',
+      '/http_action_overrides/query_params/\udbff',
+    ],
+    [
+      'the JSON text of a CSV cell',
+      'text/csv',
+      'email,customData.k\r\na@example.com,"{""\\udc00"":1}"\r\n',
+      '/customData/k/\udc00',
+    ],
+  ])(
+    'answers 400 code 1001 to a lone surrogate escaped in %s, naming its pointer',
+    async (_, contentType, body, pointer) => {
+      const t = await makeTarget()
+      const res = await t.request(AUTHENTICATE, authenticate(body, { contentType }))
+      expect(res.status).toBe(400)
+      const problem = await res.json<any>()
+      expect(problem.code).toBe(1001)
+      expect(problem.detail).toMatch(/lone surrogate \\uD[89A-F][0-9A-F]{2}, which is not text/)
+      expect(problem.details.errors).toEqual([{ pointer, message: expect.any(String) }])
+      expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+      expect(await t.query('SELECT key FROM contact_keys')).toHaveLength(0)
+    },
+  )
 })

@@ -54,6 +54,32 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
       overrides({ headers: { 'X A': 'a' } }),
       '/http_action_overrides/headers/X A',
     ],
+    ['a customData key with a NUL', { customData: { 'a\u0000b': 1 } }, '/customData/a\u0000b'],
+    [
+      'a query parameter key with a NUL',
+      overrides({ query_params: { 'q\u0000': 'x' } }),
+      '/http_action_overrides/query_params/q\u0000',
+    ],
+    [
+      'a query parameter value with a NUL',
+      overrides({ query_params: { q: 'a\u0000b' } }),
+      '/http_action_overrides/query_params/q',
+    ],
+    [
+      'a path parameter value with a NUL',
+      overrides({ path_params: { id: '\u0000' } }),
+      '/http_action_overrides/path_params/id',
+    ],
+    [
+      'a body parameter key with a NUL',
+      overrides({ body_params: { '\u0000': 1 } }),
+      '/http_action_overrides/body_params/\u0000',
+    ],
+    [
+      'a header override with a NUL',
+      overrides({ headers: { 'X-A': 'a\u0000' } }),
+      '/http_action_overrides/headers/X-A',
+    ],
     [
       'a query parameter that is not text',
       overrides({ query_params: { page: 2 } }),

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { plainRecord } from './plain-record.ts'
+import { plainObject, plainRecord } from './plain-object.ts'
 
 /**
  * The open.cx seed's `language` codes. The seed lists `tr` twice; a picklist holds it once.
@@ -123,7 +123,7 @@ const HeaderName = v.pipe(
 const HeaderValue = v.pipe(Value, v.regex(/^[^\r\n]*$/, 'must not contain CR or LF'))
 
 /** Per-contact overrides of the parameters open.cx actions are called with. */
-export const HttpActionOverrides = v.object({
+export const HttpActionOverrides = plainObject({
   query_params: v.optional(dictionary(Key, Value)),
   path_params: v.optional(dictionary(Key, Value)),
   body_params: v.optional(FreeForm),

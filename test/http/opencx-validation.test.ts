@@ -96,6 +96,35 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
   })
 
   it.each([
+    ['the body', '[]', ''],
+    ['the body', '[{"email":"a@example.com"}]', ''],
+    ['the body', '"a@example.com"', ''],
+    ['customData', '{"email":"a@example.com","customData":"s"}', '/customData'],
+    ['customData', '{"email":"a@example.com","customData":["a"]}', '/customData'],
+    ['customData', '{"email":"a@example.com","customData":null}', '/customData'],
+    [
+      'http_action_overrides',
+      '{"email":"a@example.com","http_action_overrides":[]}',
+      '/http_action_overrides',
+    ],
+    [
+      'a query_params map',
+      '{"email":"a@example.com","http_action_overrides":{"query_params":1}}',
+      '/http_action_overrides/query_params',
+    ],
+  ])('answers 400 code 1000 when %s is not an object (%s)', async (_, body, pointer) => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate(body))
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem.code).toBe(1000)
+    expect(problem.details.errors).toEqual([
+      { pointer, message: expect.stringMatching(/^must be an object, not (an array|a \w+|null)$/) },
+    ])
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+
+  it.each([
     ['malformed JSON', 'application/json', '{"email":'],
     [
       'a __proto__ key in customData',

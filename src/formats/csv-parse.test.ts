@@ -128,6 +128,13 @@ describe('parseCsv', () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     })
 
+    it('a lone surrogate inside JSON text, escaped as JSON allows', () => {
+      const error = syntaxError('name,customData\r\nx,"{""a"":{""k\\udc00"":1}}"\r\n')
+      expect(error.pointer).toBe('/customData/a/k\udc00')
+      expect(error.message).toMatch(/lone surrogate \\uDC00/)
+      expect(syntaxError('name,tags\r\nx,"[""\\ud800""]"\r\n').pointer).toBe('/tags/0')
+    })
+
     it('names nested deeper than the limit', () => {
       const column = `customData.${Array.from({ length: 10 }, (_, i) => `k${i}`).join('.')}`
       expect(syntaxError(`name,${column}\r\nx,1\r\n`).message).toMatch(/deeper than 8/)

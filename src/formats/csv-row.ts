@@ -83,9 +83,9 @@ export interface RowWriterOptions {
  *
  * @example
  * const table = createTable(shapeOf(Contact), 32, encodeCell)
- * for (const item of items) addColumns(table, item, 2)
+ * for (const item of items) addColumns(table, item)
  * const columns = columnsOf(table)
- * const line = csvRowWriter(table, columns, 2)
+ * const line = csvRowWriter(table, columns, 0)
  * headerLine(columns) + items.map(line).join('') // the page's CSV body
  */
 export const csvRowWriter = (

@@ -27,12 +27,11 @@ const csvDocument: DocumentWriter = (schema, value, context, finish) => {
   const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
   const found = (value as Record<string, unknown> | null)?.[page.itemsKey]
   const items: readonly unknown[] = Array.isArray(found) ? found : []
-  // Items sit at depth 2 of the page (page → items → item), as in the JSON representation.
-  // The header (the union of the items' columns) is known first, so each row is then written
+  // Items count their depth from themselves, as in every format (`rootDepth`). The header (the union of the items' columns) is known first, so each row is then written
   // straight into its line by a writer compiled for that header, a chunk at a time.
-  for (const item of items) addColumns(table, item, 2)
+  for (const item of items) addColumns(table, item)
   const columns = columnsOf(table)
-  const line = csvRowWriter(table, columns, 2)
+  const line = csvRowWriter(table, columns, 0)
   const rows = (out: TextChunks) => {
     for (const item of items) {
       out.text += line(item)

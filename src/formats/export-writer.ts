@@ -27,13 +27,11 @@ export interface ExportWriterOptions {
   /** The export's own links (HAL `_links`) and one item's links (each embedded item). */
   links: Links
   itemLinks: (item: unknown) => Links
+  /** Nesting limit of each item, counted from the item, as in a page (`rootDepth`). */
   maxDepth: number
   /** CSV only: the header's columns (`csvColumns`); without it, the schema's static ones. */
   columns?: CsvColumns
 }
-
-// Items sit at depth 2 (document → items → item), as they do in a page.
-const ITEM_DEPTH = 2
 
 /**
  * The columns of a streamed CSV, chosen before its first row: the item schema's static
@@ -62,9 +60,9 @@ export const csvColumns = (
   // One key at a time, so the columns keep the order given: keys gathered on one object would
   // take JavaScript's order instead, integer-like keys first.
   for (const [member, keys] of Object.entries(freeKeys))
-    for (const key of keys) addColumns(table, { [member]: { [key]: '' } }, ITEM_DEPTH)
+    for (const key of keys) addColumns(table, { [member]: { [key]: '' } })
   return {
-    add: (sample) => addColumns(table, sample, ITEM_DEPTH),
+    add: (sample) => addColumns(table, sample),
     table,
     freeMembers: Object.keys(freeKeys),
   }
@@ -120,9 +118,7 @@ export const openExportWriter = async (
 export const exportWriter = (o: ExportWriterOptions): ExportWriter | undefined => {
   const shape = shapeOf(o.itemSchema)
   const projected = (item: unknown) =>
-    isProjection(shape, item, o.maxDepth, ITEM_DEPTH)
-      ? item
-      : project(shape, item, o.maxDepth, ITEM_DEPTH)
+    isProjection(shape, item, o.maxDepth) ? item : project(shape, item, o.maxDepth)
   // JSON-family items after the first start with their separator, so pieces simply concatenate.
   const separated = (write: (item: unknown) => string): ((item: unknown) => string) => {
     let first = true
@@ -172,7 +168,7 @@ export const exportWriter = (o: ExportWriterOptions): ExportWriter | undefined =
 const csvWriter = (o: ExportWriterOptions): ExportWriter => {
   const { table, freeMembers } = o.columns ?? csvColumns(o.itemSchema, o.maxDepth)
   const columns = columnsOf(table)
-  const line = csvRowWriter(table, columns, ITEM_DEPTH, { objectsAsText: freeMembers })
+  const line = csvRowWriter(table, columns, 0, { objectsAsText: freeMembers })
   return {
     head: () => headerLine(columns),
     item: line,

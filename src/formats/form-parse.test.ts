@@ -91,4 +91,13 @@ describe('parseForm', () => {
     expect(syntaxError(body).pointer).toBe(pointer)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
+
+  it.each([
+    ['customData.k=%7B%22%5Cudc00%22%3A1%7D', '/customData/k/\udc00'],
+    ['tags=%5B%22a%22%2C%22%5Cud800%22%5D', '/tags/1'],
+  ])('rejects a lone surrogate escaped in the JSON text of %s', (body, pointer) => {
+    const error = syntaxError(body)
+    expect(error.message).toMatch(/lone surrogate/)
+    expect(error.pointer).toBe(pointer)
+  })
 })

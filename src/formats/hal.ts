@@ -1,5 +1,5 @@
 import { projectOnce } from './json.ts'
-import { type Format, isPlain, type Links } from './types.ts'
+import { type Format, isPlain, type Links, rootDepth } from './types.ts'
 
 /**
  * `application/hal+json`: the model plus `_links` (always `self`). A collection page moves its
@@ -21,7 +21,8 @@ export const hal: Format = {
   linksInBody: true,
   problemContentType: 'application/problem+json; charset=utf-8',
   serialize: (schema, value, context) => {
-    const body = projectOnce(schema, value, context.maxDepth) as Record<string, unknown>
+    const depth = rootDepth(context)
+    const body = projectOnce(schema, value, context.maxDepth, depth) as Record<string, unknown>
     if (context.problem) return JSON.stringify(body)
     const collection = context.collection
     if (!collection) return withLinks(context.links, body)

@@ -3,7 +3,7 @@ import { dataHtml, rowsTable } from './html-data.ts'
 import { escapeHtml, localHref, withFormat } from './html-escape.ts'
 import { HTML_PAGE_POLICY, htmlPage } from './html-page.ts'
 import { project } from './project.ts'
-import type { Format, Links, SerializeContext } from './types.ts'
+import { type Format, type Links, rootDepth, type SerializeContext } from './types.ts'
 
 const CONTENT_TYPE = 'text/html; charset=utf-8'
 
@@ -76,7 +76,7 @@ export const htmlFormat = (formats: () => readonly Format[]): Format => ({
   documentPolicy: () => ({ policy: HTML_PAGE_POLICY }),
   noExample: true,
   serialize: (schema, value, context) => {
-    const data = project(shapeOf(schema), value, context.maxDepth) as Row
+    const data = project(shapeOf(schema), value, context.maxDepth, rootDepth(context)) as Row
     if (context.problem) {
       const about = context.links.self
         ? `<p>About this problem: ${anchor(context.links.self.href, String(data.title))}</p>`

@@ -98,4 +98,32 @@ describe('parseJson: what it refuses besides', () => {
     expect(syntaxError('{"a":{"__proto__":{}}}').message).toMatch(/"__proto__" is not allowed/)
     expect(syntaxError('{"a":').message).toMatch(/malformed JSON/)
   })
+
+  it.each([
+    ['at the top', '{"__proto__":{}}', '/__proto__'],
+    ['nested', '{"customData":{"a":{"constructor":1}}}', '/customData/a/constructor'],
+    ['in an array item', '{"a":[1,{"b":{"prototype":1}}]}', '/a/1/b/prototype'],
+    ['spelt with an escape', '{"x":{"\\u0063onstructor":1}}', '/x/constructor'],
+  ])('refuses a forbidden member %s, with the full pointer to it', (_, text, pointer) => {
+    const error = syntaxError(text)
+    expect(error.message).toMatch(/ is not allowed/)
+    expect(error.pointer).toBe(pointer)
+  })
+
+  it.each([
+    ['a lone low surrogate in a name', '{"customData":{"k\\udc00":"v"}}', '/customData/k\udc00'],
+    ['a lone high surrogate in a name', '{"\\ud800":1}', '/\ud800'],
+    ['a lone surrogate in a value', '{"customData":{"k":"v\\udc01"}}', '/customData/k'],
+    ['a reversed pair', '{"a":["x","\\ude00\\ud83d"]}', '/a/1'],
+    ['a high surrogate at the end', '{"a":{"b":"x\\ud83d"}}', '/a/b'],
+  ])('refuses %s, with the pointer to it', (_, text, pointer) => {
+    const error = syntaxError(text)
+    expect(error.message).toMatch(/lone surrogate \\uD[89A-F][0-9A-F]{2}, which is not text/)
+    expect(error.pointer).toBe(pointer)
+  })
+
+  it('reads surrogate pairs, escaped or not', () => {
+    expect(parse('{"\\ud83d\\ude00":"\\ud83d\\ude00"}')).toEqual({ '😀': '😀' })
+    expect(parse('{"a":"😀\\ud83d\\ude00"}')).toEqual({ a: '😀😀' })
+  })
 })

@@ -1,7 +1,7 @@
 import { shapeOf } from '../model/shape.ts'
 import { project } from './project.ts'
 import { isProjection } from './projected.ts'
-import type { Format } from './types.ts'
+import { type Format, rootDepth } from './types.ts'
 
 /** `application/json`: the plain model. */
 export const json: Format = {
@@ -11,7 +11,7 @@ export const json: Format = {
   contentType: () => 'application/json; charset=utf-8',
   problemContentType: 'application/problem+json; charset=utf-8',
   serialize: (schema, value, context) =>
-    JSON.stringify(projectOnce(schema, value, context.maxDepth)),
+    JSON.stringify(projectOnce(schema, value, context.maxDepth, rootDepth(context))),
 }
 
 /**
@@ -22,7 +22,10 @@ export const projectOnce = (
   schema: Parameters<typeof shapeOf>[0],
   value: unknown,
   maxDepth: number,
+  depth = 0,
 ): unknown => {
   const shape = shapeOf(schema)
-  return isProjection(shape, value, maxDepth) ? value : project(shape, value, maxDepth)
+  return isProjection(shape, value, maxDepth, depth)
+    ? value
+    : project(shape, value, maxDepth, depth)
 }

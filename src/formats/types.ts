@@ -30,9 +30,24 @@ export interface SerializeContext {
   collection?: CollectionInfo
   /** Set when the value is an RFC 9457 problem. */
   problem?: boolean
-  /** Nesting limit for data (recursive types, cycles); deeper data is a serialization error. */
+  /**
+   * Nesting limit for data (recursive types, cycles); deeper data is a serialization error.
+   * It counts from the resource: a collection's items count from themselves (`rootDepth`).
+   */
   maxDepth: number
 }
+
+/**
+ * The depth a document's root counts at, where its resource counts from 0: a collection's
+ * items sit two levels in (document → items → item), so its root counts at -2. The depth limit
+ * then bounds a resource the same whether it is sent alone, in a page or in an export, and
+ * whatever a request could store is written in every one of them.
+ *
+ * @example
+ * project(shape, page, context.maxDepth, rootDepth(context))
+ */
+export const rootDepth = (context: SerializeContext): number =>
+  context.collection && !context.problem ? -2 : 0
 
 /** Thrown by a parser when a body is not well-formed for its format. */
 export class BodySyntaxError extends Error {

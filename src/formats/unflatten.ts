@@ -1,6 +1,7 @@
 import { resolve, type Field, type Shape } from '../model/shape.ts'
 import { coerceScalar, isForbiddenKey, pointerToken } from './coerce.ts'
 import { unneutralise } from './flat.ts'
+import { checkJsonValue } from './json-check.ts'
 import { BodySyntaxError } from './types.ts'
 
 type ObjectShape = Extract<Shape, { kind: 'object' }>
@@ -47,16 +48,9 @@ const checkName = (name: string): void => {
   }
 }
 
+/** JSON text's value, checked as a JSON body is (`checkJsonValue`), from the cell's depth on. */
 const checkJson = (ctx: Context, value: unknown, pointer: string, depth: number): unknown => {
-  if (depth > ctx.maxDepth) throw tooDeep(ctx, pointer)
-  if (Array.isArray(value))
-    value.forEach((item, i) => checkJson(ctx, item, `${pointer}/${i}`, depth + 1))
-  else if (typeof value === 'object' && value !== null)
-    for (const [key, member] of Object.entries(value)) {
-      const at = `${pointer}/${pointerToken(key)}`
-      if (isForbiddenKey(key)) throw new BodySyntaxError(`forbidden member "${key}"`, at)
-      checkJson(ctx, member, at, depth + 1)
-    }
+  checkJsonValue(value, pointer, { maxDepth: ctx.maxDepth, depth })
   return value
 }
 

@@ -49,7 +49,7 @@ const reference = {
   item: (schema: v.GenericSchema, maxDepth: number, value: unknown): string => {
     const item = resolve(shapeOf(schema))
     const name = xmlName((item.kind === 'object' && item.name) || 'item')
-    return element({ maxDepth, itemName: '' }, name, '', shapeOf(schema), value, 2)
+    return element({ maxDepth, itemName: '' }, name, '', shapeOf(schema), value, 0)
   },
 }
 

@@ -9,7 +9,7 @@ import {
   written,
 } from './chunked-text.ts'
 import { project } from './project.ts'
-import { dateText, isPlain, SerializationError, type Format } from './types.ts'
+import { dateText, isPlain, rootDepth, SerializationError, type Format } from './types.ts'
 
 /**
  * The CSP of XML a browser navigates to (a page's "XML" link): its built-in viewer styles the
@@ -26,7 +26,8 @@ const xmlDocument: DocumentWriter = (schema, value, context, finish) => {
     ? tagOf('problem', ' xmlns="urn:ietf:rfc:7807"')
     : tagOf(xmlName(typeName(schema) ?? 'resource'), '')
   const write = writerOf(mode, shapeOf(schema))
-  return xmlWritten(context.maxDepth, DECLARATION, (out) => write(out, root, value, 0), finish)
+  const depth = rootDepth(context)
+  return xmlWritten(context.maxDepth, DECLARATION, (out) => write(out, root, value, depth), finish)
 }
 
 /**
@@ -50,7 +51,8 @@ const xmlDocument: DocumentWriter = (schema, value, context, finish) => {
  * - Numbers as `String(n)` (non-finite ones as nil, as JSON writes `null`), booleans
  *   `true`/`false`, dates ISO 8601. Links travel in the HTTP Link header, not in the body.
  * - The walk follows the data, so recursive schemas stop where the data stops; nesting beyond
- *   `context.maxDepth` (counted as `project` counts it) is a `SerializationError`.
+ *   `context.maxDepth` (counted as `project` counts it, from the resource: see `rootDepth`) is a
+ *   `SerializationError`.
  */
 export const xml: Format = {
   key: 'xml',
@@ -68,8 +70,9 @@ export const xml: Format = {
 }
 
 /**
- * The writer of one collection item, as a page writes it inside its items wrapper (at depth 2,
- * named for the item's type): a streamed export emits these between its own root tags.
+ * The writer of one collection item, as a page writes it inside its items wrapper (named for
+ * the item's type, its depth counted from itself): a streamed export emits these between its
+ * own root tags.
  *
  * @example
  * const write = xmlItemWriter(Contact, 32)
@@ -82,7 +85,7 @@ export const xmlItemWriter = (
   const shape = shapeOf(itemSchema)
   const tag = tagOf(itemNameOf({ kind: 'array', item: shape }), '')
   const write = writerOf(RESOURCE, shape)
-  return (value) => xmlWritten(maxDepth, '', (out) => write(out, tag, value, 2), asText)
+  return (value) => xmlWritten(maxDepth, '', (out) => write(out, tag, value, 0), asText)
 }
 
 /** The document being written (`TextChunks`), and how deep it may nest. */

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { named, writeOnly } from './meta.ts'
 import { collectionOf } from './collection.ts'
+import { plainObject } from './plain-object.ts'
 
 const Token = v.pipe(
   v.string('must be a string'),
@@ -11,7 +12,7 @@ const Token = v.pipe(
 /** `POST /v2.0/external/alexa/users`: the Amazon account's OAuth tokens (Cognigy seed). */
 export const CreateAmazonUser = named(
   'CreateAmazonUser',
-  v.object({
+  plainObject({
     accessToken: writeOnly(Token),
     refreshToken: writeOnly(Token),
   }),

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { named, writeOnly } from './meta.ts'
+import { plainObject } from './plain-object.ts'
 
 // The ServiceStack seed's DTOs, with its names, PascalCase members and types. Every member is
 // optional, as the seed's "Required: No" says.
@@ -14,22 +15,19 @@ const Int = v.optional(v.pipe(v.number(), v.integer()))
 /** `POST /CognitoSendConfirmCodeRequest`: the address alone sends a code; with a code, confirms. */
 export const CognitoSendConfirmCodeRequest = named(
   'CognitoSendConfirmCodeRequest',
-  v.object(
-    {
-      EmailAddress: v.optional(
-        v.pipe(
-          v.string('must be a string'),
-          v.trim(),
-          v.maxLength(254, 'must be at most 254 characters'),
-          v.email('must be an email address'),
-        ),
+  plainObject({
+    EmailAddress: v.optional(
+      v.pipe(
+        v.string('must be a string'),
+        v.trim(),
+        v.maxLength(254, 'must be at most 254 characters'),
+        v.email('must be an email address'),
       ),
-      ConfirmationCode: v.optional(
-        v.pipe(v.string('must be a string'), v.trim(), v.regex(/^\d{6}$/, 'must be 6 digits')),
-      ),
-    },
-    'must be an object',
-  ),
+    ),
+    ConfirmationCode: v.optional(
+      v.pipe(v.string('must be a string'), v.trim(), v.regex(/^\d{6}$/, 'must be 6 digits')),
+    ),
+  }),
 )
 
 export type CognitoSendConfirmCodeRequest = v.InferOutput<typeof CognitoSendConfirmCodeRequest>

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { plainRecord } from './plain-record.ts'
+import { plainObject, plainRecord } from './plain-object.ts'
 
 /**
  * The open.cx seed's `language` codes. The seed lists `tr` twice; a picklist holds it once.
@@ -61,8 +61,9 @@ export const AvatarUrl = v.pipe(
   ),
 )
 
-// SQLite (libSQL, D1) would silently cut a text column at NUL; every other character is kept
-// (the XML writer replaces the ones XML 1.0 cannot carry, the CSV writer neutralises formulas).
+// SQLite (libSQL, D1) would silently cut a text column at NUL, and a driver reads a key that
+// json_each took out of stored JSON up to its first NUL; every other character is kept (the
+// XML writer replaces the ones XML 1.0 cannot carry, the CSV writer neutralises formulas).
 const noNul = v.regex(/^[^\0]*$/, 'must not contain NUL characters')
 
 export const Name = v.pipe(
@@ -77,15 +78,19 @@ export const ChatContext = v.pipe(
   noNul,
 )
 
+// A dictionary's keys: `customData`'s are the CSV export's columns, read through json_each.
 const Key = v.pipe(
   v.string(),
   v.nonEmpty('keys must not be empty'),
   v.maxLength(L.keyLength, `keys must be at most ${L.keyLength} characters`),
+  v.regex(/^[^\0]*$/, 'keys must not contain NUL characters'),
 )
 
+// A parameter an action is called with: text that a URL or a header carries, never a NUL.
 const Value = v.pipe(
   v.string('must be a string'),
   v.maxLength(L.valueLength, `must be at most ${L.valueLength} characters`),
+  noNul,
 )
 
 /** A JSON object of at most `CONTACT_LIMITS.entries` entries. */
@@ -109,16 +114,16 @@ const FreeForm = v.pipe(
 
 export const CustomData = FreeForm
 
-// RFC 9110 field names; values without CR, LF or NUL, so an override can never split a header
-// when the action is executed.
+// RFC 9110 field names; values without CR or LF (nor NUL, as every `Value`), so an override
+// can never split a header when the action is executed.
 const HeaderName = v.pipe(
   v.string(),
   v.regex(/^[!#$%&'*+.^_`|~\dA-Za-z-]+$/, 'keys must be header names'),
 )
-const HeaderValue = v.pipe(Value, v.regex(/^[^\r\n\0]*$/, 'must not contain CR, LF or NUL'))
+const HeaderValue = v.pipe(Value, v.regex(/^[^\r\n]*$/, 'must not contain CR or LF'))
 
 /** Per-contact overrides of the parameters open.cx actions are called with. */
-export const HttpActionOverrides = v.object({
+export const HttpActionOverrides = plainObject({
   query_params: v.optional(dictionary(Key, Value)),
   path_params: v.optional(dictionary(Key, Value)),
   body_params: v.optional(FreeForm),

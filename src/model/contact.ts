@@ -11,6 +11,7 @@ import {
   Phone,
 } from './contact-fields.ts'
 import { named } from './meta.ts'
+import { plainObject } from './plain-object.ts'
 
 /**
  * `POST /widget/authenticate-user` (open.cx seed). Every member is optional, but a contact
@@ -19,7 +20,7 @@ import { named } from './meta.ts'
 export const AuthenticateUser = named(
   'AuthenticateUser',
   v.pipe(
-    v.object({
+    plainObject({
       email: v.optional(Email),
       name: v.optional(Name),
       avatar_url: v.optional(AvatarUrl),

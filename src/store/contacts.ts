@@ -1,4 +1,5 @@
 import type { Contact, ContactFields } from '../model/contact.ts'
+import { textOfHex } from './sqlite-text.ts'
 import { isTooBig, type SqlDatabase, type SqlValue, first, sql } from './sql.ts'
 import {
   type ExportBatch,
@@ -381,8 +382,9 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
    * the order of the text.
    */
   async customDataKeys(): Promise<string[]> {
-    const rows = await db.all<{ key: string; created_at: string; contact_id: string }>(
-      'SELECT key, created_at, contact_id FROM contact_keys ORDER BY created_at, contact_id, position',
+    // The keys are json_each's: read as hex (`textOfHex`), never as text libSQL must decode.
+    const rows = await db.all<{ hex: string; created_at: string; contact_id: string }>(
+      'SELECT hex(key) AS hex, created_at, contact_id FROM contact_keys ORDER BY created_at, contact_id, position',
     )
     const keys: string[] = []
     // Keys set on an object without a prototype, so that `__proto__` is a key like any other.
@@ -390,7 +392,7 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
     let holder = fresh()
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!
-      holder[row.key] = true
+      holder[textOfHex(row.hex)] = true
       const next = rows[i + 1]
       if (next?.created_at === row.created_at && next.contact_id === row.contact_id) continue
       for (const key of Object.keys(holder)) keys.push(key)

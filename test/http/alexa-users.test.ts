@@ -100,6 +100,24 @@ describe('POST /v2.0/external/alexa/users', () => {
     expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
+  it.each([
+    ['[]', 'an array'],
+    ['[{"accessToken":"a","refreshToken":"r"}]', 'an array'],
+    ['"x"', 'a string'],
+    ['null', 'null'],
+    ['42', 'a number'],
+  ])('answers 400 code 1000 to the body %s: must be an object, not %s', async (body, what) => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, createUserRequest('application/json', body))
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem.code).toBe(1000)
+    expect(problem.details.errors).toEqual([
+      { pointer: '', message: `must be an object, not ${what}` },
+    ])
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+  })
+
   it('answers the seed\'s "Missing payload" for an empty body', async () => {
     const t = await makeTarget()
     const res = await t.request(USERS, createUserRequest('application/json', ''))

@@ -54,6 +54,32 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
       overrides({ headers: { 'X A': 'a' } }),
       '/http_action_overrides/headers/X A',
     ],
+    ['a customData key with a NUL', { customData: { 'a\u0000b': 1 } }, '/customData/a\u0000b'],
+    [
+      'a query parameter key with a NUL',
+      overrides({ query_params: { 'q\u0000': 'x' } }),
+      '/http_action_overrides/query_params/q\u0000',
+    ],
+    [
+      'a query parameter value with a NUL',
+      overrides({ query_params: { q: 'a\u0000b' } }),
+      '/http_action_overrides/query_params/q',
+    ],
+    [
+      'a path parameter value with a NUL',
+      overrides({ path_params: { id: '\u0000' } }),
+      '/http_action_overrides/path_params/id',
+    ],
+    [
+      'a body parameter key with a NUL',
+      overrides({ body_params: { '\u0000': 1 } }),
+      '/http_action_overrides/body_params/\u0000',
+    ],
+    [
+      'a header override with a NUL',
+      overrides({ headers: { 'X-A': 'a\u0000' } }),
+      '/http_action_overrides/headers/X-A',
+    ],
     [
       'a query parameter that is not text',
       overrides({ query_params: { page: 2 } }),
@@ -66,6 +92,35 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
     const problem = await res.json<any>()
     expect(problem.code).toBe(1000)
     expect(problem.details.errors.map((e: any) => e.pointer)).toContain(pointer)
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+
+  it.each([
+    ['the body', '[]', ''],
+    ['the body', '[{"email":"a@example.com"}]', ''],
+    ['the body', '"a@example.com"', ''],
+    ['customData', '{"email":"a@example.com","customData":"s"}', '/customData'],
+    ['customData', '{"email":"a@example.com","customData":["a"]}', '/customData'],
+    ['customData', '{"email":"a@example.com","customData":null}', '/customData'],
+    [
+      'http_action_overrides',
+      '{"email":"a@example.com","http_action_overrides":[]}',
+      '/http_action_overrides',
+    ],
+    [
+      'a query_params map',
+      '{"email":"a@example.com","http_action_overrides":{"query_params":1}}',
+      '/http_action_overrides/query_params',
+    ],
+  ])('answers 400 code 1000 when %s is not an object (%s)', async (_, body, pointer) => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate(body))
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem.code).toBe(1000)
+    expect(problem.details.errors).toEqual([
+      { pointer, message: expect.stringMatching(/^must be an object, not (an array|a \w+|null)$/) },
+    ])
     expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
   })
 
@@ -88,4 +143,45 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
     expect(res.status).toBe(400)
     expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
   })
+
+  it.each([
+    [
+      'a customData key',
+      'application/json',
+      '{"email":"a@example.com","customData":{"k\\udc00":"v"}}',
+      '/customData/k\udc00',
+    ],
+    [
+      'a nested customData value',
+      'application/json',
+      '{"email":"a@example.com","customData":{"k":{"n":["\\ud800"]}}}',
+      '/customData/k/n/0',
+    ],
+    ['the name', 'application/json', '{"email":"a@example.com","name":"A\\udfff"}', '/name'],
+    [
+      'a query parameter key',
+      'application/json',
+      '{"email":"a@example.com","http_action_overrides":{"query_params":{"\\udbff":"x"}}}',
+      '/http_action_overrides/query_params/\udbff',
+    ],
+    [
+      'the JSON text of a CSV cell',
+      'text/csv',
+      'email,customData.k\r\na@example.com,"{""\\udc00"":1}"\r\n',
+      '/customData/k/\udc00',
+    ],
+  ])(
+    'answers 400 code 1001 to a lone surrogate escaped in %s, naming its pointer',
+    async (_, contentType, body, pointer) => {
+      const t = await makeTarget()
+      const res = await t.request(AUTHENTICATE, authenticate(body, { contentType }))
+      expect(res.status).toBe(400)
+      const problem = await res.json<any>()
+      expect(problem.code).toBe(1001)
+      expect(problem.detail).toMatch(/lone surrogate \\uD[89A-F][0-9A-F]{2}, which is not text/)
+      expect(problem.details.errors).toEqual([{ pointer, message: expect.any(String) }])
+      expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+      expect(await t.query('SELECT key FROM contact_keys')).toHaveLength(0)
+    },
+  )
 })

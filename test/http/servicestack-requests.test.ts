@@ -96,9 +96,21 @@ describe('CognitoSendConfirmCodeRequest validation failures are DTOs', () => {
       'a bare JSON string',
       'application/json',
       '"ada@example.com"',
-      'The request must be an object',
+      'The request must be an object, not a string',
     ],
-    ['a JSON array', 'application/json', '["ada@example.com"]', 'EmailAddress is required'],
+    ['JSON null', 'application/json', 'null', 'The request must be an object, not null'],
+    [
+      'an empty JSON array',
+      'application/json',
+      '[]',
+      'The request must be an object, not an array',
+    ],
+    [
+      'the request in a JSON array',
+      'application/json',
+      '[{"EmailAddress":"ada@example.com"}]',
+      'The request must be an object, not an array',
+    ],
   ]
 
   it.each(cases)(

@@ -12,8 +12,10 @@ export const LANGUAGES = [
 ] as const // prettier-ignore
 
 /**
- * Bounds of a contact's members. Free-form data is bounded by keys and by its size as JSON
- * text, so one contact never grows past a few tens of KiB whatever the body limit is.
+ * Bounds of a contact's members. Free-form data and the overrides are bounded by keys and by
+ * their size as JSON text (escapes included: a control character is six bytes stored), so one
+ * contact never grows past a few tens of KiB whatever the body limit is, and a page of 100
+ * stays a few MB.
  */
 export const CONTACT_LIMITS = {
   nameLength: 256,
@@ -23,7 +25,7 @@ export const CONTACT_LIMITS = {
   keyLength: 256,
   /** A dictionary value (query/path parameter, header). */
   valueLength: 4096,
-  /** `customData` and `body_params`, serialized as JSON (UTF-8 bytes). */
+  /** `customData`, and `http_action_overrides` as a whole, serialized as JSON (UTF-8 bytes). */
   jsonBytes: 16 * 1024,
 } as const
 
@@ -100,32 +102,40 @@ const dictionary = <TKey extends v.GenericSchema<string, string>, TValue extends
 ) =>
   v.pipe(plainRecord(key, value), v.maxEntries(L.entries, `must have at most ${L.entries} entries`))
 
+/** A value's size as JSON text (UTF-8 bytes) at most `CONTACT_LIMITS.jsonBytes`. */
+const jsonBytesAtMost = <T>() =>
+  v.check<T, string>(
+    (value) => encoder.encode(JSON.stringify(value)).length <= L.jsonBytes,
+    `must be at most ${L.jsonBytes} bytes as JSON`,
+  )
+
 /**
  * Any JSON object, bounded. A record of `unknown` values is what the serializers treat as
  * free-form: typed `<entry key>` elements in XML, `<field>.<key>` columns in CSV.
  */
-const FreeForm = v.pipe(
-  dictionary(Key, v.unknown()),
-  v.check(
-    (value) => encoder.encode(JSON.stringify(value)).length <= L.jsonBytes,
-    `must be at most ${L.jsonBytes} bytes as JSON`,
-  ),
-)
+const FreeForm = v.pipe(dictionary(Key, v.unknown()), jsonBytesAtMost())
 
 export const CustomData = FreeForm
 
-// RFC 9110 field names; values without CR or LF (nor NUL, as every `Value`), so an override
-// can never split a header when the action is executed.
+// RFC 9110 field names, and field values: no control character but HTAB (NUL is refused by
+// every `Value`), so an override can never split a header, nor be refused by the HTTP client
+// that executes the action.
 const HeaderName = v.pipe(
   v.string(),
   v.regex(/^[!#$%&'*+.^_`|~\dA-Za-z-]+$/, 'keys must be header names'),
 )
-const HeaderValue = v.pipe(Value, v.regex(/^[^\r\n]*$/, 'must not contain CR or LF'))
+const HeaderValue = v.pipe(
+  Value,
+  v.regex(/^[^\x01-\x08\n-\x1f\x7f]*$/, 'must not contain control characters other than TAB'),
+)
 
 /** Per-contact overrides of the parameters open.cx actions are called with. */
-export const HttpActionOverrides = plainObject({
-  query_params: v.optional(dictionary(Key, Value)),
-  path_params: v.optional(dictionary(Key, Value)),
-  body_params: v.optional(FreeForm),
-  headers: v.optional(dictionary(HeaderName, HeaderValue)),
-})
+export const HttpActionOverrides = v.pipe(
+  plainObject({
+    query_params: v.optional(dictionary(Key, Value)),
+    path_params: v.optional(dictionary(Key, Value)),
+    body_params: v.optional(FreeForm),
+    headers: v.optional(dictionary(HeaderName, HeaderValue)),
+  }),
+  jsonBytesAtMost(),
+)

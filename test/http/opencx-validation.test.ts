@@ -50,6 +50,21 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
       '/http_action_overrides/headers/X-A',
     ],
     [
+      'a header override with a control character',
+      overrides({ headers: { 'X-A': 'a\u0001b' } }),
+      '/http_action_overrides/headers/X-A',
+    ],
+    [
+      // Each value is within its own bound; together, as JSON, they pass 16 KiB.
+      'overrides over 16 KiB as a whole',
+      overrides({
+        query_params: Object.fromEntries(
+          ['a', 'b', 'c', 'd', 'e'].map((k) => [k, 'x'.repeat(4000)]),
+        ),
+      }),
+      '/http_action_overrides',
+    ],
+    [
       'a header override whose name is not a header name',
       overrides({ headers: { 'X A': 'a' } }),
       '/http_action_overrides/headers/X A',

@@ -26,6 +26,13 @@ export const catalogue = {
     title: 'Invalid Query Parameter',
     description: 'A query parameter is malformed or out of range; details.errors names it.',
   },
+  malformedRequest: {
+    code: 1003,
+    status: 400,
+    title: 'Malformed Request',
+    description:
+      'The request is not valid HTTP: a request line, header or Host the server cannot parse. The connection is closed after the answer.',
+  },
   unauthorized: {
     code: 1010,
     status: 401,
@@ -77,7 +84,7 @@ export const catalogue = {
     status: 431,
     title: 'Request Header Fields Too Large',
     description:
-      'A header the gateway reads (Accept, Content-Type, X-API-Key, Authorization, Origin) is longer than the limit (4 KiB by default); details.header names it.',
+      'A header the gateway reads (Accept, Content-Type, X-API-Key, Authorization, Origin) is longer than the limit (4 KiB by default); details.header names it. On Node, also a header section over 16 KiB in all.',
   },
   unsupportedMediaType: {
     code: 1060,

@@ -17,20 +17,21 @@ beforeAll(async () => {
 })
 afterAll(() => close())
 
-/** Sends raw bytes and resolves with the status of the answer (0 if the socket just closed). */
-const raw = (head: string): Promise<number> =>
+/** Sends raw bytes and resolves with the whole answer, read until the server closes. */
+const answer = (head: string): Promise<string> =>
   new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let text = ''
     socket.setTimeout(5000, () => socket.destroy(new Error('no answer')))
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1')
-      if (text.includes('\r\n')) socket.end()
-    })
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')))
     socket.on('error', reject)
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)))
+    socket.on('close', () => resolve(text))
     socket.write(Buffer.from(head, 'latin1'))
   })
+
+/** The status of the answer to raw bytes (0 if the socket just closed). */
+const raw = async (head: string): Promise<number> =>
+  Number(/^HTTP\/1\.1 (\d{3})/.exec(await answer(head))?.[1] ?? 0)
 
 const request = (headers: string) =>
   raw(`GET ${USERS} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headers}\r\n`)
@@ -48,6 +49,50 @@ describe('raw header bytes on the Node server', () => {
     expect(await request(headers)).toBe(status)
     expect(await request(`X-API-Key: ${API_KEY}\r\n`)).toBe(200)
   })
+
+  it.each([
+    [
+      '20 KiB of headers',
+      `GET ${USERS}?a=1 HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+      431,
+      1051,
+      USERS,
+    ],
+    ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 1003, ''],
+    [
+      'a control character in a header',
+      `GET ${USERS} HTTP/1.1\r\nHost: x\r\nAccept: a\x01\r\n\r\n`,
+      400,
+      1003,
+      USERS,
+    ],
+    [
+      'an invalid Host',
+      `GET ${USERS} HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n`,
+      400,
+      1003,
+      '',
+    ],
+  ])(
+    'answers %s with a problem and a trace id, as every answer has',
+    async (_, head, status, code, instance) => {
+      const text = await answer(head)
+      const [headers = '', body = ''] = text.split('\r\n\r\n')
+      expect(headers).toMatch(new RegExp(`^HTTP/1.1 ${status} `))
+      expect(headers).toMatch(/\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i)
+      expect(headers).toMatch(/\r\nx-content-type-options: nosniff\r\n/i)
+      const traceId = /\r\nx-trace-id: (api--[\w-]+)/i.exec(headers)?.[1]
+      expect(JSON.parse(body)).toEqual({
+        type: expect.stringMatching(/^\/problems\//),
+        title: expect.any(String),
+        status,
+        detail: expect.any(String),
+        instance,
+        code,
+        traceId,
+      })
+    },
+  )
 
   it('passes obs-text bytes through to the gateway, which answers them as wrong values', async () => {
     expect(await request('X-API-Key: \xff\xfe\x80\x81\r\n')).toBe(401)

@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { createServer } from 'node:http'
+import { getRequestListener, RequestError } from '@hono/node-server'
 import { createApp } from '../../app/create-app.ts'
 import type { Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
@@ -9,6 +10,7 @@ import { nodeClientAddress } from './client-address.ts'
 import { openDatabase } from './database.ts'
 import { nodeDocsAssets } from './docs-assets.ts'
 import { readMigrations } from './migrations.ts'
+import { answerRefusedRequests, refusal } from './refused-requests.ts'
 
 export interface NodeConfig {
   port: number
@@ -84,18 +86,38 @@ export const openGateway = async (config: GatewayConfig) => {
 }
 
 /**
- * Opens the gateway (`openGateway`) and listens.
+ * A request the adapter cannot make a `Request` of (an invalid Host, a request target that is
+ * no path) as a 400 problem; anything else it reports (the app answers its own errors) as a
+ * 500 one. Its default is a bare status with no body and no trace id.
+ */
+const adapterError = (error: unknown): Response => {
+  const { status, headers, body } =
+    error instanceof RequestError
+      ? refusal(
+          'malformedRequest',
+          'The Host header or the request target is not valid.',
+          '',
+          traceIdOf(),
+        )
+      : refusal('internal', 'Internal error.', '', traceIdOf())
+  return new Response(body, { status, headers })
+}
+
+/**
+ * Opens the gateway (`openGateway`) and listens. What Node's parser or the adapter refuse
+ * before the app sees a request is answered as a problem too (`answerRefusedRequests`,
+ * `adapterError`).
  *
  * @example
  * const { server, close } = await startServer(config)
  */
 export const startServer = async (config: NodeConfig) => {
   const { app, close: closeDatabase } = await openGateway(config)
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s),
-    )
-  })
+  const server = createServer(
+    getRequestListener(app.fetch, { hostname: config.host, errorHandler: adapterError }),
+  )
+  answerRefusedRequests(server, traceIdOf)
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve))
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => {

@@ -84,7 +84,7 @@ export const catalogue = {
     status: 415,
     title: 'Unsupported Media Type',
     description:
-      'The request body has a Content-Type or a Content-Encoding the gateway cannot read. details.accepted lists the body types it accepts; bodies are read unencoded.',
+      'The request body has a Content-Type or a Content-Encoding the gateway cannot read: another type, a charset other than UTF-8, text/csv with header=absent (a CSV body starts with its header row). details.accepted lists the body types it accepts; bodies are read unencoded.',
   },
   tooManyRequests: {
     code: 1070,

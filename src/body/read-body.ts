@@ -76,8 +76,12 @@ export const readBody = async <TSchema extends v.GenericSchema>(
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   let raw: unknown = {}
   if (bytes.length === 0) {
+    // The seed's detail, and an error at the whole document: a client reading
+    // details.errors[] of every validation problem finds one here too.
     if (!options.allowEmpty)
-      throw new ProblemError('validation', 'Validation failed. Missing payload.')
+      throw new ProblemError('validation', 'Validation failed. Missing payload.', {
+        details: { errors: [{ pointer: '', message: 'is required: the body is empty' }] },
+      })
   } else {
     const codings = codingsOf(c.req.header('Content-Encoding'))
     if (codings.length > 0) {

@@ -11,7 +11,7 @@ export const catalogue = {
     status: 400,
     title: 'Validation Failed',
     description:
-      'The request was well-formed but its values do not match the schema. details.errors lists each offending member as a JSON pointer with a message.',
+      'The request was well-formed but its values do not match the schema, or it has no body. details.errors lists each offending member as a JSON pointer with a message (the pointer "" for a missing body).',
   },
   malformedBody: {
     code: 1001,
@@ -70,7 +70,8 @@ export const catalogue = {
     code: 1050,
     status: 413,
     title: 'Payload Too Large',
-    description: 'The request body is larger than the configured limit (1 MiB by default).',
+    description:
+      'The request body is larger than the configured limit (1 MiB by default); details.maxBytes gives it.',
   },
   headerTooLarge: {
     code: 1051,

@@ -149,7 +149,9 @@ describe('POST /v2.0/external/alexa/users', () => {
     expect(await res.json<any>()).toMatchObject({
       code: 1000,
       detail: 'Validation failed. Missing payload.',
+      details: { errors: [{ pointer: '', message: 'is required: the body is empty' }] },
     })
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
   it.each([

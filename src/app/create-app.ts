@@ -119,6 +119,7 @@ export const createApp = (deps: AppDeps) => {
       throw new ProblemError(
         'payloadTooLarge',
         `The request body is larger than ${limits.bodyBytes} bytes.`,
+        { details: { maxBytes: limits.bodyBytes } },
       )
     },
   })

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { pointerToken } from '../formats/coerce.ts'
-import { bodyParsers } from '../formats/body-parsers.ts'
+import { bodyParameters, bodyParsers } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 
@@ -24,6 +24,13 @@ const codingsOf = (header: string | undefined): string[] =>
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity')
+
+/** The first value of a lower-cased Content-Type parameter, quotes removed. */
+const parameter = (params: readonly string[], name: string): string | undefined =>
+  params
+    .find((p) => p.startsWith(`${name}=`))
+    ?.slice(name.length + 1)
+    .replaceAll('"', '')
 
 /** JSON pointer of a valibot issue path (`/details/errors/0/pointer`). */
 export const issuePointer = (issue: v.BaseIssue<unknown>): string =>
@@ -69,8 +76,12 @@ export const readBody = async <TSchema extends v.GenericSchema>(
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   let raw: unknown = {}
   if (bytes.length === 0) {
+    // The seed's detail, and an error at the whole document: a client reading
+    // details.errors[] of every validation problem finds one here too.
     if (!options.allowEmpty)
-      throw new ProblemError('validation', 'Validation failed. Missing payload.')
+      throw new ProblemError('validation', 'Validation failed. Missing payload.', {
+        details: { errors: [{ pointer: '', message: 'is required: the body is empty' }] },
+      })
   } else {
     const codings = codingsOf(c.req.header('Content-Encoding'))
     if (codings.length > 0) {
@@ -84,12 +95,17 @@ export const readBody = async <TSchema extends v.GenericSchema>(
     const [essence = '', ...params] = contentType.split(';').map((s) => s.trim().toLowerCase())
     const parser = bodyParsers[essence]
     if (!parser) throw unsupported(`Content-Type "${essence}" cannot be read.`)
-    const charset = params
-      .find((p) => p.startsWith('charset='))
-      ?.slice(8)
-      .replaceAll('"', '')
+    const charset = parameter(params, 'charset')
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
       throw unsupported(`Only UTF-8 bodies are accepted, not charset "${charset}".`)
+    }
+    for (const [name, value] of Object.entries(bodyParameters[essence] ?? {})) {
+      const given = parameter(params, name)
+      if (given !== undefined && given !== value)
+        throw unsupported(
+          `A ${essence} body is read with ${name}=${value}: send that or no ${name} parameter, ` +
+            `not ${name}="${given}".`,
+        )
     }
     let text: string
     try {

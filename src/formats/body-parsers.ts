@@ -15,3 +15,12 @@ export const bodyParsers: Readonly<Record<string, BodyParser>> = {
   'text/csv': parseCsv,
   'application/x-www-form-urlencoded': parseForm,
 }
+
+/**
+ * Content-Type parameters a body type is read with, beyond `charset` (always UTF-8): a body
+ * that names another value is refused (415) rather than misread. RFC 4180 §3 lets `text/csv`
+ * say `header=absent`, but a CSV body's first row is always its header.
+ */
+export const bodyParameters: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'text/csv': { header: 'present' },
+}

@@ -14,8 +14,12 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 export const coerceScalar = (shape: Shape, text: string): unknown => {
   const s = resolve(shape)
   switch (s.kind) {
-    case 'number':
-      return NUMBER.test(text) ? Number(text) : text
+    case 'number': {
+      // `1e400` is Infinity, which JSON cannot carry (it would be stored as null): it stays
+      // text, for validation to refuse.
+      const n = NUMBER.test(text) ? Number(text) : NaN
+      return Number.isFinite(n) ? n : text
+    }
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : text
     default:

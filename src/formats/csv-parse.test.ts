@@ -50,6 +50,30 @@ describe('parseCsv', () => {
     expect(read('\uFEFFname,age\r\nAnn,3\r\n')).toEqual(expected)
   })
 
+  // Every mix of line breaks between and after the two records: none may end up in a value.
+  const BREAKS = ['\r\n', '\n', '\r'] as const
+  const mixes = BREAKS.flatMap((afterHeader) =>
+    [...BREAKS, ''].map((afterRow) => [afterHeader, afterRow] as const),
+  )
+  it.each(mixes)('reads a header ended by %j and a row ended by %j alike', (header, row) => {
+    expect(read(`name,age${header}Q,3${row}`)).toEqual({ name: 'Q', age: 3 })
+    expect(read(`age,name${header}3,Q${row}`)).toEqual({ name: 'Q', age: 3 })
+  })
+
+  it.each(BREAKS.flatMap((a) => BREAKS.map((b) => [a, b] as const)))(
+    'ignores empty lines after the data row (%j then %j)',
+    (first, second) => {
+      expect(read(`age,name\r\n3,Q${first}${second}`)).toEqual({ name: 'Q', age: 3 })
+      expect(read(`age,name\n3,Q${first}${second}${second}`)).toEqual({ name: 'Q', age: 3 })
+    },
+  )
+
+  it('keeps line breaks inside quotes as data, whatever the record breaks are', () => {
+    expect(read('name,age\r\n"a\rb\nc\r\nd",3\n')).toEqual({ name: 'a\rb\nc\r\nd', age: 3 })
+    expect(read('name,age\n"x ""q""\r\n",3\r')).toEqual({ name: 'x "q"\r\n', age: 3 })
+    expect(read('age,name\r3,"\r"\r\n')).toEqual({ name: '\r', age: 3 })
+  })
+
   it('coerces scalars by the schema and leaves what does not fit for validation', () => {
     expect(read('name,age,vip\r\n007,-5,true\r\n')).toEqual({ name: '007', age: -5, vip: true })
     expect(read('name,age,vip\r\nx,old,yes\r\n')).toEqual({ name: 'x', age: 'old', vip: 'yes' })
@@ -72,6 +96,47 @@ describe('parseCsv', () => {
   it('reads dictionary keys as the whole remainder and typed arrays as JSON text', () => {
     const body = 'name,Attributes.a.b,tags\r\nx,y,"[""p"",""q""]"\r\n'
     expect(read(body)).toEqual({ name: 'x', Attributes: { 'a.b': 'y' }, tags: ['p', 'q'] })
+  })
+
+  it.each([
+    ['12345678901234567890', '12345678901234567890'],
+    ['1.10', '1.10'],
+    ['1e3', '1e3'],
+    ['1e400', '1e400'],
+    ['-1e-400', '-1e-400'],
+    ['007', '007'],
+    ['-0', '-0'],
+    ['0x10', '0x10'],
+    [' 5', ' 5'],
+    ['Infinity', 'Infinity'],
+    ['NaN', 'NaN'],
+    ['null', 'null'],
+    ['TRUE', 'TRUE'],
+    ['5', 5],
+    ['-1.5', -1.5],
+    ['1e+21', 1e21],
+    ['1.7976931348623157e+308', Number.MAX_VALUE],
+    ['5e-324', 5e-324],
+    ['true', true],
+  ])('reads the free-form cell %j as %j: typed only when written as it would be', (cell, value) => {
+    expect(read(`name,customData.v\r\nx,"${cell}"\r\n`)).toEqual({
+      name: 'x',
+      customData: { v: value },
+    })
+  })
+
+  it('reads a dictionary key as a key, only refusing one that is a forbidden name whole', () => {
+    const Free = v.object({ customData: v.record(v.string(), v.unknown()) })
+    const body =
+      'customData.a.constructor,customData.x[prototype],customData.__proto__.y\r\n1,y,2\r\n'
+    const value = read(body, Free) as { customData: Record<string, unknown> }
+    expect(value).toEqual({
+      customData: { 'a.constructor': 1, 'x[prototype]': 'y', '__proto__.y': 2 },
+    })
+    expect(Object.getPrototypeOf(value.customData)).toBeNull()
+    expect(syntaxError('customData.constructor\r\n1\r\n', Free).pointer).toBe(
+      '/customData/constructor',
+    )
   })
 
   it('ignores columns that match no field', () => {
@@ -98,6 +163,9 @@ describe('parseCsv', () => {
       ['a header with no row', 'name,age\r\n', /no data row/],
       ['two data rows', 'name\r\na\r\nb\r\n', /2 data rows/],
       ['a blank line before the row', 'name\r\n\r\na\r\n', /2 data rows/],
+      ['a blank LF line before the row', 'name\n\na', /2 data rows/],
+      ['a blank CR line before the row', 'name\r\ra\r\r', /2 data rows/],
+      ['a header and blank lines only', 'name\r\n\n\r', /no data row/],
       ['too few cells', 'name,age\r\nx\r\n', /names 2 fields but the data row has 1/],
       ['too many cells', 'name,age\r\nx,1,2\r\n', /names 2 fields but the data row has 3/],
       ['an unterminated quote', 'name,age\r\n"x,1\r\n', /Quoted field unterminated/],
@@ -120,6 +188,18 @@ describe('parseCsv', () => {
     ])('a %s column', (column, pointer) => {
       expect(syntaxError(`name,${column}\r\nx,1\r\n`).pointer).toBe(pointer)
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
+    it.each([
+      ['name,name', '/name'],
+      ['name,customData.a,customData.a', '/customData/a'],
+      ['name,Attributes.a.b,Attributes.a.b', '/Attributes/a.b'],
+      ['name,extra,extra', '/extra'],
+    ])('a duplicate column in %j, pointing at its member', (header, pointer) => {
+      const cells = header.split(',').map(() => '1')
+      const error = syntaxError(`${header}\r\n${cells.join(',')}\r\n`)
+      expect(error.message).toMatch(/twice/)
+      expect(error.pointer).toBe(pointer)
     })
 
     it('a forbidden member inside JSON text', () => {

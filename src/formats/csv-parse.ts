@@ -2,7 +2,7 @@ import Papa from 'papaparse'
 import type * as v from 'valibot'
 import { resolve, shapeOf, type Shape } from '../model/shape.ts'
 import { columnsOf, createTable, unneutralise } from './flat.ts'
-import { unflatten } from './unflatten.ts'
+import { namePointer, unflatten } from './unflatten.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
 
 /** What a CSV body must look like, with the schema's own column names when it has some. */
@@ -40,8 +40,45 @@ const placeholder = (shape: Shape | undefined): string => {
   return 'String'
 }
 
-const fail = (schema: v.GenericSchema, problem: string): BodySyntaxError =>
-  new BodySyntaxError(`${problem}. ${expected(schema)}`)
+const fail = (schema: v.GenericSchema, problem: string, pointer?: string): BodySyntaxError =>
+  new BodySyntaxError(`${problem}. ${expected(schema)}`, pointer)
+
+/**
+ * The text with every line break outside a quoted field made one LF. RFC 4180 writes CRLF, but
+ * files are edited, concatenated and sent by hand: CR, LF and CRLF all end a record, in any
+ * mix. papaparse takes the first line break it meets as the only one, so after `\r\n` a record
+ * ending in `\n` would end in data (`"Q\n"`). Line breaks inside quotes are data and stay; a
+ * quote opens a field only at its start, where papaparse sees one.
+ */
+const withLfBreaks = (text: string): string => {
+  if (!text.includes('\r')) return text
+  let out = ''
+  let from = 0
+  let fieldStart = true
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (fieldStart && c === 34) {
+      // To the closing quote: `""` is a quote inside the field. Anything malformed after it is
+      // papaparse's to report.
+      for (i++; i < text.length; i++) {
+        if (text.charCodeAt(i) !== 34) continue
+        if (text.charCodeAt(i + 1) !== 34) break
+        i++
+      }
+      fieldStart = false
+      continue
+    }
+    fieldStart = c === 44 || c === 10 || c === 13
+    if (c !== 13) continue
+    out += `${text.slice(from, i)}\n`
+    if (text.charCodeAt(i + 1) === 10) i++
+    from = i + 1
+  }
+  return out + text.slice(from)
+}
+
+const isBlankLine = (row: readonly string[] | undefined): boolean =>
+  row?.length === 1 && row[0] === ''
 
 /** Header and data row, checked for the shape a request body must have. */
 const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] => {
@@ -51,13 +88,18 @@ const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] =
       `${expected(schema)} — this looks like JSON; send it as application/json`,
     )
   // No header mode: papaparse would silently rename duplicate names and pad short rows.
-  const { data, errors } = Papa.parse<string[]>(text, { header: false, delimiter: ',' })
+  const { data, errors } = Papa.parse<string[]>(withLfBreaks(text), {
+    header: false,
+    delimiter: ',',
+    newline: '\n',
+  })
   const quoteError = errors[0]
   if (quoteError)
     throw fail(schema, `Malformed CSV in row ${(quoteError.row ?? 0) + 1}: ${quoteError.message}`)
-  // papaparse turns the line end after the last row into one more row of one empty field.
-  const last = data.at(-1)
-  if (data.length > 1 && last?.length === 1 && last[0] === '') data.pop()
+  // The line break after the last record ends it (papaparse reads one more, empty record after
+  // it), and empty lines after that are no records either. A blank line before the data row
+  // is still one: that body has two data rows.
+  while (data.length > 1 && isBlankLine(data.at(-1))) data.pop()
   const [header, row, ...more] = data
   if (!header || !row) throw fail(schema, 'The CSV body has a header row but no data row')
   if (more.length > 0) throw fail(schema, `The CSV body has ${more.length + 1} data rows`)
@@ -82,12 +124,14 @@ const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] =
 export const parseCsv: BodyParser = (text, schema, { maxDepth }) => {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   const [header, row] = readRows(body, schema)
+  const shape = shapeOf(schema)
   const names = header.map((name) => unneutralise(name) ?? name)
   const seen = new Set<string>()
   for (const name of names) {
-    if (seen.has(name)) throw fail(schema, `The header row names "${name}" twice`)
+    if (seen.has(name))
+      throw fail(schema, `The header row names "${name}" twice`, namePointer(shape, name))
     seen.add(name)
   }
   const cells = names.map((name, i) => [name, row[i] ?? ''] as const)
-  return unflatten(shapeOf(schema), cells, { maxDepth, neutralised: true })
+  return unflatten(shape, cells, { maxDepth, neutralised: true })
 }

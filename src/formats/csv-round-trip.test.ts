@@ -43,6 +43,8 @@ const Model = named(
     }),
     Attributes: v.optional(v.record(v.string(), v.string())),
     customData: v.optional(v.unknown()),
+    // As open.cx's customData: a dictionary of free-form values.
+    Extra: v.optional(v.record(v.string(), v.unknown())),
     Tags: v.optional(v.array(v.string())),
     Items: v.optional(
       v.array(
@@ -75,6 +77,8 @@ const FORMULAS = [
   '\t=1',
   '\r\n=2',
 ]
+// Text that reads as a number but is not how that number is written: it must stay text.
+const NUMBERISH = ['1.10', '12345678901234567890', '1e3', '1e400', '007', '-0', '0x10', '.5']
 const hardChar = fc.constantFrom(
   '=',
   '+',
@@ -92,23 +96,26 @@ const hardChar = fc.constantFrom(
   '{',
 )
 const text = fc.oneof(
-  fc.constantFrom(...FORMULAS),
+  fc.constantFrom(...FORMULAS, ...NUMBERISH),
   fc.string({
     unit: fc.oneof(hardChar, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
   }),
 )
 const filled = text.filter((s) => s !== '')
-/** Dictionary keys: anything, dots included, but never a name that could reach a prototype. */
-const key = text.filter((k) => !k.split(/[.[\]]/).some(isForbiddenKey))
+/** Dictionary keys: anything, dots and brackets included, but not a prototype's name. */
+const key = fc
+  .oneof(text, fc.constantFrom('a.constructor', 'x[prototype]', '__proto__.y', '[__proto__]'))
+  .filter((k) => !isForbiddenKey(k))
 const number = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0))
 
 /**
- * Free-form text comes back typed when it looks like a number, a boolean or JSON (documented in
- * csv.ts), and an empty string is an empty cell: only other text can round-trip as text.
+ * Free-form text comes back typed when it is a number as `String(n)` writes it, a boolean or
+ * JSON (documented in csv.ts), and an empty string is an empty cell: only other text can
+ * round-trip as text.
  */
 const looksTyped = (s: string) => {
   if (s === '' || s === 'true' || s === 'false') return true
-  if (/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(s)) return true
+  if (Number.isFinite(Number(s)) && String(Number(s)) === s) return true
   try {
     return /^[[{]/.test(s) && (JSON.parse(s), true)
   } catch {
@@ -170,6 +177,7 @@ const model = fc.record(
     ),
     Attributes: fc.dictionary(key, filled, { minKeys: 1, maxKeys: 4 }),
     customData: free,
+    Extra: fc.dictionary(key, free, { minKeys: 1, maxKeys: 3 }),
     Tags: fc.array(text, { maxLength: 3 }),
     Items: fc.array(
       fc.record({ Name: text, Token: text, Values: fc.array(number, { maxLength: 3 }) }),

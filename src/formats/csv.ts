@@ -77,8 +77,13 @@ const csvDocument: DocumentWriter = (schema, value, context, finish) => {
  *
  * Read back by `parseCsv` with the same schema, a resource gives back its JSON projection,
  * except: an empty cell is absent (a required string is `''`, a required nullable member
- * `null`), an object whose members are all absent is absent, and free-form text that looks like
- * a number, `true`/`false` or a JSON array/object comes back as that value.
+ * `null`), an object whose members are all absent is absent, and a free-form cell, which has
+ * no schema type, is read by its text: a number exactly as `String(n)` writes it (`5`, `-2.5`,
+ * `1e+21`, never `1.10`, `007`, `1e3`), `true`/`false`, or JSON text starting with `[` or `{`
+ * comes back as that value, so a free-form string `"5"`, `"true"` or `"[1]"` comes back typed
+ * and `""` absent. Every number (`-0` as `0`, as in JSON), boolean, object and array, and all
+ * other text, come back. Where a free-form member is not a dictionary's value, its object keys
+ * are column names split on dots, so a key holding a dot comes back as nesting.
  */
 export const csv: Format = {
   key: 'csv',

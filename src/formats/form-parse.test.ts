@@ -51,6 +51,31 @@ describe('parseForm', () => {
     })
   })
 
+  it('types free-form text only when it is exactly how the value is written', () => {
+    expect(read('customData.a=12345678901234567890&customData.b=1.10&customData.c=1e400')).toEqual({
+      customData: { a: '12345678901234567890', b: '1.10', c: '1e400' },
+    })
+    expect(read('customData.a=-2.5&customData.b=false&customData.c=%5B1%5D')).toEqual({
+      customData: { a: -2.5, b: false, c: [1] },
+    })
+  })
+
+  it('reads dictionary keys that merely contain a forbidden word', () => {
+    const value = read('Attributes.a.constructor=1&Attributes.x%5Bprototype%5D=y') as {
+      Attributes: Record<string, string>
+    }
+    expect(value).toEqual({ Attributes: { 'a.constructor': '1', 'x[prototype]': 'y' } })
+    expect(Object.getPrototypeOf(value.Attributes)).toBeNull()
+  })
+
+  it.each([
+    ['email=a&email=b', '/email'],
+    ['address.city=a&address.city=b', '/address/city'],
+    ['Attributes.a.b=1&Attributes.a.b=2', '/Attributes/a.b'],
+  ])('points at the member a field given twice sets (%s)', (body, pointer) => {
+    expect(syntaxError(body).pointer).toBe(pointer)
+  })
+
   it('takes text as sent: no formula neutralisation to undo', () => {
     expect(read("note='%3Dx")).toEqual({ note: "'=x" })
   })
@@ -86,6 +111,10 @@ describe('parseForm', () => {
     ['constructor[prototype][polluted]=1', '/constructor'],
     ['customData.constructor.prototype.polluted=1', '/customData/constructor'],
     ['Attributes.__proto__=1', '/Attributes/__proto__'],
+    ['Attributes.constructor=1', '/Attributes/constructor'],
+    ['customData.a.__proto__=1', '/customData/a/__proto__'],
+    ['address.__proto__.polluted=1', '/address/__proto__'],
+    ['email[__proto__][polluted]=1', '/email/__proto__'],
     ['%5F%5Fproto%5F%5F.polluted=1', '/__proto__'],
   ])('rejects %s', (body, pointer) => {
     expect(syntaxError(body).pointer).toBe(pointer)

@@ -1,8 +1,7 @@
 import { shapeOf } from '../model/shape.ts'
 import type * as v from 'valibot'
-import { pointerToken } from './coerce.ts'
 import { columnsOf, createTable, flattenRow } from './flat.ts'
-import { unflatten } from './unflatten.ts'
+import { namePointer, unflatten } from './unflatten.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
 
 /** A `%` not followed by two hex digits: URLSearchParams would keep it as text. */
@@ -40,6 +39,7 @@ const decode = (raw: string, what: string): string => {
  * // { EmailAddress: 'user@example.com', Tags: ['a'] }
  */
 export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
+  const shape = shapeOf(schema)
   const fields = new Map<string, string>()
   for (const pair of text.split('&')) {
     if (pair === '') continue
@@ -49,11 +49,11 @@ export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
     if (fields.has(name))
       throw new BodySyntaxError(
         `Malformed form body: "${name}" is given twice; send each field once`,
-        `/${pointerToken(name)}`,
+        namePointer(shape, name),
       )
     fields.set(name, value)
   }
-  return unflatten(shapeOf(schema), fields, { maxDepth, neutralised: false })
+  return unflatten(shape, fields, { maxDepth, neutralised: false })
 }
 
 /**

@@ -19,7 +19,6 @@ interface Context extends UnflattenOptions {
   bags: Set<object>
 }
 
-const NUMBER: Shape = { kind: 'number', integer: false }
 const fieldMaps = new WeakMap<ObjectShape, Map<string, Field>>()
 
 const fieldsOf = (s: ObjectShape): Map<string, Field> => {
@@ -38,15 +37,84 @@ const bag = (ctx: Context): Bag => {
 const tooDeep = (ctx: Context, pointer: string) =>
   new BodySyntaxError(`the body is nested deeper than ${ctx.maxDepth} levels`, pointer)
 
-/** Rejects names that could reach a prototype, in dotted and in bracket (`a[b]`) notation. */
-const checkName = (name: string): void => {
+/** One member a flat name reaches: its key, the shape of its value, its field if typed. */
+interface Step {
+  key: string
+  shape: Shape
+  field: Field | undefined
+}
+
+/** How the schema reads a flat name (see `walkName`). */
+interface NamePath {
+  /** The members the name reaches, outermost first; unless ignored, the last holds the cell. */
+  steps: Step[]
+  /** The rest of the name when no member takes it: no such field, or a name below a scalar. */
+  ignored: string | undefined
+}
+
+/**
+ * Reads a flat name by the schema: object fields by name, free-form members split on dots, a
+ * dictionary key as the whole remainder. Stops after `limit` + 1 steps (the caller refuses
+ * that depth), so a name of many dots costs no more than the limit.
+ */
+const walkName = (shape: Shape, name: string, limit: number): NamePath => {
+  const steps: Step[] = []
+  let s = resolve(shape)
+  let rest = name
+  while (steps.length <= limit) {
+    if (s.kind === 'record') {
+      steps.push({ key: rest, shape: s.value, field: undefined })
+      break
+    }
+    if (s.kind !== 'object' && s.kind !== 'unknown') return { steps, ignored: rest }
+    const dot = rest.indexOf('.')
+    const key = dot < 0 ? rest : rest.slice(0, dot)
+    const field = s.kind === 'object' ? fieldsOf(s).get(key) : undefined
+    if (s.kind === 'object' && !field) return { steps, ignored: rest }
+    const member = field ? field.shape : s
+    steps.push({ key, shape: member, field })
+    if (dot < 0) break
+    s = resolve(member)
+    rest = rest.slice(dot + 1)
+  }
+  return { steps, ignored: undefined }
+}
+
+/**
+ * The keys a name stands for: its members', then the words of a remainder no member takes,
+ * split in dotted and in bracket (`a[b]`) notation, as other readers of the same name would.
+ */
+const keysOf = (path: NamePath): string[] => {
+  const keys = path.steps.map((step) => step.key)
+  if (path.ignored !== undefined)
+    for (const word of path.ignored.split(/[.[\]]/)) if (word !== '') keys.push(word)
+  return keys
+}
+
+/**
+ * Refuses a name that would make a member `__proto__`, `constructor` or `prototype`, as JSON
+ * refuses such a member: a dictionary key only when it is the whole key (`a.constructor` is
+ * a key like any other), and an ignored remainder when any of its words is one.
+ */
+const checkName = (name: string, path: NamePath): void => {
   let pointer = ''
-  for (const token of name.split(/[.[\]]/)) {
-    pointer += `/${pointerToken(token)}`
-    if (isForbiddenKey(token))
-      throw new BodySyntaxError(`"${name}" names the forbidden member "${token}"`, pointer)
+  for (const key of keysOf(path)) {
+    pointer += `/${pointerToken(key)}`
+    if (isForbiddenKey(key))
+      throw new BodySyntaxError(`"${name}" names the forbidden member "${key}"`, pointer)
   }
 }
+
+/**
+ * The JSON pointer of the member a flat name sets, read by the schema as `unflatten` reads it.
+ *
+ * @example
+ * namePointer(shapeOf(Contact), 'customData.a.b') // '/customData/a.b' (a dictionary key)
+ */
+export const namePointer = (shape: Shape, name: string): string =>
+  keysOf(walkName(shape, name, Infinity))
+    .map((key) => `/${pointerToken(key)}`)
+    .join('')
 
 /** JSON text's value, checked as a JSON body is (`checkJsonValue`), from the cell's depth on. */
 const checkJson = (ctx: Context, value: unknown, pointer: string, depth: number): unknown => {
@@ -81,14 +149,28 @@ const jsonText = (ctx: Context, cell: Cell): unknown => {
   return checkJson(ctx, value, cell.pointer, cell.depth)
 }
 
-/** Free-form text: numbers, booleans and JSON arrays/objects come back typed (documented). */
+/**
+ * The number a free-form cell stands for: only text that is exactly how the number is written
+ * (`String(n)`, as the CSV writer writes it). Other text that reads as a number would not
+ * come back as written — `1.10` would be 1.1, `12345678901234567890` 12345678901234567000,
+ * `1e400` Infinity — so it stays text.
+ */
+const exactNumber = (text: string): number | undefined => {
+  const n = Number(text)
+  return Number.isFinite(n) && String(n) === text ? n : undefined
+}
+
+/**
+ * Free-form text: a number written as `String(n)` writes, `true`/`false` and JSON
+ * arrays/objects come back typed (documented in csv.ts); everything else is text.
+ */
 const freeForm = (ctx: Context, cell: Cell): unknown => {
   const { text } = cell
   const plain = ctx.neutralised ? unneutralise(text) : undefined
   if (plain !== undefined) return plain
   if (text === 'true' || text === 'false') return text === 'true'
-  const number = coerceScalar(NUMBER, text)
-  if (typeof number === 'number') return number
+  const number = exactNumber(text)
+  if (number !== undefined) return number
   if (text[0] !== '[' && text[0] !== '{') return text
   const value = tryJson(text)
   return value === FAILED ? text : checkJson(ctx, value, cell.pointer, cell.depth)
@@ -151,33 +233,20 @@ const descend = (ctx: Context, target: Bag, key: string, cell: Cell): Bag | unde
 }
 
 const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string): void => {
-  checkName(name)
+  const path = walkName(shape, name, ctx.maxDepth)
+  checkName(name, path)
   const cell: Cell = { name, text, pointer: '', depth: 1 }
-  let s = resolve(shape)
   let target = root
-  let rest = name
-  for (; ; cell.depth++) {
+  const last = path.steps.length - 1
+  for (const [i, step] of path.steps.entries()) {
+    cell.depth = i + 1
     if (cell.depth > ctx.maxDepth) throw tooDeep(ctx, cell.pointer)
-    // A dictionary key is the whole remainder: keys may contain dots.
-    if (s.kind === 'record') {
-      cell.pointer += `/${pointerToken(rest)}`
-      return leaf(ctx, target, rest, s.value, undefined, cell)
-    }
-    if (s.kind !== 'object' && s.kind !== 'unknown') return
-    const dot = rest.indexOf('.')
-    const key = dot < 0 ? rest : rest.slice(0, dot)
-    const field = s.kind === 'object' ? fieldsOf(s).get(key) : undefined
-    if (s.kind === 'object' && !field) return // a column for no field is ignored
-    const member = field ? field.shape : s
-    cell.pointer += `/${pointerToken(key)}`
-    if (dot < 0) return leaf(ctx, target, key, member, field, cell)
-    const next = resolve(member)
-    if (next.kind !== 'object' && next.kind !== 'record' && next.kind !== 'unknown') return
-    const child = descend(ctx, target, key, cell)
+    cell.pointer += `/${pointerToken(step.key)}`
+    if (path.ignored !== undefined) continue // a column for no field is ignored
+    if (i === last) return leaf(ctx, target, step.key, step.shape, step.field, cell)
+    const child = descend(ctx, target, step.key, cell)
     if (!child) return
     target = child
-    s = next
-    rest = rest.slice(dot + 1)
   }
 }
 
@@ -186,7 +255,10 @@ const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string
  * validates it afterwards). Names follow `flat.ts`: object fields by name, a dictionary takes
  * the whole remainder as its key (`Attributes.a.b` → key `a.b`), free-form splits on dots,
  * typed arrays and other non-scalar leaves are JSON text. Names that match no field are
- * ignored; `__proto__`, `constructor` and `prototype` anywhere in a name are a syntax error.
+ * ignored. A name that would make a member `__proto__`, `constructor` or `prototype` is a
+ * syntax error, as such a JSON member is: a dictionary key only when it is the whole key
+ * (`customData.a.constructor` sets the key `a.constructor`), a free-form member or a word of
+ * an ignored name (`__proto__[x]`) wherever it is. Every object made here has no prototype.
  *
  * @example
  * unflatten(shapeOf(Req), [['User.Age', '42'], ['Attributes.a.b', 'x']], { maxDepth: 32, neutralised: true })

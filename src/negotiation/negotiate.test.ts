@@ -117,6 +117,35 @@ describe('negotiateMediaType', () => {
   })
 })
 
+// CSV offered as the registry sends it: a range naming another `header` (RFC 4180 §3) is not
+// one CSV can answer, while parameters CSV does not define, and `charset`, never prevent it.
+const CSV = 'text/csv;header=present'
+const withCsvHeader = [...offers.slice(0, -1), CSV]
+
+const csvCases: [name: string, accept: string, expected: string | undefined][] = [
+  ['header=present matches', 'text/csv; header=present', CSV],
+  ['header=absent is not acceptable', 'text/csv; header=absent', undefined],
+  ['a quoted, upper-case header=absent', 'text/csv; header="ABSENT"', undefined],
+  ['a quoted, capitalised header=present', 'text/csv; header="Present"', CSV],
+  [
+    'header=absent falls to the next range',
+    'text/csv;header=absent, application/xml;q=0.5',
+    'application/xml',
+  ],
+  ['header=absent with a bare text/csv at lower q', 'text/csv;header=absent, text/csv;q=0.5', CSV],
+  ['header=absent on text/* leaves XML', 'text/*; header=absent', 'text/xml'],
+  ['header=absent on */* leaves JSON', '*/*; header=absent', 'application/json'],
+  ['a charset CSV does not send still matches', 'text/csv; charset=latin1; header=present', CSV],
+  ['a parameter CSV does not define still matches', 'text/csv; version=2', CSV],
+  ['a bare text/csv matches', 'text/csv', CSV],
+]
+
+describe('negotiateMediaType with offers that carry parameters', () => {
+  it.each(csvCases)('%s', (_name, accept, expected) => {
+    expect(negotiateMediaType(accept, withCsvHeader)).toBe(expected)
+  })
+})
+
 // The gateway's offers: the registry ends with text/html, so browsers get a page while every
 // API client keeps the answer it got before.
 const withHtml = [...offers, 'text/html']

@@ -13,26 +13,54 @@ interface Priority {
   i: number
 }
 
-// Parameters add specificity (`text/csv;header=present` beats `text/csv`, RFC 9110 §12.5.1) but
-// never prevent a match: our offers carry none, and a charset or `header=present` the client
-// names is one we can honour (we always send UTF-8 and a header row).
+// Parameters add specificity (`text/csv;header=present` beats `text/csv`, RFC 9110 §12.5.1).
+// A parameter the client names prevents a match only when it contradicts one the offer is
+// always sent with (`header=absent` against CSV's `header=present`, RFC 4180 §3): one the
+// offer does not define changes nothing we send, and `charset` never does (we always send
+// UTF-8, and clients name other charsets they also read).
 const specificity = (r: MediaRange): number =>
   (r.type === '*' ? 0 : 4) + (r.subtype === '*' ? 0 : 2) + (r.params.size > 0 ? 1 : 0)
+
+/** An offer's type, subtype and the parameters (but `charset`) it is always sent with. */
+interface Offer {
+  type: string
+  subtype: string
+  params: [name: string, value: string][]
+}
+
+const offerOf = (offer: string): Offer | undefined => {
+  const [essence = '', ...rest] = offer.toLowerCase().split(';')
+  const slash = essence.indexOf('/')
+  if (slash < 0) return undefined
+  const params: [string, string][] = []
+  for (const param of rest) {
+    const eq = param.indexOf('=')
+    const name = param.slice(0, eq).trim()
+    if (eq > 0 && name !== 'charset') params.push([name, param.slice(eq + 1).trim()])
+  }
+  return { type: essence.slice(0, slash).trim(), subtype: essence.slice(slash + 1).trim(), params }
+}
+
+const agrees = (r: MediaRange, offer: Offer): boolean => {
+  for (const [name, value] of offer.params) {
+    const asked = r.params.get(name)
+    if (asked !== undefined && asked.toLowerCase() !== value) return false
+  }
+  return true
+}
 
 const priorityOf = (
   ranges: readonly MediaRange[],
   offer: string,
   i: number,
 ): Priority | undefined => {
-  const lower = offer.toLowerCase()
-  const slash = lower.indexOf('/')
-  if (slash < 0) return undefined
-  const type = lower.slice(0, slash)
-  const subtype = lower.slice(slash + 1)
+  const parsed = offerOf(offer)
+  if (!parsed) return undefined
   let best: Priority | undefined
   for (const r of ranges) {
-    if ((r.type !== '*' && r.type !== type) || (r.subtype !== '*' && r.subtype !== subtype))
-      continue
+    if (r.type !== '*' && r.type !== parsed.type) continue
+    if (r.subtype !== '*' && r.subtype !== parsed.subtype) continue
+    if (parsed.params.length > 0 && !agrees(r, parsed)) continue
     const p = { offer, q: r.q, s: specificity(r), o: r.index, i }
     // The most specific range decides; between equally specific ones the higher q wins (as in
     // negotiator), so a repeated range cannot lower what another copy allows.
@@ -66,8 +94,10 @@ export const negotiateRanges = (
 }
 
 /**
- * Chooses the media type to send (RFC 9110 §12.5.1). `offers` are media types without
- * parameters, in server preference order. An absent or blank header, or one whose ranges are
+ * Chooses the media type to send (RFC 9110 §12.5.1). `offers` are media types in server
+ * preference order, each with the parameters it is always sent with, if any
+ * (`text/csv;header=present`): a range that names another value for one of them does not match
+ * it. An absent or blank header, or one whose ranges are
  * all invalid, expresses no preference and gets the first offer; otherwise the result is
  * undefined when nothing is acceptable (the caller answers 406).
  *
@@ -76,6 +106,7 @@ export const negotiateRanges = (
  * // 'application/xml'
  * negotiateMediaType(undefined, ['application/json', 'text/csv']) // 'application/json'
  * negotiateMediaType('image/png', ['application/json']) // undefined
+ * negotiateMediaType('text/csv;header=absent', ['text/csv;header=present']) // undefined
  */
 export const negotiateMediaType = (
   accept: string | undefined,

@@ -5,7 +5,11 @@ const formats = [
   { key: 'json', mediaTypes: ['application/json'] },
   { key: 'hal', mediaTypes: ['application/hal+json'] },
   { key: 'xml', mediaTypes: ['application/xml', 'text/xml'] },
-  { key: 'csv', mediaTypes: ['text/csv'] },
+  {
+    key: 'csv',
+    mediaTypes: ['text/csv'],
+    contentType: () => 'text/csv; charset=utf-8; header=present',
+  },
 ]
 
 const select = (url: string, accept?: string) => {
@@ -95,6 +99,23 @@ describe('selectFormat', () => {
     ],
   ])('%s', (_name, url, accept, expected) => {
     expect(select(url, accept)).toMatchObject({ ok: true, path: '/users', ...expected })
+  })
+
+  it.each([
+    ['text/csv; header=present', { ok: true, key: 'csv', mediaType: 'text/csv' }],
+    ['text/csv; header=absent', { ok: false, reason: 'not-acceptable' }],
+    ['text/csv; header=absent, text/xml;q=0.1', { ok: true, key: 'xml', mediaType: 'text/xml' }],
+    ['text/csv; charset=latin1', { ok: true, key: 'csv', mediaType: 'text/csv' }],
+  ])('matches CSV to %j by the parameters of its Content-Type', (accept, expected) => {
+    expect(select('/users', accept)).toMatchObject(expected)
+  })
+
+  it('sends CSV for .csv even when Accept asks for header=absent: the URL decides', () => {
+    expect(select('/users.csv', 'text/csv; header=absent')).toMatchObject({
+      ok: true,
+      key: 'csv',
+      mediaType: 'text/csv',
+    })
   })
 
   it('refuses an unknown ?format= value', () => {

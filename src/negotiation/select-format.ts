@@ -6,6 +6,12 @@ import { urlFormat } from './url-format.ts'
 export interface FormatOffer {
   readonly key: string
   readonly mediaTypes: readonly string[]
+  /**
+   * The Content-Type a media type is sent with. Its parameters (but `charset`) are ones an
+   * Accept range must not contradict: CSV's `header=present` does not match
+   * `text/csv;header=absent`.
+   */
+  readonly contentType?: (mediaType: string) => string
 }
 
 /** The request parts that can name a format. */
@@ -44,7 +50,10 @@ interface Choice {
 
 interface Derived {
   keys: string[]
-  mediaTypes: string[]
+  /** Every media type with the parameters it is sent with, as negotiation ranks them. */
+  offers: string[]
+  /** The format and media type of each offer. */
+  byOffer: Map<string, { key: string; mediaType: string }>
   /** Choices of recent Accept headers: clients send the same few on every request. */
   choices: Map<string, Choice>
 }
@@ -53,13 +62,31 @@ interface Derived {
 const KEPT_CHOICES = 256
 const KEPT_ACCEPT_LENGTH = 512
 
+/** A media type with its Content-Type's parameters but `charset` (CSV's `header=present`). */
+const offerText = (format: FormatOffer, mediaType: string): string => {
+  const params = (format.contentType?.(mediaType) ?? '')
+    .split(';')
+    .slice(1)
+    .map((param) => param.trim())
+    .filter((param) => param !== '' && !param.toLowerCase().startsWith('charset='))
+  return [mediaType, ...params].join(';')
+}
+
 // Keys and media types of an offer list, derived once per list rather than on every request.
 const derived = new WeakMap<readonly FormatOffer[], Derived>()
 const derivedOf = (formats: readonly FormatOffer[]): Derived => {
   let found = derived.get(formats)
   if (!found) {
-    const mediaTypes = formats.flatMap((f) => f.mediaTypes)
-    found = { keys: formats.map((f) => f.key), mediaTypes, choices: new Map() }
+    const byOffer = new Map<string, { key: string; mediaType: string }>()
+    for (const f of formats)
+      for (const mediaType of f.mediaTypes)
+        byOffer.set(offerText(f, mediaType), { key: f.key, mediaType })
+    found = {
+      keys: formats.map((f) => f.key),
+      offers: [...byOffer.keys()],
+      byOffer,
+      choices: new Map(),
+    }
     derived.set(formats, found)
   }
   return found
@@ -70,13 +97,13 @@ const derivedOf = (formats: readonly FormatOffer[]): Derived => {
  * then remembered (at most `KEPT_CHOICES` headers; a flood of distinct ones starts the memory
  * afresh, and costs what it would have cost without it).
  */
-const choiceOf = (formats: readonly FormatOffer[], d: Derived, accept: string): Choice => {
+const choiceOf = (d: Derived, accept: string): Choice => {
   let choice = d.choices.get(accept)
   if (choice === undefined) {
     const ranges = parseAccept(accept)
-    const mediaType = negotiateRanges(ranges, d.mediaTypes)
-    const format = formats.find((f) => mediaType !== undefined && f.mediaTypes.includes(mediaType))
-    choice = { key: format?.key, mediaType: format && mediaType, ranged: ranges.length > 0 }
+    const offer = negotiateRanges(ranges, d.offers)
+    const chosen = offer === undefined ? undefined : d.byOffer.get(offer)
+    choice = { key: chosen?.key, mediaType: chosen?.mediaType, ranged: ranges.length > 0 }
     if (accept.length <= KEPT_ACCEPT_LENGTH) {
       if (d.choices.size >= KEPT_CHOICES) d.choices.clear()
       d.choices.set(accept, choice)
@@ -119,7 +146,7 @@ export const selectFormat = (
     const mediaType = negotiateRanges(parseAccept(accept), named.mediaTypes) ?? named.mediaTypes[0]
     if (mediaType !== undefined) return { ok: true, key: named.key, mediaType, source: 'url', path }
   }
-  const { key, mediaType, ranged } = choiceOf(formats, d, accept)
+  const { key, mediaType, ranged } = choiceOf(d, accept)
   if (key !== undefined && mediaType !== undefined)
     return { ok: true, key, mediaType, source: ranged ? 'accept' : 'default', path }
   return { ok: false, reason: 'not-acceptable', requested: accept, path }

@@ -11,7 +11,7 @@ export const catalogue = {
     status: 400,
     title: 'Validation Failed',
     description:
-      'The request was well-formed but its values do not match the schema. details.errors lists each offending member as a JSON pointer with a message.',
+      'The request was well-formed but its values do not match the schema, or it has no body. details.errors lists each offending member as a JSON pointer with a message (the pointer "" for a missing body).',
   },
   malformedBody: {
     code: 1001,
@@ -77,7 +77,8 @@ export const catalogue = {
     code: 1050,
     status: 413,
     title: 'Payload Too Large',
-    description: 'The request body is larger than the configured limit (1 MiB by default).',
+    description:
+      'The request body is larger than the configured limit (1 MiB by default); details.maxBytes gives it.',
   },
   headerTooLarge: {
     code: 1051,
@@ -91,7 +92,7 @@ export const catalogue = {
     status: 415,
     title: 'Unsupported Media Type',
     description:
-      'The request body has a Content-Type or a Content-Encoding the gateway cannot read. details.accepted lists the body types it accepts; bodies are read unencoded.',
+      'The request body has a Content-Type or a Content-Encoding the gateway cannot read: another type, a charset other than UTF-8, text/csv with header=absent (a CSV body starts with its header row). details.accepted lists the body types it accepts; bodies are read unencoded.',
   },
   tooManyRequests: {
     code: 1070,

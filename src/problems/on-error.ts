@@ -35,7 +35,13 @@ export const onError = (error: Error, c: Context<AppEnv>): Response => {
     )
   }
   if (error instanceof HTTPException && error.status === 413) {
-    return renderProblem(c, new ProblemError('payloadTooLarge', 'The request body is too large.'))
+    const maxBytes = c.get('limits').bodyBytes
+    return renderProblem(
+      c,
+      new ProblemError('payloadTooLarge', `The request body is larger than ${maxBytes} bytes.`, {
+        details: { maxBytes },
+      }),
+    )
   }
   c.get('deps').logger.error('unhandled error', {
     traceId: c.get('traceId'),

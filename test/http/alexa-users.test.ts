@@ -8,6 +8,25 @@ import {
   type XmlElement,
 } from '../support/parsers.ts'
 import { authed, createUserRequest, MEDIA_TYPES, SEED_USERS, USERS } from '../support/requests.ts'
+import { TEST_ENV } from '../support/deterministic.ts'
+import { aesGcm } from '../../src/crypto/aes-gcm.ts'
+import { fromBase64 } from '../../src/crypto/encoding.ts'
+
+/** The tokens stored for the only Alexa user, decrypted as the gateway would. */
+const storedTokens = async (t: Awaited<ReturnType<typeof makeTarget>>) => {
+  const rows = await t.query<{ id: string; access_token: string; refresh_token: string }>(
+    'SELECT id, access_token, refresh_token FROM alexa_users',
+  )
+  expect(rows).toHaveLength(1)
+  const { id, access_token, refresh_token } = rows[0]!
+  const box = await aesGcm(fromBase64(TEST_ENV.ENCRYPTION_KEY))
+  return {
+    accessToken: await box.open(access_token, `alexa_users/${id}/access_token`),
+    refreshToken: await box.open(refresh_token, `alexa_users/${id}/refresh_token`),
+  }
+}
+
+const BREAKS = ['\r\n', '\n', '\r'] as const
 
 /** The AmazonUser members of a body, whatever its format. */
 const userOf = (body: unknown, mediaType: string): Record<string, string> => {
@@ -82,6 +101,29 @@ describe('POST /v2.0/external/alexa/users', () => {
     expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(1)
   })
 
+  it.each(BREAKS.flatMap((header) => [...BREAKS, ''].map((row) => [header, row] as const)))(
+    'stores CSV tokens exactly when the header ends in %j and the row in %j',
+    async (header, row) => {
+      const t = await makeTarget()
+      const body = `accessToken,refreshToken${header}Atza|a,Atzr|r${row}`
+      const res = await t.request(USERS, createUserRequest('application/json', body, 'text/csv'))
+      expect(res.status).toBe(201)
+      expect(await storedTokens(t)).toEqual({ accessToken: 'Atza|a', refreshToken: 'Atzr|r' })
+    },
+  )
+
+  it.each([
+    ['empty lines after the row', 'text/csv', 'Atza|a,Atzr|r\r\n\r\n\n', 'Atzr|r'],
+    ['header=present declared', 'text/csv; header=present', 'Atza|a,Atzr|r', 'Atzr|r'],
+    ['a quoted line break, kept', 'text/csv', 'Atza|a,"Atzr|\r\nr"\n', 'Atzr|\r\nr'],
+  ])('reads a CSV body with %s', async (_, contentType, row, refreshToken) => {
+    const t = await makeTarget()
+    const body = `accessToken,refreshToken\r\n${row}`
+    const res = await t.request(USERS, createUserRequest('application/json', body, contentType))
+    expect(res.status).toBe(201)
+    expect(await storedTokens(t)).toEqual({ accessToken: 'Atza|a', refreshToken })
+  })
+
   it('answers 400 code 1000 with pointers when a token is missing', async () => {
     const t = await makeTarget()
     const res = await t.request(USERS, createUserRequest('application/json', '{"accessToken":"a"}'))
@@ -125,7 +167,9 @@ describe('POST /v2.0/external/alexa/users', () => {
     expect(await res.json<any>()).toMatchObject({
       code: 1000,
       detail: 'Validation failed. Missing payload.',
+      details: { errors: [{ pointer: '', message: 'is required: the body is empty' }] },
     })
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
   it.each([

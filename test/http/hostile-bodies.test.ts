@@ -81,6 +81,9 @@ const cases: [string, string, BodyInit, number][] = [
   ],
   ['an unknown Content-Type', 'application/yaml', 'accessToken: a', 415],
   ['a non-UTF-8 charset', 'application/json; charset=iso-8859-1', `{${TOKENS}}`, 415],
+  // Read as header + data, two rows without a header row would be misread as a header.
+  ['CSV declared without a header row', 'text/csv; header=absent', 'a,r\r\nb,s\r\n', 415],
+  ['CSV with a quoted header=absent', 'text/csv;header="absent"', 'a,r\r\nb,s\r\n', 415],
 ]
 
 describe('hostile request bodies', () => {
@@ -99,11 +102,51 @@ describe('hostile request bodies', () => {
       expect(problem.status).toBe(status)
       expect(problem.traceId).toBe(res.headers.get('X-Trace-Id'))
       if (status === 415) expect(problem.details.accepted).toContain('text/csv')
+      if (status === 413) expect(problem.details.maxBytes).toBe(1024 * 1024)
       expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
       expect((await t.request('/healthz')).status).toBe(200)
     },
   )
+
+  it.each([
+    ['a CSV column', 'text/csv', 'accessToken,refreshToken,accessToken\r\na,r,b\r\n'],
+    [
+      'a form field',
+      'application/x-www-form-urlencoded',
+      'accessToken=a&refreshToken=r&accessToken=b',
+    ],
+  ])('answers %s given twice with a 400 pointing at its member', async (_, type, body) => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: { 'Content-Type': type, 'X-API-Key': API_KEY },
+      body,
+    })
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem).toMatchObject({
+      code: 1001,
+      details: { errors: [{ pointer: '/accessToken' }] },
+    })
+    expect(problem.details.errors).toHaveLength(1)
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+  })
+
+  it('answers CSV declared header=absent with a 415 saying what it reads', async () => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv; header=absent', 'X-API-Key': API_KEY },
+      body: 'accessToken,refreshToken\r\na,r\r\n',
+    })
+    expect(res.status).toBe(415)
+    expect(await res.json<any>()).toMatchObject({
+      code: 1060,
+      detail:
+        'A text/csv body is read with header=present: send that or no header parameter, not header="absent".',
+    })
+  })
 
   const plain = async () => `{${TOKENS}}`
   it.each([

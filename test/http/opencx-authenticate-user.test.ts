@@ -118,4 +118,63 @@ describe('POST /widget/authenticate-user', () => {
     const contact = await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()
     expect(contact).toMatchObject({ email: 'x@example.com', language: 'de', customData: { n: 3 } })
   })
+
+  // Text that reads as a number but would not be written back as it was sent stays text.
+  const NUMBERISH = {
+    acct: '12345678901234567890',
+    price: '1.10',
+    code: '007',
+    exp: '1e3',
+    huge: '1e400',
+  }
+  const numberish = Object.entries({ ...NUMBERISH, n: '-2.5' })
+  const columns = numberish.map(([key]) => `customData.${key}`).join(',')
+  const cells = numberish.map(([, text]) => text).join(',')
+  const fields = new URLSearchParams(numberish.map(([key, text]) => [`customData.${key}`, text]))
+  it.each([
+    ['text/csv', `email,${columns}\r\nx@example.com,${cells}\r\n`],
+    ['application/x-www-form-urlencoded', `email=x%40example.com&${fields}`],
+  ])('keeps customData text from a %s body as sent', async (contentType, body) => {
+    const t = await makeTarget()
+    const { token } = await contactOf(t, { email: 'x@example.com' })
+    const res = await t.request(AUTHENTICATE, authenticate(body, { contentType }))
+    expect(res.status).toBe(200)
+    const contact = await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()
+    expect(contact.customData).toEqual({ ...NUMBERISH, n: -2.5 })
+  })
+
+  it('takes back its own CSV of a contact whose customData keys hold dots and brackets', async () => {
+    const t = await makeTarget()
+    const customData = { 'a.constructor': 1, 'x[prototype]': 'y', '__proto__.z': true }
+    const { token } = await contactOf(t, { ...SEED_CONTACT, customData })
+    const csv = await (await t.request(WIDGET_CONTACT, bearer(token, 'text/csv'))).text()
+    expect(csv.split('\r\n')[0]).toContain(',customData.a.constructor,customData.x[prototype],')
+    const posted = await t.request(AUTHENTICATE, authenticate(csv, { contentType: 'text/csv' }))
+    expect(posted.status).toBe(200)
+    const read = async () => (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()
+    expect(await read()).toEqual({ ...(await read()), ...SEED_CONTACT, customData })
+    const form =
+      'email=john.doe%40example.com&customData.a.constructor=2&customData.x%5Bprototype%5D=z'
+    const formed = await t.request(
+      AUTHENTICATE,
+      authenticate(form, { contentType: 'application/x-www-form-urlencoded' }),
+    )
+    expect(formed.status).toBe(200)
+    expect((await read()).customData).toEqual({ 'a.constructor': 2, 'x[prototype]': 'z' })
+    expect(({} as Record<string, unknown>).z).toBeUndefined()
+  })
+
+  it.each([
+    ['text/csv', 'email,customData.constructor\r\nx@example.com,1\r\n'],
+    ['application/x-www-form-urlencoded', 'email=x%40example.com&customData.constructor=1'],
+  ])('refuses a %s customData key that is a prototype member', async (contentType, body) => {
+    const t = await makeTarget()
+    const res = await t.request(AUTHENTICATE, authenticate(body, { contentType }))
+    expect(res.status).toBe(400)
+    expect(await res.json<any>()).toMatchObject({
+      code: 1001,
+      details: { errors: [{ pointer: '/customData/constructor' }] },
+    })
+    expect(await count(t)).toBe(0)
+  })
 })

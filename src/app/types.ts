@@ -86,6 +86,11 @@ export interface AppEnv {
 /** One endpoint: its route, its description (index, OpenAPI) and its handlers. */
 export interface Endpoint {
   method: 'GET' | 'POST' | 'DELETE'
+  /**
+   * A GET that acts (it sends a code): HEAD, which Hono would answer with the GET handler, is
+   * refused with a 405 instead, and `Allow` does not list it.
+   */
+  refuseHead?: boolean
   path: string
   /** Link relation / operation id, e.g. `createAmazonUser`. */
   name: string

@@ -4,7 +4,8 @@ import {
   CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
 } from '../../model/cognito.ts'
-import { OPERATION_PATH, reply } from './reply.ts'
+import { OPERATION_PATH } from './operations.ts'
+import { reply } from './reply.ts'
 
 /**
  * `POST /CognitoSendConfirmCodeRequest` (also `.csv`/`.xml`…, `?format=` and

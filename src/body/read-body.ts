@@ -52,6 +52,8 @@ export const validationProblem = (issues: readonly v.BaseIssue<unknown>[]): Prob
 export interface ReadBodyOptions {
   /** An empty body stands for `{}` (every member optional) instead of "Missing payload". */
   allowEmpty?: boolean
+  /** Member names match the schema's in any letter case (`ParseOptions.ignoreCase`). */
+  ignoreCase?: boolean
 }
 
 /**
@@ -98,7 +100,10 @@ export const readBody = async <TSchema extends v.GenericSchema>(
       throw new ProblemError('malformedBody', 'The body is not valid UTF-8.')
     }
     try {
-      raw = parser(text, schema, { maxDepth: c.get('limits').maxDepth })
+      raw = parser(text, schema, {
+        maxDepth: c.get('limits').maxDepth,
+        ignoreCase: options.ignoreCase ?? false,
+      })
     } catch (error) {
       if (!(error instanceof BodySyntaxError)) throw error
       throw new ProblemError(

@@ -39,7 +39,7 @@ const decode = (raw: string, what: string): string => {
  * parseForm('EmailAddress=user%40example.com&Tags=%5B%22a%22%5D', Req, { maxDepth: 32 })
  * // { EmailAddress: 'user@example.com', Tags: ['a'] }
  */
-export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
+export const parseForm: BodyParser = (text, schema, { maxDepth, ignoreCase = false }) => {
   const fields = new Map<string, string>()
   for (const pair of text.split('&')) {
     if (pair === '') continue
@@ -53,7 +53,7 @@ export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
       )
     fields.set(name, value)
   }
-  return unflatten(shapeOf(schema), fields, { maxDepth, neutralised: false })
+  return unflatten(shapeOf(schema), fields, { maxDepth, neutralised: false, ignoreCase })
 }
 
 /**

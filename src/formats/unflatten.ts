@@ -1,9 +1,9 @@
 import { resolve, type Field, type Shape } from '../model/shape.ts'
 import { coerceScalar, isForbiddenKey, pointerToken } from './coerce.ts'
+import { fieldNamed, namedTwice } from './field-names.ts'
 import { unneutralise } from './flat.ts'
 import { BodySyntaxError } from './types.ts'
 
-type ObjectShape = Extract<Shape, { kind: 'object' }>
 type Bag = Record<string, unknown>
 
 export interface UnflattenOptions {
@@ -11,21 +11,18 @@ export interface UnflattenOptions {
   maxDepth: number
   /** CSV cells carry neutralised text (`'=x`, see `neutralise`); form fields carry text as sent. */
   neutralised: boolean
+  /** Field names match in any letter case (`ParseOptions.ignoreCase`). */
+  ignoreCase?: boolean
 }
 
 interface Context extends UnflattenOptions {
   /** Objects this call created for dotted paths, as opposed to values parsed from JSON text. */
   bags: Set<object>
+  /** With `ignoreCase`: the name that reached each member, so another spelling is refused. */
+  sentAs: Map<string, string>
 }
 
 const NUMBER: Shape = { kind: 'number', integer: false }
-const fieldMaps = new WeakMap<ObjectShape, Map<string, Field>>()
-
-const fieldsOf = (s: ObjectShape): Map<string, Field> => {
-  let map = fieldMaps.get(s)
-  if (!map) fieldMaps.set(s, (map = new Map(s.fields.map((f) => [f.key, f]))))
-  return map
-}
 
 // Prototype-less: a dictionary key such as `toString` is then just a key, never an inherited member.
 const bag = (ctx: Context): Bag => {
@@ -171,11 +168,19 @@ const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string
     }
     if (s.kind !== 'object' && s.kind !== 'unknown') return
     const dot = rest.indexOf('.')
-    const key = dot < 0 ? rest : rest.slice(0, dot)
-    const field = s.kind === 'object' ? fieldsOf(s).get(key) : undefined
+    const sent = dot < 0 ? rest : rest.slice(0, dot)
+    const field = s.kind === 'object' ? fieldNamed(s, sent, ctx.ignoreCase) : undefined
     if (s.kind === 'object' && !field) return // a column for no field is ignored
+    const key = field?.key ?? sent
     const member = field ? field.shape : s
     cell.pointer += `/${pointerToken(key)}`
+    if (field && ctx.ignoreCase) {
+      const spelled = name.slice(0, name.length - rest.length) + sent
+      const earlier = ctx.sentAs.get(cell.pointer)
+      if (earlier !== undefined && earlier !== spelled)
+        throw namedTwice(earlier, spelled, cell.pointer)
+      ctx.sentAs.set(cell.pointer, spelled)
+    }
     if (dot < 0) return leaf(ctx, target, key, member, field, cell)
     const next = resolve(member)
     if (next.kind !== 'object' && next.kind !== 'record' && next.kind !== 'unknown') return
@@ -191,8 +196,8 @@ const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string
  * Builds the raw value a flat row describes, shaped and scalar-coerced by the schema (valibot
  * validates it afterwards). Names follow `flat.ts`: object fields by name, a dictionary takes
  * the whole remainder as its key (`Attributes.a.b` → key `a.b`), free-form splits on dots,
- * typed arrays and other non-scalar leaves are JSON text. Names that match no field are
- * ignored; `__proto__`, `constructor` and `prototype` anywhere in a name are a syntax error.
+ * typed arrays and other non-scalar leaves are JSON text. Names that match no field (in any
+ * letter case with `ignoreCase`, two spellings of one member refused) are ignored; `__proto__`, `constructor` and `prototype` anywhere in a name are a syntax error.
  *
  * @example
  * unflatten(shapeOf(Req), [['User.Age', '42'], ['Attributes.a.b', 'x']], { maxDepth: 32, neutralised: true })
@@ -203,7 +208,7 @@ export const unflatten = (
   cells: Iterable<readonly [name: string, text: string]>,
   options: UnflattenOptions,
 ): Bag => {
-  const ctx: Context = { ...options, bags: new Set() }
+  const ctx: Context = { ...options, bags: new Set(), sentAs: new Map() }
   const root = bag(ctx)
   const empty: string[] = []
   for (const [name, text] of cells) {

@@ -11,7 +11,7 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 0      | 200  | the code was sent, or the address was confirmed                            |
  * | 1000   | 400  | EmailAddress missing or not an address, ConfirmationCode not 6 digits      |
  * | 1001   | 400  | unreadable body, e.g. JSON sent as `text/csv`                              |
- * | 1002   | 400  | malformed query string (GET)                                               |
+ * | 1002   | 400  | malformed query string, or a member the body gives otherwise               |
  * | 1060   | 415  | a body Content-Type the gateway cannot read                                |
  * | 2001   | 400  | wrong code; the attempt is counted                                         |
  * | 2002   | 404  | no user has this address                                                   |

@@ -48,7 +48,7 @@ const perform = async (
  * codes' outcomes and session tokens out of caches).
  *
  * @example
- * handler: (c) => reply(c, () => readBody(c, CognitoSendConfirmCodeRequest, { allowEmpty: true }))
+ * handler: (c) => reply(c, () => readRequestDto(c))
  */
 export const reply = async (
   c: Context<AppEnv>,

@@ -1,10 +1,10 @@
 import type { Endpoint } from '../../app/types.ts'
-import { readQuery } from '../../body/read-query.ts'
 import {
   CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
 } from '../../model/cognito.ts'
 import { OPERATION_PATH } from './operations.ts'
+import { readRequestDto } from './read-request.ts'
 import { reply } from './reply.ts'
 
 /**
@@ -20,5 +20,5 @@ export const cognitoSendConfirmCodeByQuery: Endpoint = {
   response: CognitoSendConfirmCodeResponse,
   // HEAD is a safe method: it must not send or use a code.
   refuseHead: true,
-  handler: (c) => reply(c, () => readQuery(c, CognitoSendConfirmCodeRequest)),
+  handler: (c) => reply(c, () => readRequestDto(c)),
 }

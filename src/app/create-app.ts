@@ -1,11 +1,11 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import {
   createAmazonUser,
   deleteAmazonUser,
   getAmazonUser,
   listAmazonUsers,
 } from '../apis/cognigy/index.ts'
+import { limitBody } from '../body/body-limit.ts'
 import { documentationPages } from '../apis/gateway/documentation.ts'
 import { health } from '../apis/gateway/health.ts'
 import { indexPage } from '../apis/gateway/index-page.ts'
@@ -127,25 +127,16 @@ export const createApp = (deps: AppDeps) => {
   const cors = corsFor(deps.corsOrigins ?? [], (c) => allowed(routedPath(c.req.raw)))
   if (cors) app.use(guards(headerLimits), cors, guards(...checks))
   else app.use(guards(headerLimits, ...checks))
-  const limitBody = bodyLimit({
-    maxSize: limits.bodyBytes,
-    onError: () => {
-      throw new ProblemError(
-        'payloadTooLarge',
-        `The request body is larger than ${limits.bodyBytes} bytes.`,
-      )
-    },
-  })
-  // GET and HEAD carry no body the gateway reads. Asking whether they have one would make
-  // @hono/node-server build the whole Request object it otherwise never needs.
-  app.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  )
+  // On the routes that take a body, before their credentials are checked. GET carries no body
+  // the gateway reads (asking whether it has one would make @hono/node-server build the whole
+  // Request object it otherwise never needs), and a path no route takes reads none.
+  const bodyLimit = limitBody(limits.bodyBytes)
 
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {
       const handlers = [
         ...(endpoint.refuseHead ? [refuseHead] : []),
+        ...(endpoint.method === 'GET' || endpoint.limitsBody ? [] : [bodyLimit]),
         ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
         ...(endpoint.middleware ?? []),
         endpoint.handler,

@@ -118,6 +118,13 @@ export interface Endpoint {
    * documents the header.
    */
   download?: string
+  /**
+   * The handler applies the body size limit itself (`ReadBodyOptions.limit`), so that a body
+   * over it is answered like its other failures (a ServiceStack DTO) rather than as a problem.
+   */
+  limitsBody?: boolean
+  /** An empty body is the request with every member absent: OpenAPI says it is optional. */
+  emptyBody?: boolean
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

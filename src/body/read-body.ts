@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { pointerToken } from '../formats/coerce.ts'
+import { enforceBodyLimit } from './body-limit.ts'
 import { bodyParsers } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
 import { ProblemError } from '../problems/problem-error.ts'
@@ -54,6 +55,8 @@ export interface ReadBodyOptions {
   allowEmpty?: boolean
   /** Member names match the schema's in any letter case (`ParseOptions.ignoreCase`). */
   ignoreCase?: boolean
+  /** Applies the body size limit here (`Endpoint.limitsBody`): a larger body is the 413. */
+  limit?: boolean
 }
 
 /**
@@ -68,6 +71,7 @@ export const readBody = async <TSchema extends v.GenericSchema>(
   schema: TSchema,
   options: ReadBodyOptions = {},
 ): Promise<v.InferOutput<TSchema>> => {
+  if (options.limit) await enforceBodyLimit(c)
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   let raw: unknown = {}
   if (bytes.length === 0) {

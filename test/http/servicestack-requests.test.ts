@@ -141,6 +141,30 @@ describe('CognitoSendConfirmCodeRequest validation failures are DTOs', () => {
     expect(dto.ErrorText).toMatch(new RegExp(`^The ${contentType} body could not be read: `))
   })
 
+  it.each([
+    ['with its Content-Length', true],
+    ['without a Content-Length', false],
+  ])('answers a body over the size limit %s with a 413 DTO, code 1050', async (_, length) => {
+    const t = await makeTarget()
+    const body = JSON.stringify({ EmailAddress: EMAIL, Padding: 'x'.repeat(1024 * 1024) })
+    const res = await t.request(OP, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/xml',
+        ...(length ? { 'Content-Length': String(body.length) } : {}),
+      },
+      body,
+    })
+    expect(res.status).toBe(413)
+    expect(res.headers.get('Content-Type')).toBe('application/xml; charset=utf-8')
+    const dto = await readDto(res)
+    expect(dto).toMatchObject({ root: 'CognitoSendConfirmCodeResponse', OpCode: '1050' })
+    expect(dto.ErrorText).toBe('The request body is larger than 1048576 bytes.')
+    expect(t.codeSender.sent).toEqual([])
+    expect(await t.query('SELECT id FROM cognito_users')).toEqual([])
+  })
+
   it('answers a body type it cannot read with 415, code 1060', async () => {
     const t = await makeTarget()
     const res = await t.request(OP, {

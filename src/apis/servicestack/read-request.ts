@@ -22,7 +22,8 @@ const givenTwice = (member: string) =>
 
 /**
  * The request DTO as ServiceStack binds it: from the query string on every method, and on
- * POST from the body too (an empty body is the DTO with every member absent). Member names
+ * POST from the body too (an empty body is the DTO with every member absent; a body over the
+ * size limit is a 413 in the DTO, OpCode 1050, as its other failures are). Member names
  * match in any letter case (`?emailaddress=`, `{"emailAddress": …}`), in every body format.
  * Query parameters the DTO does not name (`format`) are ignored on POST as on GET. A member
  * given in both with one value is that value; with two it is a 400 naming it (1002), as a
@@ -37,6 +38,7 @@ export const readRequestDto = async (c: Context<AppEnv>): Promise<Dto> => {
   const body = await readBody(c, CognitoSendConfirmCodeRequest, {
     allowEmpty: true,
     ignoreCase: true,
+    limit: true,
   })
   for (const [member, value] of Object.entries(query) as [keyof Dto, unknown][]) {
     if (value !== undefined && body[member] !== undefined && body[member] !== value)

@@ -20,6 +20,8 @@ export const cognitoSendConfirmCode: Endpoint = {
   request: CognitoSendConfirmCodeRequest,
   response: CognitoSendConfirmCodeResponse,
   query: CognitoSendConfirmCodeRequest,
+  limitsBody: true,
+  emptyBody: true,
   // An empty body is the DTO with every member absent, as ServiceStack binds it; the reply
   // then says that EmailAddress is required.
   handler: (c) => reply(c, () => readRequestDto(c)),

@@ -1,11 +1,18 @@
 // `npm run dev` (predev): gives wrangler a `.dev.vars` with development secrets when there is
-// none, reusing the ones `npm start` generated so both runtimes accept the same API key.
+// none, reusing the ones `npm start` generated so both runtimes accept the same API key. It
+// says NODE_ENV=development, which lets the Worker write confirmation codes to the log; a
+// `.dev.vars` that says nothing of NODE_ENV gets that line.
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { devSecrets, toDevVars } from '../src/runtime/node/dev-secrets.ts'
+
+const DEVELOPMENT = { NODE_ENV: 'development' }
 
 if (!existsSync('.dev.vars')) {
   const { values } = await devSecrets(process.env.DATA_DIR ?? '.data')
-  await writeFile('.dev.vars', toDevVars(values), { mode: 0o600 })
+  await writeFile('.dev.vars', toDevVars({ ...values, ...DEVELOPMENT }), { mode: 0o600 })
   console.log(`.dev.vars written. API key (X-API-Key): ${values.API_KEYS}`)
+} else if (!/^\s*NODE_ENV\s*=/m.test(await readFile('.dev.vars', 'utf8'))) {
+  await appendFile('.dev.vars', `\n${toDevVars(DEVELOPMENT)}`)
+  console.log('.dev.vars: added NODE_ENV="development" (confirmation codes go to the log)')
 }

@@ -5,14 +5,14 @@ import type { Endpoint } from './types.ts'
 const pattern = (path: string) =>
   new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`)
 
-/** One order for every `Allow` and `Access-Control-Allow-Methods`, whatever the route order. */
+/** One order for every `Allow` and `Access-Control-Allow-Methods`, whatever the routes'. */
 const ORDER = ['GET', 'HEAD', 'POST', 'DELETE']
 
 /** What `allowedMethods` reads of a route. */
 export interface RouteMethod {
   method: string
   path: string
-  /** A GET whose HEAD is refused (`Endpoint.refuseHead`): HEAD is then not one of its methods. */
+  /** A GET that refuses HEAD (`Endpoint.refuseHead`): HEAD is then not one of its methods. */
   refuseHead?: boolean
 }
 

@@ -14,7 +14,7 @@ const mapOf = (
 ): Map<string, Field> => {
   let map = cache.get(shape)
   if (!map) {
-    // The first field wins a folded name two fields share; its exact name still finds the other.
+    // The first field wins a folded name two fields share; the other's exact name finds it.
     map = new Map()
     for (const field of shape.fields) if (!map.has(name(field.key))) map.set(name(field.key), field)
     cache.set(shape, map)
@@ -46,11 +46,12 @@ export const namedTwice = (first: string, second: string, pointer: string): Body
 /**
  * A parsed JSON value with its object members renamed to the schema's spelling where they
  * name a field in another letter case (`emailAddress` → `EmailAddress`), following the shape
- * into nested objects, arrays and dictionary values (dictionary keys stay as sent). Members that
- * name no field stay. Two members that name one field are a `BodySyntaxError`.
+ * into nested objects, arrays and dictionary values (dictionary keys stay as sent). Members
+ * that name no field stay. Two members that name one field are a `BodySyntaxError`.
  *
  * @example
- * withFieldNames(shapeOf(Request), { emailaddress: 'a@example.com' }) // { EmailAddress: 'a@example.com' }
+ * withFieldNames(shapeOf(Request), { emailaddress: 'a@example.com' })
+ * // { EmailAddress: 'a@example.com' }
  */
 export const withFieldNames = (shape: Shape, value: unknown, pointer = ''): unknown => {
   if (typeof value !== 'object' || value === null) return value

@@ -197,7 +197,8 @@ const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string
  * validates it afterwards). Names follow `flat.ts`: object fields by name, a dictionary takes
  * the whole remainder as its key (`Attributes.a.b` → key `a.b`), free-form splits on dots,
  * typed arrays and other non-scalar leaves are JSON text. Names that match no field (in any
- * letter case with `ignoreCase`, two spellings of one member refused) are ignored; `__proto__`, `constructor` and `prototype` anywhere in a name are a syntax error.
+ * letter case with `ignoreCase`, two spellings of one member refused) are ignored;
+ * `__proto__`, `constructor` and `prototype` anywhere in a name are a syntax error.
  *
  * @example
  * unflatten(shapeOf(Req), [['User.Age', '42'], ['Attributes.a.b', 'x']], { maxDepth: 32, neutralised: true })

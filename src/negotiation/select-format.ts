@@ -31,8 +31,8 @@ export type FormatSelection =
       ok: false
       reason: 'unknown-format' | 'repeated-format' | 'conflicting-format' | 'not-acceptable'
       /**
-       * The unknown `?format=` value, every `?format=` value (quoted, listed), the markers that
-       * disagree (listed), or Accept.
+       * The unknown `?format=` value, every `?format=` value (quoted, listed), the markers
+       * that disagree (listed), or Accept.
        */
       requested: string
       path: string

@@ -53,7 +53,7 @@ const splitReplyRoute = (
   return [`/${operation}`, { key, written: `/${m[1]}/reply/` }]
 }
 
-/** An operation's path in any letter case, spelled as the operation is (ServiceStack's routing). */
+/** An operation's path in any letter case, in the operation's own spelling. */
 const operationPath = (path: string, operations: readonly string[]): string => {
   if (operations.length === 0 || path.indexOf('/', 1) >= 0) return path
   const operation = findKey(operations, path.slice(1))
@@ -62,21 +62,22 @@ const operationPath = (path: string, operations: readonly string[]): string => {
 
 /**
  * Finds an explicit format in the URL: a suffix on the last path segment (`/users.csv`),
- * ServiceStack's `/{format}/reply/{Operation}` (for the `operations` only) and `?format=`. Keys
- * match case-insensitively and come back as given in `keys`; so do the `operations`, which
- * route in any letter case (`/cognitosendconfirmcoderequest`). Both path markers are removed
- * (`/csv/reply/Op.csv` routes as `/Op`). An empty `?format=` is treated as absent. Markers that
- * name one format agree; markers that name different ones (`conflicting`), an unknown
- * `?format=` (`unknown`) and a `?format=` given twice (`repeated`) name no format, whatever
- * else the URL says: the caller answers 406, as a body member given twice is refused rather
- * than one copy taken.
+ * ServiceStack's `/{format}/reply/{Operation}` (for the `operations` only) and `?format=`.
+ * Keys match case-insensitively and come back as given in `keys`; so do the `operations`,
+ * which route in any letter case (`/cognitosendconfirmcoderequest`). Both path markers are
+ * removed (`/csv/reply/Op.csv` routes as `/Op`). An empty `?format=` is treated as absent.
+ * Markers that name one format agree; markers that name different ones (`conflicting`), an
+ * unknown `?format=` (`unknown`) and a `?format=` given twice (`repeated`) name no format,
+ * whatever else the URL says: the caller answers 406, as a body member given twice is refused
+ * rather than one copy taken.
  *
  * @example
  * urlFormat('/v2.0/external/alexa/users.xml', new URLSearchParams(), ['json', 'xml'])
  * // { path: '/v2.0/external/alexa/users', key: 'xml' }
- * urlFormat('/csv/reply/cognitosendconfirmcoderequest', new URLSearchParams(), ['csv'], ['CognitoSendConfirmCodeRequest'])
- * // { path: '/CognitoSendConfirmCodeRequest', key: 'csv' }
- * urlFormat('/users.csv', new URLSearchParams('format=pdf'), ['csv']) // { path: '/users', unknown: 'pdf' }
+ * urlFormat('/csv/reply/op', new URLSearchParams(), ['csv'], ['Op'])
+ * // { path: '/Op', key: 'csv' }
+ * urlFormat('/users.csv', new URLSearchParams('format=pdf'), ['csv'])
+ * // { path: '/users', unknown: 'pdf' }
  * urlFormat('/users.csv', new URLSearchParams('format=xml'), ['csv', 'xml'])
  * // { path: '/users', conflicting: ['.csv', '?format=xml'] }
  */

@@ -20,10 +20,11 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 2004   | 410  | no code pending: already used (also by a concurrent confirm) or replaced   |
  * | 2005   | 429  | too many wrong attempts at this code: request a new one                    |
  * | 2006   | 429  | too many codes sent to this address; `Retry-After` says when to try again  |
+ * | 2007   | 502  | the code could not be delivered (the sender failed); try again shortly     |
  *
  * 1xxx are the gateway's problem codes (`src/problems/catalogue.ts`) for the same failures on
- * other routes; 2xxx belong to this operation. Everything about the request the operation reads
- * (its query, its body: size, type, syntax, values) is a DTO. What is refused before the
+ * other routes; 2xxx belong to this operation. Everything about the request the operation
+ * reads (its query, its body: size, type, syntax, values) is a DTO. What is refused before the
  * operation is known or its format chosen — another method (405), an unknown or conflicting
  * format (406), a header over its limit (431) — stays a problem document, as on every route.
  */
@@ -34,6 +35,7 @@ export const opCodes = {
   noPendingCode: { code: 2004, status: 410 },
   tooManyAttempts: { code: 2005, status: 429 },
   tooManySends: { code: 2006, status: 429 },
+  deliveryFailed: { code: 2007, status: 502 },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode }>
 
 export type OpCodeKind = keyof typeof opCodes

@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from '../../app/create-app.ts'
-import type { Logger } from '../../app/types.ts'
+import type { CodeSender, Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
 import { applyMigrations, createStore } from '../../store/index.ts'
 import { logSender } from '../code-sender.ts'
@@ -18,6 +18,11 @@ export interface NodeConfig {
   databaseAuthToken?: string
   secrets: SecretsResult
   logger: Logger
+  /**
+   * Delivers confirmation codes (`codeSenderFor` of CODE_WEBHOOK_URL…); the log sender when
+   * not given, which `npm start` passes only in development.
+   */
+  codeSender?: CodeSender
   /** Lifetime of open.cx contact tokens (CONTACT_TOKEN_TTL_SECONDS); 24 hours by default. */
   contactTokenTtlSeconds?: number
   /** Origins allowed to call from a browser (CORS_ORIGINS); none by default. */
@@ -72,7 +77,7 @@ export const openGateway = async (config: GatewayConfig) => {
     newId: () => objectId(),
     newTraceId: traceIdOf,
     logger: config.logger,
-    codeSender: logSender(config.logger),
+    codeSender: config.codeSender ?? logSender(config.logger),
     ...(config.contactTokenTtlSeconds
       ? { contactTokenTtlSeconds: config.contactTokenTtlSeconds }
       : {}),

@@ -28,7 +28,10 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { ...TEST_ENV, TEST_MIGRATIONS: migrations } },
+            // As `npm run dev` runs the Worker: codes go to the log, not to a webhook.
+            miniflare: {
+              bindings: { ...TEST_ENV, NODE_ENV: 'development', TEST_MIGRATIONS: migrations },
+            },
           }),
         ],
         resolve: { alias: target('workers-target.ts') },

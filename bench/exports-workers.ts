@@ -66,6 +66,8 @@ export const benchWorkersExports = async (
       ORG_TOKENS: orgToken,
       TOKEN_SECRET: crypto.randomUUID() + crypto.randomUUID(),
       ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+      // As `npm run dev`: no confirmation code is sent, and none needs a webhook.
+      NODE_ENV: 'development',
     }
     const port = await freePort()
     const inspectorPort = await freePort()

@@ -1,11 +1,11 @@
-import { Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import {
   createAmazonUser,
   deleteAmazonUser,
   getAmazonUser,
   listAmazonUsers,
 } from '../apis/cognigy/index.ts'
+import { limitBody } from '../body/body-limit.ts'
 import { documentationPages } from '../apis/gateway/documentation.ts'
 import { health } from '../apis/gateway/health.ts'
 import { indexPage } from '../apis/gateway/index-page.ts'
@@ -21,6 +21,7 @@ import {
   cognitoSendConfirmCode,
   cognitoSendConfirmCodeByQuery,
 } from '../apis/servicestack/index.ts'
+import { OPERATIONS } from '../apis/servicestack/operations.ts'
 import { formats } from '../formats/registry.ts'
 import { corsFor } from '../middleware/cors.ts'
 import { type Guard, guards } from '../middleware/guards.ts'
@@ -73,6 +74,15 @@ const aliases = (path: string): string[] => {
 const formatKeys = formats.map((f) => f.key)
 
 /**
+ * The path a request routes on: without its format marker (`/users.xml` and `/xml/reply/Op`
+ * reach the same handler as `/users` and `/Op`), and an operation's path in its own spelling.
+ */
+const routedPath = (request: Request): string => {
+  const url = requestUrl(request)
+  return urlFormat(url.pathname, url.searchParams, formatKeys, OPERATIONS).path
+}
+
+/**
  * Builds the gateway from its dependencies. The same app runs on Node and on Workers; only
  * the dependencies differ.
  *
@@ -89,14 +99,18 @@ export const createApp = (deps: AppDeps) => {
     ...pages,
   ])
 
-  // Route on the path without its format marker: `/users.xml` and `/xml/reply/Op` reach the
-  // same handler as `/users` and `/Op`.
-  const app = new Hono<AppEnv>({
-    getPath: (request) => {
-      const url = requestUrl(request)
-      return urlFormat(url.pathname, url.searchParams, formatKeys).path
-    },
-  })
+  const methodNotAllowed = (c: Context<AppEnv>, methods: string[]) =>
+    renderProblem(
+      c,
+      new ProblemError('methodNotAllowed', `${c.req.method} is not allowed here.`, {
+        headers: { Allow: methods.join(', ') },
+      }),
+    )
+  // Hono answers HEAD with the GET handler; a GET that acts must not run for it.
+  const refuseHead: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.method === 'HEAD' ? Promise.resolve(methodNotAllowed(c, allowed(c.get('path')))) : next()
+
+  const app = new Hono<AppEnv>({ getPath: routedPath })
 
   // Outermost: the dependencies every later step reads, then the headers every response gets
   // (errors, 404s and preflights too).
@@ -110,28 +124,19 @@ export const createApp = (deps: AppDeps) => {
   const checks = [negotiate, (c) => void requireSecrets(c)] satisfies Guard[]
   // Preflights are answered after the header limits but before negotiation and
   // authentication, which they never carry.
-  const cors = corsFor(deps.corsOrigins ?? [])
+  const cors = corsFor(deps.corsOrigins ?? [], (c) => allowed(routedPath(c.req.raw)))
   if (cors) app.use(guards(headerLimits), cors, guards(...checks))
   else app.use(guards(headerLimits, ...checks))
-  const limitBody = bodyLimit({
-    maxSize: limits.bodyBytes,
-    onError: () => {
-      throw new ProblemError(
-        'payloadTooLarge',
-        `The request body is larger than ${limits.bodyBytes} bytes.`,
-        { details: { maxBytes: limits.bodyBytes } },
-      )
-    },
-  })
-  // GET and HEAD carry no body the gateway reads. Asking whether they have one would make
-  // @hono/node-server build the whole Request object it otherwise never needs.
-  app.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  )
+  // On the routes that take a body, before their credentials are checked. GET carries no body
+  // the gateway reads (asking whether it has one would make @hono/node-server build the whole
+  // Request object it otherwise never needs), and a path no route takes reads none.
+  const bodyLimit = limitBody(limits.bodyBytes)
 
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {
       const handlers = [
+        ...(endpoint.refuseHead ? [refuseHead] : []),
+        ...(endpoint.method === 'GET' || endpoint.limitsBody ? [] : [bodyLimit]),
         ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
         ...(endpoint.middleware ?? []),
         endpoint.handler,
@@ -142,15 +147,8 @@ export const createApp = (deps: AppDeps) => {
   for (const page of pages) app.on(page.method, page.path, page.handler)
 
   app.notFound((c) => {
-    const methods = allowed(c.get('path') ?? requestUrl(c.req.raw).pathname)
-    if (methods.length > 0) {
-      return renderProblem(
-        c,
-        new ProblemError('methodNotAllowed', `${c.req.method} is not allowed here.`, {
-          headers: { Allow: methods.join(', ') },
-        }),
-      )
-    }
+    const methods = allowed(c.get('path') ?? routedPath(c.req.raw))
+    if (methods.length > 0) return methodNotAllowed(c, methods)
     return renderProblem(c, new ProblemError('routeNotFound', 'No route matches this path.'))
   })
   app.onError(onError)

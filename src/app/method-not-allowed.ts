@@ -5,19 +5,38 @@ import type { Endpoint } from './types.ts'
 const pattern = (path: string) =>
   new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`)
 
+/** One order for every `Allow` and `Access-Control-Allow-Methods`, whatever the routes'. */
+const ORDER = ['GET', 'HEAD', 'POST', 'DELETE']
+
+/** What `allowedMethods` reads of a route. */
+export interface RouteMethod {
+  method: string
+  path: string
+  /** A GET that refuses HEAD (`Endpoint.refuseHead`): HEAD is then not one of its methods. */
+  refuseHead?: boolean
+}
+
 /**
- * The methods a path has, for a 405 with `Allow` when the path exists but not for the method
- * asked (Hono alone would answer 404).
+ * The methods a path serves, for `Allow` on a 405 (Hono alone would answer 404) and on a
+ * preflight: a GET serves HEAD too, unless it refuses it.
  *
  * @example
- * allowedMethods(endpoints)('/v2.0/external/alexa/users/1') // ['GET', 'DELETE']
+ * allowedMethods(endpoints)('/v2.0/external/alexa/users/1') // ['GET', 'HEAD', 'DELETE']
+ * allowedMethods(endpoints)('/CognitoSendConfirmCodeRequest') // ['GET', 'POST']
  */
-export const allowedMethods = (endpoints: readonly { method: string; path: string }[]) => {
-  const compiled = endpoints.map((e) => ({ method: e.method, re: pattern(e.path) }))
+export const allowedMethods = (routes: readonly RouteMethod[]) => {
+  const compiled = routes.map((r) => ({ ...r, re: pattern(r.path) }))
   return (path: string): string[] => {
-    const methods = new Set(compiled.filter((e) => e.re.test(path)).map((e) => e.method))
-    if (methods.has('GET')) methods.add('HEAD')
-    return [...methods]
+    const methods = new Set<string>()
+    for (const route of compiled) {
+      if (!route.re.test(path)) continue
+      methods.add(route.method)
+      if (route.method === 'GET' && !route.refuseHead) methods.add('HEAD')
+    }
+    return [
+      ...ORDER.filter((m) => methods.has(m)),
+      ...[...methods].filter((m) => !ORDER.includes(m)),
+    ]
   }
 }
 

@@ -86,6 +86,11 @@ export interface AppEnv {
 /** One endpoint: its route, its description (index, OpenAPI) and its handlers. */
 export interface Endpoint {
   method: 'GET' | 'POST' | 'DELETE'
+  /**
+   * A GET that acts (it sends a code): HEAD, which Hono would answer with the GET handler, is
+   * refused with a 405 instead, and `Allow` does not list it.
+   */
+  refuseHead?: boolean
   path: string
   /** Link relation / operation id, e.g. `createAmazonUser`. */
   name: string
@@ -113,6 +118,13 @@ export interface Endpoint {
    * documents the header.
    */
   download?: string
+  /**
+   * The handler applies the body size limit itself (`ReadBodyOptions.limit`), so that a body
+   * over it is answered like its other failures (a ServiceStack DTO) rather than as a problem.
+   */
+  limitsBody?: boolean
+  /** An empty body is the request with every member absent: OpenAPI says it is optional. */
+  emptyBody?: boolean
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

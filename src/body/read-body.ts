@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { pointerToken } from '../formats/coerce.ts'
+import { enforceBodyLimit } from './body-limit.ts'
 import { bodyParameters, bodyParsers } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
 import { ProblemError } from '../problems/problem-error.ts'
@@ -59,6 +60,10 @@ export const validationProblem = (issues: readonly v.BaseIssue<unknown>[]): Prob
 export interface ReadBodyOptions {
   /** An empty body stands for `{}` (every member optional) instead of "Missing payload". */
   allowEmpty?: boolean
+  /** Member names match the schema's in any letter case (`ParseOptions.ignoreCase`). */
+  ignoreCase?: boolean
+  /** Applies the body size limit here (`Endpoint.limitsBody`): a larger body is the 413. */
+  limit?: boolean
 }
 
 /**
@@ -73,6 +78,7 @@ export const readBody = async <TSchema extends v.GenericSchema>(
   schema: TSchema,
   options: ReadBodyOptions = {},
 ): Promise<v.InferOutput<TSchema>> => {
+  if (options.limit) await enforceBodyLimit(c)
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   let raw: unknown = {}
   if (bytes.length === 0) {
@@ -114,7 +120,10 @@ export const readBody = async <TSchema extends v.GenericSchema>(
       throw new ProblemError('malformedBody', 'The body is not valid UTF-8.')
     }
     try {
-      raw = parser(text, schema, { maxDepth: c.get('limits').maxDepth })
+      raw = parser(text, schema, {
+        maxDepth: c.get('limits').maxDepth,
+        ignoreCase: options.ignoreCase ?? false,
+      })
     } catch (error) {
       if (!(error instanceof BodySyntaxError)) throw error
       throw new ProblemError(

@@ -7,6 +7,11 @@ import { BodySyntaxError } from '../formats/types.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import { validationProblem } from './read-body.ts'
 
+export interface ReadQueryOptions {
+  /** Parameter names match the schema's members in any letter case (`?emailaddress=`). */
+  ignoreCase?: boolean
+}
+
 /**
  * Reads a request DTO from the query string, as ServiceStack binds GET requests: the names and
  * rules of a form body (dotted paths, an empty value is absent, a name given twice is refused),
@@ -19,11 +24,13 @@ import { validationProblem } from './read-body.ts'
 export const readQuery = <TSchema extends v.GenericSchema>(
   c: Context<AppEnv>,
   schema: TSchema,
+  options: ReadQueryOptions = {},
 ): v.InferOutput<TSchema> => {
   let raw: unknown
   try {
     raw = parseForm(requestUrl(c.req.raw).search.slice(1), schema, {
       maxDepth: c.get('limits').maxDepth,
+      ignoreCase: options.ignoreCase ?? false,
     })
   } catch (error) {
     if (!(error instanceof BodySyntaxError)) throw error

@@ -98,7 +98,9 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
 }
 
 /**
- * ServiceStack-style failures: the same DTO with `OpCode` ≠ 0 and `ErrorText`.
+ * ServiceStack-style failures: the same DTO with `OpCode` ≠ 0 and `ErrorText`, for every
+ * failure of the request the operation reads (its values, its body's size, type and syntax,
+ * and the operation's own refusals); a 429 says when to retry.
  *
  * @example
  * responses['4XX'] = failureResponse(op, set)
@@ -107,8 +109,17 @@ export const failureResponse = (op: Operation, set: SchemaSet): Json => {
   const schema = set.of(op.endpoint.response!)
   const content = Object.fromEntries(op.mediaTypes.map((type) => [type, { schema }]))
   return {
-    description: 'A failure of the operation: the response DTO with OpCode ≠ 0 and ErrorText.',
-    headers: { 'X-Trace-Id': header('X-Trace-Id') },
+    description:
+      'A failure of the request or the operation (a body over the size limit, of a type the ' +
+      'gateway cannot read or unreadable included): the response DTO with OpCode ≠ 0 and ' +
+      'ErrorText.',
+    headers: {
+      'X-Trace-Id': header('X-Trace-Id'),
+      'Retry-After': {
+        description: 'With a 429 that can be retried: seconds to wait before retrying.',
+        schema: { type: 'integer' },
+      },
+    },
     content,
   }
 }

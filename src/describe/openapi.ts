@@ -76,7 +76,7 @@ const requestBodyOf = (op: Operation, set: SchemaSet, types: readonly string[]):
       : sample && exampleOf(mediaType, sample.body)
     content[mediaType] = { schema, ...(example === undefined ? {} : { example }) }
   }
-  return { required: true, content }
+  return { required: !op.endpoint.emptyBody, content }
 }
 
 const operationOf = (op: Operation, set: SchemaSet, options: OpenApiOptions): Json => {

@@ -62,6 +62,8 @@ const carriesFailures = (schema: v.GenericSchema | undefined): boolean => {
   return keys.has('OpCode') && keys.has('ErrorText')
 }
 
+// What an operation that carries its failures answers in its DTO (`failureReply`): everything
+// about the request it reads, its body's size included (`Endpoint.limitsBody`).
 const CLIENT_FAILURES = new Set<string>([
   'validation',
   'malformedBody',

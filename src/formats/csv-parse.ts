@@ -121,7 +121,7 @@ const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] =
  * parseCsv('EmailAddress,ConfirmationCode\r\nuser@example.com,123456\r\n', Req, { maxDepth: 32 })
  * // { EmailAddress: 'user@example.com', ConfirmationCode: '123456' }
  */
-export const parseCsv: BodyParser = (text, schema, { maxDepth }) => {
+export const parseCsv: BodyParser = (text, schema, { maxDepth, ignoreCase = false }) => {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   const [header, row] = readRows(body, schema)
   const shape = shapeOf(schema)
@@ -133,5 +133,5 @@ export const parseCsv: BodyParser = (text, schema, { maxDepth }) => {
     seen.add(name)
   }
   const cells = names.map((name, i) => [name, row[i] ?? ''] as const)
-  return unflatten(shape, cells, { maxDepth, neutralised: true })
+  return unflatten(shape, cells, { maxDepth, neutralised: true, ignoreCase })
 }

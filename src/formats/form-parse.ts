@@ -38,7 +38,7 @@ const decode = (raw: string, what: string): string => {
  * parseForm('EmailAddress=user%40example.com&Tags=%5B%22a%22%5D', Req, { maxDepth: 32 })
  * // { EmailAddress: 'user@example.com', Tags: ['a'] }
  */
-export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
+export const parseForm: BodyParser = (text, schema, { maxDepth, ignoreCase = false }) => {
   const shape = shapeOf(schema)
   const fields = new Map<string, string>()
   for (const pair of text.split('&')) {
@@ -53,7 +53,7 @@ export const parseForm: BodyParser = (text, schema, { maxDepth }) => {
       )
     fields.set(name, value)
   }
-  return unflatten(shape, fields, { maxDepth, neutralised: false })
+  return unflatten(shape, fields, { maxDepth, neutralised: false, ignoreCase })
 }
 
 /**

@@ -1,6 +1,8 @@
 import { checkJsonValue } from './json-check.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
 import { duplicateMember, scanJson } from './json-scan.ts'
+import { shapeOf } from '../model/shape.ts'
+import { withFieldNames } from './field-names.ts'
 
 /**
  * `application/json` bodies: depth-bounded before parsing; then, with the full pointer to the
@@ -8,9 +10,10 @@ import { duplicateMember, scanJson } from './json-scan.ts'
  * wherever they appear, and lone surrogates (`"\udc00"`) in names and strings refused; and a
  * member named twice in one object refused, as a form field or a CSV column given twice is.
  * `JSON.parse` would keep the last silently, where another reader of the same text (a proxy, a
- * log, a signature check) may take the first.
+ * log, a signature check) may take the first. With `ignoreCase`, members take the schema's
+ * spelling (`withFieldNames`).
  */
-export const parseJson: BodyParser = (text, _schema, options) => {
+export const parseJson: BodyParser = (text, schema, options) => {
   const outline = scanJson(text, options.maxDepth)
   if (outline.tooDeep) {
     throw new BodySyntaxError(`JSON nested deeper than ${options.maxDepth} levels`)
@@ -31,5 +34,5 @@ export const parseJson: BodyParser = (text, _schema, options) => {
       twice?.pointer,
     )
   }
-  return value
+  return options.ignoreCase ? withFieldNames(shapeOf(schema), value) : value
 }

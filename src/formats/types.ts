@@ -68,6 +68,11 @@ export class SerializationError extends Error {
 export interface ParseOptions {
   /** Maximum nesting depth of the body. */
   maxDepth: number
+  /**
+   * Member names match the schema's in any letter case, as ServiceStack binds request DTOs
+   * (`emailaddress` is `EmailAddress`); two names for one member are refused.
+   */
+  ignoreCase?: boolean
 }
 
 /** What `Format.documentPolicy` reads of a request. */

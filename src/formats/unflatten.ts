@@ -1,10 +1,10 @@
 import { resolve, type Field, type Shape } from '../model/shape.ts'
 import { coerceScalar, isForbiddenKey, pointerToken } from './coerce.ts'
+import { fieldNamed, namedTwice } from './field-names.ts'
 import { unneutralise } from './flat.ts'
 import { checkJsonValue } from './json-check.ts'
 import { BodySyntaxError } from './types.ts'
 
-type ObjectShape = Extract<Shape, { kind: 'object' }>
 type Bag = Record<string, unknown>
 
 export interface UnflattenOptions {
@@ -12,19 +12,15 @@ export interface UnflattenOptions {
   maxDepth: number
   /** CSV cells carry neutralised text (`'=x`, see `neutralise`); form fields carry text as sent. */
   neutralised: boolean
+  /** Field names match in any letter case (`ParseOptions.ignoreCase`). */
+  ignoreCase?: boolean
 }
 
 interface Context extends UnflattenOptions {
   /** Objects this call created for dotted paths, as opposed to values parsed from JSON text. */
   bags: Set<object>
-}
-
-const fieldMaps = new WeakMap<ObjectShape, Map<string, Field>>()
-
-const fieldsOf = (s: ObjectShape): Map<string, Field> => {
-  let map = fieldMaps.get(s)
-  if (!map) fieldMaps.set(s, (map = new Map(s.fields.map((f) => [f.key, f]))))
-  return map
+  /** With `ignoreCase`: the name that reached each member, so another spelling is refused. */
+  sentAs: Map<string, string>
 }
 
 // Prototype-less: a dictionary key such as `toString` is then just a key, never an inherited member.
@@ -37,11 +33,15 @@ const bag = (ctx: Context): Bag => {
 const tooDeep = (ctx: Context, pointer: string) =>
   new BodySyntaxError(`the body is nested deeper than ${ctx.maxDepth} levels`, pointer)
 
-/** One member a flat name reaches: its key, the shape of its value, its field if typed. */
+/**
+ * One member a flat name reaches: its key, the shape of its value, its field if typed, and
+ * the name up to it as sent (`user.EMAILADDRESS` for the field `EmailAddress`).
+ */
 interface Step {
   key: string
   shape: Shape
   field: Field | undefined
+  sent: string
 }
 
 /** How the schema reads a flat name (see `walkName`). */
@@ -53,26 +53,28 @@ interface NamePath {
 }
 
 /**
- * Reads a flat name by the schema: object fields by name, free-form members split on dots, a
- * dictionary key as the whole remainder. Stops after `limit` + 1 steps (the caller refuses
- * that depth), so a name of many dots costs no more than the limit.
+ * Reads a flat name by the schema: object fields by name (in any letter case with
+ * `ignoreCase`), free-form members split on dots, a dictionary key as the whole remainder.
+ * Stops after `limit` + 1 steps (the caller refuses that depth), so a name of many dots costs
+ * no more than the limit.
  */
-const walkName = (shape: Shape, name: string, limit: number): NamePath => {
+const walkName = (shape: Shape, name: string, limit: number, ignoreCase = false): NamePath => {
   const steps: Step[] = []
   let s = resolve(shape)
   let rest = name
   while (steps.length <= limit) {
     if (s.kind === 'record') {
-      steps.push({ key: rest, shape: s.value, field: undefined })
+      steps.push({ key: rest, shape: s.value, field: undefined, sent: name })
       break
     }
     if (s.kind !== 'object' && s.kind !== 'unknown') return { steps, ignored: rest }
     const dot = rest.indexOf('.')
-    const key = dot < 0 ? rest : rest.slice(0, dot)
-    const field = s.kind === 'object' ? fieldsOf(s).get(key) : undefined
+    const word = dot < 0 ? rest : rest.slice(0, dot)
+    const field = s.kind === 'object' ? fieldNamed(s, word, ignoreCase) : undefined
     if (s.kind === 'object' && !field) return { steps, ignored: rest }
     const member = field ? field.shape : s
-    steps.push({ key, shape: member, field })
+    const sent = name.slice(0, name.length - rest.length) + word
+    steps.push({ key: field?.key ?? word, shape: member, field, sent })
     if (dot < 0) break
     s = resolve(member)
     rest = rest.slice(dot + 1)
@@ -111,8 +113,8 @@ const checkName = (name: string, path: NamePath): void => {
  * @example
  * namePointer(shapeOf(Contact), 'customData.a.b') // '/customData/a.b' (a dictionary key)
  */
-export const namePointer = (shape: Shape, name: string): string =>
-  keysOf(walkName(shape, name, Infinity))
+export const namePointer = (shape: Shape, name: string, ignoreCase = false): string =>
+  keysOf(walkName(shape, name, Infinity, ignoreCase))
     .map((key) => `/${pointerToken(key)}`)
     .join('')
 
@@ -233,7 +235,7 @@ const descend = (ctx: Context, target: Bag, key: string, cell: Cell): Bag | unde
 }
 
 const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string): void => {
-  const path = walkName(shape, name, ctx.maxDepth)
+  const path = walkName(shape, name, ctx.maxDepth, ctx.ignoreCase)
   checkName(name, path)
   const cell: Cell = { name, text, pointer: '', depth: 1 }
   let target = root
@@ -243,6 +245,12 @@ const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string
     if (cell.depth > ctx.maxDepth) throw tooDeep(ctx, cell.pointer)
     cell.pointer += `/${pointerToken(step.key)}`
     if (path.ignored !== undefined) continue // a column for no field is ignored
+    if (step.field && ctx.ignoreCase) {
+      const earlier = ctx.sentAs.get(cell.pointer)
+      if (earlier !== undefined && earlier !== step.sent)
+        throw namedTwice(earlier, step.sent, cell.pointer)
+      ctx.sentAs.set(cell.pointer, step.sent)
+    }
     if (i === last) return leaf(ctx, target, step.key, step.shape, step.field, cell)
     const child = descend(ctx, target, step.key, cell)
     if (!child) return
@@ -258,7 +266,8 @@ const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string
  * ignored. A name that would make a member `__proto__`, `constructor` or `prototype` is a
  * syntax error, as such a JSON member is: a dictionary key only when it is the whole key
  * (`customData.a.constructor` sets the key `a.constructor`), a free-form member or a word of
- * an ignored name (`__proto__[x]`) wherever it is. Every object made here has no prototype.
+ * an ignored name (`__proto__[x]`) wherever it is. Every object made here has no prototype. With `ignoreCase`, fields match
+ * in any letter case, and two spellings of one member are refused.
  *
  * @example
  * unflatten(shapeOf(Req), [['User.Age', '42'], ['Attributes.a.b', 'x']], { maxDepth: 32, neutralised: true })
@@ -269,7 +278,7 @@ export const unflatten = (
   cells: Iterable<readonly [name: string, text: string]>,
   options: UnflattenOptions,
 ): Bag => {
-  const ctx: Context = { ...options, bags: new Set() }
+  const ctx: Context = { ...options, bags: new Set(), sentAs: new Map() }
   const root = bag(ctx)
   const empty: string[] = []
   for (const [name, text] of cells) {

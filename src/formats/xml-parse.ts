@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { resolve, shapeOf, type Field, type Shape } from '../model/shape.ts'
+import { resolve, shapeOf, type Shape } from '../model/shape.ts'
 import { coerceScalar, isForbiddenKey, pointerToken } from './coerce.ts'
+import { fieldNamed, namedTwice } from './field-names.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
 
 /**
@@ -11,7 +12,8 @@ import { BodySyntaxError, type BodyParser } from './types.ts'
  * Elements count as JSON's brackets do: a scalar leaf is not a level, so the limit allows
  * `maxDepth + 1` nested elements.
  *
- * The root element's name is not checked; members match by element name (others ignored),
+ * The root element's name is not checked; members match by element name (in any letter case
+ * with `ignoreCase`; others ignored),
  * each at most once; array items are all child elements whatever their names; records are
  * `<entry key>`, each key at most once; `xsi:nil="true"` is null; free-form data follows its
  * `type` attribute; scalars are coerced by the schema (`coerceScalar`) and validation judges
@@ -45,7 +47,7 @@ export const parseXml: BodyParser = (text, schema, options) => {
   // The validator lets several roots through (`scan` already refused text outside them).
   const roots = nodes.filter((node) => !isText(nameOf(node)))
   if (roots.length !== 1) throw new BodySyntaxError('XML body must have exactly one root element')
-  return read(shapeOf(schema), roots[0]!, '')
+  return read(shapeOf(schema), roots[0]!, '', options.ignoreCase ?? false)
 }
 
 /** A node of fast-xml-parser's `preserveOrder` output: `{ [name]: children, ':@': attrs }`. */
@@ -220,18 +222,10 @@ const isNil = (node: XmlNode, pointer: string): boolean => {
   return nil === 'true' || nil === '1'
 }
 
-type ObjectShape = Extract<Shape, { kind: 'object' }>
-const fieldMaps = new WeakMap<ObjectShape, Map<string, Field>>()
-const fieldsByName = (shape: ObjectShape): Map<string, Field> => {
-  let map = fieldMaps.get(shape)
-  if (!map) fieldMaps.set(shape, (map = new Map(shape.fields.map((f) => [f.key, f]))))
-  return map
-}
-
 const NUMBER: Shape = { kind: 'number', integer: false }
 const BOOLEAN: Shape = { kind: 'boolean' }
 
-const read = (shape: Shape, node: XmlNode, pointer: string): unknown => {
+const read = (shape: Shape, node: XmlNode, pointer: string, ignoreCase: boolean): unknown => {
   if (isNil(node, pointer)) return null
   const s = resolve(shape)
   switch (s.kind) {
@@ -239,21 +233,27 @@ const read = (shape: Shape, node: XmlNode, pointer: string): unknown => {
       const children = elements(node, pointer)
       const text = children.length === 0 ? textOf(node, pointer) : ''
       if (/\S/.test(text)) return text // not an object: validation reports it
-      const fields = fieldsByName(s)
       const out: Record<string, unknown> = {}
+      const sentAs = new Map<string, string>()
       for (const child of children) {
-        const field = fields.get(nameOf(child))
+        const name = nameOf(child)
+        const field = fieldNamed(s, name, ignoreCase)
         if (!field) continue
         const at = `${pointer}/${pointerToken(field.key)}`
-        if (Object.hasOwn(out, field.key)) throw givenTwice(`<${field.key}>`, at)
-        out[field.key] = read(field.shape, child, at)
+        const earlier = sentAs.get(field.key)
+        if (earlier === name) throw givenTwice(`<${field.key}>`, at)
+        if (earlier !== undefined) throw namedTwice(`<${earlier}>`, `<${name}>`, at)
+        sentAs.set(field.key, name)
+        out[field.key] = read(field.shape, child, at, ignoreCase)
       }
       return out
     }
     case 'array':
-      return elements(node, pointer).map((child, i) => read(s.item, child, `${pointer}/${i}`))
+      return elements(node, pointer).map((child, i) =>
+        read(s.item, child, `${pointer}/${i}`, ignoreCase),
+      )
     case 'record':
-      return entries(node, pointer, (child, at) => read(s.value, child, at))
+      return entries(node, pointer, (child, at) => read(s.value, child, at, ignoreCase))
     case 'unknown':
       return freeForm(node, pointer)
     default:

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 
 /** Response headers a browser script may read: ids, links, paging, retry hints, file names. */
@@ -19,21 +19,32 @@ export const ALLOWED_HEADERS = ['Accept', 'Content-Type', 'X-API-Key', 'Authoriz
  * CORS for the configured origins (CORS_ORIGINS), or undefined when there are none: then no
  * `Access-Control-*` header is ever sent and browsers keep the same-origin policy. `*` allows
  * any origin (safe only because credentials are headers a page must hold, never cookies).
- * Preflights are answered here, before negotiation and authentication.
+ * Preflights are answered here, before negotiation and authentication, with the methods the
+ * path serves (`methodsOf`, the list a 405's `Allow` gives) as `Access-Control-Allow-Methods`
+ * and `Allow`.
  *
  * @example
- * const mw = corsFor(['https://app.example'])
+ * const mw = corsFor(['https://app.example'], (c) => allowed(c.req.path))
  * if (mw) app.use(mw)
  */
-export const corsFor = (origins: readonly string[]): MiddlewareHandler | undefined => {
+export const corsFor = (
+  origins: readonly string[],
+  methodsOf: (c: Context) => string[],
+): MiddlewareHandler | undefined => {
   if (origins.length === 0) return undefined
-  return cors({
+  const handle = cors({
     origin: origins.includes('*') ? '*' : [...origins],
-    allowMethods: ['GET', 'HEAD', 'POST', 'DELETE'],
+    allowMethods: (_origin, c) => methodsOf(c),
     allowHeaders: ALLOWED_HEADERS,
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   })
+  return async (c, next) => {
+    const preflight = await handle(c, next)
+    const methods = preflight ? methodsOf(c) : []
+    if (preflight && methods.length > 0) preflight.headers.set('Allow', methods.join(', '))
+    return preflight
+  }
 }
 
 /**

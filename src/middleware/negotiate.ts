@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { OPERATIONS } from '../apis/servicestack/operations.ts'
 import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv } from '../app/types.ts'
 import { formatByKey, formats, mediaTypes } from '../formats/registry.ts'
@@ -8,9 +9,10 @@ import type { Guard } from './guards.ts'
 
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
- * `c.get('negotiated')`; an unknown `?format=`, one given twice, or nothing acceptable is a 406
- * listing what the gateway serves (rendered as problem+json by `onError`). (Every response
- * varies on Accept: `responseHeaders` says so.)
+ * `c.get('negotiated')`; an unknown `?format=`, one given twice, format markers that disagree
+ * (`.csv?format=xml`), or nothing acceptable is a 406 listing what the gateway serves
+ * (rendered as problem+json by `onError`). (Every response varies on Accept:
+ * `responseHeaders` says so.)
  *
  * @example
  * app.use(guards(negotiate))
@@ -18,7 +20,12 @@ import type { Guard } from './guards.ts'
 export const negotiate: Guard = (c) => {
   const url = requestUrl(c.req.raw)
   const selection = selectFormat(
-    { path: url.pathname, search: url.searchParams, accept: c.req.header('Accept') },
+    {
+      path: url.pathname,
+      search: url.searchParams,
+      accept: c.req.header('Accept'),
+      operations: OPERATIONS,
+    },
     formats,
   )
   c.set('path', selection.path)
@@ -28,6 +35,13 @@ export const negotiate: Guard = (c) => {
       throw new ProblemError('unknownFormat', `There is no format "${selection.requested}".`, {
         details,
       })
+    }
+    if (selection.reason === 'conflicting-format') {
+      throw new ProblemError(
+        'unknownFormat',
+        `The URL names different formats (${selection.requested}); name one format.`,
+        { details },
+      )
     }
     if (selection.reason === 'repeated-format') {
       throw new ProblemError(

@@ -14,7 +14,10 @@ const formats = [
 
 const select = (url: string, accept?: string) => {
   const { pathname, searchParams } = new URL(url, 'http://gateway.test')
-  return selectFormat({ path: pathname, search: searchParams, accept }, formats)
+  return selectFormat(
+    { path: pathname, search: searchParams, accept, operations: ['CognitoSendConfirmCodeRequest'] },
+    formats,
+  )
 }
 
 describe('selectFormat', () => {
@@ -133,6 +136,15 @@ describe('selectFormat', () => {
       reason: 'repeated-format',
       requested: '"csv", "pdf"',
       path: '/contacts',
+    })
+  })
+
+  it('refuses URL format markers that disagree, naming them', () => {
+    expect(select('/CognitoSendConfirmCodeRequest.csv?format=xml', 'application/json')).toEqual({
+      ok: false,
+      reason: 'conflicting-format',
+      requested: '.csv, ?format=xml',
+      path: '/CognitoSendConfirmCodeRequest',
     })
   })
 

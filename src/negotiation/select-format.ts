@@ -19,6 +19,8 @@ export interface FormatRequest {
   path: string
   search: URLSearchParams
   accept: string | undefined
+  /** ServiceStack operations (`urlFormat`): their reply route, any letter case. */
+  operations?: readonly string[]
 }
 
 export type FormatSelection =
@@ -33,8 +35,11 @@ export type FormatSelection =
     }
   | {
       ok: false
-      reason: 'unknown-format' | 'repeated-format' | 'not-acceptable'
-      /** The unknown `?format=` value, every `?format=` value (quoted, listed), or Accept. */
+      reason: 'unknown-format' | 'repeated-format' | 'conflicting-format' | 'not-acceptable'
+      /**
+       * The unknown `?format=` value, every `?format=` value (quoted, listed), the markers
+       * that disagree (listed), or Accept.
+       */
       requested: string
       path: string
     }
@@ -129,7 +134,7 @@ export const selectFormat = (
   formats: readonly FormatOffer[],
 ): FormatSelection => {
   const d = derivedOf(formats)
-  const url = urlFormat(input.path, input.search, d.keys)
+  const url = urlFormat(input.path, input.search, d.keys, input.operations)
   const { path } = url
   if (url.unknown !== undefined)
     return { ok: false, reason: 'unknown-format', requested: url.unknown, path }
@@ -138,6 +143,13 @@ export const selectFormat = (
       ok: false,
       reason: 'repeated-format',
       requested: url.repeated.map((v) => `"${v}"`).join(', '),
+      path,
+    }
+  if (url.conflicting !== undefined)
+    return {
+      ok: false,
+      reason: 'conflicting-format',
+      requested: url.conflicting.join(', '),
       path,
     }
   const accept = input.accept ?? ''

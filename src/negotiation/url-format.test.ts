@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { urlFormat } from './url-format.ts'
 
 const keys = ['json', 'hal', 'xml', 'csv']
+const operations = ['Op', 'CognitoSendConfirmCodeRequest']
 
 describe('urlFormat', () => {
   it.each([
@@ -69,28 +70,64 @@ describe('urlFormat', () => {
       'format=xml&x=1&format=xml',
       { path: '/contacts', repeated: ['xml', 'xml'] },
     ],
+    ['agreeing markers', '/csv/reply/Op.CSV', 'format=csv', { path: '/Op', key: 'csv' }],
     [
-      'suffix before a ?format= given twice',
-      '/contacts.csv',
-      'format=xml&format=json',
-      { path: '/contacts', key: 'csv' },
+      'a suffix and a ?format= that disagree',
+      '/Op.csv',
+      'format=xml',
+      { path: '/Op', conflicting: ['.csv', '?format=xml'] },
     ],
-    ['suffix before ?format=', '/contacts.csv', 'format=xml', { path: '/contacts', key: 'csv' }],
     [
-      'suffix before an unknown ?format=',
+      'a reply route and a ?format= that disagree',
+      '/xml/reply/Op',
+      'format=csv',
+      { path: '/Op', conflicting: ['/xml/reply/', '?format=csv'] },
+    ],
+    [
+      'a reply route and a suffix that disagree, both removed',
+      '/json/reply/Op.xml',
+      '',
+      { path: '/Op', conflicting: ['.xml', '/json/reply/'] },
+    ],
+    [
+      'an unknown ?format= after a suffix',
       '/contacts.csv',
       'format=pdf',
-      { path: '/contacts', key: 'csv' },
+      { path: '/contacts', unknown: 'pdf' },
     ],
-    ['reply route before ?format=', '/xml/reply/Op', 'format=csv', { path: '/Op', key: 'xml' }],
     [
-      'suffix before the reply route, both removed',
-      '/csv/reply/Op.xml',
-      '',
-      { path: '/Op', key: 'xml' },
+      'a ?format= given twice after a suffix',
+      '/contacts.csv',
+      'format=xml&format=json',
+      { path: '/contacts', repeated: ['xml', 'json'] },
     ],
+    ['an operation in any letter case', '/oP', '', { path: '/Op' }],
+    ['an operation with a suffix, in any letter case', '/OP.xml', '', { path: '/Op', key: 'xml' }],
+    [
+      'the reply route of an operation in any letter case',
+      '/CSV/reply/op',
+      '',
+      { path: '/Op', key: 'csv' },
+    ],
+    [
+      'no marker: a reply route to what is no operation',
+      '/csv/reply/contacts',
+      '',
+      {
+        path: '/csv/reply/contacts',
+      },
+    ],
+    [
+      'no marker: a reply route to a gateway page',
+      '/json/reply/metadata',
+      '',
+      {
+        path: '/json/reply/metadata',
+      },
+    ],
+    ['no marker: another path in another case', '/Contacts', '', { path: '/Contacts' }],
   ])('reads %s', (_name, path, query, expected) => {
-    expect(urlFormat(path, new URLSearchParams(query), keys)).toEqual(expected)
+    expect(urlFormat(path, new URLSearchParams(query), keys, operations)).toEqual(expected)
   })
 
   it('returns the key as spelled in the key list', () => {

@@ -1,6 +1,9 @@
 /** The explicit format a URL names, and the path to route once the marker is removed. */
 export interface UrlFormat {
-  /** The path without the format marker(s); unchanged when there is none. */
+  /**
+   * The path to route: without the format marker(s), and an operation's path spelled as the
+   * operation is; otherwise unchanged.
+   */
   path: string
   /** The format key the URL names (one of `keys`). */
   key?: string
@@ -8,6 +11,8 @@ export interface UrlFormat {
   unknown?: string
   /** Every value of a `?format=` given more than once: the caller answers 406. */
   repeated?: string[]
+  /** Markers that name different formats, as written (`.csv`, `?format=xml`): 406. */
+  conflicting?: string[]
 }
 
 // ServiceStack's predefined route. Segments exclude `/`, so the match is linear.
@@ -18,53 +23,89 @@ const findKey = (keys: readonly string[], value: string): string | undefined => 
   return keys.find((k) => k.toLowerCase() === lower)
 }
 
+interface Marker {
+  key: string
+  /** How the URL wrote it, for a 406 that names the markers. */
+  written: string
+}
+
 /** `/users.xml` → `['/users', 'xml']`; only a key counts, so `/v2.0` and `/report.pdf` stay. */
-const splitSuffix = (path: string, keys: readonly string[]): [string, string] | undefined => {
+const splitSuffix = (path: string, keys: readonly string[]): [string, Marker] | undefined => {
   const slash = path.lastIndexOf('/')
   const dot = path.lastIndexOf('.')
   // The dot must be inside the last segment and leave a name before it (`/.json` is no suffix).
   if (dot <= slash + 1) return undefined
   const key = findKey(keys, path.slice(dot + 1))
-  return key === undefined ? undefined : [path.slice(0, dot), key]
+  return key === undefined ? undefined : [path.slice(0, dot), { key, written: path.slice(dot) }]
 }
 
-const splitReplyRoute = (path: string, keys: readonly string[]): [string, string] | undefined => {
+/** `/csv/reply/Op` → `['/Op', 'csv']`, for an operation only: `/csv/reply/contacts` stays. */
+const splitReplyRoute = (
+  path: string,
+  keys: readonly string[],
+  operations: readonly string[],
+): [string, Marker] | undefined => {
   const m = REPLY_ROUTE.exec(path)
-  const key = m?.[1] === undefined ? undefined : findKey(keys, m[1])
-  return key === undefined || m?.[2] === undefined ? undefined : [`/${m[2]}`, key]
+  if (!m?.[1] || !m[2]) return undefined
+  const key = findKey(keys, m[1])
+  const operation = findKey(operations, m[2])
+  if (key === undefined || operation === undefined) return undefined
+  return [`/${operation}`, { key, written: `/${m[1]}/reply/` }]
+}
+
+/** An operation's path in any letter case, in the operation's own spelling. */
+const operationPath = (path: string, operations: readonly string[]): string => {
+  if (operations.length === 0 || path.indexOf('/', 1) >= 0) return path
+  const operation = findKey(operations, path.slice(1))
+  return operation === undefined ? path : `/${operation}`
 }
 
 /**
- * Finds an explicit format in the URL. Precedence: a suffix on the last path segment
- * (`/users.csv`), then ServiceStack's `/{format}/reply/{Operation}`, then `?format=`. Keys match
- * case-insensitively and come back as given in `keys`. Both path markers are removed even when
- * the suffix wins (`/csv/reply/Op.xml` routes as `/Op`, format xml), so the path always routes.
- * An empty `?format=` is treated as absent; lower-precedence markers are ignored, an unknown
- * `?format=` included. A `?format=` given twice names no one format (`repeated`), as a body
- * member or a paging parameter given twice is refused rather than one copy taken.
+ * Finds an explicit format in the URL: a suffix on the last path segment (`/users.csv`),
+ * ServiceStack's `/{format}/reply/{Operation}` (for the `operations` only) and `?format=`.
+ * Keys match case-insensitively and come back as given in `keys`; so do the `operations`,
+ * which route in any letter case (`/cognitosendconfirmcoderequest`). Both path markers are
+ * removed (`/csv/reply/Op.csv` routes as `/Op`). An empty `?format=` is treated as absent.
+ * Markers that name one format agree; markers that name different ones (`conflicting`), an
+ * unknown `?format=` (`unknown`) and a `?format=` given twice (`repeated`) name no format,
+ * whatever else the URL says: the caller answers 406, as a body member given twice is refused
+ * rather than one copy taken.
  *
  * @example
  * urlFormat('/v2.0/external/alexa/users.xml', new URLSearchParams(), ['json', 'xml'])
  * // { path: '/v2.0/external/alexa/users', key: 'xml' }
- * urlFormat('/csv/reply/CognitoSendConfirmCodeRequest', new URLSearchParams(), ['csv'])
- * // { path: '/CognitoSendConfirmCodeRequest', key: 'csv' }
- * urlFormat('/users', new URLSearchParams('format=pdf'), ['json']) // { path: '/users', unknown: 'pdf' }
+ * urlFormat('/csv/reply/op', new URLSearchParams(), ['csv'], ['Op'])
+ * // { path: '/Op', key: 'csv' }
+ * urlFormat('/users.csv', new URLSearchParams('format=pdf'), ['csv'])
+ * // { path: '/users', unknown: 'pdf' }
+ * urlFormat('/users.csv', new URLSearchParams('format=xml'), ['csv', 'xml'])
+ * // { path: '/users', conflicting: ['.csv', '?format=xml'] }
  */
 export const urlFormat = (
   path: string,
   search: URLSearchParams,
   keys: readonly string[],
+  operations: readonly string[] = [],
 ): UrlFormat => {
   const suffix = splitSuffix(path, keys)
-  const reply = splitReplyRoute(suffix?.[0] ?? path, keys)
-  const routed = reply?.[0] ?? suffix?.[0] ?? path
-  const key = suffix?.[1] ?? reply?.[1]
-  if (key !== undefined) return { path: routed, key }
+  const reply = splitReplyRoute(suffix?.[0] ?? path, keys, operations)
+  const routed = operationPath(reply?.[0] ?? suffix?.[0] ?? path, operations)
+  const markers: Marker[] = []
+  if (suffix) markers.push(suffix[1])
+  if (reply) markers.push(reply[1])
   const query = search.get('format')
-  if (query === null) return { path }
-  const all = search.getAll('format')
-  if (all.length > 1) return { path, repeated: all }
-  if (!query) return { path }
-  const known = findKey(keys, query)
-  return known === undefined ? { path, unknown: query } : { path, key: known }
+  if (query !== null) {
+    const all = search.getAll('format')
+    if (all.length > 1) return { path: routed, repeated: all }
+    if (query) {
+      const known = findKey(keys, query)
+      if (known === undefined) return { path: routed, unknown: query }
+      markers.push({ key: known, written: `?format=${query}` })
+    }
+  }
+  const [first] = markers
+  if (first === undefined) return { path: routed }
+  if (markers.some((m) => m.key !== first.key))
+    return { path: routed, conflicting: markers.map((m) => m.written) }
+  return { path: routed, key: first.key }
 }

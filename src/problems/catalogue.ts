@@ -71,7 +71,7 @@ export const catalogue = {
     status: 406,
     title: 'Unknown Format',
     description:
-      'The URL names a format (?format=, a path suffix or /{format}/reply/) that does not exist, or gives ?format= more than once. details.accepted lists the media types the gateway serves.',
+      'The URL names a format (?format=, a path suffix or /{format}/reply/) that does not exist, gives ?format= more than once, or names different formats in two places (.csv?format=xml). details.accepted lists the media types the gateway serves.',
   },
   payloadTooLarge: {
     code: 1050,

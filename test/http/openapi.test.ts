@@ -100,6 +100,21 @@ describe('GET /openapi.json', () => {
     expect(example).toMatchObject({ code: 1000, status: 400, type: '/problems/validation' })
   })
 
+  it('documents the ServiceStack operation as it behaves: failures, query and optional body', async () => {
+    const doc = await fetchDocument()
+    const post = doc.paths['/CognitoSendConfirmCodeRequest'].post
+    expect(post.requestBody.required).toBe(false)
+    expect(doc.paths['/v2.0/external/alexa/users'].post.requestBody.required).toBe(true)
+    // A body over the limit and one of a type it cannot read are DTOs, as behaviour shows.
+    expect(post.responses['413']).toBeUndefined()
+    expect(post.responses['415']).toBeUndefined()
+    expect(post.responses['4XX'].description).toContain('size limit')
+    expect(Object.keys(post.responses['4XX'].headers)).toEqual(['X-Trace-Id', 'Retry-After'])
+    expect(post.parameters.map((p: { name?: string }) => p.name)).toEqual(
+      expect.arrayContaining(['EmailAddress', 'ConfirmationCode']),
+    )
+  })
+
   it('names the credentials of each operation from its security', async () => {
     const doc = await fetchDocument()
     expect(doc.components.securitySchemes.apiKey).toEqual(

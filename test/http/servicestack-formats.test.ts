@@ -108,6 +108,91 @@ describe('format overrides in the URL', () => {
   }
 })
 
+describe('format markers that disagree', () => {
+  it.each([
+    [`${OP}.csv?format=xml`, '.csv, ?format=xml'],
+    [`/json/reply${OP}.xml`, '.xml, /json/reply/'],
+    [`/xml/reply${OP}?format=csv`, '/xml/reply/, ?format=csv'],
+  ])('answers %s with 406 naming %s, and sends nothing', async (url, markers) => {
+    const t = await makeTarget()
+    const res = await t.request(url, opRequest({ EmailAddress: EMAIL }))
+    expect(res.status).toBe(406)
+    const problem = await res.json<any>()
+    expect(problem).toMatchObject({ code: 1041, status: 406 })
+    expect(problem.detail).toBe(`The URL names different formats (${markers}); name one format.`)
+    expect(t.codeSender.sent).toEqual([])
+  })
+
+  it.each([`${OP}.csv?format=pdf`, `/csv/reply${OP}?format=pdf`])(
+    'answers %s (an unknown ?format= after a path marker) with 406',
+    async (url) => {
+      const t = await makeTarget()
+      const res = await t.request(url, opRequest({ EmailAddress: EMAIL }))
+      expect(res.status).toBe(406)
+      expect(await res.json<any>()).toMatchObject({
+        code: 1041,
+        detail: 'There is no format "pdf".',
+      })
+      expect(t.codeSender.sent).toEqual([])
+    },
+  )
+
+  it.each([`${OP}.csv?format=CSV`, `/csv/reply${OP}.csv`])(
+    'serves %s, whose markers agree',
+    async (url) => {
+      const t = await makeTarget()
+      const res = await t.request(url, opRequest({ EmailAddress: EMAIL }))
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Content-Type')).toBe(CSV_TYPE)
+    },
+  )
+
+  it.each(['/csv/reply/contacts', '/xml/reply/healthz', '/json/reply/metadata', '/json/reply/x'])(
+    'answers %s, which names no ServiceStack operation, with 404',
+    async (url) => {
+      const t = await makeTarget()
+      const res = await t.request(url)
+      expect(res.status).toBe(404)
+      expect(await res.json<any>()).toMatchObject({ code: 1021 })
+    },
+  )
+})
+
+describe('the operation routes in any letter case, as ServiceStack routes', () => {
+  it.each([
+    ['/cognitosendconfirmcoderequest', 'application/json; charset=utf-8'],
+    ['/COGNITOSENDCONFIRMCODEREQUEST.csv', CSV_TYPE],
+    ['/json/reply/cognitosendconfirmcoderequest', 'application/json; charset=utf-8'],
+    ['/XML/reply/cognitoSendConfirmCodeRequest', 'application/xml; charset=utf-8'],
+  ])('serves POST %s', async (url, contentType) => {
+    const t = await makeTarget()
+    const res = await t.request(url, opRequest({ EmailAddress: EMAIL }))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe(contentType)
+    expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Username': EMAIL })
+    expect(t.codeSender.last(EMAIL)).toMatch(/^\d{6}$/)
+  })
+
+  it('serves GET in any letter case and links itself by the operation path', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`/cognitosendconfirmcoderequest.hal?EmailAddress=${EMAIL}`)
+    expect(res.status).toBe(200)
+    expect((await res.json<any>())._links.self.href).toBe(OP)
+  })
+
+  it('answers another method in any letter case with 405 and the same Allow', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/cognitosendconfirmcoderequest', { method: 'DELETE' })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('Allow')).toBe('GET, POST')
+  })
+
+  it('keeps the other routes exact: /Healthz is no route', async () => {
+    const t = await makeTarget()
+    expect((await t.request('/Healthz')).status).toBe(404)
+  })
+})
+
 describe('the response DTO in XML, CSV and HAL', () => {
   const sendThenConfirm = async (accept: string) => {
     const t = await makeTarget()

@@ -153,6 +153,30 @@ describe('CognitoSendConfirmCodeRequest validation failures are DTOs', () => {
     expect(dto.ErrorText).toMatch(new RegExp(`^The ${contentType} body could not be read: `))
   })
 
+  it.each([
+    ['with its Content-Length', true],
+    ['without a Content-Length', false],
+  ])('answers a body over the size limit %s with a 413 DTO, code 1050', async (_, length) => {
+    const t = await makeTarget()
+    const body = JSON.stringify({ EmailAddress: EMAIL, Padding: 'x'.repeat(1024 * 1024) })
+    const res = await t.request(OP, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/xml',
+        ...(length ? { 'Content-Length': String(body.length) } : {}),
+      },
+      body,
+    })
+    expect(res.status).toBe(413)
+    expect(res.headers.get('Content-Type')).toBe('application/xml; charset=utf-8')
+    const dto = await readDto(res)
+    expect(dto).toMatchObject({ root: 'CognitoSendConfirmCodeResponse', OpCode: '1050' })
+    expect(dto.ErrorText).toBe('The request body is larger than 1048576 bytes.')
+    expect(t.codeSender.sent).toEqual([])
+    expect(await t.query('SELECT id FROM cognito_users')).toEqual([])
+  })
+
   it('answers a body type it cannot read with 415, code 1060', async () => {
     const t = await makeTarget()
     const res = await t.request(OP, {
@@ -162,5 +186,113 @@ describe('CognitoSendConfirmCodeRequest validation failures are DTOs', () => {
     })
     expect(res.status).toBe(415)
     expect(await readDto(res)).toMatchObject({ OpCode: '1060' })
+  })
+})
+
+describe('CognitoSendConfirmCodeRequest binds the query string on POST too', () => {
+  const post = (
+    query: string,
+    dto: Dto,
+    contentType = 'application/json',
+  ): [string, RequestInit] => [`${OP}?${query}`, opRequest(dto, 'application/json', contentType)]
+
+  it('confirms with a code in the query and the address in the body, sending no new code', async () => {
+    const t = await makeTarget()
+    await t.request(OP, opRequest({ EmailAddress: EMAIL }))
+    const code = t.codeSender.last(EMAIL)!
+    const res = await t.request(...post(`ConfirmationCode=${code}`, { EmailAddress: EMAIL }))
+    expect(res.status).toBe(200)
+    expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Status': 'CONFIRMED' })
+    expect(t.codeSender.sent).toHaveLength(1)
+  })
+
+  it.each(BODY_TYPES)('takes the address from the query with an empty %s body', async (type) => {
+    const t = await makeTarget()
+    const res = await t.request(`${OP}?EmailAddress=${encodeURIComponent(EMAIL)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': type },
+    })
+    expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Username': EMAIL })
+  })
+
+  it('accepts a member given in both with one value, and ignores parameters it does not name', async () => {
+    const t = await makeTarget()
+    const res = await t.request(
+      ...post(`EmailAddress=${encodeURIComponent(EMAIL)}&utm_source=x`, { EmailAddress: EMAIL }),
+    )
+    expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Username': EMAIL })
+  })
+
+  it.each(BODY_TYPES)(
+    'answers a member the query and a %s body give differently with 400, code 1002, naming it',
+    async (type) => {
+      const t = await makeTarget()
+      await t.request(OP, opRequest({ EmailAddress: EMAIL }))
+      const code = t.codeSender.last(EMAIL)!
+      const res = await t.request(
+        ...post(
+          'emailaddress=eve%40example.com',
+          { EmailAddress: EMAIL, ConfirmationCode: code },
+          type,
+        ),
+      )
+      expect(res.status).toBe(400)
+      const dto = await readDto(res)
+      expect(dto).toMatchObject({ OpCode: '1002', Total: '0' })
+      expect(dto.ErrorText).toBe(
+        'EmailAddress is given in the query string and in the body with different values; send it once.',
+      )
+      expect(t.codeSender.sent).toHaveLength(1)
+      expect(
+        await t.query("SELECT email FROM cognito_users WHERE email <> 'ada@example.com'"),
+      ).toEqual([])
+    },
+  )
+})
+
+describe('CognitoSendConfirmCodeRequest member names in any letter case', () => {
+  it.each(BODY_TYPES)('sends and confirms with %s bodies', async (contentType) => {
+    const t = await makeTarget()
+    const sent = await t.request(
+      OP,
+      opRequest({ emailaddress: EMAIL }, 'application/json', contentType),
+    )
+    expect(await readDto(sent)).toMatchObject({ OpCode: '0', 'Data.Status': 'UNCONFIRMED' })
+    const code = t.codeSender.last(EMAIL)!
+    const dto = { EMAILADDRESS: EMAIL, confirmationCode: code }
+    const confirmed = await t.request(OP, opRequest(dto, 'application/json', contentType))
+    expect(await readDto(confirmed)).toMatchObject({ OpCode: '0', 'Data.Status': 'CONFIRMED' })
+  })
+
+  it('reads ?emailaddress= on GET', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${OP}?emailaddress=${encodeURIComponent(EMAIL)}`)
+    expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Username': EMAIL })
+  })
+
+  it.each([
+    ['application/json', '{"EmailAddress":"a@example.com","emailAddress":"b@example.com"}'],
+    [
+      'application/xml',
+      '<R><EmailAddress>a@example.com</EmailAddress><emailaddress>b@example.com</emailaddress></R>',
+    ],
+    ['text/csv', 'EmailAddress,EMAILADDRESS\r\na@example.com,b@example.com\r\n'],
+    ['application/x-www-form-urlencoded', 'EmailAddress=a%40example.com&emailaddress='],
+  ])('answers two spellings of one member in a %s body with 400, code 1001', async (type, body) => {
+    const t = await makeTarget()
+    const res = await t.request(OP, { method: 'POST', headers: { 'Content-Type': type }, body })
+    expect(res.status).toBe(400)
+    const dto = await readDto(res)
+    expect(dto.OpCode).toBe('1001')
+    expect(dto.ErrorText).toMatch(/"<?EmailAddress>?" and "<?emailaddress>?" name the same member/i)
+    expect(t.codeSender.sent).toEqual([])
+  })
+
+  it('answers two spellings of one member in the query with 400, code 1002', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${OP}?EmailAddress=a%40example.com&EMAILADDRESS=b%40example.com`)
+    expect(res.status).toBe(400)
+    expect(await readDto(res)).toMatchObject({ OpCode: '1002' })
+    expect(t.codeSender.sent).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { POLICY } from '../../src/apis/servicestack/pool.ts'
 import { tokenSigner } from '../../src/crypto/tokens.ts'
+import { CodeDeliveryError } from '../../src/runtime/code-sender.ts'
 import { bodyTypeFor, type Dto, OP, opRequest, otherCode, readDto } from '../support/cognito.ts'
 import { TEST_ENV } from '../support/deterministic.ts'
 import { MEDIA_TYPES } from '../support/requests.ts'
@@ -256,5 +257,32 @@ describe('CognitoSendConfirmCodeRequest: secrets', () => {
       }
     }
     expect(responses.map((r) => r.status)).toEqual(MEDIA_TYPES.flatMap(() => [200, 400, 200]))
+  })
+})
+
+describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
+  it('answers 502 in the DTO, code 2007, without the code in the body or the log', async () => {
+    const tried: string[] = []
+    const t = await makeTarget({
+      codeSender: {
+        send: async (_email, code) => {
+          tried.push(code)
+          throw new CodeDeliveryError('the webhook answered 503')
+        },
+      },
+    })
+    const res = await t.request(OP, opRequest({ EmailAddress: 'ada@example.com' }))
+    expect(res.status).toBe(502)
+    const text = await res.text()
+    expect(JSON.parse(text)).toMatchObject({
+      OpCode: 2007,
+      ErrorText: 'The confirmation code could not be delivered; try again shortly.',
+      Total: 0,
+    })
+    expect(tried).toHaveLength(1)
+    expect(text).not.toContain(tried[0])
+    const log = JSON.stringify(t.logger.lines)
+    expect(log).toContain('the webhook answered 503')
+    expect(log).not.toContain(tried[0])
   })
 })

@@ -1,8 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, type GatewayProcess, startGateway } from '../support/node-process.ts'
+import { TEST_ENV } from '../support/deterministic.ts'
 import { MEDIA_TYPES, SEED_BODY } from '../support/requests.ts'
 
 describe('npm start (the Node entry as a process)', () => {
@@ -83,6 +86,53 @@ describe('npm start (the Node entry as a process)', () => {
       expect(await exported.text()).toBe('{"items":[],"total":0}')
     } finally {
       await holder.stop()
+      await rm(own, { recursive: true, force: true })
+    }
+  }, 30_000)
+
+  it('refuses to start in production without a confirmation-code sender', async () => {
+    const refused = startGateway({ ...TEST_ENV, DATA_DIR: dir, NODE_ENV: 'production' })
+    await expect(refused).rejects.toThrow(
+      /exited \(1\)[\s\S]*Refusing to start: CODE_WEBHOOK_URL is not set/,
+    )
+  }, 30_000)
+
+  it('delivers confirmation codes to CODE_WEBHOOK_URL with its secret, never to the log', async () => {
+    const received: { authorization: string | undefined; body: string }[] = []
+    const webhook = createServer((req, res) => {
+      let body = ''
+      req.on('data', (chunk) => (body += chunk))
+      req.on('end', () => {
+        received.push({ authorization: req.headers.authorization, body })
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve))
+    const { port: hook } = webhook.address() as AddressInfo
+    const own = await mkdtemp(join(tmpdir(), 'gateway-webhook-'))
+    const gateway = await startGateway({
+      DATA_DIR: own,
+      CODE_WEBHOOK_URL: `http://127.0.0.1:${hook}/codes`,
+      CODE_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+    })
+    try {
+      const res = await fetch(`${gateway.base}/CognitoSendConfirmCodeRequest`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"EmailAddress":"ada@example.com"}',
+      })
+      expect(res.status).toBe(200)
+      expect(received).toHaveLength(1)
+      expect(received[0]!.authorization).toBe('Bearer whsec_0123456789abcdef')
+      const { email, code } = JSON.parse(received[0]!.body)
+      expect(email).toBe('ada@example.com')
+      expect(code).toMatch(/^\d{6}$/)
+      expect(gateway.output()).not.toContain('confirmation code for')
+      expect(gateway.output()).not.toMatch(new RegExp(`\\b${code}\\b`))
+      expect(gateway.output()).not.toContain('whsec_0123456789abcdef')
+    } finally {
+      await gateway.stop()
+      await new Promise((resolve) => webhook.close(resolve))
       await rm(own, { recursive: true, force: true })
     }
   }, 30_000)

@@ -36,4 +36,40 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
     expect(res.status).toBe(500)
     expect(await res.json<any>()).toMatchObject({ code: 1100, title: 'Server Not Configured' })
   })
+
+  const call = (bindings: Record<string, unknown>, path: string, init?: RequestInit) =>
+    worker.fetch(
+      new Request(`https://gateway.example${path}`, init) as Request<
+        unknown,
+        IncomingRequestCfProperties
+      >,
+      { ...env, ...bindings } as typeof env,
+      createExecutionContext(),
+    )
+
+  it('refuses to serve outside development without a confirmation-code sender', async () => {
+    for (const NODE_ENV of [undefined, 'production']) {
+      const res = await call({ NODE_ENV }, '/healthz')
+      expect(res.status, String(NODE_ENV)).toBe(500)
+      expect(await res.json<any>()).toMatchObject({ code: 1100 })
+    }
+  })
+
+  it('delivers codes through CODE_WEBHOOK_URL, a failed delivery a 502 DTO', async () => {
+    const bindings = {
+      NODE_ENV: 'production',
+      // Nothing listens there: the delivery fails, and says so without the code.
+      CODE_WEBHOOK_URL: 'https://127.0.0.1:9/codes',
+      CODE_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+      CODE_WEBHOOK_TIMEOUT_MS: '2000',
+    }
+    expect((await call(bindings, '/healthz')).status).toBe(200)
+    const res = await call(bindings, '/CognitoSendConfirmCodeRequest', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"EmailAddress":"ada@example.com"}',
+    })
+    expect(res.status).toBe(502)
+    expect(await res.json<any>()).toMatchObject({ OpCode: 2007, Total: 0 })
+  })
 })

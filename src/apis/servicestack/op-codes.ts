@@ -11,19 +11,22 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 0      | 200  | the code was sent, or the address was confirmed                            |
  * | 1000   | 400  | EmailAddress missing or not an address, ConfirmationCode not 6 digits      |
  * | 1001   | 400  | unreadable body, e.g. JSON sent as `text/csv`                              |
- * | 1002   | 400  | malformed query string (GET)                                               |
- * | 1060   | 415  | a body Content-Type the gateway cannot read                                |
+ * | 1002   | 400  | malformed query string, or a member the body gives otherwise               |
+ * | 1050   | 413  | a body over the size limit (1 MiB)                                         |
+ * | 1060   | 415  | a body Content-Type or content coding the gateway cannot read              |
  * | 2001   | 400  | wrong code; the attempt is counted                                         |
  * | 2002   | 404  | no user has this address                                                   |
  * | 2003   | 410  | the code expired: request a new one                                        |
  * | 2004   | 410  | no code pending: already used (also by a concurrent confirm) or replaced   |
  * | 2005   | 429  | too many wrong attempts at this code: request a new one                    |
  * | 2006   | 429  | too many codes sent to this address; `Retry-After` says when to try again  |
+ * | 2007   | 502  | the code could not be delivered (the sender failed); try again shortly     |
  *
  * 1xxx are the gateway's problem codes (`src/problems/catalogue.ts`) for the same failures on
- * other routes; 2xxx belong to this operation. What is refused before the operation runs — a
- * body over the size limit (413), an unknown format (406), another method (405) — stays a
- * problem document, as on every route.
+ * other routes; 2xxx belong to this operation. Everything about the request the operation
+ * reads (its query, its body: size, type, syntax, values) is a DTO. What is refused before the
+ * operation is known or its format chosen — another method (405), an unknown or conflicting
+ * format (406), a header over its limit (431) — stays a problem document, as on every route.
  */
 export const opCodes = {
   wrongCode: { code: 2001, status: 400 },
@@ -32,6 +35,7 @@ export const opCodes = {
   noPendingCode: { code: 2004, status: 410 },
   tooManyAttempts: { code: 2005, status: 429 },
   tooManySends: { code: 2006, status: 429 },
+  deliveryFailed: { code: 2007, status: 502 },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode }>
 
 export type OpCodeKind = keyof typeof opCodes

@@ -13,9 +13,6 @@ import { failureReply } from './op-codes.ts'
 import { sendCode } from './send-code.ts'
 import { timeSpan } from './time-span.ts'
 
-/** The operation's route, named for its request DTO as ServiceStack names it. */
-export const OPERATION_PATH = '/CognitoSendConfirmCodeRequest'
-
 interface Users {
   Data?: CognitoUser
   Data2?: CognitoUser
@@ -51,7 +48,7 @@ const perform = async (
  * codes' outcomes and session tokens out of caches).
  *
  * @example
- * handler: (c) => reply(c, () => readBody(c, CognitoSendConfirmCodeRequest, { allowEmpty: true }))
+ * handler: (c) => reply(c, () => readRequestDto(c))
  */
 export const reply = async (
   c: Context<AppEnv>,

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../app/types.ts'
 import { newConfirmationCode } from '../../crypto/confirmation-code.ts'
 import { codeHasher } from '../../helper/code-hasher.ts'
+import { CodeDeliveryError } from '../../runtime/code-sender.ts'
 import type { CognitoUser } from '../../model/cognito.ts'
 import type { CodeState } from '../../store/cognito-users.ts'
 import { OperationFailure } from './op-codes.ts'
@@ -21,7 +22,7 @@ const tooManySends = (code: CodeState | undefined, now: number): OperationFailur
  * Sends a fresh confirmation code to `email` (lowercased), creating its user (`UNCONFIRMED`) if
  * the address is new. Only the code's keyed hash is stored, before the code leaves through the
  * sender; the new code replaces any pending one. Refused, with nothing changed, beyond the
- * send rate of `POLICY`.
+ * send rate of `POLICY`; a sender that fails is a 502 failure (`deliveryFailed`).
  *
  * @example
  * const user = await sendCode(c, 'a@example.com') // { UserID, Status: 'UNCONFIRMED', ... }
@@ -46,6 +47,19 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   // Read back: a concurrent first send for the same address may have created the user.
   const after = await users.find(email)
   if (!after) throw new Error('the user issued a code is missing')
-  await deps.codeSender.send(email, code)
+  try {
+    await deps.codeSender.send(email, code)
+  } catch (error) {
+    // The sender's own words (a status, a timeout), never the code; the client learns only
+    // that delivery failed. The stored code stays pending, and is simply never presented.
+    deps.logger.warn('confirmation code not delivered', {
+      traceId: c.get('traceId'),
+      cause: error instanceof CodeDeliveryError ? error.message : (error as Error).name,
+    })
+    throw new OperationFailure(
+      'deliveryFailed',
+      'The confirmation code could not be delivered; try again shortly.',
+    )
+  }
   return toCognitoUser(after.user)
 }

@@ -1,14 +1,16 @@
 import type { Endpoint } from '../../app/types.ts'
-import { readBody } from '../../body/read-body.ts'
 import {
   CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
 } from '../../model/cognito.ts'
-import { OPERATION_PATH, reply } from './reply.ts'
+import { OPERATION_PATH } from './operations.ts'
+import { readRequestDto } from './read-request.ts'
+import { reply } from './reply.ts'
 
 /**
  * `POST /CognitoSendConfirmCodeRequest` (also `.csv`/`.xml`…, `?format=` and
- * `/{format}/reply/CognitoSendConfirmCodeRequest`): the request DTO in any body format.
+ * `/{format}/reply/CognitoSendConfirmCodeRequest`): the request DTO in any body format, and
+ * in the query string, as ServiceStack binds it on every method (`readRequestDto`).
  */
 export const cognitoSendConfirmCode: Endpoint = {
   method: 'POST',
@@ -17,7 +19,10 @@ export const cognitoSendConfirmCode: Endpoint = {
   title: 'Send a confirmation code to an address, or confirm the address with its code',
   request: CognitoSendConfirmCodeRequest,
   response: CognitoSendConfirmCodeResponse,
+  query: CognitoSendConfirmCodeRequest,
+  limitsBody: true,
+  emptyBody: true,
   // An empty body is the DTO with every member absent, as ServiceStack binds it; the reply
   // then says that EmailAddress is required.
-  handler: (c) => reply(c, () => readBody(c, CognitoSendConfirmCodeRequest, { allowEmpty: true })),
+  handler: (c) => reply(c, () => readRequestDto(c)),
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path'
+import { parseCodeSender } from '../../config/code-sender.ts'
 import { parseSecrets } from '../../config/secrets.ts'
 import { parseContactTokenTtl } from '../../config/token-ttl.ts'
 import { parseOrigins } from '../../middleware/cors.ts'
+import { codeSenderFor } from '../code-sender.ts'
 import { jsonLogger } from '../logger.ts'
 import { devSecrets } from './dev-secrets.ts'
 import { startServer } from './server.ts'
@@ -63,6 +65,15 @@ if (!secrets.ok) {
   process.exit(1)
 }
 
+const sender = parseCodeSender(env, production)
+if (!sender.ok) {
+  console.error(`Refusing to start: ${sender.problems.join('; ')}.`)
+  process.exit(1)
+}
+if (sender.config.kind === 'log') {
+  logger.warn('confirmation codes go to the log (development; set CODE_WEBHOOK_URL to deliver)')
+}
+
 const started = await startServer({
   port,
   host,
@@ -70,6 +81,7 @@ const started = await startServer({
   ...(env.DATABASE_AUTH_TOKEN ? { databaseAuthToken: env.DATABASE_AUTH_TOKEN } : {}),
   secrets,
   logger,
+  codeSender: codeSenderFor(sender.config, logger),
   ...(contactTokenTtlSeconds ? { contactTokenTtlSeconds } : {}),
   corsOrigins: parseOrigins(env.CORS_ORIGINS),
   trustProxyHops,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import { getRequestListener, RequestError } from '@hono/node-server'
 import { createApp } from '../../app/create-app.ts'
-import type { Logger } from '../../app/types.ts'
+import type { CodeSender, Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
 import { applyMigrations, createStore } from '../../store/index.ts'
 import { logSender } from '../code-sender.ts'
@@ -20,6 +20,11 @@ export interface NodeConfig {
   databaseAuthToken?: string
   secrets: SecretsResult
   logger: Logger
+  /**
+   * Delivers confirmation codes (`codeSenderFor` of CODE_WEBHOOK_URL…); the log sender when
+   * not given, which `npm start` passes only in development.
+   */
+  codeSender?: CodeSender
   /** Lifetime of open.cx contact tokens (CONTACT_TOKEN_TTL_SECONDS); 24 hours by default. */
   contactTokenTtlSeconds?: number
   /** Origins allowed to call from a browser (CORS_ORIGINS); none by default. */
@@ -74,7 +79,7 @@ export const openGateway = async (config: GatewayConfig) => {
     newId: () => objectId(),
     newTraceId: traceIdOf,
     logger: config.logger,
-    codeSender: logSender(config.logger),
+    codeSender: config.codeSender ?? logSender(config.logger),
     ...(config.contactTokenTtlSeconds
       ? { contactTokenTtlSeconds: config.contactTokenTtlSeconds }
       : {}),

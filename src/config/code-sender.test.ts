@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { parseCodeSender } from './code-sender.ts'
+
+const SECRET = 'whsec_0123456789abcdef'
+const WEBHOOK = { CODE_WEBHOOK_URL: 'https://mail.example/codes', CODE_WEBHOOK_SECRET: SECRET }
+
+describe('parseCodeSender', () => {
+  it('writes codes to the log in development when no webhook is set', () => {
+    expect(parseCodeSender({}, false)).toEqual({ ok: true, config: { kind: 'log' } })
+  })
+
+  it('refuses production without a webhook, naming the variable', () => {
+    const result = parseCodeSender({ CODE_WEBHOOK_URL: '' }, true)
+    expect(result.ok).toBe(false)
+    expect(!result.ok && result.problems.join()).toMatch(/^CODE_WEBHOOK_URL is not set/)
+  })
+
+  it.each([true, false])('reads a webhook with its secret (production: %s)', (production) => {
+    expect(parseCodeSender(WEBHOOK, production)).toEqual({
+      ok: true,
+      config: { kind: 'webhook', url: WEBHOOK.CODE_WEBHOOK_URL, secret: SECRET, timeoutMs: 5000 },
+    })
+  })
+
+  it('reads CODE_WEBHOOK_TIMEOUT_MS', () => {
+    const result = parseCodeSender({ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: '1500' }, true)
+    expect(result.ok && result.config).toMatchObject({ timeoutMs: 1500 })
+  })
+
+  it.each([
+    [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: undefined }, true, 'CODE_WEBHOOK_SECRET'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: 'short' }, false, 'CODE_WEBHOOK_SECRET'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'not a url' }, false, 'CODE_WEBHOOK_URL'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'http://mail.example/codes' }, true, 'https'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'ftp://mail.example/codes' }, false, 'CODE_WEBHOOK_URL'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: '5s' }, false, 'CODE_WEBHOOK_TIMEOUT_MS'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: '99' }, false, 'CODE_WEBHOOK_TIMEOUT_MS'],
+  ])('refuses %j (production: %s), naming %s and no value', (env, production, named) => {
+    const result = parseCodeSender(env, production)
+    expect(result.ok).toBe(false)
+    const problems = result.ok ? '' : result.problems.join('; ')
+    expect(problems).toContain(named)
+    expect(problems).not.toContain(SECRET)
+  })
+
+  it('accepts a plain-http webhook in development (a local mail catcher)', () => {
+    const env = { ...WEBHOOK, CODE_WEBHOOK_URL: 'http://127.0.0.1:1025/codes' }
+    expect(parseCodeSender(env, false).ok).toBe(true)
+  })
+})

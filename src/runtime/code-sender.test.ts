@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { CodeDeliveryError, webhookSender } from './code-sender.ts'
+
+const URL_ = 'https://mail.example/codes'
+const SECRET = 'whsec_0123456789abcdef'
+
+const recording = (answer: () => Promise<Response>) => {
+  const calls: { url: string; init: RequestInit }[] = []
+  const fetch = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init })
+    return answer()
+  }) as unknown as typeof globalThis.fetch
+  return { calls, fetch }
+}
+
+describe('webhookSender', () => {
+  it('POSTs {email, code} as JSON with the secret as a bearer token', async () => {
+    const { calls, fetch } = recording(async () => new Response(null, { status: 204 }))
+    await webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send(
+      'ada@example.com',
+      '042917',
+    )
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.url).toBe(URL_)
+    expect(calls[0]!.init.method).toBe('POST')
+    expect(calls[0]!.init.headers).toEqual({
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${SECRET}`,
+    })
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({
+      email: 'ada@example.com',
+      code: '042917',
+    })
+  })
+
+  it.each([
+    [async () => new Response('no', { status: 500 }), 'the webhook answered 500'],
+    [async () => new Response(null, { status: 302 }), 'the webhook answered 302'],
+    [() => Promise.reject(new TypeError('fetch failed')), 'the webhook is unreachable'],
+  ])('fails without the code or the secret in its message (%#)', async (answer, message) => {
+    const { fetch } = recording(answer)
+    const sending = webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send(
+      'ada@example.com',
+      '042917',
+    )
+    await expect(sending).rejects.toThrow(new CodeDeliveryError(message))
+  })
+
+  it('gives up after its timeout', async () => {
+    const fetch = ((_url: string, init: RequestInit) =>
+      new Promise((_resolve, reject) => {
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason))
+      })) as unknown as typeof globalThis.fetch
+    const sending = webhookSender({ url: URL_, secret: SECRET, timeoutMs: 50, fetch }).send(
+      'ada@example.com',
+      '042917',
+    )
+    await expect(sending).rejects.toThrow('the webhook did not answer within 50 ms')
+  })
+})

@@ -1,0 +1,64 @@
+import { makeTarget } from '#target'
+import { describe, expect, it } from 'vitest'
+import { OP } from '../support/cognito.ts'
+import { SEED_USERS, USERS } from '../support/requests.ts'
+
+const ORIGIN = 'https://app.example'
+
+// One route of each kind, with exactly the methods it serves: a GET serves HEAD too, except
+// the operation's GET, which acts (it sends a code).
+const ROUTES: [kind: string, path: string, allow: string][] = [
+  ['a collection', USERS, 'GET, HEAD, POST'],
+  ['a collection under the seed base path', SEED_USERS, 'GET, HEAD, POST'],
+  ['an item', `${USERS}/abc`, 'GET, HEAD, DELETE'],
+  ['an item with a format suffix', `${USERS}/abc.xml`, 'GET, HEAD, DELETE'],
+  ['a read-only route', '/healthz', 'GET, HEAD'],
+  ['a documentation page', '/metadata', 'GET, HEAD'],
+  ['the ServiceStack operation', OP, 'GET, POST'],
+  ['the ServiceStack operation in its reply route', `/json/reply${OP}`, 'GET, POST'],
+]
+
+describe('Allow lists exactly the methods a route serves', () => {
+  it.each(ROUTES)('answers PUT on %s with 405 and Allow: %s', async (_kind, path, allow) => {
+    const t = await makeTarget()
+    const res = await t.request(path, { method: 'PUT' })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('Allow')).toBe(allow)
+  })
+
+  it.each(ROUTES)(
+    'answers OPTIONS on %s (CORS off) with 405 and Allow: %s',
+    async (_k, path, allow) => {
+      const t = await makeTarget()
+      const res = await t.request(path, { method: 'OPTIONS' })
+      expect(res.status).toBe(405)
+      expect(res.headers.get('Allow')).toBe(allow)
+    },
+  )
+
+  it.each(ROUTES)('answers a preflight on %s with Allow: %s', async (_kind, path, allow) => {
+    const t = await makeTarget({ corsOrigins: [ORIGIN] })
+    const res = await t.request(path, {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' },
+    })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('Allow')).toBe(allow)
+    expect(res.headers.get('Access-Control-Allow-Methods')).toBe(allow.replaceAll(', ', ','))
+  })
+
+  it('answers HEAD on the operation with the same 405 and Allow, sending nothing', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${OP}?EmailAddress=ada%40example.com`, { method: 'HEAD' })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('Allow')).toBe('GET, POST')
+    expect(t.codeSender.sent).toEqual([])
+    expect(await t.query('SELECT id FROM cognito_users')).toEqual([])
+  })
+
+  it('serves HEAD where Allow lists it', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/healthz', { method: 'HEAD' })
+    expect(res.status).toBe(200)
+  })
+})

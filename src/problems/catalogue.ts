@@ -84,7 +84,7 @@ export const catalogue = {
     status: 415,
     title: 'Unsupported Media Type',
     description:
-      'The request body has a Content-Type or a Content-Encoding the gateway cannot read. details.accepted lists the body types it accepts; bodies are read unencoded.',
+      'The request body has a Content-Type, a character encoding or a Content-Encoding the gateway cannot read. details.accepted lists the body types it accepts; bodies are read as UTF-8 (a charset parameter, byte order mark or XML declaration naming another encoding is refused), unencoded.',
   },
   tooManyRequests: {
     code: 1070,

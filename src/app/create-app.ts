@@ -26,7 +26,7 @@ import { formats } from '../formats/registry.ts'
 import { corsFor } from '../middleware/cors.ts'
 import { type Guard, guards } from '../middleware/guards.ts'
 import { headerLimits } from '../middleware/header-limits.ts'
-import { negotiate, offerOnly } from '../middleware/negotiate.ts'
+import { acceptable, negotiate, offerOnly } from '../middleware/negotiate.ts'
 import { requireSecrets } from '../middleware/require-secrets.ts'
 import { responseHeaders } from '../middleware/response-headers.ts'
 import { urlFormat } from '../negotiation/index.ts'
@@ -134,17 +134,18 @@ export const createApp = (deps: AppDeps) => {
 
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {
-      const handlers = [
+      const [first, ...rest] = [
         ...(endpoint.refuseHead ? [refuseHead] : []),
         ...(endpoint.method === 'GET' || endpoint.limitsBody ? [] : [bodyLimit]),
         ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
         ...(endpoint.middleware ?? []),
         endpoint.handler,
-      ]
-      app.on(endpoint.method, path, ...(handlers as [MiddlewareHandler<AppEnv>]))
+      ] as MiddlewareHandler<AppEnv>[]
+      app.on(endpoint.method, path, acceptable(first!), ...rest)
     }
   }
-  for (const page of pages) app.on(page.method, page.path, page.handler)
+  for (const page of pages)
+    app.on(page.method, page.path, acceptable(page.handler as MiddlewareHandler<AppEnv>))
 
   app.notFound((c) => {
     const methods = allowed(c.get('path') ?? routedPath(c.req.raw))

@@ -72,6 +72,12 @@ export interface AppEnv {
   Variables: {
     traceId: string
     negotiated: Negotiated | undefined
+    /**
+     * How problems are rendered when no format of the response is acceptable but Accept names
+     * a problem media type (`application/problem+xml`): the route still answers its errors,
+     * in that type, and is a 406 only where it would succeed.
+     */
+    problemsAs: Negotiated | undefined
     /** The request path without a format marker (`.xml`, `/xml/reply/`): what was routed. */
     path: string
     deps: AppDeps

@@ -5,7 +5,10 @@ import { pointerToken } from '../formats/coerce.ts'
 import { enforceBodyLimit } from './body-limit.ts'
 import { bodyParameters, bodyParsers } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
+import { declaredXmlEncoding, isUtf8 } from '../formats/xml-declaration.ts'
+import { parseXml } from '../formats/xml-parse.ts'
 import { ProblemError } from '../problems/problem-error.ts'
+import { foreignByteOrderMark } from './byte-order-mark.ts'
 
 const unsupported = (detail: string, headers: Record<string, string> = {}) =>
   new ProblemError('unsupportedMediaType', detail, {
@@ -102,7 +105,7 @@ export const readBody = async <TSchema extends v.GenericSchema>(
     const parser = bodyParsers[essence]
     if (!parser) throw unsupported(`Content-Type "${essence}" cannot be read.`)
     const charset = parameter(params, 'charset')
-    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    if (charset && !isUtf8(charset)) {
       throw unsupported(`Only UTF-8 bodies are accepted, not charset "${charset}".`)
     }
     for (const [name, value] of Object.entries(bodyParameters[essence] ?? {})) {
@@ -112,6 +115,23 @@ export const readBody = async <TSchema extends v.GenericSchema>(
           `A ${essence} body is read with ${name}=${value}: send that or no ${name} parameter, ` +
             `not ${name}="${given}".`,
         )
+    }
+    const mark = foreignByteOrderMark(bytes)
+    if (mark) {
+      throw unsupported(
+        `Only UTF-8 bodies are accepted; this one starts with a ${mark} byte order mark.`,
+      )
+    }
+    // Without a charset parameter an XML body's own declaration says how to read it (XML 1.0
+    // §4.3.3, RFC 7303 §3.2); with one, the two must agree, or readers would differ.
+    const declared = parser === parseXml ? declaredXmlEncoding(bytes) : undefined
+    if (declared !== undefined && !isUtf8(declared)) {
+      const named = `encoding "${declared}" (named by the XML declaration)`
+      throw unsupported(
+        charset
+          ? `The Content-Type says charset "${charset}" but the body says ${named}; send UTF-8.`
+          : `Only UTF-8 bodies are accepted, not ${named}.`,
+      )
     }
     let text: string
     try {

@@ -289,3 +289,131 @@ describe('parseXml: hostile input', () => {
     )
   })
 })
+
+describe('parseXml: nothing read is dropped', () => {
+  it.each([
+    ['text beside the members', '<nested>a<inner>x</inner></nested>', '/nested', /both text and/],
+    ['text between array items', '<tags><i>a</i>b<i>c</i></tags>', '/tags', /both text and/],
+    [
+      'text beside dictionary entries',
+      '<Attributes>x<entry key="a">1</entry></Attributes>',
+      '/Attributes',
+      /both text and/,
+    ],
+    ['an element inside text', '<id>a@<b>x</b>example.com</id>', '/id', /text, not elements/],
+    ['an element inside a number', '<count><n>1</n></count>', '/count', /text, not elements/],
+    ['an untyped free-form value', '<customData><a>1</a></customData>', '/customData', /type=/],
+  ])('refuses %s, naming the member', (_, inner, pointer, message) => {
+    const error = syntaxError(`<Order>${inner}</Order>`)
+    expect(error.pointer).toBe(pointer)
+    expect(error.message).toMatch(message)
+  })
+
+  it('gives a dictionary that holds only text to validation, as JSON would', () => {
+    expect(order('<Attributes>plan=gold</Attributes>').Attributes).toBe('plan=gold')
+    expect(order('<tags>a, b</tags>').tags).toBe('a, b')
+  })
+
+  it.each([
+    ['a number', '<entry key="n" type="number">abc</entry>', /type="number" does not fit "abc"/],
+    ['a number with spaces', '<entry key="n" type="number"> 1 </entry>', /type="number"/],
+    ['a boolean', '<entry key="n" type="boolean">yes</entry>', /type="boolean" does not fit/],
+    ['an object', '<entry key="n" type="object">text</entry>', /type="object" holds text/],
+    ['an array', '<entry key="n" type="array">text</entry>', /type="array" holds text/],
+    ['a null', '<entry key="n" type="null">text</entry>', /type="null" but not empty/],
+    ['a null with an element', '<entry key="n" type="null"><x/></entry>', /type="null"/],
+    ['untyped text', '<entry key="n"><entry key="m">1</entry></entry>', /not elements/],
+  ])('refuses free-form content that does not fit its type: %s', (_, entry, message) => {
+    const error = syntaxError(`<Order><customData type="object">${entry}</customData></Order>`)
+    expect(error.pointer).toBe('/customData/n')
+    expect(error.message).toMatch(message)
+  })
+
+  it('reads pretty-printed free-form containers', () => {
+    const inner =
+      '<customData type="object">\n  <entry key="a" type="array">\n    <item>x</item>\n  </entry>\n  <entry key="o" type="object">\n  </entry>\n</customData>'
+    expect(order(inner).customData).toEqual({ a: ['x'], o: {} })
+  })
+})
+
+describe('parseXml: namespaces', () => {
+  const XSI = 'http://www.w3.org/2001/XMLSchema-instance'
+
+  it('reads nil only in the XML Schema instance namespace, under any prefix', () => {
+    expect(order(`<note xmlns:i="${XSI}" i:nil="true"/>`).note).toBeNull()
+    expect(order(`<note xmlns:i="${XSI}" i:nil="false">n</note>`).note).toBe('n')
+    expect(order(`<Attributes xmlns:i="${XSI}"><entry key="k" i:nil="1"/></Attributes>`)).toEqual({
+      Attributes: { k: null },
+    })
+    expect(order('<note nil="true"/>').note).toBe('')
+    expect(order('<note xmlns:xsi="urn:not-xsi" xsi:nil="true"/>').note).toBe('')
+  })
+
+  it('refuses an xsi:nil that is not a boolean, or not empty', () => {
+    expect(syntaxError(`<Order><note xmlns:i="${XSI}" i:nil="yes"/></Order>`).pointer).toBe('/note')
+    expect(
+      syntaxError(`<Order><note xmlns:i="${XSI}" i:nil="true">n</note></Order>`).message,
+    ).toMatch(/xsi:nil="true" but not empty/)
+  })
+
+  it('reads only the unprefixed key and type attributes', () => {
+    expect(
+      order('<Attributes xmlns:f="urn:f"><entry key="a" f:key="b">1</entry></Attributes>'),
+    ).toEqual({ Attributes: { a: '1' } })
+    expect(
+      syntaxError(
+        '<Order xmlns:f="urn:f"><Attributes><entry f:key="b">1</entry></Attributes></Order>',
+      ).message,
+    ).toMatch(/needs a key attribute/)
+    expect(
+      order('<customData xmlns:f="urn:f" type="number" f:type="string">1</customData>').customData,
+    ).toBe(1)
+  })
+
+  it.each([
+    ['an unbound element prefix', '<Order><x:id>1</x:id></Order>', '/id'],
+    ['an unbound prefix in an unread element', '<Order><x:other/></Order>', '/other'],
+    ['an unbound attribute prefix', '<Order><id x:a="1">1</id></Order>', '/id'],
+    ['an unbound prefix deep in an unread element', '<Order><a><b y:c="1"/></a></Order>', '/a/b'],
+    ['a name with two colons', '<Order xmlns:a="u"><a:b:c/></Order>', '/b:c'],
+    ['an undeclared prefix', '<Order xmlns:a=""><id>1</id></Order>', ''],
+  ])('refuses %s', (_, body, pointer) => {
+    const error = syntaxError(body)
+    expect(error.pointer).toBe(pointer)
+  })
+})
+
+describe('parseXml: well-formedness of what the schema does not read', () => {
+  it.each([
+    ['an unknown entity in an unread element', '<Order><other>&bogus;</other></Order>', /&bogus;/],
+    ['&#0; in an unread element', '<Order><other>&#0;</other></Order>', /&#0;/],
+    [
+      'an unknown entity in an unread attribute',
+      '<Order><id a="&bogus;">1</id></Order>',
+      /&bogus;/,
+    ],
+    ['&#0; in the root attribute', '<Order a="&#0;"/>', /&#0;/],
+    [']]> in text', '<Order><id>a]]>b</id></Order>', /']]>'/],
+    [']]> in unread text', '<Order><other>a]]>b</other></Order>', /']]>'/],
+    ['an empty XML declaration', '<?xml?><Order/>', /Malformed XML declaration/],
+    ['a declaration without version', '<?xml encoding="UTF-8"?><Order/>', /declaration/],
+    ['a declaration in the wrong order', '<?xml encoding="UTF-8" version="1.0"?><Order/>', /decl/],
+    ['a declaration after white space', ' <?xml version="1.0"?><Order/>', /only at the start/],
+    ['a declaration inside the root', '<Order><?xml version="1.0"?></Order>', /only at the start/],
+    ['a declaration in capitals', '<?XML version="1.0"?><Order/>', /reserved/],
+    ['a nameless processing instruction', '<Order><? x?></Order>', /name/],
+  ])('refuses %s', (_, body, message) => {
+    expect(syntaxError(body).message).toMatch(message)
+  })
+
+  it('reads character references with leading zeros and any declaration the grammar allows', () => {
+    expect(order('<id>&#0000000065;&#x000000041;</id>').id).toBe('AA')
+    for (const declaration of [
+      '<?xml version="1.0"?>',
+      "<?xml version='1.1' encoding='utf-8' standalone='yes' ?>",
+      '<?xml version = "1.0"\n encoding = "UTF-8"?>',
+    ])
+      expect(parse(`${declaration}<Order><id>1</id></Order>`)).toEqual({ id: '1' })
+    expect(parse('<?xml-stylesheet href="a.xsl"?><Order><id>1</id></Order>')).toEqual({ id: '1' })
+  })
+})

@@ -1,17 +1,43 @@
 import type { MiddlewareHandler } from 'hono'
 import { OPERATIONS } from '../apis/servicestack/operations.ts'
 import { requestUrl } from '../app/request-url.ts'
-import type { AppEnv } from '../app/types.ts'
-import { formatByKey, formats, mediaTypes } from '../formats/registry.ts'
-import { selectFormat } from '../negotiation/index.ts'
+import type { AppEnv, Negotiated } from '../app/types.ts'
+import { essence, formatByKey, formats, mediaTypes } from '../formats/registry.ts'
+import type { Format } from '../formats/types.ts'
+import { negotiateProblemType, selectFormat } from '../negotiation/index.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import type { Guard } from './guards.ts'
 
+// Problem media types that are no format's own media type (problem+json, problem+xml), with
+// the format that writes each: Accept may name one where it names no format.
+const problemTypes = new Map<string, Format>()
+for (const format of formats) {
+  const type = essence(format.problemContentType)
+  if (!mediaTypes().includes(type) && !problemTypes.has(type)) problemTypes.set(type, format)
+}
+const problemOffers = [...problemTypes.keys()]
+
+/** The problem type Accept names, as the format that renders it; undefined when none. */
+const problemsAs = (accept: string | undefined): Negotiated | undefined => {
+  const type = accept ? negotiateProblemType(accept, problemOffers) : undefined
+  const format = type === undefined ? undefined : problemTypes.get(type)
+  return format && { format, mediaType: format.mediaTypes[0]!, byUrl: false }
+}
+
+/** The 406 for a response none of whose formats Accept allows, listing those there are. */
+const notAcceptable = () =>
+  new ProblemError('notAcceptable', "None of the Accept header's media types can be produced.", {
+    details: { accepted: mediaTypes() },
+  })
+
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
- * `c.get('negotiated')`; an unknown `?format=`, one given twice, format markers that disagree
- * (`.csv?format=xml`), or nothing acceptable is a 406 listing what the gateway serves
- * (rendered as problem+json by `onError`). (Every response varies on Accept:
+ * `c.get('negotiated')`; an unknown `?format=`, one given twice, or format markers that
+ * disagree (`.csv?format=xml`) is a 406 listing what the gateway serves. So is nothing
+ * acceptable, unless Accept names a problem type the gateway renders
+ * (`application/problem+xml`): then only a route that would answer is a 406 (`acceptable`),
+ * and every problem, that 406 or a 404, is rendered in that type. Otherwise problems of a
+ * failed negotiation are problem+json. (Every response varies on Accept:
  * `responseHeaders` says so.)
  *
  * @example
@@ -30,6 +56,8 @@ export const negotiate: Guard = (c) => {
   )
   c.set('path', selection.path)
   if (!selection.ok) {
+    const problems = problemsAs(c.req.header('Accept'))
+    c.set('problemsAs', problems)
     const details = { accepted: mediaTypes() }
     if (selection.reason === 'unknown-format') {
       throw new ProblemError('unknownFormat', `There is no format "${selection.requested}".`, {
@@ -50,13 +78,8 @@ export const negotiate: Guard = (c) => {
         { details },
       )
     }
-    throw new ProblemError(
-      'notAcceptable',
-      "None of the Accept header's media types can be produced.",
-      {
-        details,
-      },
-    )
+    if (problems === undefined) throw notAcceptable()
+    return
   }
   c.set('negotiated', {
     format: formatByKey(selection.key)!,
@@ -64,6 +87,21 @@ export const negotiate: Guard = (c) => {
     byUrl: selection.source === 'url',
   })
 }
+
+/**
+ * Wraps a route's first handler so that it runs only when a format was negotiated: the 406
+ * `negotiate` left to the route, so that an unknown route is still a 404. Not a middleware
+ * layer of its own, which would cost every request.
+ *
+ * @example
+ * app.on('GET', '/users', acceptable(handler))
+ */
+export const acceptable =
+  (handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
+  (c, next) => {
+    if (c.get('negotiated') === undefined) throw notAcceptable()
+    return handler(c, next)
+  }
 
 /**
  * For an endpoint that serves only some formats (`Endpoint.formats`), after `negotiate`: when

@@ -12,11 +12,22 @@ const DateTime = v.optional(v.pipe(v.string(), v.isoTimestamp()))
 const Dictionary = v.optional(v.record(v.string(), v.string()))
 const Int = v.optional(v.pipe(v.number(), v.integer()))
 
+/**
+ * A member of the request DTO, a .NET `string`: ServiceStack's clients send one that is not
+ * set as `null` (JSON) or `i:nil="true"` (XML, the DataContractSerializer), and it means the
+ * member is absent.
+ */
+const nullMeansAbsent = <TSchema extends v.GenericSchema<string, string>>(schema: TSchema) =>
+  v.pipe(
+    v.nullish(schema),
+    v.transform((value) => value ?? undefined),
+  )
+
 /** `POST /CognitoSendConfirmCodeRequest`: the address alone sends a code; with a code, confirms. */
 export const CognitoSendConfirmCodeRequest = named(
   'CognitoSendConfirmCodeRequest',
   plainObject({
-    EmailAddress: v.optional(
+    EmailAddress: nullMeansAbsent(
       v.pipe(
         v.string('must be a string'),
         v.trim(),
@@ -24,7 +35,7 @@ export const CognitoSendConfirmCodeRequest = named(
         v.email('must be an email address'),
       ),
     ),
-    ConfirmationCode: v.optional(
+    ConfirmationCode: nullMeansAbsent(
       v.pipe(v.string('must be a string'), v.trim(), v.regex(/^\d{6}$/, 'must be 6 digits')),
     ),
   }),

@@ -1,5 +1,6 @@
 export { MAX_RANGES, parseAccept, type MediaRange } from './accept.ts'
 export { negotiateMediaType, negotiateRanges } from './negotiate.ts'
+export { negotiateProblemType } from './problem-type.ts'
 export {
   selectFormat,
   type FormatOffer,

@@ -92,7 +92,7 @@ export const catalogue = {
     status: 415,
     title: 'Unsupported Media Type',
     description:
-      'The request body has a Content-Type or a Content-Encoding the gateway cannot read: another type, a charset other than UTF-8, text/csv with header=absent (a CSV body starts with its header row). details.accepted lists the body types it accepts; bodies are read unencoded.',
+      'The request body has a Content-Type, a character encoding or a Content-Encoding the gateway cannot read: another type, text/csv with header=absent (a CSV body starts with its header row), an encoding other than UTF-8 (named by a charset parameter, a byte order mark or an XML declaration). details.accepted lists the body types it accepts; bodies are read as UTF-8, unencoded.',
   },
   tooManyRequests: {
     code: 1070,

@@ -10,7 +10,8 @@ import type { ProblemError } from './problem-error.ts'
 
 /**
  * Renders a problem in the negotiated format family: problem+json for JSON and HAL,
- * problem+xml for XML, one CSV row for CSV; problem+json when negotiation itself failed.
+ * problem+xml for XML, one CSV row for CSV. When negotiation itself failed: the problem type
+ * Accept names, if any (`problemsAs`), else problem+json.
  */
 export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response => {
   const entry = catalogue[error.kind]
@@ -24,8 +25,9 @@ export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response
     traceId: c.get('traceId'),
     details: error.details,
   }
-  const format = c.get('negotiated')?.format ?? json
-  const mediaType = c.get('negotiated')?.mediaType ?? 'application/json'
+  const negotiated = c.get('negotiated') ?? c.get('problemsAs')
+  const format = negotiated?.format ?? json
+  const mediaType = negotiated?.mediaType ?? 'application/json'
   const body = format.serialize(Problem, value, {
     mediaType,
     links: { self: { href: value.type } },

@@ -7,6 +7,22 @@ const LAUGHS = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY
 const XXE = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x><accessToken>&e;</accessToken><refreshToken>r</refreshToken></x>`
 const TOKENS = '"accessToken":"a","refreshToken":"r"'
 
+const USER_XML = '<x><accessToken>a</accessToken><refreshToken>r</refreshToken></x>'
+const LATIN1 = '<?xml version="1.0" encoding="ISO-8859-1"?>'
+
+/** `text` as UTF-16 code units, little- or big-endian, after a byte order mark if asked. */
+const utf16 = (text: string, { bigEndian = false, mark = true } = {}): Uint8Array<ArrayBuffer> => {
+  const units = [...(mark ? [0xfeff] : []), ...[...text].map((c) => c.charCodeAt(0))]
+  const bytes = new Uint8Array(units.length * 2)
+  const view = new DataView(bytes.buffer)
+  units.forEach((unit, i) => view.setUint16(i * 2, unit, !bigEndian))
+  return bytes
+}
+
+/** `text` with each character as one byte (Latin-1). */
+const latin1 = (text: string): Uint8Array<ArrayBuffer> =>
+  Uint8Array.from(text, (c) => c.charCodeAt(0))
+
 /** `text` compressed as gzip, with the runtime's own `CompressionStream`. */
 const gzip = (text: string): Promise<ArrayBuffer> =>
   new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
@@ -84,6 +100,39 @@ const cases: [string, string, BodyInit, number][] = [
   // Read as header + data, two rows without a header row would be misread as a header.
   ['CSV declared without a header row', 'text/csv; header=absent', 'a,r\r\nb,s\r\n', 415],
   ['CSV with a quoted header=absent', 'text/csv;header="absent"', 'a,r\r\nb,s\r\n', 415],
+  ['XML declared ISO-8859-1', 'application/xml', LATIN1 + USER_XML, 415],
+  [
+    'Latin-1 bytes declared so',
+    'text/xml',
+    latin1(`${LATIN1}<x><accessToken>Jos\u00e9</accessToken></x>`),
+    415,
+  ],
+  [
+    'UTF-8 bytes declared UTF-16',
+    'application/xml',
+    `<?xml version="1.0" encoding="UTF-16"?>${USER_XML}`,
+    415,
+  ],
+  ['XML in UTF-16 with a byte order mark', 'application/xml', utf16(USER_XML), 415],
+  [
+    'XML in UTF-16BE without a byte order mark',
+    'text/xml',
+    utf16(`<?xml version="1.0"?>${USER_XML}`, { bigEndian: true, mark: false }),
+    415,
+  ],
+  [
+    'JSON in UTF-16 with a byte order mark',
+    'application/json',
+    utf16(`{${TOKENS}}`, { bigEndian: true }),
+    415,
+  ],
+  [
+    'a charset the XML declaration contradicts',
+    'application/xml; charset=utf-8',
+    LATIN1 + USER_XML,
+    415,
+  ],
+  ['a malformed XML declaration', 'application/xml', `<?xml encoding="UTF-8"?>${USER_XML}`, 400],
 ]
 
 describe('hostile request bodies', () => {
@@ -176,6 +225,46 @@ describe('hostile request bodies', () => {
       expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
     },
   )
+
+  it.each([
+    [
+      'no charset',
+      'application/xml',
+      'Only UTF-8 bodies are accepted, not encoding "ISO-8859-1" (named by the XML declaration).',
+    ],
+    [
+      'charset=utf-8',
+      'application/xml; charset=utf-8',
+      'The Content-Type says charset "utf-8" but the body says encoding "ISO-8859-1" (named by the XML declaration); send UTF-8.',
+    ],
+  ])(
+    'answers an XML body declared ISO-8859-1 with %s with a 415 saying why',
+    async (_, type, detail) => {
+      const t = await makeTarget()
+      const res = await t.request(USERS, {
+        method: 'POST',
+        headers: { 'Content-Type': type, 'X-API-Key': API_KEY },
+        body: `${LATIN1}<x><accessToken>Jos\u00e9</accessToken><refreshToken>r</refreshToken></x>`,
+      })
+      expect(res.status).toBe(415)
+      expect((await res.json<any>()).detail).toBe(detail)
+    },
+  )
+
+  it.each([
+    ['UTF-8', `<?xml version="1.0" encoding="UTF-8"?>${USER_XML}`],
+    ['utf-8 in lower case', `<?xml version='1.0' encoding='utf-8'?>${USER_XML}`],
+    ['UTF8', `<?xml version="1.0" encoding="UTF8"?>${USER_XML}`],
+    ['no encoding, after a UTF-8 byte order mark', `\uFEFF<?xml version="1.0"?>${USER_XML}`],
+  ])('reads an XML body declared %s', async (_, body) => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml; charset=utf-8', 'X-API-Key': API_KEY },
+      body,
+    })
+    expect(res.status).toBe(201)
+  })
 
   it('reads a body whose Content-Encoding is identity', async () => {
     const t = await makeTarget()

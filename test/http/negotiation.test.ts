@@ -1,6 +1,7 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
-import { authed, MEDIA_TYPES, USERS } from '../support/requests.ts'
+import { child, parseXmlStrict } from '../support/parsers.ts'
+import { authed, MEDIA_TYPES, SEED_BODY, USERS } from '../support/requests.ts'
 
 describe('negotiation over HTTP', () => {
   it.each([
@@ -49,6 +50,44 @@ describe('negotiation over HTTP', () => {
     const res = await t.request(USERS, authed('text/csv; header=absent'))
     expect(res.status).toBe(406)
     expect(await res.json<any>()).toMatchObject({ code: 1040, status: 406 })
+  })
+
+  it.each([
+    ['application/problem+xml', 'application/problem+xml'],
+    ['application/*+xml', 'application/problem+xml'],
+    ['application/problem+json', 'application/problem+json'],
+    ['application/problem+json;q=0.5, application/problem+xml', 'application/problem+xml'],
+    ['image/png, application/problem+xml;q=0.1', 'application/problem+xml'],
+  ])('answers an unknown route asked with Accept %j with a 404 in %s', async (accept, type) => {
+    const t = await makeTarget()
+    const res = await t.request('/nope', { headers: { Accept: accept } })
+    expect(res.status).toBe(404)
+    expect(res.headers.get('Content-Type')).toBe(`${type}; charset=utf-8`)
+    const body = await res.text()
+    expect(body).toContain('1021')
+    if (type.endsWith('xml')) expect(parseXmlStrict(body).name).toBe('problem')
+  })
+
+  it('answers errors of a route in the problem type Accept names, and 406 where it would succeed', async () => {
+    const t = await makeTarget()
+    const accept = { Accept: 'application/problem+xml' }
+    const notAllowed = await t.request(USERS, { method: 'DELETE', headers: accept })
+    expect(notAllowed.status).toBe(405)
+    expect(notAllowed.headers.get('Content-Type')).toBe('application/problem+xml; charset=utf-8')
+    const created = await t.request(
+      USERS,
+      authed(accept.Accept, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: SEED_BODY,
+      }),
+    )
+    expect(created.status).toBe(406)
+    expect(created.headers.get('Content-Type')).toBe('application/problem+xml; charset=utf-8')
+    const problem = parseXmlStrict(await created.text())
+    expect(child(problem, 'code')!.text).toBe('1040')
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+    expect((await t.request('/healthz', { headers: accept })).status).toBe(406)
   })
 
   it('answers 406 to an unknown ?format=', async () => {

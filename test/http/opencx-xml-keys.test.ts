@@ -74,4 +74,48 @@ describe('free-form keys in XML', () => {
     expect((await again.json<any>()).contact.id).toBe(before.id)
     expect(await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()).toEqual(before)
   })
+
+  it.each([
+    ['customData as text', '<customData>plan=gold</customData>', '/customData', 1000],
+    [
+      'headers as text',
+      '<http_action_overrides><headers>X-A: 2</headers></http_action_overrides>',
+      '/http_action_overrides/headers',
+      1000,
+    ],
+    [
+      'a number that is not one',
+      '<customData><entry key="n" type="number">abc</entry></customData>',
+      '/customData/n',
+      1001,
+    ],
+    [
+      'a boolean that is not one',
+      '<customData><entry key="b" type="boolean">yes</entry></customData>',
+      '/customData/b',
+      1001,
+    ],
+    ['markup inside the email', '<email>keys@<b>x</b>example.com</email>', '/email', 1001],
+    ['an unbound prefix', '<x:name>Ada</x:name>', '/name', 1001],
+  ])(
+    'refuses %s with a 400 naming it, keeping the stored contact',
+    async (_, inner, pointer, code) => {
+      const t = await makeTarget()
+      const first = await t.request(AUTHENTICATE, authenticate(BODY, { contentType: 'text/xml' }))
+      const { token } = await first.json<any>()
+      // The contact is named by its email, unless the case is about the email itself.
+      const email = inner.startsWith('<email>') ? '' : '<email>keys@example.com</email>'
+      const body = `<AuthenticateUser>${email}${inner}</AuthenticateUser>`
+      const res = await t.request(
+        AUTHENTICATE,
+        authenticate(body, { contentType: 'application/xml' }),
+      )
+      expect(res.status).toBe(400)
+      const problem = await res.json<any>()
+      expect(problem.code).toBe(code)
+      expect(problem.details.errors.map((e: any) => e.pointer)).toContain(pointer)
+      const contact = await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()
+      expect(contact).toMatchObject(EXPECTED)
+    },
+  )
 })

@@ -19,6 +19,39 @@ describe('CognitoSendConfirmCodeRequest bodies in every accepted Content-Type', 
     expect(await readDto(confirmed)).toMatchObject({ OpCode: '0', 'Data.Status': 'CONFIRMED' })
   })
 
+  // What ServiceStack's own clients write for a DTO whose ConfirmationCode is not set.
+  const DATA_CONTRACT =
+    '<CognitoSendConfirmCodeRequest xmlns:i="http://www.w3.org/2001/XMLSchema-instance" ' +
+    'xmlns="http://schemas.datacontract.org/2004/07/Cdn.Api">' +
+    '<ConfirmationCode i:nil="true"/><EmailAddress>ada@example.com</EmailAddress>' +
+    '</CognitoSendConfirmCodeRequest>'
+  it.each([
+    ['JSON', 'application/json', JSON.stringify({ EmailAddress: EMAIL, ConfirmationCode: null })],
+    ['XML (DataContractSerializer)', 'application/xml', DATA_CONTRACT],
+  ])('reads a null ConfirmationCode in %s as absent: it sends a code', async (_, type, body) => {
+    const t = await makeTarget()
+    const res = await t.request(OP, {
+      method: 'POST',
+      headers: { 'Content-Type': type, Accept: 'application/json' },
+      body,
+    })
+    expect(res.status).toBe(200)
+    expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Status': 'UNCONFIRMED' })
+    expect(t.codeSender.last(EMAIL)).toMatch(/^\d{6}$/)
+  })
+
+  it('reads a null EmailAddress as absent: it is required', async () => {
+    const t = await makeTarget()
+    const res = await t.request(OP, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ EmailAddress: null, ConfirmationCode: null }),
+    })
+    expect(res.status).toBe(400)
+    expect(await readDto(res)).toMatchObject({ OpCode: '1000' })
+    expect(t.codeSender.sent).toEqual([])
+  })
+
   it('reads ServiceStack GET requests from the query string, whatever the format', async () => {
     const t = await makeTarget()
     const email = encodeURIComponent(EMAIL)

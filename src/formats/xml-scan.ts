@@ -1,0 +1,86 @@
+import { BodySyntaxError } from './types.ts'
+import { isXmlDeclaration, xmlDeclaration } from './xml-declaration.ts'
+
+const DECLARATIONS = 'XML bodies must not contain a DOCTYPE or entity declarations'
+const OUTSIDE = 'XML body has text outside the root element'
+
+/**
+ * Refuses declarations, text outside the root and malformed processing instructions (the XML
+ * declaration anywhere but first, or not following its grammar), and counts element depth,
+ * without building anything: one pass over the markup. Malformed markup it cannot follow is
+ * left for the validator to report.
+ *
+ * @example
+ * scanXml('<a><b/></a>', 32) // passes
+ * scanXml('<!DOCTYPE a><a/>', 32) // throws BodySyntaxError
+ */
+export const scanXml = (text: string, maxDepth: number): void => {
+  let depth = 0
+  let outside = 0 // start of the text since the last markup, checked while outside the root
+  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
+    if (depth <= 0 && !isBlank(text, outside, i)) throw new BodySyntaxError(OUTSIDE)
+    const next = text.charCodeAt(i + 1)
+    if (next === 0x21 /* ! */) {
+      if (text.startsWith('<!--', i)) i = skipPast(text, '-->', i + 4)
+      else if (depth > 0 && text.startsWith('<![CDATA[', i)) i = skipPast(text, ']]>', i + 9)
+      else if (text.startsWith('<![CDATA[', i)) throw new BodySyntaxError(OUTSIDE)
+      else throw new BodySyntaxError(DECLARATIONS) // DOCTYPE, ENTITY, ELEMENT, ATTLIST …
+    } else if (next === 0x3f /* ? */) i = processingInstruction(text, i)
+    else if (next === 0x2f /* / */) {
+      depth--
+      i = text.indexOf('>', i)
+      if (i === -1) return
+    } else {
+      const end = tagEnd(text, i + 1)
+      if (end === -1) return // truncated: the validator says where
+      if (text.charCodeAt(end - 1) !== 0x2f && ++depth > maxDepth + 1)
+        throw new BodySyntaxError(`XML nested deeper than ${maxDepth} levels`)
+      i = end
+    }
+    outside = i + 1
+  }
+  if (depth <= 0 && !isBlank(text, outside, text.length)) throw new BodySyntaxError(OUTSIDE)
+}
+
+/**
+ * Checks the processing instruction at `at` and returns the index of its closing `>`. Its
+ * target must be a name; `xml` in any case is reserved (XML 1.0 §2.6) for the declaration,
+ * which only the very first characters may hold.
+ */
+const processingInstruction = (text: string, at: number): number => {
+  if (at === 0 && isXmlDeclaration(text, 0)) return xmlDeclaration(text).length - 1
+  const target = /^[^\s?]*/.exec(text.slice(at + 2, at + 66))![0]
+  if (target.toLowerCase() === 'xml')
+    throw new BodySyntaxError(
+      `<?${target} is reserved: the XML declaration is allowed only at the start of the body`,
+    )
+  if (target === '' || /^[\d.-]/.test(target))
+    throw new BodySyntaxError('A processing instruction must start with a name')
+  return skipPast(text, '?>', at + 2)
+}
+
+const isBlank = (text: string, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false
+  }
+  return true
+}
+
+const skipPast = (text: string, terminator: string, from: number): number => {
+  const at = text.indexOf(terminator, from)
+  return at === -1 ? text.length : at + terminator.length - 1
+}
+
+/** The `>` closing a start tag, skipping quoted attribute values (they may hold `/>`). */
+const tagEnd = (text: string, from: number): number => {
+  for (let j = from; j < text.length; j++) {
+    const c = text.charCodeAt(j)
+    if (c === 0x3e) return j
+    if (c === 0x22 || c === 0x27) {
+      j = text.indexOf(c === 0x22 ? '"' : "'", j + 1)
+      if (j === -1) return -1
+    }
+  }
+  return -1
+}

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { issueMessage, issuePointer } from '../body/read-body.ts'
-import { fromBase64, toBase64Url, utf8 } from '../crypto/encoding.ts'
+import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding.ts'
 import type { CollectionInfo, Links } from '../formats/types.ts'
 import { PageQuery } from '../model/collection.ts'
 import { ProblemError } from '../problems/problem-error.ts'
@@ -45,7 +45,7 @@ const isKeyPart = (part: unknown): part is string => typeof part === 'string' &&
 export const readCursor = (text: string): { skip: number; key: RowKey } | undefined => {
   let value: unknown
   try {
-    value = JSON.parse(decoder.decode(fromBase64(text)))
+    value = JSON.parse(decoder.decode(fromBase64Url(text)))
   } catch {
     return undefined
   }

@@ -56,6 +56,13 @@ describe('npm start (the Node entry as a process)', () => {
     await expect(refused).rejects.toThrow(/exited \(1\)[\s\S]*Refusing to start[\s\S]*API_KEYS/)
   }, 30_000)
 
+  it('refuses to start with an organisation token no bearer header can carry, naming only the variable', async () => {
+    const token = 'org!token:with#chars1234'
+    const refused = startGateway({ DATA_DIR: dir, ORG_TOKENS: token })
+    await expect(refused).rejects.toThrow(/exited \(1\)[\s\S]*Refusing to start: ORG_TOKENS/)
+    await expect(refused).rejects.not.toThrow(token)
+  }, 30_000)
+
   it('with SQLITE_LOCKING=EXCLUSIVE holds its file: a second gateway on it refuses to start', async () => {
     const own = await mkdtemp(join(tmpdir(), 'gateway-exclusive-'))
     const holder = await startGateway({ DATA_DIR: own, SQLITE_LOCKING: 'exclusive' })

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { emailAddress } from './email-address.ts'
 import { named, writeOnly } from './meta.ts'
 
 // The ServiceStack seed's DTOs, with its names, PascalCase members and types. Every member is
@@ -16,14 +17,7 @@ export const CognitoSendConfirmCodeRequest = named(
   'CognitoSendConfirmCodeRequest',
   v.object(
     {
-      EmailAddress: v.optional(
-        v.pipe(
-          v.string('must be a string'),
-          v.trim(),
-          v.maxLength(254, 'must be at most 254 characters'),
-          v.email('must be an email address'),
-        ),
-      ),
+      EmailAddress: v.optional(emailAddress()),
       ConfirmationCode: v.optional(
         v.pipe(v.string('must be a string'), v.trim(), v.regex(/^\d{6}$/, 'must be 6 digits')),
       ),

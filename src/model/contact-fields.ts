@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { emailAddress } from './email-address.ts'
 import { plainRecord } from './plain-record.ts'
 
 /**
@@ -32,12 +33,7 @@ const encoder = new TextEncoder()
 
 export const Language = v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`)
 
-export const Email = v.pipe(
-  v.string('must be a string'),
-  v.trim(),
-  v.maxLength(254, 'must be at most 254 characters'),
-  v.email('must be an email address'),
-)
+export const Email = emailAddress()
 
 /**
  * E.164: `+`, a country code and the number, 7 to 15 digits. Spaces, dots, dashes and

@@ -31,7 +31,8 @@ export const HEADERS: Json = {
     schema: { type: 'string' },
   },
   Link: {
-    description: 'RFC 8288 links of the resource (HAL puts them in `_links`).',
+    description:
+      "RFC 8288 links of the resource under registered relations (self, first, prev, next, last, collection); HAL's `_links` has these and the links named for operations.",
     schema: { type: 'string' },
   },
   Location: { description: 'The created resource.', schema: { type: 'string' } },

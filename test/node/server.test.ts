@@ -38,6 +38,19 @@ describe('npm start (the Node entry as a process)', () => {
     expect(res.headers.get('Content-Type')).toContain(accept)
   })
 
+  it.each(['/', '/openapi.json', '/metadata', '/no/such/route', '/v2.0/external/alexa/users.csv'])(
+    'answers HEAD %s with the Content-Length of its GET',
+    async (path) => {
+      const init = { headers: { 'X-API-Key': server.apiKey() } }
+      const get = await fetch(server.base + path, init)
+      const length = (await get.arrayBuffer()).byteLength
+      expect(get.headers.get('Content-Length')).toBe(String(length))
+      const head = await fetch(server.base + path, { ...init, method: 'HEAD' })
+      expect(head.status).toBe(get.status)
+      expect(head.headers.get('Content-Length')).toBe(String(length))
+    },
+  )
+
   it('reuses its secrets and applies no migration twice on restart', async () => {
     const key = server.apiKey()
     await server.stop()

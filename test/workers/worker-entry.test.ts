@@ -24,6 +24,18 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
     expect(row?.access_token).toMatch(/^v1\./)
   })
 
+  it.each(['/', '/openapi.json', '/no/such/route', '/v2.0/external/alexa/users.csv'])(
+    'answers HEAD %s with the Content-Length of its GET',
+    async (path) => {
+      const init = { headers: { 'X-API-Key': API_KEY } }
+      const get = await SELF.fetch(`https://gateway.example${path}`, init)
+      const length = (await get.arrayBuffer()).byteLength
+      const head = await SELF.fetch(`https://gateway.example${path}`, { ...init, method: 'HEAD' })
+      expect(head.status).toBe(get.status)
+      expect(head.headers.get('Content-Length')).toBe(String(length))
+    },
+  )
+
   it('refuses to serve when an organisation token holds a character no bearer header carries', async () => {
     const res = await worker.fetch(
       new Request('https://gateway.example/healthz') as Request<

@@ -24,6 +24,11 @@ export const exampleOf = (mediaType: string, body: string): unknown =>
 
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` })
 
+/** A browser page's schema: text, not the model's structure (which its JSON has). */
+const PAGE: JsonSchema = { type: 'string' }
+
+const isPage = (mediaType: string) => formatOfMediaType(mediaType)?.noExample === true
+
 /** Response headers the gateway sets, shared by reference. */
 export const HEADERS: Json = {
   'X-Trace-Id': {
@@ -89,9 +94,11 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
   for (const mediaType of op.mediaTypes) {
     const sample = responseBody(op, endpoint.response, value, mediaType)
     if (!sample) continue
-    const schema = formatOfMediaType(mediaType)?.linksInBody
-      ? halSchema(model, set, op.collection)
-      : model
+    const schema = isPage(mediaType)
+      ? PAGE
+      : formatOfMediaType(mediaType)?.linksInBody
+        ? halSchema(model, set, op.collection)
+        : model
     const example = exampleOf(mediaType, sample.body)
     content[mediaType] = example === undefined ? { schema } : { schema, example }
   }
@@ -106,7 +113,9 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
  */
 export const failureResponse = (op: Operation, set: SchemaSet): Json => {
   const schema = set.of(op.endpoint.response!)
-  const content = Object.fromEntries(op.mediaTypes.map((type) => [type, { schema }]))
+  const content = Object.fromEntries(
+    op.mediaTypes.map((type) => [type, { schema: isPage(type) ? PAGE : schema }]),
+  )
   return {
     description: 'A failure of the operation: the response DTO with OpCode ≠ 0 and ErrorText.',
     headers: { 'X-Trace-Id': header('X-Trace-Id') },
@@ -160,7 +169,7 @@ export const problemResponses = (op: Operation, problem: JsonSchema): Json => {
     const content: Json = {}
     for (const [mediaType, format] of problemMediaTypes()) {
       if (format.noExample) {
-        content[mediaType] = { schema: problem }
+        content[mediaType] = { schema: PAGE }
         continue
       }
       const examples = kinds.map((k) => [

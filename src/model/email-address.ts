@@ -27,7 +27,7 @@ export const isEmailAddress = (text: string): boolean =>
 
 /**
  * An email address member: trimmed, at most 254 characters (RFC 5321's path limit), then
- * `isEmailAddress`. OpenAPI describes it as `format: email`.
+ * `isEmailAddress`. OpenAPI describes it as `format: email`, and says it is trimmed.
  *
  * @example
  * const Request = v.object({ EmailAddress: v.optional(emailAddress()) })
@@ -39,4 +39,5 @@ export const emailAddress = () =>
     v.maxLength(254, 'must be at most 254 characters'),
     v.check(isEmailAddress, 'must be an email address'),
     v.metadata({ format: 'email' }),
+    v.description('An email address (RFC 5322); spaces around it are dropped.'),
   )

@@ -31,8 +31,8 @@ const URI = /^[a-z][a-z\d+.-]*:/i
 
 /**
  * RFC 8288 `Link` header value of a set of links. A relation must be registered or a URI
- * (§2.1), so a link named as HAL lets any link be (`createAmazonUser`, `widgetContact`) stays in
- * HAL's `_links` only; so does a templated one, whose `{id}` is no URI-reference.
+ * (§2.1), so a link with a name only HAL allows (`createAmazonUser`, `widgetContact`) stays
+ * in HAL's `_links`; so does a templated one, whose `{id}` is no URI reference.
  *
  * @example
  * linkHeader({ self: { href: '/u?skip=0' }, getUser: { href: '/u/{id}', templated: true } })

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 
-// RFC 5322 §3.2.3 atext: what a dot-atom local part is made of (`o'brien`, `user%tag`, `a+b`).
+// RFC 5322 §3.2.3 atext: what a dot-atom local part is made of (`o'brien`, `user%tag`).
 const ATEXT = "[\\w!#$%&'*+/=?^`{|}~-]"
 // A domain label: letters, digits, `_` (DNS allows it: `sub_domain`), `-` inside only, so
 // IDNA's punycode (`xn--bcher-kva`) passes; at most 63 characters.

@@ -1,4 +1,5 @@
 import { fromBase64 } from '../crypto/encoding.ts'
+import { isToken68 } from '../helper/bearer.ts'
 
 /** The secrets the gateway refuses to run without. */
 export interface Secrets {
@@ -20,12 +21,19 @@ const list = (value: string | undefined): string[] =>
     .map((s) => s.trim())
     .filter(Boolean)
 
+// What a header value can carry and a runtime hands over as it was sent: visible ASCII, with
+// spaces inside (RFC 9110 §5.5). Runtimes read other bytes one character each (Latin-1), so
+// a key with a non-ASCII character would never equal the header that carries it.
+const HEADER_VALUE = /^[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*$/
+
 /** The environment variables that carry secrets, for messages and docs. */
 export const SECRET_NAMES = ['API_KEYS', 'ORG_TOKENS', 'TOKEN_SECRET', 'ENCRYPTION_KEY'] as const
 
 /**
  * Reads and checks the secrets from an environment (process.env or a Workers env). Every
- * problem is reported at once, by variable name, never echoing a value.
+ * problem is reported at once, by variable name, never echoing a value. A credential that no
+ * request could present (a character its header cannot carry) is a problem too, not a gateway
+ * that answers every request 401.
  *
  * @example
  * parseSecrets({ API_KEYS: 'k1,k2', ... }) // { ok: true, secrets: { apiKeys: ['k1', 'k2'], ... } }
@@ -39,10 +47,16 @@ export const parseSecrets = (env: Record<string, unknown>): SecretsResult => {
   if (apiKeys.length === 0) problems.push('API_KEYS is not set (comma-separated API keys)')
   if (apiKeys.some((k) => k.length < 16))
     problems.push('API_KEYS entries must be at least 16 characters')
+  if (apiKeys.some((k) => !HEADER_VALUE.test(k)))
+    problems.push('API_KEYS entries may hold only visible ASCII characters (an X-API-Key value)')
   if (orgTokens.length === 0)
     problems.push('ORG_TOKENS is not set (comma-separated organisation tokens)')
   if (orgTokens.some((k) => k.length < 16))
     problems.push('ORG_TOKENS entries must be at least 16 characters')
+  if (orgTokens.some((k) => !isToken68(k)))
+    problems.push(
+      'ORG_TOKENS entries may hold only letters, digits, - . _ ~ + / and a trailing = (a bearer token)',
+    )
   if (tokenSecret.length < 32) problems.push('TOKEN_SECRET must be at least 32 characters')
   let encryptionKey: Uint8Array<ArrayBuffer> = new Uint8Array()
   try {

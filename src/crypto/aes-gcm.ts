@@ -1,4 +1,4 @@
-import { fromBase64, toBase64Url, utf8 } from './encoding.ts'
+import { fromBase64Url, toBase64Url, utf8 } from './encoding.ts'
 
 const VERSION = 'v1'
 
@@ -28,8 +28,8 @@ export const aesGcm = async (key: Uint8Array<ArrayBuffer>) => {
     async open(stored: string, context: string): Promise<string> {
       const [version, iv, data] = stored.split('.')
       if (version !== VERSION || !iv || !data) throw new Error('unknown ciphertext format')
-      const params = { name: 'AES-GCM', iv: fromBase64(iv), additionalData: utf8(context) }
-      const plain = await crypto.subtle.decrypt(params, cryptoKey, fromBase64(data))
+      const params = { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: utf8(context) }
+      const plain = await crypto.subtle.decrypt(params, cryptoKey, fromBase64Url(data))
       return new TextDecoder().decode(plain)
     },
   }

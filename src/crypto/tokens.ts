@@ -1,4 +1,4 @@
-import { fromBase64, toBase64Url, utf8 } from './encoding.ts'
+import { fromBase64Url, toBase64Url, utf8 } from './encoding.ts'
 
 /** Claims of a token the gateway signs. Times are seconds since the epoch (JWT `NumericDate`). */
 export interface TokenClaims {
@@ -57,8 +57,8 @@ export const tokenSigner = async (secret: string) => {
       let sig: Uint8Array<ArrayBuffer>
       let claims: TokenClaims
       try {
-        sig = fromBase64(signature)
-        claims = JSON.parse(new TextDecoder().decode(fromBase64(payload)))
+        sig = fromBase64Url(signature)
+        claims = JSON.parse(new TextDecoder().decode(fromBase64Url(payload)))
       } catch {
         return { ok: false, reason: 'malformed' }
       }

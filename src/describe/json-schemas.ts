@@ -48,10 +48,12 @@ const tidy = (schema: JsonSchema): JsonSchema => {
  * Converts schemas with `@valibot/to-json-schema` into OpenAPI 3.1's dialect (JSON Schema
  * 2020-12). Named types become components and every use of one — a recursive `v.lazy`
  * included — a `$ref` by name, so recursion ends in a reference instead of looping (left to
- * itself the converter would call them `0`, `1`…). Rules after a normalising `transform`
- * (a phone number's E.164 pattern) are kept: they describe the canonical form, which is valid
- * input too. `writeOnly()` metadata comes out as `writeOnly: true`, and actions JSON Schema
- * cannot say (`trim`, `transform`) are left out rather than failing the document.
+ * itself the converter would call them `0`, `1`…). A rule after a normalising `transform`
+ * would describe the normalised text, not what a client may send, so the models check text
+ * as sent (a phone number's pattern allows its spaces and dashes). `v.metadata` keys are JSON
+ * Schema keywords: `writeOnly()` comes out as `writeOnly: true`, a rule a `check` enforces
+ * is said with one (`anyOf` of `required`), and actions JSON Schema cannot say (`trim`,
+ * `transform`) are left out rather than failing the document; a `description` says them.
  *
  * @example
  * const set = schemaSet([AmazonUsers])

@@ -24,6 +24,11 @@ export const exampleOf = (mediaType: string, body: string): unknown =>
 
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` })
 
+/** A browser page's schema: text, not the model's structure (which its JSON has). */
+const PAGE: JsonSchema = { type: 'string' }
+
+const isPage = (mediaType: string) => formatOfMediaType(mediaType)?.noExample === true
+
 /** Response headers the gateway sets, shared by reference. */
 export const HEADERS: Json = {
   'X-Trace-Id': {
@@ -31,7 +36,8 @@ export const HEADERS: Json = {
     schema: { type: 'string' },
   },
   Link: {
-    description: 'RFC 8288 links of the resource (HAL puts them in `_links`).',
+    description:
+      "RFC 8288 links of the resource under registered relations (self, first, prev, next, last, collection); HAL's `_links` has these and the links named for operations.",
     schema: { type: 'string' },
   },
   Location: { description: 'The created resource.', schema: { type: 'string' } },
@@ -88,9 +94,11 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
   for (const mediaType of op.mediaTypes) {
     const sample = responseBody(op, endpoint.response, value, mediaType)
     if (!sample) continue
-    const schema = formatOfMediaType(mediaType)?.linksInBody
-      ? halSchema(model, set, op.collection)
-      : model
+    const schema = isPage(mediaType)
+      ? PAGE
+      : formatOfMediaType(mediaType)?.linksInBody
+        ? halSchema(model, set, op.collection)
+        : model
     const example = exampleOf(mediaType, sample.body)
     content[mediaType] = example === undefined ? { schema } : { schema, example }
   }
@@ -107,7 +115,9 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
  */
 export const failureResponse = (op: Operation, set: SchemaSet): Json => {
   const schema = set.of(op.endpoint.response!)
-  const content = Object.fromEntries(op.mediaTypes.map((type) => [type, { schema }]))
+  const content = Object.fromEntries(
+    op.mediaTypes.map((type) => [type, { schema: isPage(type) ? PAGE : schema }]),
+  )
   return {
     description:
       'A failure of the request or the operation (a body over the size limit, of a type the ' +
@@ -170,7 +180,7 @@ export const problemResponses = (op: Operation, problem: JsonSchema): Json => {
     const content: Json = {}
     for (const [mediaType, format] of problemMediaTypes()) {
       if (format.noExample) {
-        content[mediaType] = { schema: problem }
+        content[mediaType] = { schema: PAGE }
         continue
       }
       const examples = kinds.map((k) => [

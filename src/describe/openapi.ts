@@ -46,6 +46,13 @@ const FORMAT_PARAMETER = {
   schema: { type: 'string', enum: formats.map((f) => f.key) },
 }
 
+/** `?format=`: shared, or, for an endpoint that serves only some formats, those. */
+const formatParameter = (endpoint: Endpoint): Json => {
+  if (!endpoint.formats) return { $ref: '#/components/parameters/format' }
+  const keys = formats.filter((f) => endpoint.formats!.includes(f.key)).map((f) => f.key)
+  return { ...FORMAT_PARAMETER, schema: { type: 'string', enum: keys } }
+}
+
 /** Query parameters: the members of a query schema (or of a GET's request DTO). */
 const queryParameters = (schema: v.GenericSchema | undefined, set: SchemaSet): Json[] => {
   if (!schema) return []
@@ -90,7 +97,7 @@ const operationOf = (op: Operation, set: SchemaSet, options: OpenApiOptions): Js
     })),
     ...queryParameters(op.requestIn === 'query' ? endpoint.request : undefined, set),
     ...queryParameters(endpoint.query, set),
-    { $ref: '#/components/parameters/format' },
+    formatParameter(endpoint),
   ]
   const responses: Json = { [String(op.status)]: successResponse(op, set) }
   if (op.failuresInResponse) responses['4XX'] = failureResponse(op, set)

@@ -75,7 +75,8 @@ export const sampleOf = (
   if (schema.default !== undefined) return schema.default
   if (schema.const !== undefined) return schema.const
   if (schema.enum?.length) return schema.enum[0]
-  const choice = schema.anyOf ?? schema.oneOf
+  // An object's anyOf (`required` alternatives) only narrows its properties: sample those.
+  const choice = schema.properties ? undefined : (schema.anyOf ?? schema.oneOf)
   if (choice?.length) {
     const options = choice.filter(
       (o): o is JsonSchema => typeof o === 'object' && o.type !== 'null',

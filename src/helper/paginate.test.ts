@@ -34,7 +34,7 @@ describe('cursorOf and readCursor', () => {
 describe('pageLinks', () => {
   const start = ['2025-01-01T00:00:00.000Z', 'c25'] as const
   const end = ['2025-01-01T00:00:00.000Z', 'c49'] as const
-  const rows = { start, end }
+  const rows = { start, end, items: Array.from({ length: 25 }, (_, i) => ({ id: `c${25 + i}` })) }
 
   it('links prev and next by cursor, first and last by position, each only where it exists', () => {
     const result = { total: 60, more: true, earlier: true, ...rows }
@@ -67,13 +67,28 @@ describe('pageLinks', () => {
     expect(links.prev).toEqual({ href: `/users?before=${cursorOf(25, start)}&limit=25` })
   })
 
+  it('starts the next page where the items end, after a page shorter than its limit', () => {
+    // Read ?before= the row at position 2: positions 0 and 1.
+    const result = { total: 60, more: true, earlier: false, start, end, items: [{}, {}] }
+    expect(pageLinks('/users', before(0, 'x'), result).next).toEqual({
+      href: `/users?after=${cursorOf(2, end)}&limit=25`,
+    })
+  })
+
   it('has no prev for a page read by key with nothing before it, whatever its cursor said', () => {
     const result = { total: 60, more: true, earlier: false, ...rows }
     expect(pageLinks('/users', before(3, 'x'), result).prev).toBeUndefined()
   })
 
   it('links back by position from a page past the end, which has no first row', () => {
-    const result = { total: 60, more: false, earlier: true, start: undefined, end: undefined }
+    const result = {
+      items: [],
+      total: 60,
+      more: false,
+      earlier: true,
+      start: undefined,
+      end: undefined,
+    }
     expect(pageLinks('/users', { skip: 500, limit: 25 }, result).prev).toEqual({
       href: '/users?skip=50&limit=25',
     })

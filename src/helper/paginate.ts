@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { issueMessage, issuePointer } from '../body/read-body.ts'
-import { fromBase64, toBase64Url, utf8 } from '../crypto/encoding.ts'
+import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding.ts'
 import type { CollectionInfo, Links } from '../formats/types.ts'
 import { PageQuery } from '../model/collection.ts'
 import { ProblemError } from '../problems/problem-error.ts'
@@ -45,7 +45,7 @@ const isKeyPart = (part: unknown): part is string => typeof part === 'string' &&
 export const readCursor = (text: string): { skip: number; key: RowKey } | undefined => {
   let value: unknown
   try {
-    value = JSON.parse(decoder.decode(fromBase64(text)))
+    value = JSON.parse(decoder.decode(fromBase64Url(text)))
   } catch {
     return undefined
   }
@@ -101,19 +101,20 @@ const at = (path: string, skip: number, limit: number) => ({
  * names the page after this one's last row (`?after=`), `prev` the page before its first row
  * (`?before=`): a client that follows them reads each page as cheaply as the first. `first`
  * and `last` count rows (`?skip=`), as does `prev` from a page past the end, which has no first
- * row. A page read with a cursor takes its position from it.
+ * row. A page read with a cursor takes its position from it. The next page starts where this
+ * one's items end, not `limit` further: a page read `?before=` near the start holds fewer.
  *
  * @example
- * pageLinks('/users', { skip: 25, limit: 25 }, { total: 60, more: true, earlier: true, start, end })
+ * pageLinks('/users', { skip: 25, limit: 25 }, { items, total: 60, more: true, earlier: true, start, end })
  * // prev before=<cursor of start, 0 in>, next after=<cursor of end, 50 in>, last skip=50
  */
 export const pageLinks = (
   path: string,
   page: PageRequest,
-  result: Pick<PageOf<unknown>, 'total' | 'more' | 'earlier' | 'start' | 'end'>,
+  result: Pick<PageOf<unknown>, 'items' | 'total' | 'more' | 'earlier' | 'start' | 'end'>,
 ): Links => {
   const { skip, limit } = page
-  const { total, more, earlier, start, end } = result
+  const { items, total, more, earlier, start, end } = result
   const lastSkip = total === 0 ? 0 : Math.floor((total - 1) / limit) * limit
   const self = page.cursor
     ? { href: `${path}?${page.cursor.name}=${page.cursor.text}&limit=${limit}` }
@@ -124,7 +125,7 @@ export const pageLinks = (
     links.prev = { href: `${path}?before=${cursorOf(prevSkip, start)}&limit=${limit}` }
   else if (!start && skip > 0) links.prev = at(path, Math.min(prevSkip, lastSkip), limit)
   if (more && end)
-    links.next = { href: `${path}?after=${cursorOf(skip + limit, end)}&limit=${limit}` }
+    links.next = { href: `${path}?after=${cursorOf(skip + items.length, end)}&limit=${limit}` }
   links.last = at(path, lastSkip, limit)
   return links
 }

@@ -21,9 +21,26 @@ export interface RespondOptions {
 export const linkHeaders = (format: Format, links: Links): Record<string, string> =>
   format.linksInBody ? {} : { Link: linkHeader(links) }
 
-/** RFC 8288 `Link` header value of a set of links. */
+// Relation types from IANA's registry that a resource here carries or may (RFC 8288 §2.1.1).
+const REGISTERED = new Set([
+  'self', 'first', 'prev', 'previous', 'next', 'last', 'collection', 'item', 'up', 'index',
+  'related', 'alternate', 'canonical', 'describedby', 'edit', 'help', 'search', 'status',
+  'service-desc', 'service-doc', 'service-meta',
+]) // prettier-ignore
+const URI = /^[a-z][a-z\d+.-]*:/i
+
+/**
+ * RFC 8288 `Link` header value of a set of links. A relation must be registered or a URI
+ * (§2.1), so a link with a name only HAL allows (`createAmazonUser`, `widgetContact`) stays
+ * in HAL's `_links`; so does a templated one, whose `{id}` is no URI reference.
+ *
+ * @example
+ * linkHeader({ self: { href: '/u?skip=0' }, getUser: { href: '/u/{id}', templated: true } })
+ * // '</u?skip=0>; rel="self"'
+ */
 export const linkHeader = (links: Links): string =>
   Object.entries(links)
+    .filter(([rel, link]) => !link.templated && (REGISTERED.has(rel) || URI.test(rel)))
     .map(([rel, link]) => `<${link.href}>; rel="${rel}"`)
     .join(', ')
 

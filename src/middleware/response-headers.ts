@@ -76,6 +76,10 @@ const joinVary = (vary: string | null | undefined, tokens: string): string => {
   return joined.join(', ')
 }
 
+const encoder = new TextEncoder()
+const byteLength = (body: string | Uint8Array): number =>
+  typeof body === 'string' ? encoder.encode(body).byteLength : body.byteLength
+
 // Responses built by `send`, which already carry every header the gateway adds.
 const complete = new WeakSet<Response>()
 
@@ -101,6 +105,9 @@ export const send = (
   const vary = all.Vary
   Object.assign(all, headers)
   if (headers.Vary) all.Vary = joinVary(vary, headers.Vary)
+  // A HEAD answers GET's headers without its body (RFC 9110 §9.3.2); the runtimes count a
+  // body's length as they write it, and a HEAD has none to count, so it is said here.
+  if (body !== null && c.req.method === 'HEAD') all['Content-Length'] = String(byteLength(body))
   const res = new Response(body, { status, headers: all })
   complete.add(res)
   return res

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { emailAddress } from './email-address.ts'
 import { named, writeOnly } from './meta.ts'
 import { plainObject } from './plain-object.ts'
 
@@ -27,14 +28,7 @@ const nullMeansAbsent = <TSchema extends v.GenericSchema<string, string>>(schema
 export const CognitoSendConfirmCodeRequest = named(
   'CognitoSendConfirmCodeRequest',
   plainObject({
-    EmailAddress: nullMeansAbsent(
-      v.pipe(
-        v.string('must be a string'),
-        v.trim(),
-        v.maxLength(254, 'must be at most 254 characters'),
-        v.email('must be an email address'),
-      ),
-    ),
+    EmailAddress: nullMeansAbsent(emailAddress()),
     ConfirmationCode: nullMeansAbsent(
       v.pipe(v.string('must be a string'), v.trim(), v.regex(/^\d{6}$/, 'must be 6 digits')),
     ),

@@ -30,16 +30,17 @@ const cursor = (description: string) =>
     v.regex(/^[\w-]{1,8192}$/, 'must be the cursor of a link'),
   )
 
-/** Query parameters of a page; bad values are a 400, not a silent default. */
+/**
+ * Query parameters of a page; bad values are a 400, not a silent default. A number in a query
+ * is text: each pattern is exactly the numbers accepted, so OpenAPI's pattern is the rule.
+ */
 export const PageQuery = v.object({
   limit: v.optional(
     v.pipe(
       v.string(),
-      v.description('Items on the page, from 1 to 100.'),
-      v.regex(/^\d{1,4}$/, 'must be a whole number'),
+      v.description('Items on the page: a whole number from 1 to 100 (default 25).'),
+      v.regex(/^0*(?:[1-9]\d?|100)$/, 'must be a whole number from 1 to 100'),
       v.transform(Number),
-      v.minValue(1),
-      v.maxValue(100),
     ),
     '25',
   ),
@@ -47,9 +48,9 @@ export const PageQuery = v.object({
     v.pipe(
       v.string(),
       v.description(
-        'Items before the page. Deep in a collection, the cursors of next and prev links are cheaper.',
+        'Items before the page: a whole number from 0 to 999999999 (default 0). Deep in a collection, the cursors of next and prev links are cheaper.',
       ),
-      v.regex(/^\d{1,9}$/, 'must be a whole number'),
+      v.regex(/^\d{1,9}$/, 'must be a whole number from 0 to 999999999'),
       v.transform(Number),
     ),
     '0',

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { emailAddress } from './email-address.ts'
 import { plainObject, plainRecord } from './plain-object.ts'
 
 /**
@@ -34,21 +35,28 @@ const encoder = new TextEncoder()
 
 export const Language = v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`)
 
-export const Email = v.pipe(
-  v.string('must be a string'),
-  v.trim(),
-  v.maxLength(254, 'must be at most 254 characters'),
-  v.email('must be an email address'),
-)
+export const Email = emailAddress()
+
+// What may stand between the digits, and is dropped: spaces, dots, dashes, parentheses.
+const SEPARATORS = /[\s().-]/g
+const SEP = '[\\s().-]*'
 
 /**
  * E.164: `+`, a country code and the number, 7 to 15 digits. Spaces, dots, dashes and
- * parentheses are dropped first, so `+1 (234) 567-890` and `+1234567890` are one contact.
+ * parentheses are dropped, so `+1 (234) 567-890` and `+1234567890` are one contact. The
+ * pattern is checked on the text as sent, so OpenAPI's pattern says what is accepted; what is
+ * stored is then always `^\+[1-9]\d{6,14}$`.
  */
 export const Phone = v.pipe(
   v.string('must be a string'),
-  v.transform((text) => text.replace(/[\s().-]/g, '')),
-  v.regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number with its country code, e.g. +1234567890'),
+  v.description(
+    'E.164 with its country code, 7 to 15 digits; spaces, dots, dashes and parentheses may stand between them and are dropped: `+1 (234) 567-890` is stored as `+1234567890`.',
+  ),
+  v.regex(
+    new RegExp(`^${SEP}\\+${SEP}[1-9](?:${SEP}\\d){6,14}${SEP}$`),
+    'must be a phone number with its country code, e.g. +1234567890',
+  ),
+  v.transform((text) => text.replace(SEPARATORS, '')),
 )
 
 export const AvatarUrl = v.pipe(

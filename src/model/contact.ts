@@ -40,6 +40,9 @@ export const AuthenticateUser = named(
       ),
       ['email'],
     ),
+    // The same rule for OpenAPI, which cannot read a check.
+    v.metadata({ anyOf: [{ required: ['email'] }, { required: ['phone'] }] }),
+    v.description('A contact needs an identity: an email, or a phone when it has no email.'),
   ),
 )
 

@@ -21,6 +21,24 @@ describe('gateway routes', () => {
     expect(index.formats).toContain('text/csv')
   })
 
+  it('sends in its Link header only URI references under registered relations', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/', { headers: { Accept: 'application/json' } })
+    const links = res.headers
+      .get('Link')!
+      .split(', ')
+      .map((link) => /^<([^>]*)>; rel="([^"]*)"$/.exec(link)!.slice(1))
+    // RFC 3986 has no { or } in a URI reference; RFC 8288 §2.1.1 relations are registered.
+    for (const [href] of links) expect(href).not.toMatch(/[{}]/)
+    expect(links).toEqual([['/', 'self']])
+    // HAL keeps every route, templated ones as templates.
+    const hal = await (
+      await t.request('/', { headers: { Accept: 'application/hal+json' } })
+    ).json<any>()
+    expect(hal._links.createAmazonUser.href).toBe('/v2.0/external/alexa/users')
+    expect(hal._links.getWidgetContact.href).toBe('/widget/contact')
+  })
+
   it('reports health, also as XML', async () => {
     const t = await makeTarget()
     const res = await t.request('/healthz', { headers: { Accept: 'application/xml' } })

@@ -1,6 +1,8 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { endpoints } from '../../src/app/create-app.ts'
+import { API_KEY } from '../support/deterministic.ts'
+import { AUTHENTICATE, authenticate, bearer, ORG_TOKEN } from '../support/opencx.ts'
 import { BODY_TYPES, MEDIA_TYPES } from '../support/requests.ts'
 
 const PROBLEM_TYPES = ['application/problem+json', 'application/problem+xml', 'text/csv']
@@ -136,5 +138,98 @@ describe('GET /openapi.json', () => {
     for (const path of ['/openapi', '/openapi.xml', '/openapi?format=csv']) {
       expect((await t.request(path)).status, path).toBe(404)
     }
+  })
+})
+
+describe('what /openapi.json says is what the gateway does', () => {
+  const matches = (schema: { pattern: string }, text: string) =>
+    new RegExp(schema.pattern, 'u').test(text)
+
+  it.each([
+    ['limit', ['0', '1', '07', '25', '100', '101', '1000', '-1', '1.5', 'abc', '', '1e2']],
+    ['skip', ['0', '5', '0005', '999999999', '1000000000', '-1', '1.5', 'x']],
+  ])('accepts a %s exactly when its documented pattern matches', async (name, values) => {
+    const doc = await fetchDocument()
+    const t = await makeTarget()
+    for (const path of ['/contacts', '/v2.0/external/alexa/users']) {
+      const parameter = doc.paths[path].get.parameters.find((p: any) => p.name === name)
+      expect(parameter.description).toMatch(/a whole number from \d+ to \d+/)
+      for (const value of values) {
+        const res = await t.request(`${path}?${name}=${value}`, {
+          headers: { 'X-API-Key': API_KEY, Authorization: `Bearer ${ORG_TOKEN}` },
+        })
+        expect(res.status, `${path}?${name}=${value}`).toBe(
+          matches(parameter.schema, value) ? 200 : 400,
+        )
+      }
+    }
+  })
+
+  it('describes the phone numbers authenticate-user accepts, as sent', async () => {
+    const doc = await fetchDocument()
+    const phone = doc.components.schemas.AuthenticateUser.properties.phone
+    expect(phone.description).toMatch(/dropped/)
+    const t = await makeTarget()
+    const phones = [
+      '+1 (234) 567-890',
+      '+1234567890',
+      ' +44 20.7946-0958 ',
+      '1234567890',
+      '+0123456789',
+      '+12 34',
+      '+1234567890123456',
+      '+1-800-FLOWERS',
+      '++1234567890',
+    ]
+    for (const value of phones) {
+      const res = await t.request(AUTHENTICATE, authenticate({ phone: value }))
+      expect(res.status, value).toBe(matches(phone, value) ? 200 : 400)
+    }
+    expect(matches(phone, '+1 (234) 567-890')).toBe(true)
+  })
+
+  it('says an email is trimmed and that a contact needs an email or a phone', async () => {
+    const doc = await fetchDocument()
+    const body = doc.components.schemas.AuthenticateUser
+    expect(body.properties.email).toMatchObject({ format: 'email' })
+    expect(body.properties.email.description).toMatch(/spaces around it are dropped/)
+    expect(body.anyOf).toEqual([{ required: ['email'] }, { required: ['phone'] }])
+    expect(body.description).toMatch(/email, or a phone/)
+    const example = doc.paths[AUTHENTICATE].post.requestBody.content['application/json'].example
+    expect(example).toMatchObject({ email: expect.any(String), phone: expect.any(String) })
+    const t = await makeTarget()
+    expect((await t.request(AUTHENTICATE, authenticate({ name: 'Nobody' }))).status).toBe(400)
+  })
+
+  it('gives browser pages a text schema, never the JSON model', async () => {
+    const doc = await fetchDocument()
+    let pages = 0
+    for (const item of Object.values<any>(doc.paths)) {
+      for (const op of ['get', 'post', 'delete'].map((m) => item[m]).filter(Boolean)) {
+        for (const response of Object.values<any>(op.responses)) {
+          const html = response.content?.['text/html']
+          if (!html) continue
+          expect(html.schema, op.operationId).toEqual({ type: 'string' })
+          pages++
+        }
+      }
+    }
+    expect(pages).toBeGreaterThan(0)
+  })
+
+  it('offers ?format= values an operation serves: the export has no html', async () => {
+    const doc = await fetchDocument()
+    const format = doc.paths['/contacts/export'].get.parameters.find(
+      (p: any) => p.name === 'format',
+    )
+    expect(format.schema.enum).toEqual(['json', 'hal', 'xml', 'csv'])
+    const t = await makeTarget()
+    for (const key of ['json', 'hal', 'xml', 'csv', 'html']) {
+      const res = await t.request(`/contacts/export?format=${key}`, bearer())
+      expect(res.status, key).toBe(format.schema.enum.includes(key) ? 200 : 406)
+      await res.arrayBuffer()
+    }
+    const list = doc.paths['/contacts'].get.parameters.at(-1)
+    expect(list).toEqual({ $ref: '#/components/parameters/format' })
   })
 })

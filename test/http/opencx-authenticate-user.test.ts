@@ -47,7 +47,15 @@ describe('POST /widget/authenticate-user', () => {
       expect(id).toMatch(/^[0-9a-f]{24}$/)
       expect(token.split('.')).toHaveLength(3)
       if (mediaType === 'application/hal+json') {
-        expect((body as any)._links.self).toEqual({ href: AUTHENTICATE })
+        expect((body as any)._links).toEqual({
+          self: { href: AUTHENTICATE },
+          widgetContact: { href: WIDGET_CONTACT },
+          contact: { href: `/contacts/${id}` },
+        })
+      } else {
+        // Relations of the Link header are registered ones (RFC 8288 §2.1.1): HAL's own
+        // names stay in HAL.
+        expect(res.headers.get('Link')).toBe(`<${AUTHENTICATE}>; rel="self"`)
       }
       const read = await t.request(WIDGET_CONTACT, bearer(token))
       expect(await read.json<any>()).toMatchObject({ id, ...SEED_CONTACT })

@@ -1,7 +1,7 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { tokenSigner } from '../../src/crypto/tokens.ts'
-import { fromBase64, toBase64Url, utf8 } from '../../src/crypto/encoding.ts'
+import { fromBase64Url, toBase64Url, utf8 } from '../../src/crypto/encoding.ts'
 import {
   AUTHENTICATE,
   authenticate,
@@ -97,7 +97,7 @@ describe('contact token on GET /widget/contact', () => {
     const t = await makeTarget()
     const { id, token } = await contactOf(t)
     const [header, payload] = token.split('.') as [string, string, string]
-    const claims = JSON.parse(new TextDecoder().decode(fromBase64(payload)))
+    const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(payload)))
     const other = await tokenSigner('another-secret-0123456789abcdef0123456789')
     const forged = [
       flipSignature(token),
@@ -117,6 +117,42 @@ describe('contact token on GET /widget/contact', () => {
       expect(res.headers.get('WWW-Authenticate')).toBe(INVALID)
     }
     expect((await t.request(WIDGET_CONTACT, bearer(token))).status).toBe(200)
+  })
+
+  it('answers 401 to every one-character change of the signature', async () => {
+    // Each change is a failed authentication: a budget no client of this test spends.
+    const t = await makeTarget({ limits: { authFailures: 10_000 } })
+    const { token } = await contactOf(t)
+    const cut = token.lastIndexOf('.') + 1
+    const signature = token.slice(cut)
+    // Every base64url character, the standard alphabet's two and padding: only the signature
+    // as it was written is a signature.
+    const characters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=']
+    const changed = new Set<string>()
+    for (let i = 0; i < signature.length; i++)
+      for (const c of characters) {
+        if (c !== signature[i]) changed.add(signature.slice(0, i) + c + signature.slice(i + 1))
+      }
+    for (const other of changed) {
+      const res = await t.request(WIDGET_CONTACT, bearer(token.slice(0, cut) + other))
+      expect(res.status, other).toBe(401)
+    }
+    expect((await t.request(WIDGET_CONTACT, bearer(token))).status).toBe(200)
+  })
+
+  it('answers 401 to the token re-encoded as standard base64 with padding', async () => {
+    const t = await makeTarget()
+    const { token } = await contactOf(t)
+    const padded = token
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('base64'))
+      .join('.')
+    expect(padded).not.toBe(token)
+    expect((await t.request(WIDGET_CONTACT, bearer(padded))).status).toBe(401)
+    const unpadded = padded.replaceAll('=', '')
+    if (unpadded !== token) {
+      expect((await t.request(WIDGET_CONTACT, bearer(unpadded))).status).toBe(401)
+    }
   })
 
   it('answers 401 when the contact of a valid token is gone', async () => {

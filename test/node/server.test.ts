@@ -41,6 +41,19 @@ describe('npm start (the Node entry as a process)', () => {
     expect(res.headers.get('Content-Type')).toContain(accept)
   })
 
+  it.each(['/', '/openapi.json', '/metadata', '/no/such/route', '/v2.0/external/alexa/users.csv'])(
+    'answers HEAD %s with the Content-Length of its GET',
+    async (path) => {
+      const init = { headers: { 'X-API-Key': server.apiKey() } }
+      const get = await fetch(server.base + path, init)
+      const length = (await get.arrayBuffer()).byteLength
+      expect(get.headers.get('Content-Length')).toBe(String(length))
+      const head = await fetch(server.base + path, { ...init, method: 'HEAD' })
+      expect(head.status).toBe(get.status)
+      expect(head.headers.get('Content-Length')).toBe(String(length))
+    },
+  )
+
   it('reuses its secrets and applies no migration twice on restart', async () => {
     const key = server.apiKey()
     await server.stop()
@@ -57,6 +70,13 @@ describe('npm start (the Node entry as a process)', () => {
   it('refuses to start in production without secrets', async () => {
     const refused = startGateway({ DATA_DIR: dir, NODE_ENV: 'production' })
     await expect(refused).rejects.toThrow(/exited \(1\)[\s\S]*Refusing to start[\s\S]*API_KEYS/)
+  }, 30_000)
+
+  it('refuses to start with an organisation token no bearer header can carry, naming only the variable', async () => {
+    const token = 'org!token:with#chars1234'
+    const refused = startGateway({ DATA_DIR: dir, ORG_TOKENS: token })
+    await expect(refused).rejects.toThrow(/exited \(1\)[\s\S]*Refusing to start: ORG_TOKENS/)
+    await expect(refused).rejects.not.toThrow(token)
   }, 30_000)
 
   it('with SQLITE_LOCKING=EXCLUSIVE holds its file: a second gateway on it refuses to start', async () => {

@@ -24,6 +24,31 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
     expect(row?.access_token).toMatch(/^v1\./)
   })
 
+  it.each(['/', '/openapi.json', '/no/such/route', '/v2.0/external/alexa/users.csv'])(
+    'answers HEAD %s with the Content-Length of its GET',
+    async (path) => {
+      const init = { headers: { 'X-API-Key': API_KEY } }
+      const get = await SELF.fetch(`https://gateway.example${path}`, init)
+      const length = (await get.arrayBuffer()).byteLength
+      const head = await SELF.fetch(`https://gateway.example${path}`, { ...init, method: 'HEAD' })
+      expect(head.status).toBe(get.status)
+      expect(head.headers.get('Content-Length')).toBe(String(length))
+    },
+  )
+
+  it('refuses to serve when an organisation token holds a character no bearer header carries', async () => {
+    const res = await worker.fetch(
+      new Request('https://gateway.example/healthz') as Request<
+        unknown,
+        IncomingRequestCfProperties
+      >,
+      { ...env, ORG_TOKENS: 'org!token:with#chars1234' },
+      createExecutionContext(),
+    )
+    expect(res.status).toBe(500)
+    expect(await res.json<any>()).toMatchObject({ code: 1100, title: 'Server Not Configured' })
+  })
+
   it('refuses to serve when its secrets are not bound', async () => {
     const res = await worker.fetch(
       new Request('https://gateway.example/healthz') as Request<

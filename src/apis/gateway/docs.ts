@@ -1,6 +1,7 @@
 import type { Endpoint } from '../../app/types.ts'
 import { DOCS_HTML, DOCS_INIT_JS, DOCS_POLICY, SWAGGER_FILES } from '../../describe/docs-page.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
+import { send } from '../../middleware/response-headers.ts'
 
 const CACHE = { 'Cache-Control': 'public, max-age=3600' }
 
@@ -20,7 +21,7 @@ export const docsPages = (): Endpoint[] => [
     title: 'Interactive API reference (Swagger UI)',
     handler: (c) => {
       c.set('pagePolicy', DOCS_POLICY)
-      return c.body(DOCS_HTML, 200, { 'Content-Type': 'text/html; charset=utf-8' })
+      return send(c, DOCS_HTML, 200, { 'Content-Type': 'text/html; charset=utf-8' })
     },
   },
   {
@@ -31,7 +32,7 @@ export const docsPages = (): Endpoint[] => [
     handler: async (c) => {
       const file = c.req.param('file')!
       if (file === 'init.js') {
-        return c.body(DOCS_INIT_JS, 200, {
+        return send(c, DOCS_INIT_JS, 200, {
           'Content-Type': SWAGGER_FILES['swagger-ui-bundle.js']!,
           ...CACHE,
         })
@@ -45,7 +46,7 @@ export const docsPages = (): Endpoint[] => [
       if (!type || text === undefined) {
         throw new ProblemError('routeNotFound', `There is no file "${file}" under /docs.`)
       }
-      return c.body(text, 200, { 'Content-Type': type, ...CACHE })
+      return send(c, text, 200, { 'Content-Type': type, ...CACHE })
     },
   },
 ]

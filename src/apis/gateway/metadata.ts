@@ -10,6 +10,7 @@ import {
 import { metadataPage } from '../../describe/metadata-page.ts'
 import { formatByKey, formats } from '../../formats/registry.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
+import { send } from '../../middleware/response-headers.ts'
 
 const HTML = { 'Content-Type': 'text/html; charset=utf-8' }
 
@@ -41,11 +42,11 @@ export const metadataPages = (
     const format = formatByKey(key)
     if (!format) throw new ProblemError('routeNotFound', `There is no format "${key}".`)
     const op = c.req.query('op')
-    if (!op) return c.body(metadataIndex(groups, formats), 200, HTML)
+    if (!op) return send(c, metadataIndex(groups, formats), 200, HTML)
     const group = findOperation(groups, op)
     if (!group) throw new ProblemError('notFound', `There is no operation "${op}".`)
     const host = new URL(c.req.url).host
-    return c.body(metadataPage(group, set, { format, formats, requestTypes, host }), 200, HTML)
+    return send(c, metadataPage(group, set, { format, formats, requestTypes, host }), 200, HTML)
   }
   const page = { method: 'GET', name: 'metadata', handler } as const
   return [

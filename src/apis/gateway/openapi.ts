@@ -2,6 +2,7 @@ import type { Endpoint } from '../../app/types.ts'
 import { bodyParsers } from '../../formats/body-parsers.ts'
 import { openApiDocument } from '../../describe/openapi.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
+import { send } from '../../middleware/response-headers.ts'
 
 /**
  * `GET /openapi.json`: the OpenAPI 3.1 document of every endpoint, generated once from their
@@ -28,7 +29,7 @@ export const openApiPage = (
       text ??= JSON.stringify(
         openApiDocument(endpoints, { aliasesOf, requestTypes: Object.keys(bodyParsers) }),
       )
-      return c.body(text, 200, { 'Content-Type': 'application/json; charset=utf-8' })
+      return send(c, text, 200, { 'Content-Type': 'application/json; charset=utf-8' })
     },
   }
 }

@@ -12,11 +12,14 @@ const MAX = 30 * 24 * 60 * 60
  *
  * @example
  * parseContactTokenTtl('3600') // 3600
+ * parseContactTokenTtl(3600) // 3600 (a TOML number in a Worker's vars)
  * parseContactTokenTtl(undefined) // undefined
  */
 export const parseContactTokenTtl = (value: unknown): number | undefined => {
   if (value === undefined || value === '') return undefined
-  const seconds = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN
+  // A Worker's `[vars]` may give it as a TOML number; the environment, as text.
+  const text = typeof value === 'number' ? String(value) : value
+  const seconds = typeof text === 'string' && /^\d{1,9}$/.test(text) ? Number(text) : NaN
   if (!(seconds >= MIN && seconds <= MAX)) {
     throw new Error(
       `CONTACT_TOKEN_TTL_SECONDS must be a whole number of seconds from ${MIN} to ${MAX}`,

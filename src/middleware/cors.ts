@@ -48,13 +48,19 @@ export const corsFor = (
 }
 
 /**
- * Parses CORS_ORIGINS: comma-separated origins, blanks ignored.
+ * Parses CORS_ORIGINS: comma-separated origins, blanks ignored; in a Worker's `[vars]` also a
+ * TOML array of them. Anything else throws, naming the variable.
  *
  * @example
  * parseOrigins('https://a.example, https://b.example') // ['https://a.example', 'https://b.example']
+ * parseOrigins(['https://a.example']) // ['https://a.example']
  */
-export const parseOrigins = (value: string | undefined): string[] =>
-  (value ?? '')
-    .split(',')
+export const parseOrigins = (value: unknown): string[] => {
+  const items = Array.isArray(value) ? (value as unknown[]) : [value ?? '']
+  if (!items.every((item) => typeof item === 'string'))
+    throw new Error('CORS_ORIGINS must be comma-separated origins (or a list of them)')
+  return items
+    .flatMap((item) => item.split(','))
     .map((s) => s.trim())
     .filter(Boolean)
+}

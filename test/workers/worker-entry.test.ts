@@ -72,6 +72,28 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
       createExecutionContext(),
     )
 
+  it.each([
+    ['a lifetime out of range', { CONTACT_TOKEN_TTL_SECONDS: '10' }],
+    ['a lifetime that is no number', { CONTACT_TOKEN_TTL_SECONDS: 'a day' }],
+    ['origins that are no text', { CORS_ORIGINS: 5 }],
+  ])('refuses to serve, with a problem and not a thrown error, given %s', async (_, bindings) => {
+    const res = await call(bindings, '/healthz')
+    expect(res.status).toBe(500)
+    expect(res.headers.get('X-Trace-Id')).toMatch(/^api--/)
+    expect(await res.json<any>()).toMatchObject({ code: 1100, title: 'Server Not Configured' })
+  })
+
+  it('takes a lifetime and origins as TOML vars give them: a number and a list', async () => {
+    const origin = 'https://app.example'
+    const res = await call(
+      { CONTACT_TOKEN_TTL_SECONDS: 3600, CORS_ORIGINS: [origin, 'https://b.example'] },
+      '/healthz',
+      { headers: { Origin: origin } },
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(origin)
+  })
+
   it('refuses to serve outside development without a confirmation-code sender', async () => {
     for (const NODE_ENV of [undefined, 'production']) {
       const res = await call({ NODE_ENV }, '/healthz')

@@ -18,10 +18,16 @@ export interface WorkerEnv {
   ORG_TOKENS?: string
   TOKEN_SECRET?: string
   ENCRYPTION_KEY?: string
-  /** Lifetime of contact tokens in seconds (60 to 2592000); 24 hours by default. */
-  CONTACT_TOKEN_TTL_SECONDS?: string
-  /** Comma-separated origins allowed to call from a browser; none (CORS off) by default. */
-  CORS_ORIGINS?: string
+  /**
+   * Lifetime of contact tokens in seconds (60 to 2592000); 24 hours by default. A TOML number
+   * in `[vars]` arrives as a number.
+   */
+  CONTACT_TOKEN_TTL_SECONDS?: string | number
+  /**
+   * Comma-separated origins allowed to call from a browser (or a TOML array of them); none
+   * (CORS off) by default.
+   */
+  CORS_ORIGINS?: string | readonly string[]
   /** Where confirmation codes are POSTed, with CODE_WEBHOOK_SECRET as a bearer token. */
   CODE_WEBHOOK_URL?: string
   CODE_WEBHOOK_SECRET?: string
@@ -33,11 +39,36 @@ export interface WorkerEnv {
   NODE_ENV?: string
 }
 
-/** The secrets, with the code sender's problems among theirs: either refuses to serve. */
-const configured = (secrets: SecretsResult, sender: CodeSenderResult): SecretsResult =>
-  sender.ok
-    ? secrets
-    : { ok: false, problems: [...(secrets.ok ? [] : secrets.problems), ...sender.problems] }
+/**
+ * The secrets, with the code sender's and the other settings' problems among theirs: any of
+ * them refuses to serve.
+ */
+const configured = (
+  secrets: SecretsResult,
+  sender: CodeSenderResult,
+  settings: readonly string[],
+): SecretsResult => {
+  const problems = [
+    ...(secrets.ok ? [] : secrets.problems),
+    ...(sender.ok ? [] : sender.problems),
+    ...settings,
+  ]
+  return problems.length === 0 ? secrets : { ok: false, problems }
+}
+
+/**
+ * A setting read by `parse`, or undefined with its problem noted: a bad value must refuse to
+ * serve as missing secrets do (a 500 problem, logged), not throw out of the Worker, which
+ * would answer every request with the runtime's own error page.
+ */
+const setting = <T>(parse: () => T, problems: string[]): T | undefined => {
+  try {
+    return parse()
+  } catch (error) {
+    problems.push((error as Error).message)
+    return undefined
+  }
+}
 
 const apps = new WeakMap<object, App>()
 
@@ -54,13 +85,15 @@ export const appFor = (env: WorkerEnv): App => {
   let app = apps.get(env)
   if (!app) {
     const logger = jsonLogger()
-    // A bad value throws here: the Worker refuses to serve rather than guess a lifetime.
-    const ttl = parseContactTokenTtl(env.CONTACT_TOKEN_TTL_SECONDS)
+    // A bad value refuses to serve rather than guess a lifetime or an origin.
+    const problems: string[] = []
+    const ttl = setting(() => parseContactTokenTtl(env.CONTACT_TOKEN_TTL_SECONDS), problems)
+    const origins = setting(() => parseOrigins(env.CORS_ORIGINS), problems) ?? []
     const bindings = env as unknown as Record<string, unknown>
     const sender = parseCodeSender(bindings, env.NODE_ENV !== 'development')
     app = createApp({
       store: createStore(d1Database(env.DB)),
-      secrets: configured(parseSecrets(bindings), sender),
+      secrets: configured(parseSecrets(bindings), sender, problems),
       clock: () => new Date(),
       newId: () => objectId(),
       newTraceId: traceIdOf,
@@ -68,7 +101,7 @@ export const appFor = (env: WorkerEnv): App => {
       // Without a usable sender nothing is served (above); this one is never reached then.
       codeSender: sender.ok ? codeSenderFor(sender.config, logger) : unconfigured,
       ...(ttl ? { contactTokenTtlSeconds: ttl } : {}),
-      corsOrigins: parseOrigins(env.CORS_ORIGINS),
+      corsOrigins: origins,
       clientAddress: cfConnectingIp,
       docsAssets: workersDocsAssets,
     })

@@ -10,8 +10,8 @@ import { ProblemError } from '../problems/problem-error.ts'
  * @example
  * app.post('/users', limitBody(1024 * 1024), handler)
  */
-export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
-  bodyLimit({
+export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> => {
+  const limit = bodyLimit({
     maxSize,
     onError: () => {
       throw new ProblemError(
@@ -23,6 +23,27 @@ export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
       )
     },
   })
+  // What throws here is the limit's own reading (a chunked body is read through): the
+  // handlers after it answer their own errors, and the 413 is a problem already.
+  return async (c, next) => {
+    try {
+      return await limit(c, next)
+    } catch (error) {
+      throw error instanceof ProblemError ? error : brokenOff()
+    }
+  }
+}
+
+/**
+ * A body whose stream failed before its end: the client closed the connection during the
+ * upload (Node: "aborted", Workers: "Network connection lost"). A 400, not an internal error:
+ * nothing is wrong with the gateway, and nothing is stored.
+ */
+export const brokenOff = (): ProblemError =>
+  new ProblemError(
+    'malformedBody',
+    'The request body broke off before its end: the connection closed during the upload.',
+  )
 
 const done = async () => {}
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { pointerToken } from '../formats/coerce.ts'
-import { enforceBodyLimit } from './body-limit.ts'
+import { brokenOff, enforceBodyLimit } from './body-limit.ts'
 import { bodyParameters, bodyParsers } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
 import { declaredXmlEncoding, isUtf8 } from '../formats/xml-declaration.ts'
@@ -82,7 +82,12 @@ export const readBody = async <TSchema extends v.GenericSchema>(
   options: ReadBodyOptions = {},
 ): Promise<v.InferOutput<TSchema>> => {
   if (options.limit) await enforceBodyLimit(c)
-  const bytes = new Uint8Array(await c.req.arrayBuffer())
+  let bytes: Uint8Array
+  try {
+    bytes = new Uint8Array(await c.req.arrayBuffer())
+  } catch {
+    throw brokenOff()
+  }
   let raw: unknown = {}
   if (bytes.length === 0) {
     // The seed's detail, and an error at the whole document: a client reading

@@ -266,6 +266,35 @@ describe('hostile request bodies', () => {
     expect(res.status).toBe(201)
   })
 
+  it.each([
+    ['with a Content-Length', { 'Content-Length': '100' }],
+    ['chunked', {}],
+  ])(
+    'answers a body that breaks off (%s) with a 400, logs no error and stores nothing',
+    async (_, length) => {
+      const t = await makeTarget()
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"accessToken":"a","ref'))
+          controller.error(new Error('aborted'))
+        },
+      })
+      const res = await t.request(USERS, {
+        method: 'POST',
+        headers: { 'X-API-Key': API_KEY, 'Content-Type': 'application/json', ...length },
+        body,
+        duplex: 'half',
+      } as RequestInit)
+      expect(res.status).toBe(400)
+      expect(await res.json<any>()).toMatchObject({
+        code: 1001,
+        detail: expect.stringContaining('broke off'),
+      })
+      expect(t.logger.lines.filter((line) => line.includes('"level":"error"'))).toEqual([])
+      expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+    },
+  )
+
   it('reads a body whose Content-Encoding is identity', async () => {
     const t = await makeTarget()
     const res = await t.request(USERS, {

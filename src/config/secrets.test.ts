@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { TEST_ENV } from '../../test/support/deterministic.ts'
 import { parseSecrets } from './secrets.ts'
@@ -29,4 +30,33 @@ describe('parseSecrets', () => {
     expect(problems[0]).toMatch(new RegExp(`^${name} entries may hold only`))
     expect(problems[0]).not.toContain(value)
   })
+
+  // The values of the example file a newcomer copies are public: none of them may serve.
+  const example = Object.fromEntries(
+    [...readFileSync('.dev.vars.example', 'utf8').matchAll(/^([A-Z_]+)="(.*)"$/gm)].map((m) => [
+      m[1]!,
+      m[2]!,
+    ]),
+  )
+
+  it.each(['API_KEYS', 'ORG_TOKENS', 'TOKEN_SECRET', 'ENCRYPTION_KEY'])(
+    "refuses the example file's %s, naming the variable",
+    (name) => {
+      expect(example[name]).toBeDefined()
+      const problems = problemsOf({ [name]: example[name]! })
+      expect(problems).toHaveLength(1)
+      expect(problems[0]).toMatch(
+        new RegExp(`^${name} (holds an example's placeholder|is 32 equal bytes)`),
+      )
+    },
+  )
+
+  it.each(['<api-key>', 'changeme-0123456789abcdef', 'REPLACE_ME_0123456789abcdef'])(
+    'refuses the placeholder %j as an API key',
+    (value) => {
+      expect(problemsOf({ API_KEYS: value.padEnd(16, '0') })).toEqual([
+        "API_KEYS holds an example's placeholder: set a random value of your own",
+      ])
+    },
+  )
 })

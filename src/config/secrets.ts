@@ -26,6 +26,10 @@ const list = (value: string | undefined): string[] =>
 // a key with a non-ASCII character would never equal the header that carries it.
 const HEADER_VALUE = /^[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*$/
 
+// The placeholders of `.dev.vars.example` (and of most examples people copy): a value that
+// says it must be replaced is public, whatever its length.
+const PLACEHOLDER = /replace[-_ ]?(?:me|with)|changeme|<[a-z][\w -]*>/i
+
 /** The environment variables that carry secrets, for messages and docs. */
 export const SECRET_NAMES = ['API_KEYS', 'ORG_TOKENS', 'TOKEN_SECRET', 'ENCRYPTION_KEY'] as const
 
@@ -58,6 +62,13 @@ export const parseSecrets = (env: Record<string, unknown>): SecretsResult => {
       'ORG_TOKENS entries may hold only letters, digits, - . _ ~ + / and a trailing = (a bearer token)',
     )
   if (tokenSecret.length < 32) problems.push('TOKEN_SECRET must be at least 32 characters')
+  const placeholders = [
+    ...(apiKeys.some((k) => PLACEHOLDER.test(k)) ? ['API_KEYS'] : []),
+    ...(orgTokens.some((k) => PLACEHOLDER.test(k)) ? ['ORG_TOKENS'] : []),
+    ...(PLACEHOLDER.test(tokenSecret) ? ['TOKEN_SECRET'] : []),
+  ]
+  for (const name of placeholders)
+    problems.push(`${name} holds an example's placeholder: set a random value of your own`)
   let encryptionKey: Uint8Array<ArrayBuffer> = new Uint8Array()
   try {
     encryptionKey = fromBase64(text('ENCRYPTION_KEY') ?? '')
@@ -65,6 +76,9 @@ export const parseSecrets = (env: Record<string, unknown>): SecretsResult => {
     // reported below with the length check
   }
   if (encryptionKey.length !== 32) problems.push('ENCRYPTION_KEY must be the base64 of 32 bytes')
+  // 32 equal bytes (the example's zeros) is no key: random bytes are never all alike.
+  else if (encryptionKey.every((byte) => byte === encryptionKey[0]))
+    problems.push('ENCRYPTION_KEY is 32 equal bytes (an example): use 32 random bytes')
   return problems.length > 0
     ? { ok: false, problems }
     : { ok: true, secrets: { apiKeys, orgTokens, tokenSecret, encryptionKey } }

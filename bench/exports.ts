@@ -23,7 +23,7 @@ import { openDatabase } from '../src/runtime/node/database.ts'
 import { openGateway } from '../src/runtime/node/server.ts'
 import { contacts } from '../src/store/contacts.ts'
 import { inspectorSession, nodeInspectorUrl } from './inspector.ts'
-import { bodyBytes, isMain, median, ROUNDS } from './measure.ts'
+import { bodyBytes, isMain, median, ratioText, ROUNDS } from './measure.ts'
 import {
   cpuSeconds,
   freePort,
@@ -423,7 +423,7 @@ export const exportReport = (results: readonly ExportResult[]): string[] => {
       const ratio = r.mbPerSecond / r.inProcessMbPerSecond
       const reach = r.inProcessExportMbPerSecond / r.inProcessMbPerSecond
       rows.push(
-        `| ${format}: ${r.size} rows, HTTP MB/s ≥ 0.7× in-process serializer (the same export in process: ${reach.toFixed(2)}×) | ${ratio.toFixed(2)}× | ${verdict(ratio >= 0.7)} |`,
+        `| ${format}: ${r.size} rows, HTTP MB/s ≥ 0.7× in-process serializer (the same export in process: ${reach.toFixed(2)}×) | ${ratioText(ratio, 0.7)} | ${verdict(ratio >= 0.7)} |`,
       )
     }
     return rows

@@ -38,3 +38,16 @@ export const rateOf = (results: readonly Measured[], group: string, name: string
   if (!found) throw new Error(`no result for ${group} / ${name}`)
   return found.median
 }
+
+/**
+ * A ratio as the verdict tables print it: two decimals, or three where two would round a miss
+ * up to its goal (0.946 against 0.95) or a pass down below it.
+ *
+ * @example
+ * ratioText(0.946, 0.95) // '0.946×'
+ * ratioText(0.912, 0.9) // '0.91×'
+ */
+export const ratioText = (ratio: number, goal: number): string => {
+  const two = ratio.toFixed(2)
+  return `${Number(two) >= goal === ratio >= goal ? two : ratio.toFixed(3)}×`
+}

@@ -11,7 +11,7 @@ import {
   workersExportReport,
 } from './exports-workers.ts'
 import { benchHttp, gatewayShare } from './http.ts'
-import { type Measured, rateOf, ROUNDS } from './measure.ts'
+import { type Measured, rateOf, ratioText, ROUNDS } from './measure.ts'
 import { benchSerializers } from './serializers.ts'
 
 interface Target {
@@ -44,7 +44,8 @@ const verdicts = (targets: Target[]): string[] => [
   '| target | measured | verdict |',
   '|---|---:|---|',
   ...targets.map(
-    (t) => `| ${t.label} | ${t.ratio.toFixed(2)}× | ${t.ratio >= t.goal ? 'PASS' : 'MISS'} |`,
+    (t) =>
+      `| ${t.label} | ${ratioText(t.ratio, t.goal)} | ${t.ratio >= t.goal ? 'PASS' : 'MISS'} |`,
   ),
 ]
 

@@ -1,7 +1,7 @@
 import { parseAccept, type MediaRange } from './accept.ts'
 
 /** How one offer fares against the header: negotiator's `q`, `s`, `o`, `i`. */
-interface Priority {
+export interface Priority {
   offer: string
   /** Weight of the most specific range matching the offer. */
   q: number
@@ -69,7 +69,8 @@ const priorityOf = (
   return best
 }
 
-const compare = (a: Priority, b: Priority): number =>
+/** Negotiator's ranking, best first: q, specificity, header order, server order. */
+export const comparePriority = (a: Priority, b: Priority): number =>
   b.q - a.q || b.s - a.s || a.o - b.o || a.i - b.i
 
 /**
@@ -88,7 +89,7 @@ export const negotiateRanges = (
   let best: Priority | undefined
   for (const [i, offer] of offers.entries()) {
     const p = priorityOf(ranges, offer, i)
-    if (p && p.q > 0 && (!best || compare(p, best) < 0)) best = p
+    if (p && p.q > 0 && (!best || comparePriority(p, best) < 0)) best = p
   }
   return best?.offer
 }

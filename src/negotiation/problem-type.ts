@@ -1,4 +1,5 @@
 import { parseAccept, type MediaRange } from './accept.ts'
+import { comparePriority, type Priority } from './negotiate.ts'
 
 /**
  * How specifically a range names a media type, or -1 when it does not: RFC 9110's wildcards,
@@ -11,14 +12,6 @@ const specificity = (r: MediaRange, type: string, subtype: string): number => {
   if (r.subtype.startsWith('*+') && subtype.endsWith(r.subtype.slice(1))) return 2
   if (r.subtype === '*') return r.type === '*' ? 0 : 1
   return -1
-}
-
-interface Priority {
-  offer: string
-  q: number
-  s: number
-  o: number
-  i: number
 }
 
 /**
@@ -48,10 +41,7 @@ export const negotiateProblemType = (
         found = { offer, q: r.q, s, o: r.index, i }
     }
     if (!found || found.q <= 0) continue
-    if (!best || compare(found, best) < 0) best = found
+    if (!best || comparePriority(found, best) < 0) best = found
   }
   return best?.offer
 }
-
-const compare = (a: Priority, b: Priority): number =>
-  b.q - a.q || b.s - a.s || a.o - b.o || a.i - b.i

@@ -130,6 +130,28 @@ export const cognitoUsers = (db: SqlDatabase) => ({
   },
 
   /**
+   * Takes back a code `issueCode` stored that was never delivered: the pending code before it
+   * (`previous`) is pending again and the send is not counted. Only while `issuedHash` is still
+   * the pending code: a later send's code stays.
+   */
+  async withdrawCode(userId: string, issuedHash: string, previous: CodeState | undefined) {
+    await run(
+      db,
+      previous
+        ? sql(
+            `UPDATE cognito_codes SET code_hash = ?, expires_at = ?, attempts = ?,
+               sends = max(sends - 1, 0) WHERE user_id = ? AND code_hash = ?`,
+            previous.hash,
+            previous.expiresAt,
+            previous.attempts,
+            userId,
+            issuedHash,
+          )
+        : sql('DELETE FROM cognito_codes WHERE user_id = ? AND code_hash = ?', userId, issuedHash),
+    )
+  },
+
+  /**
    * Counts one attempt against the pending code `hash`, if it is still pending, unexpired and
    * within `maxAttempts`. Counted before the code is compared, so concurrent guesses cannot
    * compare more often than the budget allows.

@@ -285,4 +285,41 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     expect(log).toContain('the webhook answered 503')
     expect(log).not.toContain(tried[0])
   })
+
+  /** A sender that fails while `down` says so, and remembers what it delivered. */
+  const flaky = () => {
+    const delivered: string[] = []
+    const sender = {
+      down: false,
+      send: async (_email: string, code: string) => {
+        if (sender.down) throw new CodeDeliveryError('the webhook answered 503')
+        delivered.push(code)
+      },
+    }
+    return { sender, delivered }
+  }
+
+  it('keeps the code delivered before pending, so it still confirms', async () => {
+    const { sender, delivered } = flaky()
+    const t = await makeTarget({ codeSender: sender })
+    expect((await send(t)).status).toBe(200)
+    const before = await stored(t)
+    sender.down = true
+    expect((await send(t)).status).toBe(502)
+    expect(await stored(t)).toEqual(before)
+    const { status, dto } = await confirm(t, delivered[0]!)
+    expect(status).toBe(200)
+    expect(dto.OpCode).toBe('0')
+  })
+
+  it('counts no failed delivery against the send budget', async () => {
+    const { sender, delivered } = flaky()
+    const t = await makeTarget({ codeSender: sender })
+    sender.down = true
+    for (let i = 0; i < POLICY.maxSends + 1; i++) expect((await send(t)).status).toBe(502)
+    expect(await t.query('SELECT user_id FROM cognito_codes')).toHaveLength(0)
+    sender.down = false
+    expect((await send(t)).status).toBe(200)
+    expect((await confirm(t, delivered[0]!)).status).toBe(200)
+  })
 })

@@ -22,7 +22,8 @@ const tooManySends = (code: CodeState | undefined, now: number): OperationFailur
  * Sends a fresh confirmation code to `email` (lowercased), creating its user (`UNCONFIRMED`) if
  * the address is new. Only the code's keyed hash is stored, before the code leaves through the
  * sender; the new code replaces any pending one. Refused, with nothing changed, beyond the
- * send rate of `POLICY`; a sender that fails is a 502 failure (`deliveryFailed`).
+ * send rate of `POLICY`; a sender that fails is a 502 failure (`deliveryFailed`), and the code
+ * is withdrawn: the one pending before is pending again, and the send is not counted.
  *
  * @example
  * const user = await sendCode(c, 'a@example.com') // { UserID, Status: 'UNCONFIRMED', ... }
@@ -33,11 +34,12 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   const now = deps.clock().getTime()
   const before = await users.find(email)
   const code = newConfirmationCode()
+  const hash = await (await codeHasher(c)).hash(email, code)
   const issued = await users.issueCode({
     newUserId: before?.user.id ?? deps.newId(),
     email,
     attributes: newUserAttributes(email),
-    hash: await (await codeHasher(c)).hash(email, code),
+    hash,
     now,
     expiresAt: now + POLICY.codeTtlMs,
     maxSends: POLICY.maxSends,
@@ -50,8 +52,11 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   try {
     await deps.codeSender.send(email, code)
   } catch (error) {
+    // Undelivered, it must cost the address nothing: the code it had is pending again, and the
+    // send is not counted, so a retry after an outage is not refused as one send too many.
+    await users.withdrawCode(after.user.id, hash, before?.code)
     // The sender's own words (a status, a timeout), never the code; the client learns only
-    // that delivery failed. The stored code stays pending, and is simply never presented.
+    // that delivery failed.
     deps.logger.warn('confirmation code not delivered', {
       traceId: c.get('traceId'),
       cause: error instanceof CodeDeliveryError ? error.message : (error as Error).name,

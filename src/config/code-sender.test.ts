@@ -22,10 +22,13 @@ describe('parseCodeSender', () => {
     })
   })
 
-  it('reads CODE_WEBHOOK_TIMEOUT_MS', () => {
-    const result = parseCodeSender({ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: '1500' }, true)
-    expect(result.ok && result.config).toMatchObject({ timeoutMs: 1500 })
-  })
+  it.each(['1500', 1500])(
+    'reads CODE_WEBHOOK_TIMEOUT_MS %j (text, or a TOML number)',
+    (timeout) => {
+      const result = parseCodeSender({ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: timeout }, true)
+      expect(result.ok && result.config).toMatchObject({ timeoutMs: 1500 })
+    },
+  )
 
   it.each([
     [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: undefined }, true, 'CODE_WEBHOOK_SECRET'],
@@ -35,6 +38,14 @@ describe('parseCodeSender', () => {
     [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'ftp://mail.example/codes' }, false, 'CODE_WEBHOOK_URL'],
     [{ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: '5s' }, false, 'CODE_WEBHOOK_TIMEOUT_MS'],
     [{ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: '99' }, false, 'CODE_WEBHOOK_TIMEOUT_MS'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_TIMEOUT_MS: 99 }, false, 'CODE_WEBHOOK_TIMEOUT_MS'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'https://u:p@mail.example/codes' }, true, 'credentials'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: 'replace-with-a-long-random-secret' }, true, 'placeholder'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: 'whsec_0123456789\nabcdef' }, true, 'visible ASCII'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: 'whsec_0123456789 abcdef' }, true, 'visible ASCII'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: 'whsec_0123456789abcdéf' }, true, 'visible ASCII'],
+    [{ CODE_WEBHOOK_SECRET: SECRET }, false, 'CODE_WEBHOOK_URL is not'],
+    [{ CODE_WEBHOOK_TIMEOUT_MS: 'abc' }, false, 'CODE_WEBHOOK_URL is not'],
   ])('refuses %j (production: %s), naming %s and no value', (env, production, named) => {
     const result = parseCodeSender(env, production)
     expect(result.ok).toBe(false)

@@ -1,3 +1,5 @@
+import { isHeaderValue, isPlaceholder } from './secrets.ts'
+
 /** How confirmation codes leave the gateway. */
 export type CodeSenderConfig =
   | {
@@ -18,12 +20,17 @@ export type CodeSenderResult =
 /** The default delivery timeout (CODE_WEBHOOK_TIMEOUT_MS). */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5000
 
-const text = (env: Record<string, unknown>, name: string) =>
-  typeof env[name] === 'string' && env[name] !== '' ? (env[name] as string) : undefined
+// A Worker's `[vars]` may give a number as a TOML number; the environment, as text.
+const text = (env: Record<string, unknown>, name: string) => {
+  const value = typeof env[name] === 'number' ? String(env[name]) : env[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
 
 const isUrl = (value: string, production: boolean): boolean => {
   try {
-    const { protocol } = new URL(value)
+    const { protocol, username, password } = new URL(value)
+    // Credentials in a URL are refused by fetch; the secret is CODE_WEBHOOK_SECRET's.
+    if (username !== '' || password !== '') return false
     // A code is a credential: in production it travels encrypted.
     return protocol === 'https:' || (!production && protocol === 'http:')
   } catch {
@@ -50,6 +57,13 @@ export const parseCodeSender = (
   const secret = text(env, 'CODE_WEBHOOK_SECRET')
   const timeout = text(env, 'CODE_WEBHOOK_TIMEOUT_MS')
   if (url === undefined) {
+    if (secret !== undefined || timeout !== undefined)
+      return {
+        ok: false,
+        problems: [
+          'CODE_WEBHOOK_SECRET or CODE_WEBHOOK_TIMEOUT_MS is set, CODE_WEBHOOK_URL is not',
+        ],
+      }
     if (production)
       return {
         ok: false,
@@ -62,9 +76,17 @@ export const parseCodeSender = (
   }
   const problems: string[] = []
   if (!isUrl(url, production))
-    problems.push(`CODE_WEBHOOK_URL must be an ${production ? 'https' : 'http(s)'} URL`)
+    problems.push(
+      `CODE_WEBHOOK_URL must be an ${production ? 'https' : 'http(s)'} URL without credentials`,
+    )
   if ((secret ?? '').length < 16)
     problems.push('CODE_WEBHOOK_SECRET must be at least 16 characters')
+  else if (!isHeaderValue(secret!) || /\s/.test(secret!))
+    problems.push('CODE_WEBHOOK_SECRET may hold only visible ASCII characters (a bearer token)')
+  else if (isPlaceholder(secret!))
+    problems.push(
+      "CODE_WEBHOOK_SECRET holds an example's placeholder: set a random value of your own",
+    )
   const timeoutMs = timeout === undefined ? DEFAULT_WEBHOOK_TIMEOUT_MS : Number(timeout)
   if (!/^\d+$/.test(timeout ?? '0') || timeoutMs < 100 || timeoutMs > 60_000)
     problems.push('CODE_WEBHOOK_TIMEOUT_MS must be a whole number from 100 to 60000')

@@ -30,6 +30,24 @@ const HEADER_VALUE = /^[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*$/
 // says it must be replaced is public, whatever its length.
 const PLACEHOLDER = /replace[-_ ]?(?:me|with)|changeme|<[a-z][\w -]*>/i
 
+/**
+ * Whether a secret is an example's placeholder (`replace-with-…`, `changeme`, `<api-key>`):
+ * public, whatever its length.
+ *
+ * @example
+ * isPlaceholder('replace-with-at-least-32-random-characters') // true
+ */
+export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value)
+
+/**
+ * Whether a value can travel in a header as it is: visible ASCII, spaces only inside.
+ *
+ * @example
+ * isHeaderValue('whsec_0123456789abcdef') // true
+ * isHeaderValue('line\nbreak') // false
+ */
+export const isHeaderValue = (value: string): boolean => HEADER_VALUE.test(value)
+
 /** The environment variables that carry secrets, for messages and docs. */
 export const SECRET_NAMES = ['API_KEYS', 'ORG_TOKENS', 'TOKEN_SECRET', 'ENCRYPTION_KEY'] as const
 
@@ -51,7 +69,7 @@ export const parseSecrets = (env: Record<string, unknown>): SecretsResult => {
   if (apiKeys.length === 0) problems.push('API_KEYS is not set (comma-separated API keys)')
   if (apiKeys.some((k) => k.length < 16))
     problems.push('API_KEYS entries must be at least 16 characters')
-  if (apiKeys.some((k) => !HEADER_VALUE.test(k)))
+  if (apiKeys.some((k) => !isHeaderValue(k)))
     problems.push('API_KEYS entries may hold only visible ASCII characters (an X-API-Key value)')
   if (orgTokens.length === 0)
     problems.push('ORG_TOKENS is not set (comma-separated organisation tokens)')
@@ -63,9 +81,9 @@ export const parseSecrets = (env: Record<string, unknown>): SecretsResult => {
     )
   if (tokenSecret.length < 32) problems.push('TOKEN_SECRET must be at least 32 characters')
   const placeholders = [
-    ...(apiKeys.some((k) => PLACEHOLDER.test(k)) ? ['API_KEYS'] : []),
-    ...(orgTokens.some((k) => PLACEHOLDER.test(k)) ? ['ORG_TOKENS'] : []),
-    ...(PLACEHOLDER.test(tokenSecret) ? ['TOKEN_SECRET'] : []),
+    ...(apiKeys.some(isPlaceholder) ? ['API_KEYS'] : []),
+    ...(orgTokens.some(isPlaceholder) ? ['ORG_TOKENS'] : []),
+    ...(isPlaceholder(tokenSecret) ? ['TOKEN_SECRET'] : []),
   ]
   for (const name of placeholders)
     problems.push(`${name} holds an example's placeholder: set a random value of your own`)

@@ -37,6 +37,11 @@ describe('webhookSender', () => {
     [async () => new Response('no', { status: 500 }), 'the webhook answered 500'],
     [async () => new Response(null, { status: 302 }), 'the webhook answered 302'],
     [() => Promise.reject(new TypeError('fetch failed')), 'the webhook is unreachable'],
+    [
+      // Node's fetch names the reason in its cause: an operator tells a setting from an outage.
+      () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'CERT_HAS_EXPIRED' } })),
+      'the webhook is unreachable (CERT_HAS_EXPIRED)',
+    ],
   ])('fails without the code or the secret in its message (%#)', async (answer, message) => {
     const { fetch } = recording(answer)
     const sending = webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send(

@@ -14,6 +14,17 @@ export const logSender = (logger: Logger): CodeSender => ({
   },
 })
 
+/**
+ * Why a request failed, as the runtime names it (` (ECONNREFUSED)`, ` (CERT_HAS_EXPIRED)`), so
+ * an operator can tell a wrong setting from an outage; its message is not used (it may quote
+ * the request).
+ */
+const reasonOf = (error: unknown): string => {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause
+  const code = cause?.code
+  return typeof code === 'string' && /^[A-Z][A-Z\d_]*$/.test(code) ? ` (${code})` : ''
+}
+
 /** A code that could not be delivered. The message never holds the code or the secret. */
 export class CodeDeliveryError extends Error {
   override name = 'CodeDeliveryError'
@@ -55,7 +66,7 @@ export const webhookSender = (options: WebhookSenderOptions): CodeSender => {
         throw new CodeDeliveryError(
           timedOut
             ? `the webhook did not answer within ${timeoutMs} ms`
-            : 'the webhook is unreachable',
+            : `the webhook is unreachable${reasonOf(error)}`,
         )
       }
       // The answer is not read: only its status counts, and the connection is released.

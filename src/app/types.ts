@@ -131,6 +131,11 @@ export interface Endpoint {
   limitsBody?: boolean
   /** An empty body is the request with every member absent: OpenAPI says it is optional. */
   emptyBody?: boolean
+  /**
+   * What fails when a service the operation calls fails, answered 502 in its response DTO
+   * (a confirmation code that could not be delivered): OpenAPI documents the 502.
+   */
+  upstreamFailure?: string
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

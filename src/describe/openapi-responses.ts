@@ -112,17 +112,21 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
  *
  * @example
  * responses['4XX'] = failureResponse(op, set)
+ * responses['502'] = failureResponse(op, set, 'The code could not be delivered.')
  */
-export const failureResponse = (op: Operation, set: SchemaSet): Json => {
+export const failureResponse = (
+  op: Operation,
+  set: SchemaSet,
+  description = 'A failure of the request or the operation (a body over the size limit, of a ' +
+    'type the gateway cannot read or unreadable included): the response DTO with OpCode ≠ 0 ' +
+    'and ErrorText.',
+): Json => {
   const schema = set.of(op.endpoint.response!)
   const content = Object.fromEntries(
     op.mediaTypes.map((type) => [type, { schema: isPage(type) ? PAGE : schema }]),
   )
   return {
-    description:
-      'A failure of the request or the operation (a body over the size limit, of a type the ' +
-      'gateway cannot read or unreadable included): the response DTO with OpCode ≠ 0 and ' +
-      'ErrorText.',
+    description,
     headers: {
       'X-Trace-Id': header('X-Trace-Id'),
       'Retry-After': {

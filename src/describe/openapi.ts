@@ -101,6 +101,8 @@ const operationOf = (op: Operation, set: SchemaSet, options: OpenApiOptions): Js
   ]
   const responses: Json = { [String(op.status)]: successResponse(op, set) }
   if (op.failuresInResponse) responses['4XX'] = failureResponse(op, set)
+  if (op.failuresInResponse && endpoint.upstreamFailure)
+    responses['502'] = failureResponse(op, set, endpoint.upstreamFailure)
   Object.assign(responses, problemResponses(op, set.of(Problem)))
   return {
     operationId: endpoint.name,

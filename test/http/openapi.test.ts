@@ -112,6 +112,12 @@ describe('GET /openapi.json', () => {
     expect(post.responses['415']).toBeUndefined()
     expect(post.responses['4XX'].description).toContain('size limit')
     expect(Object.keys(post.responses['4XX'].headers)).toEqual(['X-Trace-Id', 'Retry-After'])
+    // A code that could not be delivered is a 502 in the DTO, on both methods.
+    for (const method of ['post', 'get'])
+      expect(
+        doc.paths['/CognitoSendConfirmCodeRequest'][method].responses['502'].description,
+      ).toContain('OpCode 2007')
+    expect(doc.paths['/v2.0/external/alexa/users'].post.responses['502']).toBeUndefined()
     expect(post.parameters.map((p: { name?: string }) => p.name)).toEqual(
       expect.arrayContaining(['EmailAddress', 'ConfirmationCode']),
     )

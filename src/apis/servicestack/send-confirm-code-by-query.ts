@@ -20,5 +20,6 @@ export const cognitoSendConfirmCodeByQuery: Endpoint = {
   response: CognitoSendConfirmCodeResponse,
   // HEAD is a safe method: it must not send or use a code.
   refuseHead: true,
+  upstreamFailure: 'The confirmation code could not be delivered (OpCode 2007); retry shortly.',
   handler: (c) => reply(c, () => readRequestDto(c)),
 }

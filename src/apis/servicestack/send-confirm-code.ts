@@ -21,6 +21,7 @@ export const cognitoSendConfirmCode: Endpoint = {
   response: CognitoSendConfirmCodeResponse,
   query: CognitoSendConfirmCodeRequest,
   limitsBody: true,
+  upstreamFailure: 'The confirmation code could not be delivered (OpCode 2007); retry shortly.',
   emptyBody: true,
   // An empty body is the DTO with every member absent, as ServiceStack binds it; the reply
   // then says that EmailAddress is required.

@@ -37,6 +37,12 @@ describe('urlFormat', () => {
       { path: '/CognitoSendConfirmCodeRequest', key: 'csv' },
     ],
     [
+      'the reply route in any letter case, as ServiceStack matches it',
+      '/Json/Reply/cognitosendconfirmcoderequest',
+      '',
+      { path: '/CognitoSendConfirmCodeRequest', key: 'json' },
+    ],
+    [
       'no marker: a reply route with an unknown format',
       '/pdf/reply/Op',
       '',

@@ -16,7 +16,8 @@ export interface UrlFormat {
 }
 
 // ServiceStack's predefined route. Segments exclude `/`, so the match is linear.
-const REPLY_ROUTE = /^\/([^/]+)\/reply\/([^/]+)$/
+// The `reply` segment in any letter case too, as ServiceStack matches `/Json/Reply/Op`.
+const REPLY_ROUTE = /^\/([^/]+)\/reply\/([^/]+)$/i
 
 const findKey = (keys: readonly string[], value: string): string | undefined => {
   const lower = value.toLowerCase()
@@ -50,7 +51,7 @@ const splitReplyRoute = (
   const key = findKey(keys, m[1])
   const operation = findKey(operations, m[2])
   if (key === undefined || operation === undefined) return undefined
-  return [`/${operation}`, { key, written: `/${m[1]}/reply/` }]
+  return [`/${operation}`, { key, written: path.slice(0, path.length - m[2].length) }]
 }
 
 /** An operation's path in any letter case, in the operation's own spelling. */

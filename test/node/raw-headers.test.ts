@@ -94,6 +94,39 @@ describe('raw header bytes on the Node server', () => {
     },
   )
 
+  it('answers an oversized body that waits for 100 Continue with a 413 at once, and closes', async () => {
+    const text = await answer(
+      `POST ${USERS} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${API_KEY}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 10000000000\r\n' +
+        'Expect: 100-continue\r\n\r\n',
+    )
+    expect(text).toMatch(/^HTTP\/1\.1 413 /)
+    expect(text).not.toContain('100 Continue')
+    expect(text).toMatch(/\r\nconnection: close\r\n/i)
+  })
+
+  it('invites a body within the limit with 100 Continue, then reads it', async () => {
+    const status = await new Promise<string>((resolve, reject) => {
+      const body = '{"accessToken":"a","refreshToken":"r"}'
+      const socket = connect(port, '127.0.0.1')
+      let text = ''
+      socket.setTimeout(5000, () => socket.destroy(new Error('no answer')))
+      socket.on('error', reject)
+      socket.on('data', (chunk) => {
+        text += chunk.toString('latin1')
+        if (text === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write(body)
+        if (/\r\n\r\n[\s\S]*HTTP\/1\.1 (\d{3})/.test(text)) socket.end()
+      })
+      socket.on('close', () => resolve(text))
+      socket.write(
+        `POST ${USERS} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${API_KEY}\r\nConnection: close\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+          'Expect: 100-continue\r\n\r\n',
+      )
+    })
+    expect(status).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 /)
+  })
+
   it('passes obs-text bytes through to the gateway, which answers them as wrong values', async () => {
     expect(await request('X-API-Key: \xff\xfe\x80\x81\r\n')).toBe(401)
     expect(await request(`X-API-Key: ${API_KEY}\r\nAccept: \xff/\xfe\r\n`)).toBe(200)

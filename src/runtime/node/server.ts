@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { getRequestListener, RequestError } from '@hono/node-server'
-import { createApp } from '../../app/create-app.ts'
+import { createApp, DEFAULT_LIMITS } from '../../app/create-app.ts'
 import type { CodeSender, Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
 import { applyMigrations, createStore } from '../../store/index.ts'
@@ -122,6 +122,15 @@ export const startServer = async (config: NodeConfig) => {
     getRequestListener(app.fetch, { hostname: config.host, errorHandler: adapterError }),
   )
   answerRefusedRequests(server, traceIdOf)
+  // A client that waits for `100 Continue` is invited to send only a body the limit accepts:
+  // one its Content-Length puts over the limit is answered 413 at once and never uploaded,
+  // and the connection closes after the answer (the body would come next on it otherwise).
+  server.on('checkContinue', (request, response) => {
+    if (Number(request.headers['content-length']) > DEFAULT_LIMITS.bodyBytes)
+      response.shouldKeepAlive = false
+    else response.writeContinue()
+    server.emit('request', request, response)
+  })
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve))
   const close = () =>
     new Promise<void>((resolve) => {

@@ -73,6 +73,15 @@ describe('raw header bytes on the Node server', () => {
       1003,
       '',
     ],
+    ['an HTTP/1.1 request without Host', `GET ${USERS} HTTP/1.1\r\n\r\n`, 400, 1003, ''],
+    ['a target of * for GET', 'GET * HTTP/1.1\r\nHost: x\r\n\r\n', 400, 1003, ''],
+    [
+      'a broken chunk in a body',
+      `POST ${USERS} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+      400,
+      1003,
+      USERS,
+    ],
   ])(
     'answers %s with a problem and a trace id, as every answer has',
     async (_, head, status, code, instance) => {
@@ -90,9 +99,40 @@ describe('raw header bytes on the Node server', () => {
         instance,
         code,
         traceId,
+        details: {},
       })
+      expect(headers).toMatch(/\r\nconnection: close(\r\n|$)/i)
     },
   )
+
+  it('answers OPTIONS * for the server as a whole', async () => {
+    const text = await answer('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    expect(text).toMatch(/^HTTP\/1\.1 204 /)
+    expect(text).toMatch(/\r\nallow: GET, HEAD, POST, DELETE\r\n/i)
+    expect(text).toMatch(/\r\nx-trace-id: api--/i)
+  })
+
+  it('serves an HTTP/1.0 request without Host, which that version allows', async () => {
+    expect(await raw('GET /healthz HTTP/1.0\r\n\r\n')).toBe(200)
+  })
+
+  it('closes the connection after answering before the body arrived, and says so', async () => {
+    // No credentials: the 401 goes out while most of the 300 KB body is still to come.
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1')
+      let got = ''
+      socket.setTimeout(5000, () => socket.destroy(new Error('no answer')))
+      socket.on('error', reject)
+      socket.on('data', (chunk) => (got += chunk.toString('latin1')))
+      socket.on('close', () => resolve(got))
+      socket.write(
+        `POST ${USERS} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+          `Content-Length: 300000\r\n\r\n{"accessToken":"`,
+      )
+    })
+    expect(text).toMatch(/^HTTP\/1\.1 401 /)
+    expect(text).toMatch(/\r\nconnection: close\r\n/i)
+  })
 
   it('answers an oversized body that waits for 100 Continue with a 413 at once, and closes', async () => {
     const text = await answer(

@@ -33,6 +33,7 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
       instance,
       code: entry.code,
       traceId,
+      details: {},
     },
     { mediaType: 'application/json', links: {}, problem: true, maxDepth: 8 },
   )
@@ -44,23 +45,20 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
  * Answers what Node's HTTP parser refuses (`clientError`) as the gateway answers everything:
  * a problem with a trace id, instead of Node's bare status line. A header section over Node's
  * limit (`maxHeaderSize`, 16 KiB) is a 431; bytes that are not HTTP (a bad request line, a
- * control character in a header) are a 400. The connection is closed after the answer, as
- * Node does: the parser cannot tell where the next request would start. A socket already
- * answering, reset or timed out is only closed.
+ * control character in a header, a broken chunk in a body) are a 400. The connection is
+ * closed after the answer, as Node does: the parser cannot tell where the next request would
+ * start. A socket already answering, reset or timed out is only closed.
  *
  * @example
  * answerRefusedRequests(server, traceIdOf)
  */
 export const answerRefusedRequests = (server: Server, newTraceId: () => string): void => {
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
-    const stream = socket as Duplex & { _httpMessage?: unknown }
+    const stream = socket as Duplex & { _httpMessage?: { headersSent?: boolean } }
     const code = error.code ?? ''
-    if (
-      !stream.writable ||
-      stream._httpMessage ||
-      !code.startsWith('HPE_') ||
-      code === 'HPE_REQUEST_TIMEOUT'
-    ) {
+    // As Node's own answer: not once a response began (a bad chunk in a body being read can
+    // come after the app answered), nor to a reset or a timeout.
+    if (!stream.writable || stream._httpMessage?.headersSent || !code.startsWith('HPE_')) {
       stream.destroy()
       return
     }

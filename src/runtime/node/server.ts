@@ -1,5 +1,4 @@
 import { createServer } from 'node:http'
-import { getRequestListener, RequestError } from '@hono/node-server'
 import { createApp, DEFAULT_LIMITS } from '../../app/create-app.ts'
 import type { CodeSender, Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
@@ -10,7 +9,8 @@ import { nodeClientAddress } from './client-address.ts'
 import { openDatabase } from './database.ts'
 import { nodeDocsAssets } from './docs-assets.ts'
 import { readMigrations } from './migrations.ts'
-import { answerRefusedRequests, refusal } from './refused-requests.ts'
+import { answerRefusedRequests } from './refused-requests.ts'
+import { gatewayListener } from './request-listener.ts'
 
 export interface NodeConfig {
   port: number
@@ -91,35 +91,19 @@ export const openGateway = async (config: GatewayConfig) => {
 }
 
 /**
- * A request the adapter cannot make a `Request` of (an invalid Host, a request target that is
- * no path) as a 400 problem; anything else it reports (the app answers its own errors) as a
- * 500 one. Its default is a bare status with no body and no trace id.
- */
-const adapterError = (error: unknown): Response => {
-  const { status, headers, body } =
-    error instanceof RequestError
-      ? refusal(
-          'malformedRequest',
-          'The Host header or the request target is not valid.',
-          '',
-          traceIdOf(),
-        )
-      : refusal('internal', 'Internal error.', '', traceIdOf())
-  return new Response(body, { status, headers })
-}
-
-/**
- * Opens the gateway (`openGateway`) and listens. What Node's parser or the adapter refuse
- * before the app sees a request is answered as a problem too (`answerRefusedRequests`,
- * `adapterError`).
+ * Opens the gateway (`openGateway`) and listens. What Node's parser or the adapter would
+ * refuse before the app sees a request is answered as a problem too (`answerRefusedRequests`,
+ * `gatewayListener`).
  *
  * @example
  * const { server, close } = await startServer(config)
  */
 export const startServer = async (config: NodeConfig) => {
   const { app, close: closeDatabase } = await openGateway(config)
+  // Without Host, an HTTP/1.1 request is answered by `gatewayListener`, not Node's bare 400.
   const server = createServer(
-    getRequestListener(app.fetch, { hostname: config.host, errorHandler: adapterError }),
+    { requireHostHeader: false },
+    gatewayListener(app.fetch, config.host, traceIdOf),
   )
   answerRefusedRequests(server, traceIdOf)
   // A client that waits for `100 Continue` is invited to send only a body the limit accepts:

@@ -1,0 +1,92 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import { getRequestListener, RequestError } from '@hono/node-server'
+import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
+import { refusal } from './refused-requests.ts'
+
+/** Every method some route serves: what `OPTIONS *` (the server as a whole) answers. */
+const SERVER_METHODS = 'GET, HEAD, POST, DELETE'
+
+const hasBody = (request: IncomingMessage): boolean => {
+  const length = request.headers['content-length']
+  return (
+    (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined
+  )
+}
+
+const answer = (
+  response: ServerResponse,
+  { status, headers, body }: ReturnType<typeof refusal>,
+  extra: Record<string, string> = {},
+) => {
+  response.shouldKeepAlive = false
+  response.writeHead(status, { ...headers, ...extra, 'Content-Length': Buffer.byteLength(body) })
+  response.end(body)
+}
+
+/**
+ * `@hono/node-server`'s listener for the gateway's `fetch`, with what the adapter leaves to
+ * Node answered as the gateway answers everything (a problem with a trace id):
+ *
+ * - a request the adapter cannot make a `Request` of (an invalid Host, a target that is no
+ *   path) is a 400 `malformed-request`, where the adapter sends a bare 400;
+ * - an HTTP/1.1 request without Host is that 400 too (RFC 9112 §3.2), where the adapter would
+ *   serve it under the listening address;
+ * - `OPTIONS *` (RFC 9110 §9.3.7) is answered for the server as a whole: 204 and `Allow`;
+ * - an answer given before the request's body arrived (a 401 or a 413 ahead of a large upload)
+ *   says `Connection: close` (RFC 9112 §9.6): the adapter gives up draining such a body after
+ *   500 ms and drops the connection, which a client that was told keep-alive would reuse.
+ *
+ * @example
+ * createServer(gatewayListener(app.fetch, '127.0.0.1', traceIdOf))
+ */
+export const gatewayListener = (
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  newTraceId: () => string,
+): RequestListener => {
+  const listener = getRequestListener(fetch, {
+    hostname,
+    errorHandler: (error) => {
+      const { status, headers, body } =
+        error instanceof RequestError
+          ? refusal(
+              'malformedRequest',
+              'The Host header or the request target is not valid.',
+              '',
+              newTraceId(),
+            )
+          : refusal('internal', 'Internal error.', '', newTraceId())
+      return new Response(body, { status, headers: { ...headers, Connection: 'close' } })
+    },
+  })
+  return (request, response) => {
+    if (request.url === '*') {
+      const traceId = newTraceId()
+      if (request.method !== 'OPTIONS') {
+        const text = '`*` is a request target for OPTIONS only.'
+        answer(response, refusal('malformedRequest', text, '', traceId))
+        return
+      }
+      response.writeHead(204, {
+        ...SECURITY_HEADERS,
+        [TRACE_HEADER]: traceId,
+        Allow: SERVER_METHODS,
+      })
+      response.end()
+      return
+    }
+    if (request.headers.host === undefined && request.httpVersionMinor >= 1) {
+      const text = 'An HTTP/1.1 request needs a Host header.'
+      answer(response, refusal('malformedRequest', text, '', newTraceId()))
+      return
+    }
+    if (hasBody(request)) {
+      const writeHead = response.writeHead
+      response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+        if (!request.complete) this.shouldKeepAlive = false
+        return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args)
+      } as typeof response.writeHead
+    }
+    return listener(request, response)
+  }
+}

@@ -38,13 +38,19 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * Every header the gateway adds to a response with this Content-Type: the security headers,
  * the CSP its content needs (a document, whose format has a `documentPolicy`, gets that policy,
  * or `c.get('pagePolicy')` when its handler set one, as `/docs` does for Swagger UI's scripts;
- * anything else the API's), the trace id, and `Vary` (every response varies on Accept).
+ * anything else the API's), the trace id, `Vary` (every response varies on Accept), and
+ * `Cache-Control: no-store` for a request that carries credentials.
  */
 export const gatewayHeaders = (
   c: Context<AppEnv>,
   contentType: string | null | undefined,
 ): Record<string, string> => {
   const headers: Record<string, string> = { ...SECURITY_HEADERS, Vary: 'Accept' }
+  // A shared cache may store a response to a request with `X-API-Key` (RFC 9111 §3.5 holds it
+  // back only for `Authorization`) and hand it to a caller without one: an answer to a caller
+  // who presented credentials is never stored (OWASP REST Security). A handler may say more.
+  if (c.req.header('Authorization') !== undefined || c.req.header('X-API-Key') !== undefined)
+    headers['Cache-Control'] = 'no-store'
   const traceId = c.get('traceId')
   if (traceId !== undefined) headers[TRACE_HEADER] = traceId
   const document = contentType && formatOfContentType(contentType)?.documentPolicy?.(c.req)
@@ -128,6 +134,6 @@ export const responseHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) 
   const headers = c.res.headers
   for (const [name, value] of Object.entries(gatewayHeaders(c, headers.get('Content-Type')))) {
     if (name === 'Vary') headers.set('Vary', joinVary(headers.get('Vary'), value))
-    else headers.set(name, value)
+    else if (name !== 'Cache-Control' || !headers.has(name)) headers.set(name, value)
   }
 }

@@ -54,6 +54,29 @@ describe('secure headers', () => {
   })
 })
 
+describe('Cache-Control', () => {
+  it.each([
+    ['an API key read', USERS, authed()],
+    ['an API key read as CSV', `${USERS}.csv`, authed()],
+    ['an organisation read', '/contacts', bearer()],
+    ['a refused key', USERS, { headers: { 'X-API-Key': 'wrong-key-0123456789abcdef' } }],
+  ])(
+    'says no-store to %s: no shared cache keeps what credentials fetched',
+    async (_, path, init) => {
+      const t = await makeTarget()
+      const res = await t.request(path, init)
+      expect(res.headers.get('Cache-Control')).toBe('no-store')
+    },
+  )
+
+  it('leaves a request without credentials to the handler: the docs stay cacheable', async () => {
+    const t = await makeTarget()
+    expect((await t.request('/')).headers.get('Cache-Control')).toBeNull()
+    const docs = await t.request('/docs/swagger-ui.css')
+    expect(docs.headers.get('Cache-Control')).toBe('public, max-age=3600')
+  })
+})
+
 describe('document policies', () => {
   const csp = (res: Response) => res.headers.get('content-security-policy')
 

@@ -141,7 +141,7 @@ export const createApp = (deps: AppDeps) => {
         ...(endpoint.middleware ?? []),
         endpoint.handler,
       ] as MiddlewareHandler<AppEnv>[]
-      app.on(endpoint.method, path, acceptable(first!), ...rest)
+      app.on(endpoint.method, path, acceptable(first!, endpoint.formats), ...rest)
     }
   }
   for (const page of pages)

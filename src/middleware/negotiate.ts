@@ -24,20 +24,23 @@ const problemsAs = (accept: string | undefined): Negotiated | undefined => {
   return format && { format, mediaType: format.mediaTypes[0]!, byUrl: false }
 }
 
-/** The 406 for a response none of whose formats Accept allows, listing those there are. */
-const notAcceptable = () =>
+/**
+ * The 406 for a response none of whose formats Accept allows, listing those there are (those
+ * of `keys` for an endpoint that serves only some).
+ */
+const notAcceptable = (keys?: readonly string[]) =>
   new ProblemError('notAcceptable', "None of the Accept header's media types can be produced.", {
-    details: { accepted: mediaTypes() },
+    details: { accepted: mediaTypes(keys) },
   })
 
 /**
  * Chooses the representation (SPEC §3): URL override, then Accept, then JSON. Sets
  * `c.get('negotiated')`; an unknown `?format=`, one given twice, or format markers that
- * disagree (`.csv?format=xml`) is a 406 listing what the gateway serves. So is nothing
- * acceptable, unless Accept names a problem type the gateway renders
- * (`application/problem+xml`): then only a route that would answer is a 406 (`acceptable`),
- * and every problem, that 406 or a 404, is rendered in that type. Otherwise problems of a
- * failed negotiation are problem+json. (Every response varies on Accept:
+ * disagree (`.csv?format=xml`) is a 406 listing what the gateway serves. When nothing is
+ * acceptable, only a route that would answer is a 406, listing the formats it serves
+ * (`acceptable`): another path is a 404, another method a 405. Those problems are rendered in
+ * the problem type Accept names, if it names one the gateway renders
+ * (`application/problem+xml`), else as problem+json. (Every response varies on Accept:
  * `responseHeaders` says so.)
  *
  * @example
@@ -78,7 +81,7 @@ export const negotiate: Guard = (c) => {
         { details },
       )
     }
-    if (problems === undefined) throw notAcceptable()
+    // Nothing acceptable: the route says so (`acceptable`), with the formats it serves.
     return
   }
   c.set('negotiated', {
@@ -91,15 +94,16 @@ export const negotiate: Guard = (c) => {
 /**
  * Wraps a route's first handler so that it runs only when a format was negotiated: the 406
  * `negotiate` left to the route, so that an unknown route is still a 404. Not a middleware
- * layer of its own, which would cost every request.
+ * layer of its own, which would cost every request. `keys`: the formats the endpoint serves,
+ * when not all, which its 406 lists.
  *
  * @example
  * app.on('GET', '/users', acceptable(handler))
  */
 export const acceptable =
-  (handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
+  (handler: MiddlewareHandler<AppEnv>, keys?: readonly string[]): MiddlewareHandler<AppEnv> =>
   (c, next) => {
-    if (c.get('negotiated') === undefined) throw notAcceptable()
+    if (c.get('negotiated') === undefined) throw notAcceptable(keys)
     return handler(c, next)
   }
 

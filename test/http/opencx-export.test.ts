@@ -393,6 +393,12 @@ describe('GET /contacts/export', () => {
       expect(refused.status).toBe(406)
       expect(await refused.text()).toContain('text/csv')
     }
+    // Nothing it serves at all: the 406 lists its own formats, never one it cannot write.
+    const none = await t.request(EXPORT, bearer(undefined, 'image/png'))
+    expect(none.status).toBe(406)
+    const { accepted } = (await none.json<any>()).details
+    expect(accepted).toContain('text/csv')
+    expect(accepted).not.toContain('text/html')
   })
 
   it('names the file a browser saves by the day and the format, and only when it succeeds', async () => {

@@ -20,6 +20,8 @@ describe('textOfHex', () => {
     ['two in a row, then text', 'EDBFBFEDA0807A', '\udfff\ud800z'],
     ['a NUL', '610062', 'a\u0000b'],
     ['a pair SQLite joined into four bytes', 'F09F9880', '😀'],
+    ['a leading U+FEFF, which is part of the key', 'EFBBBF626F6D', '\ufeffbom'],
+    ['a U+FEFF after a lone surrogate', 'EDB080EFBBBF', '\udc00\ufeff'],
   ])('gives %s as the code unit JSON.parse gives for its escape', (_, hex, text) => {
     expect(textOfHex(hex)).toBe(text)
   })

@@ -1,4 +1,5 @@
-const decoder = new TextDecoder()
+// A key may start with U+FEFF, which a decoder drops by default as a byte order mark.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /** The byte of each pair of hex digits. */
 const bytesOf = (hex: string): Uint8Array => {

@@ -136,6 +136,26 @@ describe('GET /contacts/export', () => {
     expect(c!['http_action_overrides.body_params.b']).toBe('{"c":2}')
   })
 
+  it('keeps a customData key that starts with U+FEFF apart from the same key without it', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/widget/authenticate-user', {
+      method: 'POST',
+      headers: { ...bearer().headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        email: 'bom@x.org',
+        customData: { '\ufeffdup': 'bom', dup: 'plain' },
+      }),
+    })
+    expect(res.status).toBe(200)
+    const csv = async (path: string) =>
+      (await t.request(path, bearer(undefined, 'text/csv'))).text()
+    const exported = await csv(EXPORT)
+    expect(exported).toBe(await csv(`${CONTACTS}?limit=100`))
+    const [row] = parseCsvStrict(exported)
+    expect(row!['customData.\ufeffdup']).toBe('bom')
+    expect(row!['customData.dup']).toBe('plain')
+  })
+
   it('takes CSV columns from the keys contacts have now, in first-seen page order, whoever wrote them', async () => {
     const t = await makeTarget()
     const at = (minute: number) => `'2025-01-01T00:0${minute}:00.000Z'`

@@ -76,6 +76,22 @@ describe('parseForm', () => {
     expect(syntaxError(body).pointer).toBe(pointer)
   })
 
+  it.each([
+    ['a free-form object', 'customData=%7B%22x%22%3A1%2C%22x%22%3A2%7D', '/customData/x'],
+    ['a typed array', 'tags=%5B%7B%22a%22%3A1%2C%22a%22%3A2%7D%5D', '/tags/0/a'],
+  ])(
+    'refuses JSON text in a field that names a member twice (%s), as a JSON body',
+    (_, body, pointer) => {
+      const error = syntaxError(body)
+      expect(error.message).toMatch(/member "\w" is given twice/)
+      expect(error.pointer).toBe(pointer)
+    },
+  )
+
+  it('refuses a number out of range in JSON text, which would be stored as null', () => {
+    expect(syntaxError('customData=%7B%22n%22%3A1e400%7D').pointer).toBe('/customData/n')
+  })
+
   it('takes text as sent: no formula neutralisation to undo', () => {
     expect(read("note='%3Dx")).toEqual({ note: "'=x" })
   })

@@ -27,6 +27,7 @@ export const loneSurrogate = (text: string): string | undefined => {
  *
  * - `__proto__`, `constructor` and `prototype` members, which must never reach an object a
  *   later step could merge;
+ * - numbers out of a double's range (`1e400`), which `JSON.parse` reads as Infinity;
  * - lone surrogates in member names and strings, which only a `\uD800`–`\uDFFF` escape can
  *   spell: UTF-8 has no bytes for them, so a driver would store U+FFFD or, where SQLite
  *   decodes the escape itself (`json_each`), bytes that are not UTF-8 at all;
@@ -43,6 +44,12 @@ export const checkJsonValue = (
 ): number => {
   if (depth > maxDepth)
     throw new BodySyntaxError(`the body is nested deeper than ${maxDepth} levels`, pointer)
+  // `JSON.parse` reads `1e400` as Infinity, which JSON cannot write back: stored, it is null.
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new BodySyntaxError(
+      'the number is out of range: it must be at most about 1.8e308',
+      pointer,
+    )
   if (typeof value === 'string') {
     const lone = loneSurrogate(value)
     if (lone) throw new BodySyntaxError(`the string holds a lone surrogate ${lone}${WHY}`, pointer)

@@ -28,6 +28,23 @@ const membersOf = (value: unknown): number => {
   return Object.values(value).reduce((n: number, item) => n + 1 + membersOf(item), 0)
 }
 
+describe('parseJson: numbers', () => {
+  it.each([
+    ['a member', '{"n":1e400}', '/n'],
+    ['an array item', '{"m":[1,-1e999]}', '/m/1'],
+  ])('refuses one out of range in %s, which JSON.parse reads as Infinity', (_, text, pointer) => {
+    const error = syntaxError(text)
+    expect(error.message).toMatch(/out of range/)
+    expect(error.pointer).toBe(pointer)
+  })
+
+  it('reads the largest and smallest doubles', () => {
+    expect(parse('[1.7976931348623157e308,5e-324,-0]')).toEqual([
+      1.7976931348623157e308, 5e-324, -0,
+    ])
+  })
+})
+
 describe('parseJson: a member given twice', () => {
   it.each([
     ['at the top', '{"email":"a@example.com","name":"A","email":"b@example.com"}', '/email'],

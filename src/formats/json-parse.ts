@@ -1,4 +1,4 @@
-import { checkJsonValue } from './json-check.ts'
+import { checkJsonValue, type JsonCheckOptions } from './json-check.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
 import { duplicateMember, scanJson } from './json-scan.ts'
 import { shapeOf } from '../model/shape.ts'
@@ -25,14 +25,50 @@ export const parseJson: BodyParser = (text, schema, options) => {
     throw new BodySyntaxError(`malformed JSON: ${(error as Error).message}`)
   }
   // The members `JSON.parse` kept: one per name in each object.
-  const kept = checkJsonValue(value)
-  if (kept !== outline.members) {
-    const twice = duplicateMember(text)
-    const what = twice ? `member ${JSON.stringify(twice.name)}` : 'a member'
-    throw new BodySyntaxError(
-      `${what} is given twice in one object; send each member once`,
-      twice?.pointer,
-    )
-  }
+  refuseTwice(text, checkJsonValue(value), outline.members)
   return options.ignoreCase ? withFieldNames(shapeOf(schema), value) : value
+}
+
+/** Refuses a text that names more members than `JSON.parse` kept: a name given twice. */
+const refuseTwice = (text: string, kept: number, named: number, pointer = ''): void => {
+  if (kept === named) return
+  const twice = duplicateMember(text)
+  const what = twice ? `member ${JSON.stringify(twice.name)}` : 'a member'
+  throw new BodySyntaxError(
+    `${what} is given twice in one object; send each member once`,
+    twice ? `${pointer}${twice.pointer}` : pointer,
+  )
+}
+
+/** What `parseJsonText` gives for text that is not JSON. */
+export const NOT_JSON = Symbol('not JSON')
+
+/**
+ * JSON text inside a body (a CSV cell, a form field) read as a JSON body is
+ * (`checkJsonValue`, and a member given twice refused), its pointers below `pointer`; or
+ * `NOT_JSON`, for the caller to refuse or keep as text.
+ *
+ * @example
+ * parseJsonText('{"x":1}', '/customData/a', { maxDepth: 32, depth: 2 }) // { x: 1 }
+ * parseJsonText('{"x":1,"x":2}', '/a', {}) // throws: member "x" is given twice, at /a/x
+ */
+export const parseJsonText = (
+  text: string,
+  pointer: string,
+  options: JsonCheckOptions,
+): unknown => {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return NOT_JSON
+  }
+  // Parsed, so its nesting is bounded by the check's depth limit before the scan counts.
+  refuseTwice(
+    text,
+    checkJsonValue(value, pointer, options),
+    scanJson(text, Infinity).members,
+    pointer,
+  )
+  return value
 }

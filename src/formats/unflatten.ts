@@ -2,7 +2,7 @@ import { resolve, type Field, type Shape } from '../model/shape.ts'
 import { coerceScalar, isForbiddenKey, pointerToken } from './coerce.ts'
 import { fieldNamed, namedTwice } from './field-names.ts'
 import { unneutralise } from './flat.ts'
-import { checkJsonValue } from './json-check.ts'
+import { NOT_JSON, parseJsonText } from './json-parse.ts'
 import { BodySyntaxError } from './types.ts'
 
 type Bag = Record<string, unknown>
@@ -118,12 +118,6 @@ export const namePointer = (shape: Shape, name: string, ignoreCase = false): str
     .map((key) => `/${pointerToken(key)}`)
     .join('')
 
-/** JSON text's value, checked as a JSON body is (`checkJsonValue`), from the cell's depth on. */
-const checkJson = (ctx: Context, value: unknown, pointer: string, depth: number): unknown => {
-  checkJsonValue(value, pointer, { maxDepth: ctx.maxDepth, depth })
-  return value
-}
-
 /** One cell being placed: its column name and text, and where its value goes. */
 interface Cell {
   name: string
@@ -132,23 +126,18 @@ interface Cell {
   depth: number
 }
 
-const FAILED = Symbol('not JSON')
-const tryJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return FAILED
-  }
-}
+/** A cell's JSON text, read as a JSON body is, from the cell's depth on; or `NOT_JSON`. */
+const cellJson = (ctx: Context, cell: Cell): unknown =>
+  parseJsonText(cell.text, cell.pointer, { maxDepth: ctx.maxDepth, depth: cell.depth })
 
 const jsonText = (ctx: Context, cell: Cell): unknown => {
-  const value = tryJson(cell.text)
-  if (value === FAILED)
+  const value = cellJson(ctx, cell)
+  if (value === NOT_JSON)
     throw new BodySyntaxError(
       `"${cell.name}" must be JSON text, e.g. ["a","b"]: the cell is not valid JSON`,
       cell.pointer,
     )
-  return checkJson(ctx, value, cell.pointer, cell.depth)
+  return value
 }
 
 /**
@@ -174,8 +163,8 @@ const freeForm = (ctx: Context, cell: Cell): unknown => {
   const number = exactNumber(text)
   if (number !== undefined) return number
   if (text[0] !== '[' && text[0] !== '{') return text
-  const value = tryJson(text)
-  return value === FAILED ? text : checkJson(ctx, value, cell.pointer, cell.depth)
+  const value = cellJson(ctx, cell)
+  return value === NOT_JSON ? text : value
 }
 
 const cellValue = (ctx: Context, shape: Shape, cell: Cell): unknown => {

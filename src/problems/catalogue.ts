@@ -18,7 +18,7 @@ export const catalogue = {
     status: 400,
     title: 'Malformed Body',
     description:
-      'The request body could not be read in its declared Content-Type: broken JSON/XML/CSV/form syntax, invalid UTF-8 or a lone surrogate escaped in JSON text, a DOCTYPE or entity declaration, nesting that is too deep, a forbidden key such as __proto__, a member, field or column given twice, or a body that broke off before its end (the connection closed during the upload).',
+      'The request body could not be read in its declared Content-Type: broken JSON/XML/CSV/form syntax, invalid UTF-8, a lone surrogate escaped in JSON text or a JSON number out of range (1e400), a DOCTYPE or entity declaration, nesting that is too deep, a forbidden key such as __proto__, a member, field or column given twice, or a body that broke off before its end (the connection closed during the upload).',
   },
   badQuery: {
     code: 1002,

@@ -10,7 +10,7 @@ import { ProblemError } from '../problems/problem-error.ts'
 export const requireSecrets = (c: Context<AppEnv>): Secrets => {
   const result = c.get('deps').secrets
   if (result.ok) return result.secrets
-  c.get('deps').logger.error('refusing to serve: secrets missing or invalid', {
+  c.get('deps').logger.error('refusing to serve: secrets or settings missing or invalid', {
     traceId: c.get('traceId'),
     problems: result.problems,
   })

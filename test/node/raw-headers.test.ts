@@ -74,6 +74,13 @@ describe('raw header bytes on the Node server', () => {
       '',
     ],
     ['an HTTP/1.1 request without Host', `GET ${USERS} HTTP/1.1\r\n\r\n`, 400, 1003, ''],
+    [
+      'a request with two Host lines',
+      `GET ${USERS} HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\n\r\n`,
+      400,
+      1003,
+      '',
+    ],
     ['a target of * for GET', 'GET * HTTP/1.1\r\nHost: x\r\n\r\n', 400, 1003, ''],
     [
       'a broken chunk in a body',

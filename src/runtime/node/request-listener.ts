@@ -13,6 +13,19 @@ const hasBody = (request: IncomingMessage): boolean => {
   )
 }
 
+/**
+ * The Host lines of a request. Node keeps the first of several; a proxy in front may have
+ * taken another, so two are refused (RFC 9112 §3.2), as a missing one is in HTTP/1.1.
+ */
+const hostLines = (raw: readonly string[]): number => {
+  let count = 0
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.length === 4 && name.toLowerCase() === 'host') count++
+  }
+  return count
+}
+
 const answer = (
   response: ServerResponse,
   { status, headers, body }: ReturnType<typeof refusal>,
@@ -29,8 +42,8 @@ const answer = (
  *
  * - a request the adapter cannot make a `Request` of (an invalid Host, a target that is no
  *   path) is a 400 `malformed-request`, where the adapter sends a bare 400;
- * - an HTTP/1.1 request without Host is that 400 too (RFC 9112 §3.2), where the adapter would
- *   serve it under the listening address;
+ * - an HTTP/1.1 request without Host, or any with two, is that 400 too (RFC 9112 §3.2), where
+ *   the adapter would serve it (under the listening address, or the first Host);
  * - `OPTIONS *` (RFC 9110 §9.3.7) is answered for the server as a whole: 204 and `Allow`;
  * - an answer given before the request's body arrived (a 401 or a 413 ahead of a large upload)
  *   says `Connection: close` (RFC 9112 §9.6): the adapter gives up draining such a body after
@@ -75,8 +88,10 @@ export const gatewayListener = (
       response.end()
       return
     }
-    if (request.headers.host === undefined && request.httpVersionMinor >= 1) {
-      const text = 'An HTTP/1.1 request needs a Host header.'
+    const hosts = hostLines(request.rawHeaders)
+    if (hosts > 1 || (hosts === 0 && request.httpVersionMinor >= 1)) {
+      const text =
+        hosts > 1 ? 'A request names one Host.' : 'An HTTP/1.1 request needs a Host header.'
       answer(response, refusal('malformedRequest', text, '', newTraceId()))
       return
     }

@@ -19,7 +19,15 @@ export interface Scope {
   readonly prefix: string
   readonly uri: string
   readonly parent: Scope | undefined
+  /** Bindings in the chain, this one included. */
+  readonly size: number
 }
+
+/**
+ * Namespace declarations in scope at most. Each prefixed name walks the chain, so without a
+ * bound a body of N declarations and N prefixed names costs N² (a 1 MB body: seconds).
+ */
+export const MAX_NAMESPACE_BINDINGS = 64
 
 /** An element with its names resolved: what the reader asks of it. */
 export interface XmlElement {
@@ -49,7 +57,13 @@ const bind = (scope: Scope | undefined, prefix: string, uri: string, pointer: st
   if (prefix === 'xmlns' || (prefix === 'xml') !== (uri === XML_NS))
     throw new BodySyntaxError(`xmlns:${prefix}="${uri}" is a reserved binding`, pointer)
   if (uri === '') throw new BodySyntaxError(`xmlns:${prefix} must name a namespace`, pointer)
-  return { prefix, uri, parent: scope }
+  const size = (scope?.size ?? 0) + 1
+  if (size > MAX_NAMESPACE_BINDINGS)
+    throw new BodySyntaxError(
+      `more than ${MAX_NAMESPACE_BINDINGS} namespace declarations are in scope`,
+      pointer,
+    )
+  return { prefix, uri, parent: scope, size }
 }
 
 /** The namespace of a prefixed name; unbound prefixes make a document not well-formed. */

@@ -339,6 +339,17 @@ describe('parseXml: nothing read is dropped', () => {
 describe('parseXml: namespaces', () => {
   const XSI = 'http://www.w3.org/2001/XMLSchema-instance'
 
+  /** `count` declarations on the root, and as many names with the first-declared prefix. */
+  const declaring = (count: number) => {
+    const declarations = Array.from({ length: count }, (_, i) => ` xmlns:p${i}="urn:${i}"`)
+    return `<Order${declarations.join('')}>${'<p0:x/>'.repeat(count)}<id>n</id></Order>`
+  }
+
+  it('reads up to 64 namespace declarations in scope, and refuses more', () => {
+    expect(parse(declaring(64))).toMatchObject({ id: 'n' })
+    expect(() => parse(declaring(65))).toThrow(/more than 64 namespace declarations/)
+  })
+
   it('reads nil only in the XML Schema instance namespace, under any prefix', () => {
     expect(order(`<note xmlns:i="${XSI}" i:nil="true"/>`).note).toBeNull()
     expect(order(`<note xmlns:i="${XSI}" i:nil="false">n</note>`).note).toBe('n')

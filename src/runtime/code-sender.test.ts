@@ -33,23 +33,28 @@ describe('webhookSender', () => {
     })
   })
 
+  const refused = (code: string) => () =>
+    Promise.reject(new TypeError('fetch failed', { cause: { code } }))
+
   it.each([
-    [async () => new Response('no', { status: 500 }), 'the webhook answered 500'],
-    [async () => new Response(null, { status: 302 }), 'the webhook answered 302'],
-    [() => Promise.reject(new TypeError('fetch failed')), 'the webhook is unreachable'],
-    [
-      // Node's fetch names the reason in its cause: an operator tells a setting from an outage.
-      () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'CERT_HAS_EXPIRED' } })),
-      'the webhook is unreachable (CERT_HAS_EXPIRED)',
-    ],
-  ])('fails without the code or the secret in its message (%#)', async (answer, message) => {
-    const { fetch } = recording(answer)
-    const sending = webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send(
-      'ada@example.com',
-      '042917',
-    )
-    await expect(sending).rejects.toThrow(new CodeDeliveryError(message))
-  })
+    [async () => new Response('no', { status: 500 }), 'the webhook answered 500', true],
+    [async () => new Response(null, { status: 302 }), 'the webhook answered 302', true],
+    [() => Promise.reject(new TypeError('fetch failed')), 'the webhook is unreachable', false],
+    // Node's fetch names the reason in its cause: an operator tells a setting from an outage.
+    [refused('CERT_HAS_EXPIRED'), 'the webhook is unreachable (CERT_HAS_EXPIRED)', true],
+    [refused('ECONNREFUSED'), 'the webhook is unreachable (ECONNREFUSED)', true],
+    [refused('ECONNRESET'), 'the webhook is unreachable (ECONNRESET)', false],
+  ])(
+    'fails without the code or the secret in its message (%#), saying if it surely did not deliver',
+    async (answer, message, undelivered) => {
+      const { fetch } = recording(answer)
+      const sending = webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send(
+        'ada@example.com',
+        '042917',
+      )
+      await expect(sending).rejects.toThrow(new CodeDeliveryError(message, { undelivered }))
+    },
+  )
 
   it('gives up after its timeout', async () => {
     const fetch = ((_url: string, init: RequestInit) =>
@@ -60,6 +65,9 @@ describe('webhookSender', () => {
       'ada@example.com',
       '042917',
     )
-    await expect(sending).rejects.toThrow('the webhook did not answer within 50 ms')
+    // It may have arrived all the same: not surely undelivered.
+    await expect(sending).rejects.toThrow(
+      new CodeDeliveryError('the webhook did not answer within 50 ms', { undelivered: false }),
+    )
   })
 })

@@ -1,4 +1,5 @@
 import type { CodeSender, Logger } from '../app/types.ts'
+import { CodeDeliveryError } from '../app/code-delivery-error.ts'
 import type { CodeSenderConfig } from '../config/code-sender.ts'
 
 /**
@@ -15,20 +16,20 @@ export const logSender = (logger: Logger): CodeSender => ({
 })
 
 /**
- * Why a request failed, as the runtime names it (` (ECONNREFUSED)`, ` (CERT_HAS_EXPIRED)`), so
- * an operator can tell a wrong setting from an outage; its message is not used (it may quote
- * the request).
+ * Why a request failed, as the runtime names it (`ECONNREFUSED`, `CERT_HAS_EXPIRED`), so an
+ * operator can tell a wrong setting from an outage; its message is not used (it may quote the
+ * request).
  */
-const reasonOf = (error: unknown): string => {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause
-  const code = cause?.code
-  return typeof code === 'string' && /^[A-Z][A-Z\d_]*$/.test(code) ? ` (${code})` : ''
+const reasonOf = (error: unknown): string | undefined => {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code
+  return typeof code === 'string' && /^[A-Z][A-Z\d_]*$/.test(code) ? code : undefined
 }
 
-/** A code that could not be delivered. The message never holds the code or the secret. */
-export class CodeDeliveryError extends Error {
-  override name = 'CodeDeliveryError'
-}
+// Failures before a request leaves: nothing was sent. A reset or a timeout may come after.
+const NEVER_SENT =
+  /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|CERT_.*|ERR_TLS_.*|.*_CERT(?:_.*)?|.*SELF_SIGNED.*)$/
+
+export { CodeDeliveryError }
 
 export interface WebhookSenderOptions {
   url: string
@@ -41,7 +42,8 @@ export interface WebhookSenderOptions {
 /**
  * Delivers each code to a webhook (the service that mails or texts it): `POST` of
  * `{"email": …, "code": …}` as JSON with `Authorization: Bearer <secret>`. A network error, a
- * timeout or a status other than 2xx is a `CodeDeliveryError`.
+ * timeout or a status other than 2xx is a `CodeDeliveryError`, certainly undelivered for a
+ * status other than 2xx and for a request that never left (refused, no such host, TLS).
  *
  * @example
  * const sender = webhookSender({ url: 'https://mail.example/codes', secret, timeoutMs: 5000 })
@@ -62,17 +64,18 @@ export const webhookSender = (options: WebhookSenderOptions): CodeSender => {
           redirect: 'manual',
         })
       } catch (error) {
-        const timedOut = error instanceof Error && error.name === 'TimeoutError'
-        throw new CodeDeliveryError(
-          timedOut
-            ? `the webhook did not answer within ${timeoutMs} ms`
-            : `the webhook is unreachable${reasonOf(error)}`,
-        )
+        if (error instanceof Error && error.name === 'TimeoutError')
+          throw new CodeDeliveryError(`the webhook did not answer within ${timeoutMs} ms`)
+        const reason = reasonOf(error)
+        throw new CodeDeliveryError(`the webhook is unreachable${reason ? ` (${reason})` : ''}`, {
+          undelivered: reason !== undefined && NEVER_SENT.test(reason),
+        })
       }
       // The answer is not read: only its status counts, and the connection is released.
       await res.body?.cancel()
+      // Anything but 2xx: the service says it did not take the code.
       if (res.status < 200 || res.status > 299)
-        throw new CodeDeliveryError(`the webhook answered ${res.status}`)
+        throw new CodeDeliveryError(`the webhook answered ${res.status}`, { undelivered: true })
     },
   }
 }

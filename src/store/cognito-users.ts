@@ -111,8 +111,9 @@ export const cognitoUsers = (db: SqlDatabase) => ({
       sql(
         `INSERT INTO cognito_codes (user_id, code_hash, expires_at, attempts, sends, window_start)
          SELECT id, ?, ?, 0, 1, ? FROM cognito_users WHERE email = ?
-         ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash,
-           expires_at = excluded.expires_at, attempts = 0,
+         ON CONFLICT (user_id) DO UPDATE SET displaced_hash = code_hash,
+           displaced_expires_at = expires_at, displaced_attempts = attempts,
+           code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0,
            sends = CASE WHEN window_start <= ? THEN 1 ELSE sends + 1 END,
            window_start = CASE WHEN window_start <= ? THEN excluded.window_start ELSE window_start END
          WHERE window_start <= ? OR sends < ?`,
@@ -130,24 +131,23 @@ export const cognitoUsers = (db: SqlDatabase) => ({
   },
 
   /**
-   * Takes back a code `issueCode` stored that was never delivered: the pending code before it
-   * (`previous`) is pending again and the send is not counted. Only while `issuedHash` is still
-   * the pending code: a later send's code stays.
+   * Takes back a code `issueCode` stored that the sender certainly did not deliver: the code it
+   * displaced is pending again, as it was at that moment (a code used meanwhile stays used),
+   * and the send is not counted. Only while `issuedHash` is still the pending code: a later
+   * send's code stays.
    */
-  async withdrawCode(userId: string, issuedHash: string, previous: CodeState | undefined) {
+  async withdrawCode(userId: string, issuedHash: string) {
     await run(
       db,
-      previous
-        ? sql(
-            `UPDATE cognito_codes SET code_hash = ?, expires_at = ?, attempts = ?,
-               sends = max(sends - 1, 0) WHERE user_id = ? AND code_hash = ?`,
-            previous.hash,
-            previous.expiresAt,
-            previous.attempts,
-            userId,
-            issuedHash,
-          )
-        : sql('DELETE FROM cognito_codes WHERE user_id = ? AND code_hash = ?', userId, issuedHash),
+      sql(
+        `UPDATE cognito_codes SET code_hash = displaced_hash,
+           expires_at = displaced_expires_at, attempts = coalesce(displaced_attempts, 0),
+           displaced_hash = NULL, displaced_expires_at = NULL, displaced_attempts = NULL,
+           sends = max(sends - 1, 0)
+         WHERE user_id = ? AND code_hash = ?`,
+        userId,
+        issuedHash,
+      ),
     )
   },
 

@@ -291,8 +291,13 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     const delivered: string[] = []
     const sender = {
       down: false,
+      /** How a failure leaves the code: refused by the service, or perhaps still on its way. */
+      undelivered: true,
       send: async (_email: string, code: string) => {
-        if (sender.down) throw new CodeDeliveryError('the webhook answered 503')
+        if (sender.down)
+          throw new CodeDeliveryError('the webhook answered 503', {
+            undelivered: sender.undelivered,
+          })
         delivered.push(code)
       },
     }
@@ -312,12 +317,35 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     expect(dto.OpCode).toBe('0')
   })
 
+  it('keeps a code used before a failed delivery used', async () => {
+    const { sender, delivered } = flaky()
+    const t = await makeTarget({ codeSender: sender })
+    await send(t)
+    expect((await confirm(t, delivered[0]!)).status).toBe(200)
+    sender.down = true
+    expect((await send(t)).status).toBe(502)
+    const again = await confirm(t, delivered[0]!)
+    expect(again.status).toBe(410)
+    expect(again.dto.OpCode).toBe('2004')
+  })
+
+  it('counts a delivery that may still arrive (a timeout), and keeps its code pending', async () => {
+    const { sender } = flaky()
+    const t = await makeTarget({ codeSender: sender })
+    sender.down = true
+    sender.undelivered = false
+    for (let i = 0; i < POLICY.maxSends; i++) expect((await send(t)).status).toBe(502)
+    expect((await send(t)).status).toBe(429)
+    const [row] = await t.query<{ code_hash: string | null }>('SELECT code_hash FROM cognito_codes')
+    expect(row!.code_hash).not.toBeNull()
+  })
+
   it('counts no failed delivery against the send budget', async () => {
     const { sender, delivered } = flaky()
     const t = await makeTarget({ codeSender: sender })
     sender.down = true
     for (let i = 0; i < POLICY.maxSends + 1; i++) expect((await send(t)).status).toBe(502)
-    expect(await t.query('SELECT user_id FROM cognito_codes')).toHaveLength(0)
+    expect(await t.query('SELECT 1 FROM cognito_codes WHERE code_hash IS NOT NULL')).toEqual([])
     sender.down = false
     expect((await send(t)).status).toBe(200)
     expect((await confirm(t, delivered[0]!)).status).toBe(200)

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../app/types.ts'
 import { newConfirmationCode } from '../../crypto/confirmation-code.ts'
 import { codeHasher } from '../../helper/code-hasher.ts'
-import { CodeDeliveryError } from '../../runtime/code-sender.ts'
+import { CodeDeliveryError } from '../../app/code-delivery-error.ts'
 import type { CognitoUser } from '../../model/cognito.ts'
 import type { CodeState } from '../../store/cognito-users.ts'
 import { OperationFailure } from './op-codes.ts'
@@ -22,8 +22,9 @@ const tooManySends = (code: CodeState | undefined, now: number): OperationFailur
  * Sends a fresh confirmation code to `email` (lowercased), creating its user (`UNCONFIRMED`) if
  * the address is new. Only the code's keyed hash is stored, before the code leaves through the
  * sender; the new code replaces any pending one. Refused, with nothing changed, beyond the
- * send rate of `POLICY`; a sender that fails is a 502 failure (`deliveryFailed`), and the code
- * is withdrawn: the one pending before is pending again, and the send is not counted.
+ * send rate of `POLICY`; a sender that fails is a 502 failure (`deliveryFailed`). A code it
+ * certainly did not deliver is withdrawn: the one pending before is pending again, and the send
+ * is not counted.
  *
  * @example
  * const user = await sendCode(c, 'a@example.com') // { UserID, Status: 'UNCONFIRMED', ... }
@@ -52,9 +53,11 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   try {
     await deps.codeSender.send(email, code)
   } catch (error) {
-    // Undelivered, it must cost the address nothing: the code it had is pending again, and the
-    // send is not counted, so a retry after an outage is not refused as one send too many.
-    await users.withdrawCode(after.user.id, hash, before?.code)
+    // Certainly undelivered, it must cost the address nothing: the code it had is pending
+    // again, and the send is not counted, so a retry after an outage is not refused as one
+    // send too many. A code that may still arrive (a timeout) stays pending and counted.
+    if (error instanceof CodeDeliveryError && error.undelivered)
+      await users.withdrawCode(after.user.id, hash)
     // The sender's own words (a status, a timeout), never the code; the client learns only
     // that delivery failed.
     deps.logger.warn('confirmation code not delivered', {

@@ -73,7 +73,8 @@ const setting = <T>(parse: () => T, problems: string[]): T | undefined => {
 const apps = new WeakMap<object, App>()
 
 const unconfigured: CodeSender = {
-  send: () => Promise.reject(new CodeDeliveryError('no code sender is configured')),
+  send: () =>
+    Promise.reject(new CodeDeliveryError('no code sender is configured', { undelivered: true })),
 }
 
 /**

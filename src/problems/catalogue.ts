@@ -33,6 +33,13 @@ export const catalogue = {
     description:
       'The request is not valid HTTP: a request line, header or Host the server cannot parse. The connection is closed after the answer.',
   },
+  requestTimeout: {
+    code: 1004,
+    status: 408,
+    title: 'Request Timeout',
+    description:
+      "The request did not arrive within the server's time limit (on Node, by default 60 s for the headers and 5 minutes for the whole request). The connection is closed after the answer.",
+  },
   unauthorized: {
     code: 1010,
     status: 401,

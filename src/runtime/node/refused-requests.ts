@@ -14,6 +14,18 @@ const targetOf = (packet: Buffer | undefined): string => {
   return /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
 }
 
+const INVALID: [ProblemKind, string] = ['malformedRequest', 'The request is not valid HTTP/1.1.']
+
+/** Node's parser errors the gateway answers otherwise than `INVALID`, as Node would. */
+const REFUSALS: Record<string, [ProblemKind, string]> = {
+  HPE_HEADER_OVERFLOW: [
+    'headerTooLarge',
+    `The request's header section is larger than ${maxHeaderSize / 1024} KiB.`,
+  ],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: ['payloadTooLarge', "The body's chunk extensions are too large."],
+  ERR_HTTP_REQUEST_TIMEOUT: ['requestTimeout', 'The request did not arrive in time.'],
+}
+
 /**
  * A problem+json answer for a request refused before the app could see it, with the headers
  * every gateway response carries (trace id, security headers).
@@ -44,10 +56,11 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
 /**
  * Answers what Node's HTTP parser refuses (`clientError`) as the gateway answers everything:
  * a problem with a trace id, instead of Node's bare status line. A header section over Node's
- * limit (`maxHeaderSize`, 16 KiB) is a 431; bytes that are not HTTP (a bad request line, a
+ * limit (`maxHeaderSize`, 16 KiB) is a 431, a request not in by Node's `requestTimeout` a 408,
+ * oversized chunk extensions a 413; bytes that are not HTTP (a bad request line, a
  * control character in a header, a broken chunk in a body) are a 400. The connection is
  * closed after the answer, as Node does: the parser cannot tell where the next request would
- * start. A socket already answering, reset or timed out is only closed.
+ * start. A socket already answering, or reset, is only closed.
  *
  * @example
  * answerRefusedRequests(server, traceIdOf)
@@ -56,18 +69,16 @@ export const answerRefusedRequests = (server: Server, newTraceId: () => string):
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
     const stream = socket as Duplex & { _httpMessage?: { headersSent?: boolean } }
     const code = error.code ?? ''
+    const [kind, detail] = REFUSALS[code] ?? (code.startsWith('HPE_') ? INVALID : [])
     // As Node's own answer: not once a response began (a bad chunk in a body being read can
-    // come after the app answered), nor to a reset or a timeout.
-    if (!stream.writable || stream._httpMessage?.headersSent || !code.startsWith('HPE_')) {
+    // come after the app answered), nor to a reset.
+    if (!kind || !stream.writable || stream._httpMessage?.headersSent) {
       stream.destroy()
       return
     }
-    const overflow = code === 'HPE_HEADER_OVERFLOW'
     const { status, headers, body } = refusal(
-      overflow ? 'headerTooLarge' : 'malformedRequest',
-      overflow
-        ? `The request's header section is larger than ${maxHeaderSize / 1024} KiB.`
-        : 'The request is not valid HTTP/1.1.',
+      kind,
+      detail!,
       targetOf(error.rawPacket),
       newTraceId(),
     )

@@ -82,7 +82,9 @@ const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
     )
   if (requestIn === 'query') ['validation', 'badQuery'].forEach((k) => kinds.add(k))
   if (endpoint.query) kinds.add('badQuery')
-  if (endpoint.security) ['unauthorized', 'tooManyRequests'].forEach((k) => kinds.add(k))
+  if (endpoint.security) kinds.add('unauthorized')
+  // Contact tokens are signed: a wrong one is not a guess the failure budget must stop.
+  if (endpoint.security && endpoint.security !== 'contactToken') kinds.add('tooManyRequests')
   if (op.pathParams.length > 0) kinds.add('notFound')
   kinds.add('internal').add('serviceUnavailable')
   const all = Object.keys(catalogue) as ProblemKind[]

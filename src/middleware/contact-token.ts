@@ -1,6 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app/types.ts'
-import { limitAuthFailures } from '../helper/auth-failures.ts'
 import { bearerProblem, bearerToken } from '../helper/bearer.ts'
 import { verifyContactToken } from '../helper/contact-token.ts'
 
@@ -11,11 +10,8 @@ const PREFIX = 'contact:'
  * authenticate-user. Expired, forged and organisation tokens are a 401 with
  * `error="invalid_token"`. The caller becomes `contact:<id>`.
  *
- * A token the gateway did not sign (forged, altered, another kind) counts against the client's
- * failure budget, as a wrong organisation token does, and once it is spent such tokens get a
- * 429. An expired token does not count: it was the gateway's own, and the widget users behind
- * one NAT retrying with expired tokens must not lock each other out. Nor is a signed token
- * refused while the budget is spent: an HMAC cannot be guessed, so it tells a guesser nothing.
+ * Failures here do not count against the client's failure budget: an HMAC cannot be guessed,
+ * and the widget users behind one NAT retrying with expired tokens must not lock each other out.
  */
 export const contactToken = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const token = bearerToken(c)
@@ -23,17 +19,13 @@ export const contactToken = (): MiddlewareHandler<AppEnv> => async (c, next) => 
     throw bearerProblem('An Authorization: Bearer header with a contact token is required.')
   }
   const result = await verifyContactToken(c, token)
-  if (!result.ok && result.reason === 'expired') {
+  if (!result.ok) {
     throw bearerProblem(
-      'The contact token has expired; authenticate the contact again.',
+      result.reason === 'expired'
+        ? 'The contact token has expired; authenticate the contact again.'
+        : 'The bearer token is not a valid contact token.',
       'invalid_token',
     )
-  }
-  if (!result.ok) {
-    // A 401 counted against the budget, or a 429 once it is spent: it never returns.
-    return limitAuthFailures(c, () => {
-      throw bearerProblem('The bearer token is not a valid contact token.', 'invalid_token')
-    })
   }
   c.set('principal', `${PREFIX}${result.claims.sub}`)
   await next()

@@ -153,6 +153,8 @@ const HeaderName = v.pipe(
 const HeaderValue = v.pipe(
   Value,
   v.regex(/^[^\x01-\x08\n-\x1f\x7f]*$/, 'must not contain control characters other than TAB'),
+  // A header carries bytes: `Headers` refuses a character past U+00FF (`€`).
+  v.regex(/^[\0-\xff]*$/, 'must hold only characters up to U+00FF (Latin-1)'),
 )
 
 /** Per-contact overrides of the parameters open.cx actions are called with. */

@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app/types.ts'
 import { StoreUnavailableError } from '../store/sql.ts'
 import { ProblemError } from './problem-error.ts'
@@ -31,15 +30,6 @@ export const onError = (error: Error, c: Context<AppEnv>): Response => {
       new ProblemError('serviceUnavailable', 'Storage is unavailable; retry shortly.', {
         headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
         details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
-      }),
-    )
-  }
-  if (error instanceof HTTPException && error.status === 413) {
-    const maxBytes = c.get('limits').bodyBytes
-    return renderProblem(
-      c,
-      new ProblemError('payloadTooLarge', `The request body is larger than ${maxBytes} bytes.`, {
-        details: { maxBytes },
       }),
     )
   }

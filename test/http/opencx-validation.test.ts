@@ -50,6 +50,11 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
       '/http_action_overrides/headers/X-A',
     ],
     [
+      'a header override with a character no header carries',
+      overrides({ headers: { 'X-Note': 'price in €' } }),
+      '/http_action_overrides/headers/X-Note',
+    ],
+    [
       'a header override with a control character',
       overrides({ headers: { 'X-A': 'a\u0001b' } }),
       '/http_action_overrides/headers/X-A',

@@ -157,6 +157,12 @@ describe('npm start (the Node entry as a process)', () => {
     }
   }, 30_000)
 
+  it('refuses to start on a port another process holds, saying so without a stack', async () => {
+    const refused = startGateway({ DATA_DIR: dir, PORT: String(port) })
+    await expect(refused).rejects.toThrow(/exited \(1\)[\s\S]*Refusing to start: listen EADDRINUSE/)
+    await expect(refused).rejects.not.toThrow(/\n\s+at /)
+  }, 30_000)
+
   it('refuses a locking mode it does not know', async () => {
     await expect(startGateway({ DATA_DIR: dir, SQLITE_LOCKING: 'shared' })).rejects.toThrow(
       /exited \(1\)[\s\S]*SQLITE_LOCKING must be NORMAL or EXCLUSIVE, not "shared"/,

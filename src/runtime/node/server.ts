@@ -115,7 +115,14 @@ export const startServer = async (config: NodeConfig) => {
     else response.writeContinue()
     server.emit('request', request, response)
   })
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve))
+  // A port in use (EADDRINUSE) or not ours to take rejects: the caller refuses to start.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => {

@@ -55,8 +55,20 @@ export const findOperation = (
 }
 
 /**
- * `/metadata`: every operation with its routes and a link to its page in every format, after
- * ServiceStack's list of operations.
+ * The formats an operation answers in (`Endpoint.formats`, or all): the only ones its pages
+ * give samples in.
+ *
+ * @example
+ * servedFormats(exportGroup, formats).map((f) => f.key) // ['json', 'hal', 'xml', 'csv']
+ */
+export const servedFormats = (group: MetadataOperation, formats: readonly Format[]): Format[] => {
+  const keys = group.operations[0]!.endpoint.formats
+  return formats.filter((f) => !keys || keys.includes(f.key))
+}
+
+/**
+ * `/metadata`: every operation with its routes and a link to its page in every format it
+ * answers in, after ServiceStack's list of operations.
  *
  * @example
  * metadataIndex(metadataOperations(endpoints), formats)
@@ -71,8 +83,13 @@ export const metadataIndex = (
     const routes = g.operations
       .map((o) => escapeHtml(`${o.endpoint.method} ${o.template}`))
       .join('<br>')
+    const served = servedFormats(g, formats)
     const links = formats
-      .map((f) => `<td><a href="/${f.key}/metadata?op=${op}">${f.key.toUpperCase()}</a></td>`)
+      .map((f) =>
+        served.includes(f)
+          ? `<td><a href="/${f.key}/metadata?op=${op}">${f.key.toUpperCase()}</a></td>`
+          : '<td class="muted">—</td>',
+      )
       .join('')
     const title = escapeHtml(g.operations[0]!.endpoint.title)
     return `<tr><th scope="row">${escapeHtml(g.name)}</th><td><code>${routes}</code></td><td>${title}</td>${links}</tr>`

@@ -3,7 +3,7 @@ import { htmlPage } from '../formats/html-page.ts'
 import type { Format } from '../formats/types.ts'
 import { CREDENTIALS, httpSample } from './http-samples.ts'
 import type { JsonSchema, SchemaSet } from './json-schemas.ts'
-import type { MetadataOperation } from './metadata-operations.ts'
+import { type MetadataOperation, servedFormats } from './metadata-operations.ts'
 import { type ParameterRow, rowsOf, typeTables, type TypeTable } from './type-tables.ts'
 
 export interface MetadataPageOptions {
@@ -69,7 +69,7 @@ export const metadataPage = (
   const routes = group.operations
     .flatMap((op) => [op.template, ...op.aliases].map((path) => `${op.endpoint.method} ${path}`))
     .map((route) => `<li><code>${escapeHtml(route)}</code></li>`)
-  const others = options.formats
+  const others = servedFormats(group, options.formats)
     .map(
       (f) =>
         `<a href="/${f.key}/metadata?op=${encodeURIComponent(group.name)}">${f.key.toUpperCase()}</a>`,

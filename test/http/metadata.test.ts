@@ -29,6 +29,9 @@ const opOf = (e: (typeof endpoints)[number]) =>
     (p) => p.type === 'title',
   )?.title ?? e.name
 
+const servedBy = (e: (typeof endpoints)[number], key: string) =>
+  !e.formats || e.formats.includes(key)
+
 describe('metadata pages', () => {
   it('lists every operation with a link to its page in every format', async () => {
     const t = await makeTarget()
@@ -38,12 +41,26 @@ describe('metadata pages', () => {
     const page = await res.text()
     for (const e of endpoints) {
       for (const key of KEYS) {
-        expect(page).toContain(`href="/${key}/metadata?op=${encodeURIComponent(opOf(e))}"`)
+        const link = `href="/${key}/metadata?op=${encodeURIComponent(opOf(e))}"`
+        // Only the formats the operation answers in: the export has no HTML.
+        if (servedBy(e, key)) expect(page).toContain(link)
+        else expect(page).not.toContain(link)
       }
     }
   })
 
-  it.each(endpoints.flatMap((e) => KEYS.map((key) => [e.name, key, e] as const)))(
+  it('has no page of samples in a format the operation does not answer in', async () => {
+    const t = await makeTarget()
+    expect((await t.request('/html/metadata?op=exportContacts')).status).toBe(404)
+    const json = await (await t.request('/json/metadata?op=exportContacts')).text()
+    expect(json).not.toContain('/html/metadata?op=exportContacts')
+  })
+
+  it.each(
+    endpoints.flatMap((e) =>
+      KEYS.filter((key) => servedBy(e, key)).map((key) => [e.name, key, e] as const),
+    ),
+  )(
     '%s in %s: routes, parameter tables, the format sentence and real samples',
     async (_name, key, e) => {
       const t = await makeTarget()

@@ -6,6 +6,7 @@ import {
   metadataIndex,
   metadataOperations,
   type MetadataOperation,
+  servedFormats,
 } from '../../describe/metadata-operations.ts'
 import { metadataPage } from '../../describe/metadata-page.ts'
 import { formatByKey, formats } from '../../formats/registry.ts'
@@ -45,6 +46,8 @@ export const metadataPages = (
     if (!op) return send(c, metadataIndex(groups, formats), 200, HTML)
     const group = findOperation(groups, op)
     if (!group) throw new ProblemError('notFound', `There is no operation "${op}".`)
+    if (!servedFormats(group, formats).includes(format))
+      throw new ProblemError('notFound', `The operation "${op}" does not answer in ${key}.`)
     const host = new URL(c.req.url).host
     return send(c, metadataPage(group, set, { format, formats, requestTypes, host }), 200, HTML)
   }

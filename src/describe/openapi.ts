@@ -81,9 +81,33 @@ const requestBodyOf = (op: Operation, set: SchemaSet, types: readonly string[]):
     const example = mediaType.includes('urlencoded')
       ? value
       : sample && exampleOf(mediaType, sample.body)
-    content[mediaType] = { schema, ...(example === undefined ? {} : { example }) }
+    const encoding = mediaType.includes('urlencoded') ? formEncoding(schema, set) : undefined
+    content[mediaType] = {
+      schema,
+      ...(example === undefined ? {} : { example }),
+      ...(encoding ? { encoding } : {}),
+    }
   }
   return { required: !op.endpoint.emptyBody, content }
+}
+
+/**
+ * How a form carries the members that are no scalar: one field of JSON text each
+ * (`customData={"k":"v"}`), which the form reader takes, where OpenAPI's default (`style:
+ * form`, exploded) would spread an object's keys as fields of their own and lose its name.
+ * The reader also takes dotted names (`customData.k=v`), which OpenAPI cannot describe.
+ */
+const formEncoding = (schema: JsonSchema, set: SchemaSet): Json | undefined => {
+  const json = schema.$ref ? set.components[refName(schema.$ref)] : schema
+  const structured = Object.entries(json?.properties ?? {}).filter(([, property]) => {
+    const p = (property as JsonSchema).$ref
+      ? set.components[refName((property as JsonSchema).$ref!)]
+      : (property as JsonSchema)
+    const types = [p?.type].flat()
+    return types.includes('object') || types.includes('array') || p?.properties !== undefined
+  })
+  if (structured.length === 0) return undefined
+  return Object.fromEntries(structured.map(([name]) => [name, { contentType: 'application/json' }]))
 }
 
 const operationOf = (op: Operation, set: SchemaSet, options: OpenApiOptions): Json => {

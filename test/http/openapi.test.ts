@@ -126,6 +126,32 @@ describe('GET /openapi.json', () => {
     )
   })
 
+  it('says a form carries each structured member as one field of JSON text, which the gateway reads', async () => {
+    const doc = await fetchDocument()
+    const form =
+      doc.paths['/widget/authenticate-user'].post.requestBody.content[
+        'application/x-www-form-urlencoded'
+      ]
+    expect(form.encoding).toEqual({
+      customData: { contentType: 'application/json' },
+      http_action_overrides: { contentType: 'application/json' },
+    })
+    const t = await makeTarget()
+    const body = new URLSearchParams({
+      email: 'form@example.com',
+      customData: '{"plan":"gold"}',
+      http_action_overrides: '{"headers":{"X-A":"1"}}',
+    })
+    const res = await t.request('/widget/authenticate-user', {
+      method: 'POST',
+      headers: { ...bearer().headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    })
+    expect(res.status).toBe(200)
+    const [row] = await t.query<{ custom_data: string }>('SELECT custom_data FROM contacts')
+    expect(JSON.parse(row!.custom_data)).toEqual({ plan: 'gold' })
+  })
+
   it('names the credentials of each operation from its security', async () => {
     const doc = await fetchDocument()
     expect(doc.components.securitySchemes.apiKey).toEqual(

@@ -135,13 +135,18 @@ export const createApp = (deps: AppDeps) => {
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {
       const [first, ...rest] = [
-        ...(endpoint.refuseHead ? [refuseHead] : []),
         ...(endpoint.method === 'GET' || endpoint.limitsBody ? [] : [bodyLimit]),
         ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
         ...(endpoint.middleware ?? []),
         endpoint.handler,
       ] as MiddlewareHandler<AppEnv>[]
-      app.on(endpoint.method, path, acceptable(first!, endpoint.formats), ...rest)
+      // A refused HEAD is a 405 whatever Accept says: it goes before the 406 check.
+      const handlers = [
+        ...(endpoint.refuseHead ? [refuseHead] : []),
+        acceptable(first!, endpoint.formats),
+        ...rest,
+      ]
+      app.on(endpoint.method, path, ...(handlers as [MiddlewareHandler<AppEnv>]))
     }
   }
   for (const page of pages)

@@ -78,7 +78,7 @@ export const catalogue = {
     status: 406,
     title: 'Unknown Format',
     description:
-      'The URL names a format (?format=, a path suffix or /{format}/reply/) that does not exist, gives ?format= more than once, or names different formats in two places (.csv?format=xml). details.accepted lists the media types the gateway serves.',
+      'The URL names a format with ?format= that does not exist, gives ?format= more than once, or names different formats in two places (.csv?format=xml). details.accepted lists the media types the gateway serves. (A suffix or /{format}/reply/ that names no format is part of the path: a 404.)',
   },
   payloadTooLarge: {
     code: 1050,
@@ -92,7 +92,7 @@ export const catalogue = {
     status: 431,
     title: 'Request Header Fields Too Large',
     description:
-      'A header the gateway reads (Accept, Content-Type, X-API-Key, Authorization, Origin) is longer than the limit (4 KiB by default); details.header names it. On Node, also a header section over 16 KiB in all.',
+      'A header the gateway reads (Accept, Content-Type, X-API-Key, Authorization, Origin, X-Forwarded-For, CF-Connecting-IP) is longer than the limit (4 KiB by default); details.header names it. On Node, also a header section over 16 KiB in all.',
   },
   unsupportedMediaType: {
     code: 1060,

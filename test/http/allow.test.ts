@@ -56,6 +56,13 @@ describe('Allow lists exactly the methods a route serves', () => {
     expect(await t.query('SELECT id FROM cognito_users')).toEqual([])
   })
 
+  it('answers HEAD on the operation with 405 whatever Accept says, not a 406', async () => {
+    const t = await makeTarget()
+    const res = await t.request(OP, { method: 'HEAD', headers: { Accept: 'image/png' } })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('Allow')).toBe('GET, POST')
+  })
+
   it('serves HEAD where Allow lists it', async () => {
     const t = await makeTarget()
     const res = await t.request('/healthz', { method: 'HEAD' })

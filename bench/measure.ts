@@ -40,14 +40,17 @@ export const rateOf = (results: readonly Measured[], group: string, name: string
 }
 
 /**
- * A ratio as the verdict tables print it: two decimals, or three where two would round a miss
- * up to its goal (0.946 against 0.95) or a pass down below it.
+ * A ratio as the verdict tables print it: two decimals, or as many more as it takes for the
+ * printed figure to fall on the same side of its goal as the ratio (0.9497 against 0.95 is
+ * no "0.95×" beside a MISS).
  *
  * @example
  * ratioText(0.946, 0.95) // '0.946×'
+ * ratioText(0.94997, 0.95) // '0.94997×'
  * ratioText(0.912, 0.9) // '0.91×'
  */
 export const ratioText = (ratio: number, goal: number): string => {
-  const two = ratio.toFixed(2)
-  return `${Number(two) >= goal === ratio >= goal ? two : ratio.toFixed(3)}×`
+  let digits = 2
+  while (digits < 8 && Number(ratio.toFixed(digits)) >= goal !== ratio >= goal) digits++
+  return `${ratio.toFixed(digits)}×`
 }

@@ -91,7 +91,7 @@ export const gatewayListener = (
     const hosts = hostLines(request.rawHeaders)
     if (hosts > 1 || (hosts === 0 && request.httpVersionMinor >= 1)) {
       const text =
-        hosts > 1 ? 'A request names one Host.' : 'An HTTP/1.1 request needs a Host header.'
+        hosts > 1 ? 'A request may name only one Host.' : 'An HTTP/1.1 request needs a Host header.'
       answer(response, refusal('malformedRequest', text, '', newTraceId()))
       return
     }

@@ -2,6 +2,7 @@ import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { API_KEY, memoryLogger } from '../support/deterministic.ts'
 import { serveOnFile } from '../support/node-server.ts'
+import { rawExchange } from '../support/raw-socket.ts'
 import { USERS } from '../support/requests.ts'
 
 // What fetch cannot send (NUL, CR, DEL, obs-fold, oversized header blocks), written on a raw
@@ -18,16 +19,7 @@ beforeAll(async () => {
 afterAll(() => close())
 
 /** Sends raw bytes and resolves with the whole answer, read until the server closes. */
-const answer = (head: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    socket.setTimeout(5000, () => socket.destroy(new Error('no answer')))
-    socket.on('data', (chunk) => (text += chunk.toString('latin1')))
-    socket.on('error', reject)
-    socket.on('close', () => resolve(text))
-    socket.write(Buffer.from(head, 'latin1'))
-  })
+const answer = (head: string): Promise<string> => rawExchange(port, head)
 
 /** The status of the answer to raw bytes (0 if the socket just closed). */
 const raw = async (head: string): Promise<number> =>

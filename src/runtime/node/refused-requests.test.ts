@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { rawExchange } from '../../../test/support/raw-socket.ts'
 import { answerRefusedRequests } from './refused-requests.ts'
 
 let server: Server | undefined
@@ -14,15 +14,7 @@ const exchange = async (bytes: string, options: Parameters<typeof createServer>[
   answerRefusedRequests(server, () => 'api--trace')
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
-  return new Promise<string>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    socket.setTimeout(5000, () => socket.destroy(new Error('no answer')))
-    socket.on('data', (chunk) => (text += chunk.toString('latin1')))
-    socket.on('error', reject)
-    socket.on('close', () => resolve(text))
-    socket.write(bytes)
-  })
+  return rawExchange(port, bytes)
 }
 
 describe('answerRefusedRequests', () => {

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { maxChars } from './max-chars.ts'
 import { named, writeOnly } from './meta.ts'
 import { collectionOf } from './collection.ts'
 import { plainObject } from './plain-object.ts'
@@ -6,7 +7,7 @@ import { plainObject } from './plain-object.ts'
 const Token = v.pipe(
   v.string('must be a string'),
   v.nonEmpty('must not be empty'),
-  v.maxLength(4096, 'must be at most 4096 characters'),
+  maxChars(4096, 'must be at most 4096 characters'),
 )
 
 /** `POST /v2.0/external/alexa/users`: the Amazon account's OAuth tokens (Cognigy seed). */

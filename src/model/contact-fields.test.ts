@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { AvatarUrl, Phone } from './contact-fields.ts'
+import { AvatarUrl, Name, Phone } from './contact-fields.ts'
 
 describe('Phone', () => {
   it('accepts exactly the texts that are E.164 once spaces, dots, dashes and parentheses go', () => {
@@ -43,5 +43,15 @@ describe('AvatarUrl', () => {
 
   it.each(['not a url', 'https://', 'javascript:alert(1)'])('refuses %j', (url) => {
     expect(v.safeParse(AvatarUrl, url).success).toBe(false)
+  })
+})
+
+describe('Name', () => {
+  it('counts characters as JSON Schema does: 256 emoji fit its maxLength of 256', () => {
+    expect(v.safeParse(Name, '😀'.repeat(256)).success).toBe(true)
+    expect(v.safeParse(Name, '😀'.repeat(257)).success).toBe(false)
+    expect(v.safeParse(Name, 'x'.repeat(257)).success).toBe(false)
+    // A lone surrogate counts as one, as a code point does.
+    expect(v.safeParse(Name, `${'x'.repeat(255)}\ud800`).success).toBe(true)
   })
 })

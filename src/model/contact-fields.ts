@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { maxChars } from './max-chars.ts'
 import { emailAddress } from './email-address.ts'
 import { plainObject, plainRecord } from './plain-object.ts'
 
@@ -79,7 +80,7 @@ const url = (message: string): ReturnType<typeof v.url<string, string>> => ({
 
 export const AvatarUrl = v.pipe(
   v.string('must be a string'),
-  v.maxLength(2048, 'must be at most 2048 characters'),
+  maxChars(2048, 'must be at most 2048 characters'),
   url('must be a URL'),
   // A widget shows it as an image: `javascript:` or `data:` URLs have no business here, nor
   // do spaces or control characters.
@@ -96,13 +97,13 @@ const noNul = v.regex(/^[^\0]*$/, 'must not contain NUL characters')
 
 export const Name = v.pipe(
   v.string('must be a string'),
-  v.maxLength(L.nameLength, `must be at most ${L.nameLength} characters`),
+  maxChars(L.nameLength, `must be at most ${L.nameLength} characters`),
   noNul,
 )
 
 export const ChatContext = v.pipe(
   v.string('must be a string'),
-  v.maxLength(L.chatContextLength, `must be at most ${L.chatContextLength} characters`),
+  maxChars(L.chatContextLength, `must be at most ${L.chatContextLength} characters`),
   noNul,
 )
 
@@ -110,14 +111,14 @@ export const ChatContext = v.pipe(
 const Key = v.pipe(
   v.string(),
   v.nonEmpty('keys must not be empty'),
-  v.maxLength(L.keyLength, `keys must be at most ${L.keyLength} characters`),
+  maxChars(L.keyLength, `keys must be at most ${L.keyLength} characters`),
   v.regex(/^[^\0]*$/, 'keys must not contain NUL characters'),
 )
 
 // A parameter an action is called with: text that a URL or a header carries, never a NUL.
 const Value = v.pipe(
   v.string('must be a string'),
-  v.maxLength(L.valueLength, `must be at most ${L.valueLength} characters`),
+  maxChars(L.valueLength, `must be at most ${L.valueLength} characters`),
   noNul,
 )
 

@@ -48,7 +48,17 @@ export const dataType = (s: JsonSchema): string => {
 }
 
 /** What the table's description column says: the schema's words, then its rules. */
-const describe = (s: JsonSchema): string => {
+/**
+ * The notes of a member: its description, and the constraints of the schema it allows (of the
+ * one besides `null`, for a member that may be null: `anyOf: [X, {type: 'null'}]`).
+ */
+const describe = (member: JsonSchema): string => {
+  const options = member.anyOf ?? member.oneOf
+  const inner = options?.filter((o) => o !== true && (o as JsonSchema).type !== 'null')
+  const s =
+    inner?.length === 1 && typeof inner[0] === 'object'
+      ? { ...(inner[0] as JsonSchema), description: member.description ?? inner[0].description }
+      : member
   const notes: string[] = []
   if (s.description) notes.push(s.description)
   if (s.writeOnly) notes.push('Write-only: accepted in requests, never shown.')
@@ -58,6 +68,7 @@ const describe = (s: JsonSchema): string => {
   const chars = (n: number) => `${n} character${n === 1 ? '' : 's'}`
   if (s.minLength !== undefined) notes.push(`At least ${chars(s.minLength)}.`)
   if (s.maxLength !== undefined) notes.push(`At most ${chars(s.maxLength)}.`)
+  if (s.maxProperties !== undefined) notes.push(`At most ${s.maxProperties} entries.`)
   if (s.default !== undefined) notes.push(`Default: ${String(s.default)}.`)
   return notes.join(' ')
 }

@@ -49,6 +49,15 @@ describe('metadata pages', () => {
     }
   })
 
+  it("describes the constraints of a member that may be null, and a dictionary's bound", async () => {
+    const t = await makeTarget()
+    const dto = await (await t.request('/json/metadata?op=CognitoSendConfirmCodeRequest')).text()
+    expect(dto).toContain('At most 254 characters.')
+    expect(dto).toMatch(/Pattern: \^\\d\{6\}\$/)
+    const contact = await (await t.request('/json/metadata?op=authenticateUser')).text()
+    expect(contact).toContain('At most 64 entries.')
+  })
+
   it('has no page of samples in a format the operation does not answer in', async () => {
     const t = await makeTarget()
     expect((await t.request('/html/metadata?op=exportContacts')).status).toBe(404)

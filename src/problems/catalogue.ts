@@ -126,7 +126,7 @@ export const catalogue = {
     status: 500,
     title: 'Server Not Configured',
     description:
-      'The gateway is missing required secrets (API_KEYS, ORG_TOKENS, TOKEN_SECRET, ENCRYPTION_KEY) and refuses to serve rather than fall back to guessable values.',
+      'A required secret or setting is missing or invalid (API_KEYS, ORG_TOKENS, TOKEN_SECRET, ENCRYPTION_KEY; in production a confirmation-code webhook; any setting out of range), and the gateway refuses to serve rather than fall back to guessable values. Its log names the variables.',
   },
 } as const satisfies Record<string, Omit<ProblemType, 'slug'>>
 

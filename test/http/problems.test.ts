@@ -61,6 +61,18 @@ describe('problem details', () => {
     expect(catalogue.items.find((p: { code: number }) => p.code === 1000).slug).toBe('validation')
   })
 
+  it('answers the catalogue as one page of a collection, as OpenAPI describes collections', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/problems', { headers: { Accept: 'application/hal+json' } })
+    const body = await res.json<any>()
+    expect(res.headers.get('X-Total-Count')).toBe(String(body.total))
+    expect(body._links).toMatchObject({
+      self: { href: '/problems' },
+      first: { href: '/problems' },
+      last: { href: '/problems' },
+    })
+  })
+
   it('answers 405 with Allow for a known path and a wrong method', async () => {
     const t = await makeTarget()
     const res = await t.request(`${USERS}/abc`, authed('application/json', { method: 'POST' }))

@@ -9,7 +9,11 @@ import { ProblemError } from '../../problems/problem-error.ts'
 const ProblemTypes = collectionOf('ProblemTypes', ProblemType)
 const page = (slug: string) => `/problems/${slug}`
 
-/** `GET /problems`: the documented catalogue of problem types and codes. */
+/**
+ * `GET /problems`: the documented catalogue of problem types and codes, as one page of a
+ * collection (its total in `X-Total-Count`, first and last links to itself), as OpenAPI
+ * describes every collection.
+ */
 export const listProblemTypes: Endpoint = {
   method: 'GET',
   path: '/problems',
@@ -19,9 +23,11 @@ export const listProblemTypes: Endpoint = {
   handler: (c) => {
     const items = problemTypes()
     const value = { items, total: items.length, skip: 0, limit: items.length }
+    const self = { href: '/problems' }
     return respond(c, ProblemTypes, value, {
-      links: { self: { href: '/problems' } },
+      links: { self, first: self, last: self },
       collection: collectionInfo((t: ProblemType) => page(t.slug)),
+      headers: { 'X-Total-Count': String(items.length) },
     })
   },
 }

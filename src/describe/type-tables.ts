@@ -47,10 +47,9 @@ export const dataType = (s: JsonSchema): string => {
   }
 }
 
-/** What the table's description column says: the schema's words, then its rules. */
 /**
- * The notes of a member: its description, and the constraints of the schema it allows (of the
- * one besides `null`, for a member that may be null: `anyOf: [X, {type: 'null'}]`).
+ * What the table's description column says: the schema's words, then its rules (those of the
+ * schema besides `null`, for a member that may be null: `anyOf: [X, {type: 'null'}]`).
  */
 const describe = (member: JsonSchema): string => {
   const options = member.anyOf ?? member.oneOf

@@ -5,8 +5,11 @@ import type { Endpoint } from './types.ts'
 const pattern = (path: string) =>
   new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`)
 
-/** One order for every `Allow` and `Access-Control-Allow-Methods`, whatever the routes'. */
-const ORDER = ['GET', 'HEAD', 'POST', 'DELETE']
+/**
+ * Every method a route serves, in the one order of every `Allow` and
+ * `Access-Control-Allow-Methods`, whatever the routes'.
+ */
+export const METHOD_ORDER: readonly string[] = ['GET', 'HEAD', 'POST', 'DELETE']
 
 /** What `allowedMethods` reads of a route. */
 export interface RouteMethod {
@@ -34,8 +37,8 @@ export const allowedMethods = (routes: readonly RouteMethod[]) => {
       if (route.method === 'GET' && !route.refuseHead) methods.add('HEAD')
     }
     return [
-      ...ORDER.filter((m) => methods.has(m)),
-      ...[...methods].filter((m) => !ORDER.includes(m)),
+      ...METHOD_ORDER.filter((m) => methods.has(m)),
+      ...[...methods].filter((m) => !METHOD_ORDER.includes(m)),
     ]
   }
 }

@@ -47,6 +47,9 @@ export const brokenOff = (): ProblemError =>
 
 const done = async () => {}
 
+// One middleware per limit: built once, not per request.
+const byLimit = new Map<number, MiddlewareHandler<AppEnv>>()
+
 /**
  * The same limit applied by a handler that reads the body itself (`ReadBodyOptions.limit`), so
  * that a body over it is one of the handler's own failures (a ServiceStack DTO).
@@ -55,5 +58,8 @@ const done = async () => {}
  * await enforceBodyLimit(c) // throws the 413 problem
  */
 export const enforceBodyLimit = async (c: Context<AppEnv>): Promise<void> => {
-  await limitBody(c.get('limits').bodyBytes)(c, done)
+  const maxSize = c.get('limits').bodyBytes
+  let limit = byLimit.get(maxSize)
+  if (!limit) byLimit.set(maxSize, (limit = limitBody(maxSize)))
+  await limit(c, done)
 }

@@ -3,10 +3,9 @@ import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import { pointerToken } from '../formats/coerce.ts'
 import { brokenOff, enforceBodyLimit } from './body-limit.ts'
-import { bodyParameters, bodyParsers } from '../formats/body-parsers.ts'
+import { bodyParameters, bodyParsers, declaredEncodings } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
-import { declaredXmlEncoding, isUtf8 } from '../formats/xml-declaration.ts'
-import { parseXml } from '../formats/xml-parse.ts'
+import { isUtf8 } from '../formats/xml-declaration.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import { foreignByteOrderMark } from './byte-order-mark.ts'
 
@@ -127,11 +126,12 @@ export const readBody = async <TSchema extends v.GenericSchema>(
         `Only UTF-8 bodies are accepted; this one starts with a ${mark} byte order mark.`,
       )
     }
-    // Without a charset parameter an XML body's own declaration says how to read it (XML 1.0
-    // §4.3.3, RFC 7303 §3.2); with one, the two must agree, or readers would differ.
-    const declared = parser === parseXml ? declaredXmlEncoding(bytes) : undefined
+    // A body that names its own encoding (XML's declaration) is read by it; with a charset
+    // parameter too, the two must agree, or readers would differ.
+    const declaration = declaredEncodings[essence]
+    const declared = declaration?.of(bytes)
     if (declared !== undefined && !isUtf8(declared)) {
-      const named = `encoding "${declared}" (named by the XML declaration)`
+      const named = `encoding "${declared}" (named by ${declaration!.by})`
       throw unsupported(
         charset
           ? `The Content-Type says charset "${charset}" but the body says ${named}; send UTF-8.`

@@ -2,6 +2,7 @@ import { parseCsv } from './csv-parse.ts'
 import { parseForm } from './form-parse.ts'
 import { parseJson } from './json-parse.ts'
 import type { BodyParser } from './types.ts'
+import { declaredXmlEncoding } from './xml-declaration.ts'
 import { parseXml } from './xml-parse.ts'
 
 /**
@@ -23,4 +24,19 @@ export const bodyParsers: Readonly<Record<string, BodyParser>> = {
  */
 export const bodyParameters: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'text/csv': { header: 'present' },
+}
+
+/** How a body type names its own encoding in its bytes, and what the name is called there. */
+export interface DeclaredEncoding {
+  of: (bytes: Uint8Array) => string | undefined
+  by: string
+}
+
+/**
+ * Body types whose bytes say how to read them: without a charset parameter an XML body's own
+ * declaration decides (XML 1.0 §4.3.3, RFC 7303 §3.2).
+ */
+export const declaredEncodings: Readonly<Record<string, DeclaredEncoding>> = {
+  'application/xml': { of: declaredXmlEncoding, by: 'the XML declaration' },
+  'text/xml': { of: declaredXmlEncoding, by: 'the XML declaration' },
 }

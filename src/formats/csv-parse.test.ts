@@ -202,6 +202,20 @@ describe('parseCsv', () => {
       expect(error.pointer).toBe(pointer)
     })
 
+    it('a duplicate column in another letter case, pointing at the member it names', () => {
+      let error: unknown
+      try {
+        parseCsv('emailaddress,emailaddress\r\na@b.co,a@b.co\r\n', Request, {
+          maxDepth: 32,
+          ignoreCase: true,
+        })
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toBeInstanceOf(BodySyntaxError)
+      expect((error as BodySyntaxError).pointer).toBe('/EmailAddress')
+    })
+
     it('a forbidden member inside JSON text', () => {
       const error = syntaxError('name,customData\r\nx,"{""__proto__"":{""polluted"":1}}"\r\n')
       expect(error.pointer).toBe('/customData/__proto__')

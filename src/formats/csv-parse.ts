@@ -129,7 +129,11 @@ export const parseCsv: BodyParser = (text, schema, { maxDepth, ignoreCase = fals
   const seen = new Set<string>()
   for (const name of names) {
     if (seen.has(name))
-      throw fail(schema, `The header row names "${name}" twice`, namePointer(shape, name))
+      throw fail(
+        schema,
+        `The header row names "${name}" twice`,
+        namePointer(shape, name, ignoreCase),
+      )
     seen.add(name)
   }
   const cells = names.map((name, i) => [name, row[i] ?? ''] as const)

@@ -27,8 +27,9 @@ const csvDocument: DocumentWriter = (schema, value, context, finish) => {
   const table = createTable(itemShape(shape, page.itemsKey), context.maxDepth, encodeCell)
   const found = (value as Record<string, unknown> | null)?.[page.itemsKey]
   const items: readonly unknown[] = Array.isArray(found) ? found : []
-  // Items count their depth from themselves, as in every format (`rootDepth`). The header (the union of the items' columns) is known first, so each row is then written
-  // straight into its line by a writer compiled for that header, a chunk at a time.
+  // Items count their depth from themselves, as in every format (`rootDepth`). The header
+  // (the union of the items' columns) is known first, so each row is then written straight
+  // into its line by a writer compiled for that header, a chunk at a time.
   for (const item of items) addColumns(table, item)
   const columns = columnsOf(table)
   const line = csvRowWriter(table, columns, 0)

@@ -49,7 +49,7 @@ export const parseForm: BodyParser = (text, schema, { maxDepth, ignoreCase = fal
     if (fields.has(name))
       throw new BodySyntaxError(
         `Malformed form body: "${name}" is given twice; send each field once`,
-        namePointer(shape, name),
+        namePointer(shape, name, ignoreCase),
       )
     fields.set(name, value)
   }

@@ -255,8 +255,9 @@ const place = (ctx: Context, root: Bag, shape: Shape, name: string, text: string
  * ignored. A name that would make a member `__proto__`, `constructor` or `prototype` is a
  * syntax error, as such a JSON member is: a dictionary key only when it is the whole key
  * (`customData.a.constructor` sets the key `a.constructor`), a free-form member or a word of
- * an ignored name (`__proto__[x]`) wherever it is. Every object made here has no prototype. With `ignoreCase`, fields match
- * in any letter case, and two spellings of one member are refused.
+ * an ignored name (`__proto__[x]`) wherever it is. Every object made here has no prototype.
+ * With `ignoreCase`, fields match in any letter case, and two spellings of one member are
+ * refused.
  *
  * @example
  * unflatten(shapeOf(Req), [['User.Age', '42'], ['Attributes.a.b', 'x']], { maxDepth: 32, neutralised: true })

@@ -25,12 +25,12 @@ import { scanXml } from './xml-scan.ts'
  * `maxDepth + 1` nested elements.
  *
  * The root element's name is not checked; members match by local name (in any letter case
- * with `ignoreCase`; others ignored, but still checked to be well-formed), each at most once; array items are all child elements
- * whatever their names; records are `<entry key>`, each key at most once; `xsi:nil="true"`
- * is null; free-form data follows its `type` attribute; scalars are coerced by the schema
- * (`coerceScalar`) and validation judges the rest. Nothing a body holds is dropped unread:
- * text beside elements, elements inside a scalar, and a `type` its text does not fit are
- * refused, naming the member.
+ * with `ignoreCase`; others ignored, but still checked to be well-formed), each at most once;
+ * array items are all child elements whatever their names; records are `<entry key>`, each
+ * key at most once; `xsi:nil="true"` is null; free-form data follows its `type` attribute;
+ * scalars are coerced by the schema (`coerceScalar`) and validation judges the rest. Nothing
+ * a body holds is dropped unread: text beside elements, elements inside a scalar, and a
+ * `type` its text does not fit are refused, naming the member.
  *
  * @example
  * parseXml('<X><n>1</n></X>', v.object({ n: v.number() }), { maxDepth: 32 }) // { n: 1 }

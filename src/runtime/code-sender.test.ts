@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CodeDeliveryError, webhookSender } from './code-sender.ts'
+import { CodeDeliveryError } from '../app/code-delivery-error.ts'
+import { webhookSender } from './code-sender.ts'
 
 const URL_ = 'https://mail.example/codes'
 const SECRET = 'whsec_0123456789abcdef'

@@ -29,8 +29,6 @@ const reasonOf = (error: unknown): string | undefined => {
 const NEVER_SENT =
   /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|CERT_.*|ERR_TLS_.*|.*_CERT(?:_.*)?|.*SELF_SIGNED.*)$/
 
-export { CodeDeliveryError }
-
 export interface WebhookSenderOptions {
   url: string
   secret: string

@@ -3,7 +3,7 @@ import {
   CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
 } from '../../model/cognito.ts'
-import { OPERATION_PATH } from './operations.ts'
+import { OPERATION_PATH, UNDELIVERED } from './operations.ts'
 import { readRequestDto } from './read-request.ts'
 import { reply } from './reply.ts'
 
@@ -20,6 +20,6 @@ export const cognitoSendConfirmCodeByQuery: Endpoint = {
   response: CognitoSendConfirmCodeResponse,
   // HEAD is a safe method: it must not send or use a code.
   refuseHead: true,
-  upstreamFailure: 'The confirmation code could not be delivered (OpCode 2007); retry shortly.',
+  upstreamFailure: UNDELIVERED,
   handler: (c) => reply(c, () => readRequestDto(c)),
 }

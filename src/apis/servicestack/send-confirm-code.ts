@@ -3,7 +3,7 @@ import {
   CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
 } from '../../model/cognito.ts'
-import { OPERATION_PATH } from './operations.ts'
+import { OPERATION_PATH, UNDELIVERED } from './operations.ts'
 import { readRequestDto } from './read-request.ts'
 import { reply } from './reply.ts'
 
@@ -21,9 +21,9 @@ export const cognitoSendConfirmCode: Endpoint = {
   response: CognitoSendConfirmCodeResponse,
   query: CognitoSendConfirmCodeRequest,
   limitsBody: true,
-  upstreamFailure: 'The confirmation code could not be delivered (OpCode 2007); retry shortly.',
-  emptyBody: true,
+  upstreamFailure: UNDELIVERED,
   // An empty body is the DTO with every member absent, as ServiceStack binds it; the reply
   // then says that EmailAddress is required.
+  emptyBody: true,
   handler: (c) => reply(c, () => readRequestDto(c)),
 }

@@ -1,10 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { getRequestListener, RequestError } from '@hono/node-server'
+import { METHOD_ORDER } from '../../app/method-not-allowed.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
 import { refusal } from './refused-requests.ts'
 
 /** Every method some route serves: what `OPTIONS *` (the server as a whole) answers. */
-const SERVER_METHODS = 'GET, HEAD, POST, DELETE'
+const SERVER_METHODS = METHOD_ORDER.join(', ')
 
 const hasBody = (request: IncomingMessage): boolean => {
   const length = request.headers['content-length']
@@ -29,10 +30,9 @@ const hostLines = (raw: readonly string[]): number => {
 const answer = (
   response: ServerResponse,
   { status, headers, body }: ReturnType<typeof refusal>,
-  extra: Record<string, string> = {},
 ) => {
   response.shouldKeepAlive = false
-  response.writeHead(status, { ...headers, ...extra, 'Content-Length': Buffer.byteLength(body) })
+  response.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) })
   response.end(body)
 }
 

@@ -3,6 +3,7 @@ import type * as v from 'valibot'
 import type { SecretsResult } from '../config/secrets.ts'
 import type { Format } from '../formats/types.ts'
 import type { ClientAddress } from '../helper/client-address.ts'
+import type { MarkerStyle } from '../negotiation/index.ts'
 import type { Store } from '../store/index.ts'
 
 /** Structured logging; the default writes JSON lines. Never given a secret. */
@@ -66,6 +67,11 @@ export interface Negotiated {
   mediaType: string
   /** Named by the URL (`.csv`, `?format=`, `/csv/reply/…`) rather than chosen from Accept. */
   byUrl: boolean
+  /**
+   * With `byUrl`: where the URL names the format. Links to this same representation name it
+   * there too (`ownLinks`), so a client that cannot send Accept keeps its format.
+   */
+  styles?: readonly MarkerStyle[]
 }
 
 export interface AppEnv {

@@ -16,7 +16,10 @@ const anchor = (href: string, text: string, attrs = ''): string => {
     : `<code>${escapeHtml(text)}</code>`
 }
 
-/** "Also as: JSON · HAL · XML · CSV": the same URL with `?format=` for every other format. */
+/**
+ * "Also as: JSON · HAL · XML · CSV": the same URL with `?format=` for every other format, made
+ * from the URL that names no format (`canonical`), as `/users.html?format=csv` would name two.
+ */
 const alternatesNav = (self: string | undefined, formats: readonly Format[]): string => {
   const href = self === undefined ? undefined : localHref(self)
   if (!href) return ''
@@ -81,15 +84,17 @@ export const htmlFormat = (formats: () => readonly Format[]): Format => ({
       const about = context.links.self
         ? `<p>About this problem: ${anchor(context.links.self.href, String(data.title))}</p>`
         : ''
+      const nav = alternatesNav(context.canonical ?? String(data.instance), formats())
       return htmlPage({
         title: `${String(data.status)} ${String(data.title)}`,
-        body: `${alternatesNav(String(data.instance), formats())}${about}${dataHtml(data)}`,
+        body: `${nav}${about}${dataHtml(data)}`,
       })
     }
+    const nav = alternatesNav(context.canonical ?? context.links.self?.href, formats())
     const body = context.collection ? collectionHtml(data, value, context) : dataHtml(data)
     return htmlPage({
       title: typeName(schema) ?? 'Resource',
-      body: `${alternatesNav(context.links.self?.href, formats())}${body}${linksTable(context.links)}`,
+      body: `${nav}${body}${linksTable(context.links)}`,
     })
   },
 })

@@ -26,6 +26,12 @@ export interface SerializeContext {
   mediaType: string
   /** Links of the resource; `self` is always present. */
   links: Links
+  /**
+   * The resource's URL with no format named in it, where `links.self` names the one the
+   * request's URL did (`/users.html`): HTML's links to the other formats are made from it.
+   * When absent, `links.self` is that URL.
+   */
+  canonical?: string
   /** Set when the value is a collection page (`{ items, total, ... }`). */
   collection?: CollectionInfo
   /** Set when the value is an RFC 9457 problem. */

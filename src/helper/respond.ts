@@ -4,6 +4,7 @@ import type * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
 import type { CollectionInfo, Format, Links } from '../formats/types.ts'
 import { send } from '../middleware/response-headers.ts'
+import { ownLinks } from './own-links.ts'
 
 export interface RespondOptions {
   status?: ContentfulStatusCode
@@ -47,7 +48,8 @@ export const linkHeader = (links: Links): string =>
 /**
  * Sends a model value in the negotiated format. Handlers call this with a schema and a value;
  * they never see a format. HAL carries the links in `_links`; the other formats in a `Link`
- * header.
+ * header. Handlers give canonical links: those to this same representation name the format
+ * where the request's URL did (`ownLinks`); headers, `Location` among them, are sent as given.
  *
  * @example
  * return respond(c, AmazonUser, user, { status: 201, links: { self: { href } } })
@@ -58,17 +60,21 @@ export const respond = (
   value: unknown,
   options: RespondOptions,
 ): Response => {
-  const { format, mediaType } = c.get('negotiated')!
+  const negotiated = c.get('negotiated')!
+  const { format, mediaType } = negotiated
+  const links = ownLinks(negotiated, options.links)
+  const self = options.links.self?.href
   const body = (format.serializeBody ?? format.serialize)(schema, value, {
     mediaType,
-    links: options.links,
+    links,
+    ...(links !== options.links && self !== undefined ? { canonical: self } : {}),
     maxDepth: c.get('limits').maxDepth,
     ...(options.collection ? { collection: options.collection } : {}),
   })
   const headers: Record<string, string> = {
     ...options.headers,
     'Content-Type': format.contentType(mediaType),
-    ...linkHeaders(format, options.links),
+    ...linkHeaders(format, links),
   }
   return send(c, body, options.status ?? 200, headers)
 }

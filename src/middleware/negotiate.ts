@@ -88,6 +88,7 @@ export const negotiate: Guard = (c) => {
     format: formatByKey(selection.key)!,
     mediaType: selection.mediaType,
     byUrl: selection.source === 'url',
+    ...(selection.styles ? { styles: selection.styles } : {}),
   })
 }
 

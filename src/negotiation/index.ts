@@ -1,4 +1,5 @@
 export { MAX_RANGES, parseAccept, type MediaRange } from './accept.ts'
+export { markUrl } from './mark-url.ts'
 export { negotiateMediaType, negotiateRanges } from './negotiate.ts'
 export { negotiateProblemType } from './problem-type.ts'
 export {
@@ -7,4 +8,4 @@ export {
   type FormatRequest,
   type FormatSelection,
 } from './select-format.ts'
-export { urlFormat, type UrlFormat } from './url-format.ts'
+export { type MarkerStyle, urlFormat, type UrlFormat } from './url-format.ts'

@@ -121,6 +121,15 @@ describe('selectFormat', () => {
     })
   })
 
+  it('says where the URL names the format, and nothing of where Accept chose it', () => {
+    expect(select('/users.csv?format=csv', 'text/csv')).toMatchObject({
+      source: 'url',
+      styles: ['suffix', 'query'],
+    })
+    expect(select('/csv/reply/CognitoSendConfirmCodeRequest')).toMatchObject({ styles: ['reply'] })
+    expect(select('/users', 'text/csv')).not.toHaveProperty('styles')
+  })
+
   it('refuses an unknown ?format= value', () => {
     expect(select('/contacts?format=pdf', 'application/json')).toEqual({
       ok: false,

@@ -1,6 +1,6 @@
 import { parseAccept } from './accept.ts'
 import { negotiateRanges } from './negotiate.ts'
-import { urlFormat } from './url-format.ts'
+import { type MarkerStyle, urlFormat } from './url-format.ts'
 
 /** What negotiation needs to know of a format: its key and media types (canonical first). */
 export interface FormatOffer {
@@ -30,6 +30,8 @@ export type FormatSelection =
       mediaType: string
       /** What decided: the URL, the Accept header, or the lack of any preference. */
       source: 'url' | 'accept' | 'default'
+      /** With source `url`: where the URL names the format (for `markUrl`). */
+      styles?: MarkerStyle[]
       /** The path to route, without the URL's format marker. */
       path: string
     }
@@ -125,7 +127,7 @@ const choiceOf = (d: Derived, accept: string): Choice => {
  *
  * @example
  * selectFormat({ path: '/users.xml', search: new URLSearchParams(), accept: 'text/xml' }, formats)
- * // { ok: true, key: 'xml', mediaType: 'text/xml', source: 'url', path: '/users' }
+ * // { ok: true, key: 'xml', mediaType: 'text/xml', source: 'url', styles: ['suffix'], … }
  * selectFormat({ path: '/users', search: new URLSearchParams(), accept: 'image/png' }, formats)
  * // { ok: false, reason: 'not-acceptable', requested: 'image/png', path: '/users' }
  */
@@ -156,7 +158,10 @@ export const selectFormat = (
   const named = formats.find((f) => f.key === url.key)
   if (named) {
     const mediaType = negotiateRanges(parseAccept(accept), named.mediaTypes) ?? named.mediaTypes[0]
-    if (mediaType !== undefined) return { ok: true, key: named.key, mediaType, source: 'url', path }
+    if (mediaType !== undefined) {
+      const styles = url.styles ?? []
+      return { ok: true, key: named.key, mediaType, source: 'url', styles, path }
+    }
   }
   const { key, mediaType, ranged } = choiceOf(d, accept)
   if (key !== undefined && mediaType !== undefined)

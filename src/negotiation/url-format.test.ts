@@ -10,16 +10,26 @@ describe('urlFormat', () => {
       'a suffix on an operation',
       '/CognitoSendConfirmCodeRequest.csv',
       '',
-      { path: '/CognitoSendConfirmCodeRequest', key: 'csv' },
+      { path: '/CognitoSendConfirmCodeRequest', key: 'csv', styles: ['suffix'] },
     ],
     [
       'a suffix after a versioned segment',
       '/v2.0/external/alexa/users.xml',
       '',
-      { path: '/v2.0/external/alexa/users', key: 'xml' },
+      { path: '/v2.0/external/alexa/users', key: 'xml', styles: ['suffix'] },
     ],
-    ['the hal suffix', '/widget/contact.hal', '', { path: '/widget/contact', key: 'hal' }],
-    ['an upper-case suffix', '/contacts.JSON', '', { path: '/contacts', key: 'json' }],
+    [
+      'the hal suffix',
+      '/widget/contact.hal',
+      '',
+      { path: '/widget/contact', key: 'hal', styles: ['suffix'] },
+    ],
+    [
+      'an upper-case suffix',
+      '/contacts.JSON',
+      '',
+      { path: '/contacts', key: 'json', styles: ['suffix'] },
+    ],
     ['no marker: `/v2.0` is not a suffix', '/v2.0', '', { path: '/v2.0' }],
     [
       'no marker: a dot in an earlier segment',
@@ -34,13 +44,13 @@ describe('urlFormat', () => {
       'the ServiceStack reply route',
       '/csv/reply/CognitoSendConfirmCodeRequest',
       '',
-      { path: '/CognitoSendConfirmCodeRequest', key: 'csv' },
+      { path: '/CognitoSendConfirmCodeRequest', key: 'csv', styles: ['reply'] },
     ],
     [
       'the reply route in any letter case, as ServiceStack matches it',
       '/Json/Reply/cognitosendconfirmcoderequest',
       '',
-      { path: '/CognitoSendConfirmCodeRequest', key: 'json' },
+      { path: '/CognitoSendConfirmCodeRequest', key: 'json', styles: ['reply'] },
     ],
     [
       'no marker: a reply route with an unknown format',
@@ -54,8 +64,13 @@ describe('urlFormat', () => {
       '',
       { path: '/csv/reply/Op/extra' },
     ],
-    ['?format=', '/contacts', 'format=csv', { path: '/contacts', key: 'csv' }],
-    ['?format= in upper case', '/contacts', 'format=XML', { path: '/contacts', key: 'xml' }],
+    ['?format=', '/contacts', 'format=csv', { path: '/contacts', key: 'csv', styles: ['query'] }],
+    [
+      '?format= in upper case',
+      '/contacts',
+      'format=XML',
+      { path: '/contacts', key: 'xml', styles: ['query'] },
+    ],
     ['an unknown ?format=', '/contacts', 'format=pdf', { path: '/contacts', unknown: 'pdf' }],
     ['an empty ?format= as absent', '/contacts', 'format=', { path: '/contacts' }],
     [
@@ -76,7 +91,12 @@ describe('urlFormat', () => {
       'format=xml&x=1&format=xml',
       { path: '/contacts', repeated: ['xml', 'xml'] },
     ],
-    ['agreeing markers', '/csv/reply/Op.CSV', 'format=csv', { path: '/Op', key: 'csv' }],
+    [
+      'agreeing markers',
+      '/csv/reply/Op.CSV',
+      'format=csv',
+      { path: '/Op', key: 'csv', styles: ['suffix', 'reply', 'query'] },
+    ],
     [
       'a suffix and a ?format= that disagree',
       '/Op.csv',
@@ -108,12 +128,17 @@ describe('urlFormat', () => {
       { path: '/contacts', repeated: ['xml', 'json'] },
     ],
     ['an operation in any letter case', '/oP', '', { path: '/Op' }],
-    ['an operation with a suffix, in any letter case', '/OP.xml', '', { path: '/Op', key: 'xml' }],
+    [
+      'an operation with a suffix, in any letter case',
+      '/OP.xml',
+      '',
+      { path: '/Op', key: 'xml', styles: ['suffix'] },
+    ],
     [
       'the reply route of an operation in any letter case',
       '/CSV/reply/op',
       '',
-      { path: '/Op', key: 'csv' },
+      { path: '/Op', key: 'csv', styles: ['reply'] },
     ],
     [
       'no marker: a reply route to what is no operation',
@@ -137,6 +162,10 @@ describe('urlFormat', () => {
   })
 
   it('returns the key as spelled in the key list', () => {
-    expect(urlFormat('/a.csv', new URLSearchParams(), ['CSV'])).toEqual({ path: '/a', key: 'CSV' })
+    expect(urlFormat('/a.csv', new URLSearchParams(), ['CSV'])).toEqual({
+      path: '/a',
+      key: 'CSV',
+      styles: ['suffix'],
+    })
   })
 })

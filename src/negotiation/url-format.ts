@@ -1,3 +1,9 @@
+/**
+ * Where a URL names its format: a suffix on the path (`/users.csv`), `?format=`, or
+ * ServiceStack's `/{format}/reply/{Operation}`.
+ */
+export type MarkerStyle = 'suffix' | 'query' | 'reply'
+
 /** The explicit format a URL names, and the path to route once the marker is removed. */
 export interface UrlFormat {
   /**
@@ -7,6 +13,8 @@ export interface UrlFormat {
   path: string
   /** The format key the URL names (one of `keys`). */
   key?: string
+  /** With `key`: where the URL names it (two places when two markers agree). */
+  styles?: MarkerStyle[]
   /** A `?format=` value that is not a key: the caller answers 406. */
   unknown?: string
   /** Every value of a `?format=` given more than once: the caller answers 406. */
@@ -26,6 +34,7 @@ const findKey = (keys: readonly string[], value: string): string | undefined => 
 
 interface Marker {
   key: string
+  style: MarkerStyle
   /** How the URL wrote it, for a 406 that names the markers. */
   written: string
 }
@@ -37,7 +46,9 @@ const splitSuffix = (path: string, keys: readonly string[]): [string, Marker] | 
   // The dot must be inside the last segment and leave a name before it (`/.json` is no suffix).
   if (dot <= slash + 1) return undefined
   const key = findKey(keys, path.slice(dot + 1))
-  return key === undefined ? undefined : [path.slice(0, dot), { key, written: path.slice(dot) }]
+  return key === undefined
+    ? undefined
+    : [path.slice(0, dot), { key, style: 'suffix', written: path.slice(dot) }]
 }
 
 /** `/csv/reply/Op` → `['/Op', 'csv']`, for an operation only: `/csv/reply/contacts` stays. */
@@ -51,7 +62,8 @@ const splitReplyRoute = (
   const key = findKey(keys, m[1])
   const operation = findKey(operations, m[2])
   if (key === undefined || operation === undefined) return undefined
-  return [`/${operation}`, { key, written: path.slice(0, path.length - m[2].length) }]
+  const written = path.slice(0, path.length - m[2].length)
+  return [`/${operation}`, { key, style: 'reply', written }]
 }
 
 /** An operation's path in any letter case, in the operation's own spelling. */
@@ -74,9 +86,9 @@ const operationPath = (path: string, operations: readonly string[]): string => {
  *
  * @example
  * urlFormat('/v2.0/external/alexa/users.xml', new URLSearchParams(), ['json', 'xml'])
- * // { path: '/v2.0/external/alexa/users', key: 'xml' }
+ * // { path: '/v2.0/external/alexa/users', key: 'xml', styles: ['suffix'] }
  * urlFormat('/csv/reply/op', new URLSearchParams(), ['csv'], ['Op'])
- * // { path: '/Op', key: 'csv' }
+ * // { path: '/Op', key: 'csv', styles: ['reply'] }
  * urlFormat('/users.csv', new URLSearchParams('format=pdf'), ['csv'])
  * // { path: '/users', unknown: 'pdf' }
  * urlFormat('/users.csv', new URLSearchParams('format=xml'), ['csv', 'xml'])
@@ -101,12 +113,12 @@ export const urlFormat = (
     if (query) {
       const known = findKey(keys, query)
       if (known === undefined) return { path: routed, unknown: query }
-      markers.push({ key: known, written: `?format=${query}` })
+      markers.push({ key: known, style: 'query', written: `?format=${query}` })
     }
   }
   const [first] = markers
   if (first === undefined) return { path: routed }
   if (markers.some((m) => m.key !== first.key))
     return { path: routed, conflicting: markers.map((m) => m.written) }
-  return { path: routed, key: first.key }
+  return { path: routed, key: first.key, styles: markers.map((m) => m.style) }
 }

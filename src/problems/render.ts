@@ -9,18 +9,31 @@ import { catalogue, problemTypeUri } from './catalogue.ts'
 import type { ProblemError } from './problem-error.ts'
 
 /**
+ * The request's URL with no format named in it: the routed path and the query but `format`.
+ * A problem page's links to the other formats are made from it, so that they ask again what
+ * was asked (`/contacts.html?limit=0` → `/contacts?limit=0&format=csv`).
+ */
+const canonicalOf = (path: string, search: URLSearchParams): string => {
+  const rest = new URLSearchParams(search)
+  rest.delete('format')
+  const query = rest.toString()
+  return query ? `${path}?${query}` : path
+}
+
+/**
  * Renders a problem in the negotiated format family: problem+json for JSON and HAL,
  * problem+xml for XML, one CSV row for CSV. When negotiation itself failed: the problem type
  * Accept names, if any (`problemsAs`), else problem+json.
  */
 export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response => {
   const entry = catalogue[error.kind]
+  const url = requestUrl(c.req.raw)
   const value: Problem = {
     type: problemTypeUri(error.kind),
     title: entry.title,
     status: entry.status,
     detail: error.detail,
-    instance: requestUrl(c.req.raw).pathname,
+    instance: url.pathname,
     code: entry.code,
     traceId: c.get('traceId'),
     details: error.details,
@@ -28,9 +41,11 @@ export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response
   const negotiated = c.get('negotiated') ?? c.get('problemsAs')
   const format = negotiated?.format ?? json
   const mediaType = negotiated?.mediaType ?? 'application/json'
+  const routed = c.get('path')
   const body = format.serialize(Problem, value, {
     mediaType,
     links: { self: { href: value.type } },
+    ...(routed === undefined ? {} : { canonical: canonicalOf(routed, url.searchParams) }),
     problem: true,
     maxDepth: 8,
   })

@@ -177,7 +177,8 @@ describe('the operation routes in any letter case, as ServiceStack routes', () =
     const t = await makeTarget()
     const res = await t.request(`/cognitosendconfirmcoderequest.hal?EmailAddress=${EMAIL}`)
     expect(res.status).toBe(200)
-    expect((await res.json<any>())._links.self.href).toBe(OP)
+    // The operation's own spelling, with the format the URL named.
+    expect((await res.json<any>())._links.self.href).toBe(`${OP}.hal`)
   })
 
   it('answers another method in any letter case with 405 and the same Allow', async () => {
@@ -241,9 +242,9 @@ describe('the response DTO in XML, CSV and HAL', () => {
     expect(row!['Data.SessionTokens.IdToken']).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/)
   })
 
-  it('links itself in HAL', async () => {
+  it('links itself in HAL, by the URL that named the format', async () => {
     const body = await (await sendThenConfirm('hal')).json<any>()
-    expect(body._links).toEqual({ self: { href: OP } })
+    expect(body._links).toEqual({ self: { href: `${OP}.hal` } })
     expect(body.Data.Settings).toEqual({})
   })
 

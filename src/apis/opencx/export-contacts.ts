@@ -2,6 +2,7 @@ import type { Endpoint } from '../../app/types.ts'
 import { EXPORT_FORMATS, openExportWriter } from '../../formats/export-writer.ts'
 import { attachment } from '../../helper/download.ts'
 import { exportStream } from '../../helper/export-stream.ts'
+import { ownLinks } from '../../helper/own-links.ts'
 import { linkHeaders } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
 import { type Contact, Contact as ContactSchema, ContactExport } from '../../model/contact.ts'
@@ -38,9 +39,10 @@ export const exportContacts: Endpoint = {
   download: DOWNLOAD,
   middleware: [orgToken()],
   handler: async (c) => {
-    const { format, mediaType } = c.get('negotiated')!
+    const negotiated = c.get('negotiated')!
+    const { format, mediaType } = negotiated
     const contacts = c.get('deps').store.contacts
-    const links = { self: { href: CONTACTS_EXPORT } }
+    const links = ownLinks(negotiated, { self: { href: CONTACTS_EXPORT } })
     const options = {
       format: format.key,
       rootName: typeName(ContactExport)!,

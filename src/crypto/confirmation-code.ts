@@ -21,8 +21,9 @@ export const newConfirmationCode = (): string => {
 }
 
 // Domain separation: these HMAC inputs can never equal a token's `header.payload`, which is
-// signed with the same TOKEN_SECRET.
+// signed with the same TOKEN_SECRET, nor each other.
 const PREFIX = 'cognito-confirmation-code\u0000'
+const CLIENT_PREFIX = 'cognito-send-client\u0000'
 
 /**
  * Keyed hashes of confirmation codes (HMAC-SHA256): what the database stores instead of the
@@ -32,6 +33,7 @@ const PREFIX = 'cognito-confirmation-code\u0000'
  * @example
  * const hasher = await codeHasher(secret)
  * await hasher.hash('a@example.com', '042917') // 64 hex digits
+ * await hasher.client('2001:db8:1:2::/64') // 64 hex digits
  */
 export const codeHasher = async (secret: string) => {
   const key = await crypto.subtle.importKey(
@@ -44,6 +46,13 @@ export const codeHasher = async (secret: string) => {
   return {
     async hash(email: string, code: string): Promise<string> {
       return hex(await crypto.subtle.sign('HMAC', key, utf8(`${PREFIX}${email}\u0000${code}`)))
+    },
+    /**
+     * The key a client network's sends are counted under: stored instead of the network, so
+     * the send counts hold no client address, and of one length whatever the network.
+     */
+    async client(network: string): Promise<string> {
+      return hex(await crypto.subtle.sign('HMAC', key, utf8(`${CLIENT_PREFIX}${network}`)))
     },
   }
 }

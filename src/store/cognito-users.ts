@@ -29,9 +29,31 @@ export interface IssueCode {
   hash: string
   now: number
   expiresAt: number
-  /** At most `maxSends` codes per `windowMs` per address. */
+  /** Names this send (unique), so it can withdraw its own code and no other. */
+  sendId: string
+  /** The client network's key (`CodeHasher.client`) the send is counted under. */
+  clientKey: string
+  /** At most `maxSends` codes per `windowMs` per address, over all networks. */
   maxSends: number
+  /** At most `maxClientSends` codes per `windowMs` per address from one client network. */
+  maxClientSends: number
   windowMs: number
+}
+
+/** Sends counted in a window: an address's, or an address's from one client network. */
+export interface SendCount {
+  sends: number
+  /** Epoch milliseconds. */
+  windowStart: number
+}
+
+/** A send `issueCode` counted, to take back when its code was certainly not delivered. */
+export interface IssuedSend {
+  userId: string
+  sendId: string
+  clientKey: string
+  /** The `now` it was issued at: only the windows live then are refunded. */
+  now: number
 }
 
 interface Row {
@@ -69,8 +91,9 @@ const toRecord = (row: Row): { user: CognitoUserRecord; code: CodeState | undefi
 
 /**
  * Cognito users (ServiceStack family) on any `SqlDatabase`. Every decision that races — who
- * creates a user, whether a send is within its rate, whether an attempt is within its budget,
- * which confirm uses a code — is one conditional statement whose changed-row count decides.
+ * creates a user, whether a send is within its address's and its network's rates, whether an
+ * attempt is within its budget, which confirm uses a code — is one conditional statement
+ * whose changed-row count decides.
  *
  * @example
  * const users = cognitoUsers(db)
@@ -93,10 +116,15 @@ export const cognitoUsers = (db: SqlDatabase) => ({
 
   /**
    * Creates the user if the address is new and replaces its pending code, unless the address
-   * has had `maxSends` codes in the current window. False (and nothing changed) when limited.
+   * has had `maxSends` codes in its current window, or `maxClientSends` from this client
+   * network in that network's window. False (and nothing changed) when limited.
    */
   async issueCode(input: IssueCode): Promise<boolean> {
-    const windowOver = input.now - input.windowMs
+    const over = input.now - input.windowMs
+    // Both budgets are tested in the one conditional statement that stores the code; the
+    // statements after it change anything only if that send's id is now the pending one.
+    const issuedHere = `(SELECT user_id FROM cognito_codes
+      WHERE user_id = (SELECT id FROM cognito_users WHERE email = ?) AND send_id = ?)`
     const [, issued] = await db.batch([
       sql(
         `INSERT INTO cognito_users (id, email, status, attributes, settings, created_at, updated_at)
@@ -108,47 +136,117 @@ export const cognitoUsers = (db: SqlDatabase) => ({
         new Date(input.now).toISOString(),
       ),
       // SET expressions all read the row as it was, so the window test is the same in each.
+      // A first send stores the row: no network can have a count for the address yet.
       sql(
-        `INSERT INTO cognito_codes (user_id, code_hash, expires_at, attempts, sends, window_start)
-         SELECT id, ?, ?, 0, 1, ? FROM cognito_users WHERE email = ?
+        `INSERT INTO cognito_codes
+           (user_id, code_hash, expires_at, attempts, sends, window_start, send_id)
+         SELECT id, ?, ?, 0, 1, ?, ? FROM cognito_users WHERE email = ?
          ON CONFLICT (user_id) DO UPDATE SET displaced_hash = code_hash,
            displaced_expires_at = expires_at, displaced_attempts = attempts,
-           code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0,
+           displaced_send_id = send_id, code_hash = excluded.code_hash,
+           expires_at = excluded.expires_at, attempts = 0, send_id = excluded.send_id,
            sends = CASE WHEN window_start <= ? THEN 1 ELSE sends + 1 END,
            window_start = CASE WHEN window_start <= ? THEN excluded.window_start ELSE window_start END
-         WHERE window_start <= ? OR sends < ?`,
+         WHERE (window_start <= ? OR sends < ?) AND NOT EXISTS (SELECT 1
+           FROM cognito_code_sends s WHERE s.user_id = excluded.user_id AND s.client_key = ?
+             AND s.window_start > ? AND s.sends >= ?)`,
         input.hash,
         input.expiresAt,
         input.now,
+        input.sendId,
         input.email,
-        windowOver,
-        windowOver,
-        windowOver,
+        over,
+        over,
+        over,
         input.maxSends,
+        input.clientKey,
+        over,
+        input.maxClientSends,
+      ),
+      // Networks whose window is over count nothing: their rows go, so an address keeps at
+      // most `maxSends` of them, and the network's row below starts a window when it has none.
+      sql(
+        `DELETE FROM cognito_code_sends WHERE window_start <= ? AND user_id = ${issuedHere}`,
+        over,
+        input.email,
+        input.sendId,
+      ),
+      sql(
+        `INSERT INTO cognito_code_sends (user_id, client_key, sends, window_start)
+         SELECT user_id, ?, 1, ? FROM cognito_codes
+         WHERE user_id = (SELECT id FROM cognito_users WHERE email = ?) AND send_id = ?
+         ON CONFLICT (user_id, client_key) DO UPDATE SET sends = sends + 1`,
+        input.clientKey,
+        input.now,
+        input.email,
+        input.sendId,
       ),
     ])
     return issued === 1
   },
 
   /**
-   * Takes back a code `issueCode` stored that the sender certainly did not deliver: the code it
-   * displaced is pending again, as it was at that moment (a code used meanwhile stays used),
-   * and the send is not counted. Only while `issuedHash` is still the pending code: a later
+   * The address's send count and this client network's, as they stand: what refused a send.
+   * Undefined where nothing was counted.
+   */
+  async sendCounts(email: string, clientKey: string) {
+    const row = await first<{
+      sends: number | null
+      window_start: number | null
+      client_sends: number | null
+      client_window_start: number | null
+    }>(
+      db,
+      sql(
+        `SELECT c.sends, c.window_start, s.sends AS client_sends,
+           s.window_start AS client_window_start
+         FROM cognito_users u LEFT JOIN cognito_codes c ON c.user_id = u.id
+           LEFT JOIN cognito_code_sends s ON s.user_id = u.id AND s.client_key = ?
+         WHERE u.email = ?`,
+        clientKey,
+        email,
+      ),
+    )
+    const count = (sends: number | null | undefined, windowStart: number | null | undefined) =>
+      sends == null || windowStart == null ? undefined : { sends, windowStart }
+    return {
+      address: count(row?.sends, row?.window_start),
+      client: count(row?.client_sends, row?.client_window_start),
+    } satisfies Record<string, SendCount | undefined>
+  },
+
+  /**
+   * Takes back a send whose code the sender certainly did not deliver. It no longer counts
+   * against the address or its network, in the windows it was counted in (a window begun since
+   * holds none of it). Its code, if still the pending one, is withdrawn: the code it displaced
+   * is pending again, as it was at that moment (a code used meanwhile stays used). A later
    * send's code stays.
    */
-  async withdrawCode(userId: string, issuedHash: string) {
-    await run(
-      db,
+  async withdrawSend(send: IssuedSend) {
+    await db.batch([
+      sql(
+        `UPDATE cognito_codes SET sends = sends - 1
+         WHERE user_id = ? AND window_start <= ? AND sends > 0`,
+        send.userId,
+        send.now,
+      ),
+      sql(
+        `UPDATE cognito_code_sends SET sends = sends - 1
+         WHERE user_id = ? AND client_key = ? AND window_start <= ? AND sends > 0`,
+        send.userId,
+        send.clientKey,
+        send.now,
+      ),
       sql(
         `UPDATE cognito_codes SET code_hash = displaced_hash,
            expires_at = displaced_expires_at, attempts = coalesce(displaced_attempts, 0),
-           displaced_hash = NULL, displaced_expires_at = NULL, displaced_attempts = NULL,
-           sends = max(sends - 1, 0)
-         WHERE user_id = ? AND code_hash = ?`,
-        userId,
-        issuedHash,
+           send_id = displaced_send_id, displaced_hash = NULL, displaced_expires_at = NULL,
+           displaced_attempts = NULL, displaced_send_id = NULL
+         WHERE user_id = ? AND send_id = ?`,
+        send.userId,
+        send.sendId,
       ),
-    )
+    ])
   },
 
   /**

@@ -179,6 +179,7 @@ const TABLES = [
   'alexa_users',
   'cognito_users',
   'cognito_codes',
+  'cognito_code_sends',
   'contacts',
   'contact_keys',
   'row_counts',

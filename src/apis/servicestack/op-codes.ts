@@ -19,7 +19,7 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 2003   | 410  | the code expired: request a new one                                        |
  * | 2004   | 410  | no code pending: already used (also by a concurrent confirm) or replaced   |
  * | 2005   | 429  | too many wrong attempts at this code: request a new one                    |
- * | 2006   | 429  | too many codes sent to this address; `Retry-After` says when to try again  |
+ * | 2006   | 429  | too many codes for this address from the caller's network, or from all     |
  * | 2007   | 502  | the code could not be delivered (the sender failed); try again shortly     |
  *
  * 1xxx are the gateway's problem codes (`src/problems/catalogue.ts`) for the same failures on

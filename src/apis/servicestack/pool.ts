@@ -9,14 +9,21 @@ export const USER_POOL = { PoolID: 'us-east-1_ConnegGw1', ClientID: 'conneggatew
  *
  * - A code expires 15 minutes after it was sent; a new code replaces the pending one.
  * - A code allows 5 attempts; the sixth is refused (429) even with the right code.
- * - An address gets at most 5 codes per 15-minute window, the window starting at the first
- *   send after the previous window ended; the sixth is refused (429 with `Retry-After`).
+ * - Sends are counted per address and client network (an IPv4 address, an IPv6 /64, as the
+ *   failure budget counts clients), and per address over all networks, each in 15-minute
+ *   windows that start at the first send after the previous window ended. An address gets at
+ *   most 5 codes per window from one network and 20 over all networks; the next is refused
+ *   (429 with `Retry-After`). Five is more than a user retrying from one device needs, and
+ *   a caller can spend only its own network's five, never the user's. Twenty bounds the mail
+ *   an address gets however many networks ask (at most 80 an hour); using it up for everyone
+ *   takes sends from four networks (SECURITY.md, known limits).
  * - Sessions: the id and access tokens live 1 hour, the refresh token 30 days.
  */
 export const POLICY = {
   codeTtlMs: 15 * 60_000,
   maxAttempts: 5,
-  maxSends: 5,
+  maxSendsPerNetwork: 5,
+  maxSendsPerAddress: 20,
   sendWindowMs: 15 * 60_000,
   sessionTtlSeconds: 3600,
   refreshTtlSeconds: 30 * 24 * 3600,

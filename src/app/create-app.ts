@@ -6,6 +6,7 @@ import {
   listAmazonUsers,
 } from '../apis/cognigy/index.ts'
 import { limitBody } from '../body/body-limit.ts'
+import { carriesBody } from '../body/carries-body.ts'
 import { documentationPages } from '../apis/gateway/documentation.ts'
 import { health } from '../apis/gateway/health.ts'
 import { indexPage } from '../apis/gateway/index-page.ts'
@@ -33,17 +34,12 @@ import { urlFormat } from '../negotiation/index.ts'
 import { onError } from '../problems/on-error.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import { renderProblem } from '../problems/render.ts'
+import { DEFAULT_LIMITS } from './limits.ts'
 import { allowedMethods } from './method-not-allowed.ts'
 import { requestUrl } from './request-url.ts'
 import type { AppDeps, AppEnv, Endpoint, Limits } from './types.ts'
 
-export const DEFAULT_LIMITS: Limits = {
-  bodyBytes: 1024 * 1024,
-  maxDepth: 32,
-  headerBytes: 4 * 1024,
-  authFailures: 10,
-  authFailureWindowSeconds: 5 * 60,
-}
+export { DEFAULT_LIMITS }
 
 /** Every API endpoint, in the order the index lists them. */
 export const endpoints: readonly Endpoint[] = [
@@ -135,7 +131,7 @@ export const createApp = (deps: AppDeps) => {
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {
       const [first, ...rest] = [
-        ...(endpoint.method === 'GET' || endpoint.limitsBody ? [] : [bodyLimit]),
+        ...(carriesBody(endpoint.method) && !endpoint.limitsBody ? [bodyLimit] : []),
         ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
         ...(endpoint.middleware ?? []),
         endpoint.handler,

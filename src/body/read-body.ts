@@ -1,13 +1,13 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
-import { pointerToken } from '../formats/coerce.ts'
 import { brokenOff, enforceBodyLimit } from './body-limit.ts'
 import { bodyParameters, bodyParsers, declaredEncodings } from '../formats/body-parsers.ts'
 import { BodySyntaxError } from '../formats/types.ts'
 import { isUtf8 } from '../formats/xml-declaration.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import { foreignByteOrderMark } from './byte-order-mark.ts'
+import { issueMessage, issuePointer } from './issues.ts'
 
 const unsupported = (detail: string, headers: Record<string, string> = {}) =>
   new ProblemError('unsupportedMediaType', detail, {
@@ -34,19 +34,6 @@ const parameter = (params: readonly string[], name: string): string | undefined 
     .find((p) => p.startsWith(`${name}=`))
     ?.slice(name.length + 1)
     .replaceAll('"', '')
-
-/** JSON pointer of a valibot issue path (`/details/errors/0/pointer`). */
-export const issuePointer = (issue: v.BaseIssue<unknown>): string =>
-  (issue.path ?? []).map((item) => `/${pointerToken(String(item.key))}`).join('')
-
-/**
- * The message of an issue, in words a client can act on. valibot reports a missing member as
- * "Invalid key: Expected "x" but received undefined"; the pointer already names it.
- */
-export const issueMessage = (issue: v.BaseIssue<unknown>): string =>
-  issue.kind === 'schema' && issue.received === 'undefined' && issue.path?.length
-    ? 'is required'
-    : issue.message
 
 /** Turns failed validation into the 1000 problem with one `{pointer, message}` per issue. */
 export const validationProblem = (issues: readonly v.BaseIssue<unknown>[]): ProblemError =>

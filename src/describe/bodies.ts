@@ -28,8 +28,12 @@ const itemPath = (collection: string, item: unknown): string => {
   return `${collection}/${encodeURIComponent(String(key === undefined ? 'string' : row[key]))}`
 }
 
-/** The links a response of this operation carries, for the sample value. */
-const sampleLinks = (op: Operation): Links => {
+/**
+ * The links a response of this operation carries, for the sample value. A 201's `self` is
+ * the created resource's own URL (its `Location`), not the collection it was posted to.
+ */
+const sampleLinks = (op: Operation, value: unknown): Links => {
+  if (op.status === 201) return { self: { href: itemPath(op.template, value) } }
   if (!op.paged) return { self: { href: op.template } }
   // The sample page is the only page: first and last are itself.
   const page = { href: `${op.template}?skip=0&limit=25` }
@@ -53,7 +57,7 @@ export const responseSample = (op: Operation, set: SchemaSet): unknown => {
     : { ...page, total: items.length }
 }
 
-const contextOf = (op: Operation, mediaType: string): SerializeContext => {
+const contextOf = (op: Operation, value: unknown, mediaType: string): SerializeContext => {
   const collection: CollectionInfo | undefined = op.collection
     ? {
         itemsKey: 'items',
@@ -64,7 +68,7 @@ const contextOf = (op: Operation, mediaType: string): SerializeContext => {
     : undefined
   return {
     mediaType,
-    links: sampleLinks(op),
+    links: sampleLinks(op, value),
     maxDepth: MAX_DEPTH,
     ...(collection ? { collection } : {}),
   }
@@ -84,7 +88,7 @@ export const responseBody = (
 ): SampleBody | undefined => {
   const format = formatOfMediaType(mediaType)
   if (!format) return undefined
-  const body = format.serialize(schema, value, contextOf(op, mediaType))
+  const body = format.serialize(schema, value, contextOf(op, value, mediaType))
   return { mediaType, contentType: format.contentType(mediaType), body }
 }
 

@@ -48,12 +48,14 @@ const tidy = (schema: JsonSchema): JsonSchema => {
  * Converts schemas with `@valibot/to-json-schema` into OpenAPI 3.1's dialect (JSON Schema
  * 2020-12). Named types become components and every use of one — a recursive `v.lazy`
  * included — a `$ref` by name, so recursion ends in a reference instead of looping (left to
- * itself the converter would call them `0`, `1`…). A rule after a normalising `transform`
- * would describe the normalised text, not what a client may send, so the models check text
- * as sent (a phone number's pattern allows its spaces and dashes). `v.metadata` keys are JSON
- * Schema keywords: `writeOnly()` comes out as `writeOnly: true`, a rule a `check` enforces
- * is said with one (`anyOf` of `required`), and actions JSON Schema cannot say (`trim`,
- * `transform`) are left out rather than failing the document; a `description` says them.
+ * itself the converter would call them `0`, `1`…). A pipe's regexes after its first, which
+ * JSON Schema's one `pattern` cannot hold, are each a `pattern` of `allOf`. A rule after a
+ * normalising `transform` would describe the normalised text, not what a client may send, so
+ * the models check text as sent (a phone number's pattern allows its spaces and dashes).
+ * `v.metadata` keys are JSON Schema keywords: `writeOnly()` comes out as `writeOnly: true`, a
+ * rule a `check` enforces is said with one (`anyOf` of `required`), and actions JSON Schema
+ * cannot say (`trim`, `transform`, a `check`'s size of JSON text) are left out rather than
+ * failing the document; a `description` says them.
  *
  * @example
  * const set = schemaSet([AmazonUsers])
@@ -67,6 +69,14 @@ export const schemaSet = (roots: readonly v.GenericSchema[]): SchemaSet => {
     typeMode: 'ignore',
     errorMode: 'ignore',
     overrideRef: ({ referenceId }) => pointerTo(referenceId),
+    overrideAction: ({ valibotAction, jsonSchema }) => {
+      // JSON Schema has one `pattern`, and the converter drops every later regex of a pipe
+      // (a header value's Latin-1 rule): those must hold too, so each is one of `allOf`.
+      if (valibotAction.type !== 'regex') return undefined
+      const { source } = (valibotAction as v.RegexAction<string, string>).requirement
+      if (jsonSchema.pattern === source) return undefined
+      return { ...jsonSchema, allOf: [...(jsonSchema.allOf ?? []), { pattern: source }] }
+    },
   }
   const components = tidy(toJsonSchemaDefs(definitions, config) as JsonSchema) as Record<
     string,

@@ -1,8 +1,10 @@
+import type { Limits } from '../app/types.ts'
 import { formatOfMediaType } from '../formats/registry.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
 import { responseBody, responseSample } from './bodies.ts'
 import { COMPONENTS, type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
 import type { Operation } from './operations.ts'
+import { problemMediaTypesOf } from './problem-media.ts'
 import { problemBody, problemMediaTypes, problemSample } from './problem-samples.ts'
 
 type Json = Record<string, unknown>
@@ -75,6 +77,17 @@ const halSchema = (model: JsonSchema, set: SchemaSet, collection: boolean): Json
 }
 
 /**
+ * The schema of the operation's response DTO as one media type carries it: the model, with
+ * HAL's `_links` (and `_embedded`) where the format writes links into the body — a failure
+ * in the DTO too —, or a page's text.
+ */
+const schemaIn = (mediaType: string, op: Operation, set: SchemaSet): JsonSchema => {
+  if (isPage(mediaType)) return PAGE
+  const model = set.of(op.endpoint.response!)
+  return formatOfMediaType(mediaType)?.linksInBody ? halSchema(model, set, op.collection) : model
+}
+
+/**
  * The success response: the model in every media type, each with a sample by its format.
  *
  * @example
@@ -88,17 +101,12 @@ export const successResponse = (op: Operation, set: SchemaSet): Json => {
   headers.Link = header('Link')
   if (op.paged) headers['X-Total-Count'] = header('X-Total-Count')
   if (endpoint.download) headers['Content-Disposition'] = header('Content-Disposition')
-  const model = set.of(endpoint.response)
   const value = responseSample(op, set)
   const content: Json = {}
   for (const mediaType of op.mediaTypes) {
     const sample = responseBody(op, endpoint.response, value, mediaType)
     if (!sample) continue
-    const schema = isPage(mediaType)
-      ? PAGE
-      : formatOfMediaType(mediaType)?.linksInBody
-        ? halSchema(model, set, op.collection)
-        : model
+    const schema = schemaIn(mediaType, op, set)
     const example = exampleOf(mediaType, sample.body)
     content[mediaType] = example === undefined ? { schema } : { schema, example }
   }
@@ -121,9 +129,8 @@ export const failureResponse = (
     'type the gateway cannot read or unreadable included): the response DTO with OpCode ≠ 0 ' +
     'and ErrorText.',
 ): Json => {
-  const schema = set.of(op.endpoint.response!)
   const content = Object.fromEntries(
-    op.mediaTypes.map((type) => [type, { schema: isPage(type) ? PAGE : schema }]),
+    op.mediaTypes.map((type) => [type, { schema: schemaIn(type, op, set) }]),
   )
   return {
     description,
@@ -141,36 +148,61 @@ export const failureResponse = (
 const exampleName = (kind: string, mediaType: string) =>
   `${kind}.${mediaType.split('/')[1]!.replace(/\W/g, '-')}`
 
-/**
- * Sample problems of every kind in every problem media type: `components.examples`.
- *
- * @example
- * problemExamples(requestTypes)['validation.problem-json'].value.code // 1000
- */
-export const problemExamples = (bodyTypes: readonly string[]): Json => {
-  const out: Json = {}
-  for (const kind of Object.keys(catalogue) as ProblemKind[]) {
-    const problem = problemSample(kind, '/requested/path', bodyTypes)
-    for (const [mediaType, format] of problemMediaTypes()) {
-      if (format.noExample) continue
-      const { body } = problemBody(problem, mediaType, format)
-      out[exampleName(kind, mediaType)] = {
-        summary: problem.title,
-        value: exampleOf(mediaType, body),
-      }
-    }
-  }
-  return out
+/** `components.examples`, filled as the operations' problem responses name them. */
+export interface ExampleBook {
+  /** The examples by name. */
+  examples: Json
+  /** A `$ref` to `example` under `name`, or, when `name` holds another, `prefix.name`. */
+  ref(name: string, prefix: string, example: Json): Json
 }
 
 /**
- * The problem responses of an operation, one per status, with every kind of that status as a
- * named example (shared in `components.examples`).
+ * A book of shared examples: the same example is written once and referenced by every
+ * operation that answers it; one that differs for an operation (its own validation errors)
+ * is written under that operation's name.
  *
  * @example
- * problemResponses(op, set.of(Problem))['401'].description // 'Unauthorized (1010); …'
+ * const book = exampleBook()
+ * book.ref('notFound.problem-json', 'getAmazonUser', { summary: 'Not Found', value })
  */
-export const problemResponses = (op: Operation, problem: JsonSchema): Json => {
+export const exampleBook = (): ExampleBook => {
+  const examples: Json = {}
+  const texts = new Map<string, string>()
+  return {
+    examples,
+    ref(name, prefix, example) {
+      const text = JSON.stringify(example)
+      const key =
+        texts.get(name) === undefined || texts.get(name) === text ? name : `${prefix}.${name}`
+      texts.set(key, text)
+      examples[key] = example
+      return { $ref: `#/components/examples/${key}` }
+    },
+  }
+}
+
+export interface ProblemResponseOptions {
+  /** The body types a 415 lists. */
+  bodyTypes: readonly string[]
+  /** The limits the gateway enforces, which a 413 and a 431 name. */
+  limits?: Limits
+}
+
+/**
+ * The problem responses of an operation, one per status, each in the media types its kinds
+ * are really written in (`problemMediaTypesOf`: a 431 only as problem+json), with every kind
+ * of that status as a named example (shared in `components.examples` through `book`).
+ *
+ * @example
+ * problemResponses(op, set.of(Problem), book, { bodyTypes })['401'].description
+ * // 'Unauthorized (1010)'
+ */
+export const problemResponses = (
+  op: Operation,
+  problem: JsonSchema,
+  book: ExampleBook,
+  options: ProblemResponseOptions,
+): Json => {
   const byStatus = new Map<number, ProblemKind[]>()
   for (const kind of op.problems) {
     const status = catalogue[kind].status
@@ -183,14 +215,18 @@ export const problemResponses = (op: Operation, problem: JsonSchema): Json => {
     if (status === 429 || status === 503) headers['Retry-After'] = header('Retry-After')
     const content: Json = {}
     for (const [mediaType, format] of problemMediaTypes()) {
+      const here = kinds.filter((k) => problemMediaTypesOf(k, op).includes(mediaType))
+      if (here.length === 0) continue
       if (format.noExample) {
         content[mediaType] = { schema: PAGE }
         continue
       }
-      const examples = kinds.map((k) => [
-        k,
-        { $ref: `#/components/examples/${exampleName(k, mediaType)}` },
-      ])
+      const examples = here.map((kind) => {
+        const sample = problemSample(kind, '/requested/path', { ...options, op })
+        const { body } = problemBody(sample, mediaType, format)
+        const example = { summary: sample.title, value: exampleOf(mediaType, body) }
+        return [kind, book.ref(exampleName(kind, mediaType), op.endpoint.name, example)]
+      })
       content[mediaType] = { schema: problem, examples: Object.fromEntries(examples) }
     }
     const description = kinds.map((k) => `${catalogue[k].title} (${catalogue[k].code})`).join('; ')

@@ -52,6 +52,16 @@ describe('openApiDocument', () => {
     })
   })
 
+  it('keeps every regex of a pipe: the first as its pattern, each other one in allOf', () => {
+    const set = schemaSet([])
+    const schema = v.pipe(v.string(), v.regex(/^a/), v.regex(/b$/), v.regex(/^[ab]+$/))
+    expect(set.of(schema)).toEqual({
+      type: 'string',
+      pattern: '^a',
+      allOf: [{ pattern: 'b$' }, { pattern: '^[ab]+$' }],
+    })
+  })
+
   it('gives examples every independent parser reads', () => {
     for (const op of operations()) {
       for (const [status, response] of Object.entries<any>(op.responses)) {

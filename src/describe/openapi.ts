@@ -1,14 +1,15 @@
 import type * as v from 'valibot'
-import type { Endpoint } from '../app/types.ts'
+import type { Endpoint, Limits } from '../app/types.ts'
 import { formats } from '../formats/registry.ts'
 import { Problem } from '../model/problem.ts'
 import { requestBody } from './bodies.ts'
 import { type JsonSchema, refName, type SchemaSet, schemaSet } from './json-schemas.ts'
 import {
+  type ExampleBook,
+  exampleBook,
   exampleOf,
   failureResponse,
   HEADERS,
-  problemExamples,
   problemResponses,
   successResponse,
 } from './openapi-responses.ts'
@@ -22,6 +23,8 @@ export interface OpenApiOptions {
   aliasesOf?: (path: string) => string[]
   /** The request body media types the gateway reads, in the order it lists them. */
   requestTypes: readonly string[]
+  /** The limits the gateway enforces (its 413 and 431 name them); the defaults without. */
+  limits?: Limits
   version?: string
 }
 
@@ -110,7 +113,12 @@ const formEncoding = (schema: JsonSchema, set: SchemaSet): Json | undefined => {
   return Object.fromEntries(structured.map(([name]) => [name, { contentType: 'application/json' }]))
 }
 
-const operationOf = (op: Operation, set: SchemaSet, options: OpenApiOptions): Json => {
+const operationOf = (
+  op: Operation,
+  set: SchemaSet,
+  book: ExampleBook,
+  options: OpenApiOptions,
+): Json => {
   const { endpoint } = op
   const parameters = [
     ...op.pathParams.map((name) => ({
@@ -127,7 +135,13 @@ const operationOf = (op: Operation, set: SchemaSet, options: OpenApiOptions): Js
   if (op.failuresInResponse) responses['4XX'] = failureResponse(op, set)
   if (op.failuresInResponse && endpoint.upstreamFailure)
     responses['502'] = failureResponse(op, set, endpoint.upstreamFailure)
-  Object.assign(responses, problemResponses(op, set.of(Problem)))
+  Object.assign(
+    responses,
+    problemResponses(op, set.of(Problem), book, {
+      bodyTypes: options.requestTypes,
+      ...(options.limits ? { limits: options.limits } : {}),
+    }),
+  )
   return {
     operationId: endpoint.name,
     summary: endpoint.title,
@@ -164,11 +178,12 @@ export const openApiDocument = (endpoints: readonly Endpoint[], options: OpenApi
   const roots = endpoints.flatMap((e) => [e.request, e.response, e.query])
   const set = schemaSet([Problem, ...roots.filter((s): s is v.GenericSchema => s !== undefined)])
   const paths: Record<string, Json> = {}
+  const book = exampleBook()
   for (const op of ops) {
     const item = (paths[op.template] ??= {})
     const servers = serversOf(op)
     if (servers) item.servers = servers
-    item[op.endpoint.method.toLowerCase()] = operationOf(op, set, options)
+    item[op.endpoint.method.toLowerCase()] = operationOf(op, set, book, options)
   }
   return {
     openapi: '3.1.0',
@@ -195,7 +210,7 @@ export const openApiDocument = (endpoints: readonly Endpoint[], options: OpenApi
       },
       parameters: { format: FORMAT_PARAMETER },
       headers: HEADERS,
-      examples: problemExamples(options.requestTypes),
+      examples: book.examples,
       securitySchemes: SECURITY_SCHEMES,
     },
   }

@@ -1,5 +1,6 @@
 import type * as v from 'valibot'
 import type { Endpoint } from '../app/types.ts'
+import { carriesBody } from '../body/carries-body.ts'
 import { mediaTypes } from '../formats/registry.ts'
 import { resolve, shapeOf } from '../model/shape.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
@@ -27,7 +28,13 @@ export interface Operation {
   mediaTypes: string[]
 }
 
-const fieldsOf = (schema: v.GenericSchema | undefined) => {
+/**
+ * The members of an object schema, in declaration order; none for any other schema.
+ *
+ * @example
+ * fieldsOf(PageQuery).map((f) => f.key) // ['limit', 'skip', 'after', 'before']
+ */
+export const fieldsOf = (schema: v.GenericSchema | undefined) => {
   if (!schema) return []
   const s = resolve(shapeOf(schema))
   return s.kind === 'object' ? s.fields : []
@@ -77,9 +84,9 @@ const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
   const { endpoint, requestIn } = op
   const kinds = new Set<string>(['notAcceptable', 'unknownFormat', 'headerTooLarge'])
   if (requestIn === 'body')
-    ['validation', 'malformedBody', 'payloadTooLarge', 'unsupportedMediaType'].forEach((k) =>
-      kinds.add(k),
-    )
+    ['validation', 'malformedBody', 'unsupportedMediaType'].forEach((k) => kinds.add(k))
+  // The size limit guards every body, read or not (a DELETE's too).
+  if (carriesBody(endpoint.method)) kinds.add('payloadTooLarge')
   if (requestIn === 'query') ['validation', 'badQuery'].forEach((k) => kinds.add(k))
   if (endpoint.query) kinds.add('badQuery')
   if (endpoint.security) kinds.add('unauthorized')

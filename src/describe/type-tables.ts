@@ -64,6 +64,8 @@ const describe = (member: JsonSchema): string => {
   if (s.enum) notes.push(`One of: ${s.enum.map(String).join(', ')}.`)
   if (s.format && s.format !== 'date-time') notes.push(`Format: ${s.format}.`)
   if (s.pattern) notes.push(`Pattern: ${s.pattern}`)
+  for (const rule of s.allOf ?? [])
+    if (typeof rule === 'object' && rule.pattern) notes.push(`Pattern: ${rule.pattern}`)
   const chars = (n: number) => `${n} character${n === 1 ? '' : 's'}`
   if (s.minLength !== undefined) notes.push(`At least ${chars(s.minLength)}.`)
   if (s.maxLength !== undefined) notes.push(`At most ${chars(s.maxLength)}.`)

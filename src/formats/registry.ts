@@ -57,3 +57,21 @@ export const formatOfContentType = (contentType: string): Format | undefined => 
  */
 export const mediaTypes = (keys?: readonly string[]): string[] =>
   formats.filter((f) => !keys || keys.includes(f.key)).flatMap((f) => [...f.mediaTypes])
+
+/**
+ * The problem media types that are no format's own media type (`application/problem+json`,
+ * `application/problem+xml`), each with the format that writes it, in server order: the
+ * problem types an Accept header may name when it names no format, which decide how the
+ * gateway writes a problem raised when negotiation failed.
+ *
+ * @example
+ * [...problemOnlyTypes().keys()] // ['application/problem+json', 'application/problem+xml']
+ */
+export const problemOnlyTypes = (): Map<string, Format> => {
+  const types = new Map<string, Format>()
+  for (const format of formats) {
+    const type = essence(format.problemContentType)
+    if (!mediaTypes().includes(type) && !types.has(type)) types.set(type, format)
+  }
+  return types
+}

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../app/types.ts'
-import { issueMessage, issuePointer } from '../body/read-body.ts'
+import { issueMessage, issuePointer } from '../body/issues.ts'
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding.ts'
 import type { CollectionInfo, Links } from '../formats/types.ts'
 import { PageQuery } from '../model/collection.ts'

@@ -2,19 +2,13 @@ import type { MiddlewareHandler } from 'hono'
 import { OPERATIONS } from '../apis/servicestack/operations.ts'
 import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv, Negotiated } from '../app/types.ts'
-import { essence, formatByKey, formats, mediaTypes } from '../formats/registry.ts'
-import type { Format } from '../formats/types.ts'
+import { formatByKey, formats, mediaTypes, problemOnlyTypes } from '../formats/registry.ts'
 import { negotiateProblemType, selectFormat } from '../negotiation/index.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import type { Guard } from './guards.ts'
 
-// Problem media types that are no format's own media type (problem+json, problem+xml), with
-// the format that writes each: Accept may name one where it names no format.
-const problemTypes = new Map<string, Format>()
-for (const format of formats) {
-  const type = essence(format.problemContentType)
-  if (!mediaTypes().includes(type) && !problemTypes.has(type)) problemTypes.set(type, format)
-}
+// Accept may name one of these where it names no format.
+const problemTypes = problemOnlyTypes()
 const problemOffers = [...problemTypes.keys()]
 
 /** The problem type Accept names, as the format that renders it; undefined when none. */

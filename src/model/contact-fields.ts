@@ -61,33 +61,36 @@ export const Phone = v.pipe(
 )
 
 /**
- * valibot's `url()` judged by `new URL` instead of `URL.canParse`, which Node 20 and 22 answer
- * false for a host with non-ASCII letters (`https://bücher.example/`) once V8 has optimised
- * it, after some thousands of calls: the same address was refused or not by the process's age.
- * Its `type` stays `url`, so JSON Schema still says `format: uri`.
+ * Whether `new URL` reads the text, as valibot's `url()` asks `URL.canParse`, which Node 20
+ * and 22 answer false for a host with non-ASCII letters (`https://bücher.example/`) once V8
+ * has optimised it, after some thousands of calls: the same address was refused or not by the
+ * process's age. A `check`, not `url()`: JSON Schema would call that `format: uri`, an
+ * RFC 3986 URI, which allows `ftp:` and refuses the non-ASCII letters accepted here.
  */
-const url = (message: string): ReturnType<typeof v.url<string, string>> => ({
-  ...v.url<string, string>(message),
-  requirement: (input: string) => {
+const parsesAsUrl = (message: string) =>
+  v.check<string, string>((input) => {
     try {
       new URL(input)
       return true
     } catch {
       return false
     }
-  },
-})
+  }, message)
+
+// A widget shows it as an image: `javascript:` or `data:` URLs have no business here, nor do
+// spaces or control characters. Letter case spelt out: JSON Schema's `pattern` has no flags.
+const HTTP_URL = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\u0000-\u0020\u007f]+$/
 
 export const AvatarUrl = v.pipe(
   v.string('must be a string'),
-  maxChars(2048, 'must be at most 2048 characters'),
-  url('must be a URL'),
-  // A widget shows it as an image: `javascript:` or `data:` URLs have no business here, nor
-  // do spaces or control characters.
-  v.check(
-    (url) => /^https?:\/\/[^\u0000-\u0020\u007f]+$/i.test(url),
-    'must be an http or https URL',
+  v.description(
+    'An http or https URL as a browser reads it (WHATWG URL): letters beyond ASCII are fine ' +
+      'in the host and the path, spaces and control characters are not.',
   ),
+  v.examples(['https://example.com/avatar.png']),
+  maxChars(2048, 'must be at most 2048 characters'),
+  parsesAsUrl('must be a URL'),
+  v.regex(HTTP_URL, 'must be an http or https URL'),
 )
 
 // SQLite (libSQL, D1) would silently cut a text column at NUL, and a driver reads a key that
@@ -129,6 +132,11 @@ const dictionary = <TKey extends v.GenericSchema<string, string>, TValue extends
 ) =>
   v.pipe(plainRecord(key, value), v.maxEntries(L.entries, `must have at most ${L.entries} entries`))
 
+// What `jsonBytesAtMost` checks, which JSON Schema cannot say: a description says it.
+const JSON_BOUND =
+  `At most ${L.jsonBytes} bytes as JSON text written compactly (UTF-8, escapes included), ` +
+  'whatever carries it: a JSON or XML body, or a form field or CSV cell of JSON text.'
+
 /** A value's size as JSON text (UTF-8 bytes) at most `CONTACT_LIMITS.jsonBytes`. */
 const jsonBytesAtMost = <T>() =>
   v.check<T, string>(
@@ -140,7 +148,11 @@ const jsonBytesAtMost = <T>() =>
  * Any JSON object, bounded. A record of `unknown` values is what the serializers treat as
  * free-form: typed `<entry key>` elements in XML, `<field>.<key>` columns in CSV.
  */
-const FreeForm = v.pipe(dictionary(Key, v.unknown()), jsonBytesAtMost())
+const FreeForm = v.pipe(
+  dictionary(Key, v.unknown()),
+  jsonBytesAtMost(),
+  v.description(`Any JSON object. ${JSON_BOUND}`),
+)
 
 export const CustomData = FreeForm
 
@@ -156,6 +168,10 @@ const HeaderValue = v.pipe(
   v.regex(/^[^\x01-\x08\n-\x1f\x7f]*$/, 'must not contain control characters other than TAB'),
   // A header carries bytes: `Headers` refuses a character past U+00FF (`€`).
   v.regex(/^[\0-\xff]*$/, 'must hold only characters up to U+00FF (Latin-1)'),
+  v.description(
+    'A header value: Latin-1 text (characters up to U+00FF) with no ASCII control character ' +
+      'but TAB.',
+  ),
 )
 
 /** Per-contact overrides of the parameters open.cx actions are called with. */
@@ -167,4 +183,9 @@ export const HttpActionOverrides = v.pipe(
     headers: v.optional(dictionary(HeaderName, HeaderValue)),
   }),
   jsonBytesAtMost(),
+  v.description(
+    'Overrides of the parameters open.cx actions are called with; header names are RFC 9110 ' +
+      'tokens, header values Latin-1 with no ASCII control character but TAB. As a whole: ' +
+      JSON_BOUND,
+  ),
 )

@@ -4,7 +4,8 @@ import { StoreUnavailableError } from '../store/sql.ts'
 import { ProblemError } from './problem-error.ts'
 import { renderProblem } from './render.ts'
 
-const RETRY_AFTER_SECONDS = 5
+/** How long a client is asked to wait when storage is unavailable (the 503). */
+export const RETRY_AFTER_SECONDS = 5
 
 /** A driver error as one line with its code (`SQLITE_BUSY: database is locked`), for the log. */
 const describeCause = (cause: unknown): string => {

@@ -58,6 +58,23 @@ describe('metadata pages', () => {
     expect(contact).toContain('At most 64 entries.')
   })
 
+  it('states the rules authenticate-user enforces that OpenAPI says in words', async () => {
+    const t = await makeTarget()
+    const page = unescape(await (await t.request('/json/metadata?op=authenticateUser')).text())
+    const row = (name: string) => new RegExp(`<td>${name}</td>(.*?)</tr>`).exec(page)![1]!
+    expect(row('avatar_url')).toMatch(/http or https URL.*Pattern: \^\[Hh\]/)
+    expect(row('avatar_url')).not.toContain('Format: uri')
+    expect(row('customData')).toContain('16384 bytes as JSON')
+    expect(row('http_action_overrides')).toMatch(/Latin-1.*16384 bytes as JSON/)
+  })
+
+  it("shows the created user's own URL as self in the HAL sample of a 201", async () => {
+    const t = await makeTarget()
+    const page = await (await t.request('/hal/metadata?op=CreateAmazonUser')).text()
+    const body = JSON.parse(samples(page).response.body)
+    expect(body._links.self.href).toBe(`/v2.0/external/alexa/users/${body._id}`)
+  })
+
   it('has no page of samples in a format the operation does not answer in', async () => {
     const t = await makeTarget()
     expect((await t.request('/html/metadata?op=exportContacts')).status).toBe(404)

@@ -6,8 +6,8 @@ import { send } from '../../middleware/response-headers.ts'
 
 /**
  * `GET /openapi.json`: the OpenAPI 3.1 document of every endpoint, generated once from their
- * schemas. Routed as `/openapi` (the `.json` suffix is a format marker), so it answers only when
- * the path really is `/openapi.json`.
+ * schemas and the app's limits. Routed as `/openapi` (the `.json` suffix is a format marker),
+ * so it answers only when the path really is `/openapi.json`.
  *
  * @example
  * app.get(page.path, openApiPage(endpoints, aliases).handler)
@@ -27,7 +27,11 @@ export const openApiPage = (
         throw new ProblemError('routeNotFound', 'The OpenAPI document is at /openapi.json.')
       }
       text ??= JSON.stringify(
-        openApiDocument(endpoints, { aliasesOf, requestTypes: Object.keys(bodyParsers) }),
+        openApiDocument(endpoints, {
+          aliasesOf,
+          requestTypes: Object.keys(bodyParsers),
+          limits: c.get('limits'),
+        }),
       )
       return send(c, text, 200, { 'Content-Type': 'application/json; charset=utf-8' })
     },

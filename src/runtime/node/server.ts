@@ -103,7 +103,11 @@ export const startServer = async (config: NodeConfig) => {
   // Without Host, an HTTP/1.1 request is answered by `gatewayListener`, not Node's bare 400.
   const server = createServer(
     { requireHostHeader: false },
-    gatewayListener(app.fetch, config.host, traceIdOf),
+    gatewayListener(app.fetch, {
+      hostname: config.host,
+      newTraceId: traceIdOf,
+      logger: config.logger,
+    }),
   )
   answerRefusedRequests(server, traceIdOf)
   // A client that waits for `100 Continue` is invited to send only a body the limit accepts:

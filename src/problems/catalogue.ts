@@ -94,6 +94,13 @@ export const catalogue = {
     description:
       'A header the gateway reads (Accept, Content-Type, X-API-Key, Authorization, Origin, X-Forwarded-For, CF-Connecting-IP) is longer than the limit (4 KiB by default); details.header names it. On Node, also a header section over 16 KiB in all.',
   },
+  uriTooLong: {
+    code: 1052,
+    status: 414,
+    title: 'URI Too Long',
+    description:
+      "The request line, with the URL it names, is longer than the server reads (on Node, 16 KiB: the limit of the request's head). The connection is closed after the answer.",
+  },
   unsupportedMediaType: {
     code: 1060,
     status: 415,

@@ -50,6 +50,13 @@ describe('raw header bytes on the Node server', () => {
       1051,
       USERS,
     ],
+    [
+      'a URL over 16 KiB',
+      `GET ${USERS}/${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      414,
+      1052,
+      '',
+    ],
     ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 1003, ''],
     [
       'a control character in a header',

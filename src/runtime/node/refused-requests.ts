@@ -7,14 +7,46 @@ import { catalogue, type ProblemKind, problemTypeUri } from '../../problems/cata
 
 const CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
-/** The request target of a request line Node could not parse, when it reads as a path. */
+/**
+ * The path of the request line Node could not parse, when its target reads as one and is
+ * there whole: a target cut off by the end of what is read (a URL too long) names no path.
+ */
 const targetOf = (packet: Buffer | undefined): string => {
   const line = packet?.toString('latin1', 0, Math.min(packet.length, 2048)).split('\r\n', 1)[0]
-  const target = line?.split(' ')[1] ?? ''
+  const [, target = '', after] = line?.split(' ', 3) ?? []
+  if (after === undefined && !target.includes('?')) return ''
   return /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
 }
 
+const LF = 0x0a
+// A request line's start (a method, then an origin-form or absolute-form target) and end.
+const REQUEST_LINE_START = /^[A-Z][A-Z-]* (?:\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/
+const REQUEST_LINE_END = /^ HTTP\/\d\.\d\r?$/
+
+/**
+ * Whether Node's header overflow (its limit counts the request line and the header fields
+ * together) came while it read the request line: the line the parser stopped in, within the
+ * bytes it read last, starts as a request line does, or goes on from there with only its
+ * ` HTTP/1.1` (Node checks the limit when the target ends). A header line can do neither. When
+ * those bytes lie wholly inside one line, a head that arrived in several reads, they cannot
+ * tell: that stays a 431.
+ */
+const overflowsInRequestLine = (packet: Buffer | undefined, at: number | undefined): boolean => {
+  if (!packet) return false
+  const stop = Math.min(Math.max(at ?? packet.length, 0), packet.length)
+  const start = stop === 0 ? 0 : packet.lastIndexOf(LF, stop - 1) + 1
+  const next = packet.indexOf(LF, stop)
+  const end = next < 0 ? packet.length : next
+  if (REQUEST_LINE_START.test(packet.toString('latin1', start, Math.min(end, start + 80))))
+    return true
+  return end - stop <= 16 && REQUEST_LINE_END.test(packet.toString('latin1', stop, end))
+}
+
 const INVALID: [ProblemKind, string] = ['malformedRequest', 'The request is not valid HTTP/1.1.']
+const URI_TOO_LONG: [ProblemKind, string] = [
+  'uriTooLong',
+  `The request line is longer than ${maxHeaderSize / 1024} KiB.`,
+]
 
 /** Node's parser errors the gateway answers otherwise than `INVALID`, as Node would. */
 const REFUSALS: Record<string, [ProblemKind, string]> = {
@@ -53,23 +85,33 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
   return { status: entry.status, headers, body }
 }
 
+/** What the gateway answers a parser error with: the problem kind and its detail, if any. */
+const refusalFor = (
+  error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number },
+): [ProblemKind, string] | [] => {
+  const code = error.code ?? ''
+  if (code === 'HPE_HEADER_OVERFLOW' && overflowsInRequestLine(error.rawPacket, error.bytesParsed))
+    return URI_TOO_LONG
+  return REFUSALS[code] ?? (code.startsWith('HPE_') ? INVALID : [])
+}
+
 /**
  * Answers what Node's HTTP parser refuses (`clientError`) as the gateway answers everything:
- * a problem with a trace id, instead of Node's bare status line. A header section over Node's
- * limit (`maxHeaderSize`, 16 KiB) is a 431, a request not in by Node's `requestTimeout` a 408,
- * oversized chunk extensions a 413; bytes that are not HTTP (a bad request line, a
- * control character in a header, a broken chunk in a body) are a 400. The connection is
- * closed after the answer, as Node does: the parser cannot tell where the next request would
- * start. A socket already answering, or reset, is only closed.
+ * a problem with a trace id, instead of Node's bare status line. A head over Node's limit
+ * (`maxHeaderSize`, 16 KiB) is a 414 when the request line reached it alone (a URL too long),
+ * else a 431; a request not in by Node's `requestTimeout` a 408, oversized chunk extensions a
+ * 413; bytes that are not HTTP (a bad request line, a control character in a header, a broken
+ * chunk in a body) are a 400. The connection is closed after the answer, as Node does: the
+ * parser cannot tell where the next request would start. A socket already answering, or
+ * reset, is only closed.
  *
  * @example
  * answerRefusedRequests(server, traceIdOf)
  */
 export const answerRefusedRequests = (server: Server, newTraceId: () => string): void => {
-  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+  server.on('clientError', (error: Parameters<typeof refusalFor>[0], socket) => {
     const stream = socket as Duplex & { _httpMessage?: { headersSent?: boolean } }
-    const code = error.code ?? ''
-    const [kind, detail] = REFUSALS[code] ?? (code.startsWith('HPE_') ? INVALID : [])
+    const [kind, detail] = refusalFor(error)
     // As Node's own answer: not once a response began (a bad chunk in a body being read can
     // come after the app answered), nor to a reset.
     if (!kind || !stream.writable || stream._httpMessage?.headersSent) {

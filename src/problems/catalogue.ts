@@ -40,6 +40,13 @@ export const catalogue = {
     description:
       "The request did not arrive within the server's time limit (on Node, by default 60 s for the headers and 5 minutes for the whole request). The connection is closed after the answer.",
   },
+  expectationFailed: {
+    code: 1005,
+    status: 417,
+    title: 'Expectation Failed',
+    description:
+      'The Expect header asks for something other than 100-continue, the only expectation the server meets (RFC 9110 §10.1.1). The request is not served, and the connection is closed after the answer.',
+  },
   unauthorized: {
     code: 1010,
     status: 401,

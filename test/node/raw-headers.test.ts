@@ -82,6 +82,13 @@ describe('raw header bytes on the Node server', () => {
     ],
     ['a target of * for GET', 'GET * HTTP/1.1\r\nHost: x\r\n\r\n', 400, 1003, ''],
     [
+      'an expectation other than 100-continue',
+      `GET ${USERS} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n`,
+      417,
+      1005,
+      USERS,
+    ],
+    [
       'a broken chunk in a body',
       `POST ${USERS} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
       400,

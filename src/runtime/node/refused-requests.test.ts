@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { rawExchange } from '../../../test/support/raw-socket.ts'
-import { answerRefusedRequests } from './refused-requests.ts'
+import { answerRefusedRequests, answerUnmetExpectations } from './refused-requests.ts'
 
 let server: Server | undefined
 afterEach(
@@ -13,6 +13,7 @@ afterEach(
 const listen = async (options: Parameters<typeof createServer>[0] = {}) => {
   server = createServer(options, () => undefined)
   answerRefusedRequests(server, () => 'api--trace')
+  answerUnmetExpectations(server, () => 'api--trace')
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
   return (server.address() as { port: number }).port
 }
@@ -119,5 +120,30 @@ describe('answerRefusedRequests', () => {
   it('answers a header over 16 KiB read in pieces with a 431', async () => {
     const pieces = [`GET /x HTTP/1.1\r\nHost: x\r\nX-Pad: ${A(10_000)}`, `${A(10_000)}\r\n\r\n`]
     expect(problemOf(await exchangeInPieces(pieces)).status).toBe(431)
+  })
+
+  it.each([
+    ['a GET', 'GET /users?x=1 HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n'],
+    [
+      'a POST whose body waits',
+      'POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: bar\r\n\r\n',
+    ],
+  ])('answers %s that expects anything but 100-continue with a 417 problem', async (_, bytes) => {
+    const text = await exchange(bytes)
+    const { status, head, problem } = problemOf(text)
+    expect(status).toBe(417)
+    expect(head).toMatch(/\r\nconnection: close(\r\n|$)/i)
+    expect(head).toMatch(/\r\nx-trace-id: api--trace\r\n/i)
+    expect(problem).toEqual({
+      type: '/problems/expectation-failed',
+      title: 'Expectation Failed',
+      status: 417,
+      detail: expect.any(String),
+      instance: '/users',
+      code: 1005,
+      traceId: 'api--trace',
+      details: {},
+    })
+    expect(text).not.toContain('100 Continue')
   })
 })

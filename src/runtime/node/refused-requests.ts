@@ -1,4 +1,4 @@
-import { maxHeaderSize, STATUS_CODES, type Server } from 'node:http'
+import { maxHeaderSize, type ServerResponse, STATUS_CODES, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { json } from '../../formats/json.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
@@ -6,6 +6,10 @@ import { Problem } from '../../model/problem.ts'
 import { catalogue, type ProblemKind, problemTypeUri } from '../../problems/catalogue.ts'
 
 const CONTENT_TYPE = 'application/problem+json; charset=utf-8'
+
+/** The path of a request target, for a problem's `instance`, when the target reads as one. */
+const pathOf = (target: string): string =>
+  /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
 
 /**
  * The path of the request line Node could not parse, when its target reads as one and is
@@ -15,7 +19,7 @@ const targetOf = (packet: Buffer | undefined): string => {
   const line = packet?.toString('latin1', 0, Math.min(packet.length, 2048)).split('\r\n', 1)[0]
   const [, target = '', after] = line?.split(' ', 3) ?? []
   if (after === undefined && !target.includes('?')) return ''
-  return /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
+  return pathOf(target)
 }
 
 const LF = 0x0a
@@ -85,6 +89,22 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
   return { status: entry.status, headers, body }
 }
 
+/**
+ * Writes a `refusal` as the answer to a request Node has parsed, and closes the connection
+ * after it: a body the request may still send is not read.
+ *
+ * @example
+ * sendRefusal(response, refusal('malformedRequest', 'No Host.', '', traceId))
+ */
+export const sendRefusal = (
+  response: ServerResponse,
+  { status, headers, body }: ReturnType<typeof refusal>,
+): void => {
+  response.shouldKeepAlive = false
+  response.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) })
+  response.end(body)
+}
+
 /** What the gateway answers a parser error with: the problem kind and its detail, if any. */
 const refusalFor = (
   error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number },
@@ -132,5 +152,21 @@ export const answerRefusedRequests = (server: Server, newTraceId: () => string):
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('')
     stream.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`)
+  })
+}
+
+/**
+ * Answers a request whose `Expect` is anything but `100-continue` (Node's `checkExpectation`)
+ * with a 417 problem and a trace id, where Node would send a bare 417; the request is not
+ * served (RFC 9110 §10.1.1), and its body, if any, not read.
+ *
+ * @example
+ * answerUnmetExpectations(server, traceIdOf)
+ */
+export const answerUnmetExpectations = (server: Server, newTraceId: () => string): void => {
+  server.on('checkExpectation', (request, response: ServerResponse) => {
+    const detail = 'The Expect header asks for something other than 100-continue.'
+    const instance = pathOf(request.url ?? '')
+    sendRefusal(response, refusal('expectationFailed', detail, instance, newTraceId()))
   })
 }

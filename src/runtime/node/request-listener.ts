@@ -4,7 +4,7 @@ import { METHOD_ORDER } from '../../app/method-not-allowed.ts'
 import type { Logger } from '../../app/types.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
 import { logUnhandled } from '../../problems/on-error.ts'
-import { refusal } from './refused-requests.ts'
+import { refusal, sendRefusal } from './refused-requests.ts'
 
 /** Every method some route serves: what `OPTIONS *` (the server as a whole) answers. */
 const SERVER_METHODS = METHOD_ORDER.join(', ')
@@ -27,15 +27,6 @@ const hostLines = (raw: readonly string[]): number => {
     if (name.length === 4 && name.toLowerCase() === 'host') count++
   }
   return count
-}
-
-const answer = (
-  response: ServerResponse,
-  { status, headers, body }: ReturnType<typeof refusal>,
-) => {
-  response.shouldKeepAlive = false
-  response.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) })
-  response.end(body)
 }
 
 /** What `gatewayListener` answers with besides the app. */
@@ -90,7 +81,7 @@ export const gatewayListener = (
       const traceId = newTraceId()
       if (request.method !== 'OPTIONS') {
         const text = '`*` is a request target for OPTIONS only.'
-        answer(response, refusal('malformedRequest', text, '', traceId))
+        sendRefusal(response, refusal('malformedRequest', text, '', traceId))
         return
       }
       response.writeHead(204, {
@@ -105,7 +96,7 @@ export const gatewayListener = (
     if (hosts > 1 || (hosts === 0 && request.httpVersionMinor >= 1)) {
       const text =
         hosts > 1 ? 'A request may name only one Host.' : 'An HTTP/1.1 request needs a Host header.'
-      answer(response, refusal('malformedRequest', text, '', newTraceId()))
+      sendRefusal(response, refusal('malformedRequest', text, '', newTraceId()))
       return
     }
     if (hasBody(request)) {

@@ -45,7 +45,7 @@ const FORMAT_PARAMETER = {
   in: 'query',
   required: false,
   description:
-    'Chooses the representation over Accept; a path suffix (`.csv`) or `/{format}/reply/{Operation}` does the same.',
+    'Chooses the representation over Accept; a path suffix (`.csv`) or `/{format}/reply/{Operation}` does the same. Its name and value are read in any letter case (`?Format=CSV`).',
   schema: { type: 'string', enum: formats.map((f) => f.key) },
 }
 

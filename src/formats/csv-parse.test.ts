@@ -83,6 +83,14 @@ describe('parseCsv', () => {
     expect(read('name,age,vip\r\n,,\r\n')).toEqual({ name: '' })
   })
 
+  it.each(['name\r\n""\r\n', 'name\n""', 'name\r""\r\r\n', 'name\r\n""\n\n'])(
+    'reads a one-column row whose only cell is "" (%j) as a row of one empty field',
+    (body) => {
+      expect(read(body)).toEqual({ name: '' })
+      expect(read(body.replace('name', 'EmailAddress'), Request)).toEqual({})
+    },
+  )
+
   it('undoes formula neutralisation by exactly one quote', () => {
     const body = `name,customData.a,customData.b,customData.c\r\n'=1+1,'-5,-5,''@x\r\n`
     expect(read(body)).toEqual({ name: '=1+1', customData: { a: '-5', b: -5, c: "'@x" } })
@@ -162,6 +170,7 @@ describe('parseCsv', () => {
       ['a blank body', ' \r\n ', /empty/],
       ['a header with no row', 'name,age\r\n', /no data row/],
       ['two data rows', 'name\r\na\r\nb\r\n', /2 data rows/],
+      ['two data rows of ""', 'name\r\n""\r\n""\r\n', /2 data rows/],
       ['a blank line before the row', 'name\r\n\r\na\r\n', /2 data rows/],
       ['a blank LF line before the row', 'name\n\na', /2 data rows/],
       ['a blank CR line before the row', 'name\r\ra\r\r', /2 data rows/],

@@ -77,8 +77,17 @@ const withLfBreaks = (text: string): string => {
   return out + text.slice(from)
 }
 
-const isBlankLine = (row: readonly string[] | undefined): boolean =>
-  row?.length === 1 && row[0] === ''
+/**
+ * How many records at the end of the text are empty lines: one per line break that ends it.
+ * papaparse reads an empty line and a record of one empty quoted field (`""`) alike, as `['']`,
+ * so only the text can tell them apart. (A line break inside quotes cannot end the text: an
+ * unclosed quote is refused first.)
+ */
+const trailingEmptyRecords = (text: string): number => {
+  let count = 0
+  for (let i = text.length - 1; i >= 0 && text.charCodeAt(i) === 10; i--) count++
+  return count
+}
 
 /** Header and data row, checked for the shape a request body must have. */
 const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] => {
@@ -87,8 +96,9 @@ const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] =
     throw new BodySyntaxError(
       `${expected(schema)} — this looks like JSON; send it as application/json`,
     )
+  const lines = withLfBreaks(text)
   // No header mode: papaparse would silently rename duplicate names and pad short rows.
-  const { data, errors } = Papa.parse<string[]>(withLfBreaks(text), {
+  const { data, errors } = Papa.parse<string[]>(lines, {
     header: false,
     delimiter: ',',
     newline: '\n',
@@ -98,8 +108,9 @@ const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] =
     throw fail(schema, `Malformed CSV in row ${(quoteError.row ?? 0) + 1}: ${quoteError.message}`)
   // The line break after the last record ends it (papaparse reads one more, empty record after
   // it), and empty lines after that are no records either. A blank line before the data row
-  // is still one: that body has two data rows.
-  while (data.length > 1 && isBlankLine(data.at(-1))) data.pop()
+  // is still one: that body has two data rows. A row of one empty quoted field (`""`, RFC
+  // 4180) is a record, not an empty line: the schema decides what an empty value means.
+  data.length = Math.max(1, data.length - trailingEmptyRecords(lines))
   const [header, row, ...more] = data
   if (!header || !row) throw fail(schema, 'The CSV body has a header row but no data row')
   if (more.length > 0) throw fail(schema, `The CSV body has ${more.length + 1} data rows`)

@@ -35,13 +35,16 @@ export const localHref = (href: string): string | undefined =>
 
 /**
  * The same path with `?format=<key>` set (other query parameters kept): the page's links to the
- * resource in other formats.
+ * resource in other formats. A marker spelled otherwise (`?Format=`) goes, since it names the
+ * format too: kept, it would make the link name it twice.
  *
  * @example
  * withFormat('/users?skip=25&limit=25', 'csv') // '/users?skip=25&limit=25&format=csv'
  */
 export const withFormat = (href: string, key: string): string => {
   const url = new URL(href, 'http://gateway.invalid')
+  for (const name of new Set(url.searchParams.keys()))
+    if (name !== 'format' && name.toLowerCase() === 'format') url.searchParams.delete(name)
   url.searchParams.set('format', key)
   return `${url.pathname}${url.search}`
 }

@@ -56,6 +56,10 @@ describe('localHref', () => {
       '/users?skip=25&limit=25&format=csv',
     )
   })
+
+  it('replaces ?format= in any spelling, which would name the format twice', () => {
+    expect(withFormat('/Op?Format=html&FORMAT=html&x=1', 'xml')).toBe('/Op?x=1&format=xml')
+  })
 })
 
 describe('dataHtml', () => {

@@ -21,7 +21,8 @@ export const ALLOWED_HEADERS = ['Accept', 'Content-Type', 'X-API-Key', 'Authoriz
  * any origin (safe only because credentials are headers a page must hold, never cookies).
  * Preflights are answered here, before negotiation and authentication, with the methods the
  * path serves (`methodsOf`, the list a 405's `Allow` gives) as `Access-Control-Allow-Methods`
- * and `Allow`.
+ * and `Allow`. An `OPTIONS` on a path no route takes is no preflight of anything: it goes on
+ * to the 404 a GET there gets.
  *
  * @example
  * const mw = corsFor(['https://app.example'], (c) => allowed(c.req.path))
@@ -40,9 +41,13 @@ export const corsFor = (
     maxAge: 600,
   })
   return async (c, next) => {
+    if (c.req.method !== 'OPTIONS') return handle(c, next)
+    const methods = methodsOf(c)
+    // Hono's cors answers every OPTIONS 204, which would make an unknown path look served. A
+    // browser fails a preflight that is not 2xx whatever its headers say, so the 404 needs none.
+    if (methods.length === 0) return next()
     const preflight = await handle(c, next)
-    const methods = preflight ? methodsOf(c) : []
-    if (preflight && methods.length > 0) preflight.headers.set('Allow', methods.join(', '))
+    preflight?.headers.set('Allow', methods.join(', '))
     return preflight
   }
 }

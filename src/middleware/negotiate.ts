@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { OPERATIONS } from '../apis/servicestack/operations.ts'
 import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv, Negotiated } from '../app/types.ts'
@@ -138,4 +138,22 @@ export const offerOnly = (keys: readonly string[]): MiddlewareHandler<AppEnv> =>
     }
     await next()
   }
+}
+
+/**
+ * For a resource that has one representation whatever Accept says (a documentation page, one
+ * of its files): Accept is disregarded, as RFC 9110 §12.5.1 allows, but a format the URL
+ * names that is not this one (`/docs.json`, `/metadata?format=xml`) is a 406 naming the one
+ * there is, as for an endpoint that serves only some formats. `key`: the registry's format it
+ * is, if any (`html`), which the URL may name.
+ *
+ * @example
+ * servedOnlyAs(c, 'text/html', 'html') // throws for /docs.json, not for /docs or /docs.html
+ */
+export const servedOnlyAs = (c: Context<AppEnv>, mediaType: string, key?: string): void => {
+  const negotiated = c.get('negotiated')
+  if (!negotiated?.byUrl || negotiated.format.key === key) return
+  throw new ProblemError('notAcceptable', `This resource is available as ${mediaType} only.`, {
+    details: { accepted: [mediaType] },
+  })
 }

@@ -71,6 +71,32 @@ describe('urlFormat', () => {
       'format=XML',
       { path: '/contacts', key: 'xml', styles: ['query'] },
     ],
+    [
+      '?Format=, named as ServiceStack writes it',
+      '/Op',
+      'Format=csv',
+      { path: '/Op', key: 'csv', styles: ['query'] },
+    ],
+    [
+      '?FORMAT= on any route',
+      '/contacts',
+      'FORMAT=xml',
+      { path: '/contacts', key: 'xml', styles: ['query'] },
+    ],
+    ['no marker: a longer name', '/contacts', 'formats=xml&Format_=csv', { path: '/contacts' }],
+    [
+      '?format= given twice in two spellings',
+      '/Op',
+      'format=csv&Format=csv',
+      { path: '/Op', repeated: ['csv', 'csv'] },
+    ],
+    [
+      'a suffix and a ?Format= that disagree, as written',
+      '/Op.csv',
+      'Format=xml',
+      { path: '/Op', conflicting: ['.csv', '?Format=xml'] },
+    ],
+    ['an unknown ?Format=', '/Op', 'Format=pdf', { path: '/Op', unknown: 'pdf' }],
     ['an unknown ?format=', '/contacts', 'format=pdf', { path: '/contacts', unknown: 'pdf' }],
     ['an empty ?format= as absent', '/contacts', 'format=', { path: '/contacts' }],
     [

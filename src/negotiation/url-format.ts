@@ -66,6 +66,23 @@ const splitReplyRoute = (
   return [`/${operation}`, { key, style: 'reply', written }]
 }
 
+/**
+ * Every `?format=` in the query, its name in any letter case (`?Format=csv`, `?FORMAT=`), with
+ * the name as written. ServiceStack matches query names so, and its operations' DTO members
+ * do here too; the marker does so on every route, not only an operation's: it is the gateway's
+ * one format marker, read before the route is known, whose value and path forms already match
+ * in any case everywhere (`/users.XML`, `?format=Xml`), and no route has another parameter of
+ * that name. Taken on one route and ignored on the next, `?Format=csv` would silently answer
+ * JSON there. Two spellings at once are the marker given twice.
+ */
+const formatParams = (search: URLSearchParams): { name: string; value: string }[] => {
+  const found: { name: string; value: string }[] = []
+  if (search.size === 0) return found
+  for (const [name, value] of search)
+    if (name.length === 6 && name.toLowerCase() === 'format') found.push({ name, value })
+  return found
+}
+
 /** An operation's path in any letter case, in the operation's own spelling. */
 const operationPath = (path: string, operations: readonly string[]): string => {
   if (operations.length === 0 || path.indexOf('/', 1) >= 0) return path
@@ -75,12 +92,13 @@ const operationPath = (path: string, operations: readonly string[]): string => {
 
 /**
  * Finds an explicit format in the URL: a suffix on the last path segment (`/users.csv`),
- * ServiceStack's `/{format}/reply/{Operation}` (for the `operations` only) and `?format=`.
- * Keys match case-insensitively and come back as given in `keys`; so do the `operations`,
- * which route in any letter case (`/cognitosendconfirmcoderequest`). Both path markers are
- * removed (`/csv/reply/Op.csv` routes as `/Op`). An empty `?format=` is treated as absent.
- * Markers that name one format agree; markers that name different ones (`conflicting`), an
- * unknown `?format=` (`unknown`) and a `?format=` given twice (`repeated`) name no format,
+ * ServiceStack's `/{format}/reply/{Operation}` (for the `operations` only) and `?format=` (its
+ * name in any letter case: `?Format=`). Keys match case-insensitively and come back as given
+ * in `keys`; so do the `operations`, which route in any letter case
+ * (`/cognitosendconfirmcoderequest`). Both path markers are removed (`/csv/reply/Op.csv`
+ * routes as `/Op`). An empty `?format=` is treated as absent. Markers that name one format
+ * agree; markers that name different ones (`conflicting`), an unknown `?format=` (`unknown`)
+ * and a `?format=` given twice, in any spellings (`repeated`), name no format,
  * whatever else the URL says: the caller answers 406, as a body member given twice is refused
  * rather than one copy taken.
  *
@@ -106,15 +124,13 @@ export const urlFormat = (
   const markers: Marker[] = []
   if (suffix) markers.push(suffix[1])
   if (reply) markers.push(reply[1])
-  const query = search.get('format')
-  if (query !== null) {
-    const all = search.getAll('format')
-    if (all.length > 1) return { path: routed, repeated: all }
-    if (query) {
-      const known = findKey(keys, query)
-      if (known === undefined) return { path: routed, unknown: query }
-      markers.push({ key: known, style: 'query', written: `?format=${query}` })
-    }
+  const params = formatParams(search)
+  if (params.length > 1) return { path: routed, repeated: params.map((p) => p.value) }
+  const [param] = params
+  if (param?.value) {
+    const known = findKey(keys, param.value)
+    if (known === undefined) return { path: routed, unknown: param.value }
+    markers.push({ key: known, style: 'query', written: `?${param.name}=${param.value}` })
   }
   const [first] = markers
   if (first === undefined) return { path: routed }

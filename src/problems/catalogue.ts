@@ -40,6 +40,13 @@ export const catalogue = {
     description:
       "The request did not arrive within the server's time limit (on Node, by default 60 s for the headers and 5 minutes for the whole request). The connection is closed after the answer.",
   },
+  expectationFailed: {
+    code: 1005,
+    status: 417,
+    title: 'Expectation Failed',
+    description:
+      'The Expect header asks for something other than 100-continue, the only expectation the server meets (RFC 9110 §10.1.1). The request is not served, and the connection is closed after the answer.',
+  },
   unauthorized: {
     code: 1010,
     status: 401,
@@ -93,6 +100,13 @@ export const catalogue = {
     title: 'Request Header Fields Too Large',
     description:
       'A header the gateway reads (Accept, Content-Type, X-API-Key, Authorization, Origin, X-Forwarded-For, CF-Connecting-IP) is longer than the limit (4 KiB by default); details.header names it. On Node, also a header section over 16 KiB in all.',
+  },
+  uriTooLong: {
+    code: 1052,
+    status: 414,
+    title: 'URI Too Long',
+    description:
+      "The request line, with the URL it names, is longer than the server reads (on Node, 16 KiB: the limit of the request's head). The connection is closed after the answer.",
   },
   unsupportedMediaType: {
     code: 1060,

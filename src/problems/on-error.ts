@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { AppEnv } from '../app/types.ts'
+import type { AppEnv, Logger } from '../app/types.ts'
 import { StoreUnavailableError } from '../store/sql.ts'
 import { ProblemError } from './problem-error.ts'
 import { renderProblem } from './render.ts'
@@ -12,6 +12,34 @@ const describeCause = (cause: unknown): string => {
   const code = (cause as { code?: unknown } | undefined)?.code
   const text = String(cause)
   return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text
+}
+
+/** A thrown value as text; one whose `toString` fails (`Object.create(null)`) by its tag. */
+const textOf = (value: unknown): string => {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+/**
+ * Logs an error no handler expected, under the trace id its 500 names: the one place its
+ * message and stack go, since the client sees neither. Used by `onError` and by what answers
+ * before the app (the Node adapter), so that every 500 is found in the log the same way.
+ *
+ * @example
+ * logUnhandled(logger, 'api--…', error)
+ */
+export const logUnhandled = (logger: Logger, traceId: string, error: unknown): void => {
+  const known = error instanceof Error
+  logger.error('unhandled error', {
+    traceId,
+    error: known ? error.name : typeof error,
+    // Not `message`: that would overwrite the log line's own message.
+    errorMessage: known ? error.message : textOf(error),
+    stack: known ? error.stack : undefined,
+  })
 }
 
 /**
@@ -34,13 +62,7 @@ export const onError = (error: Error, c: Context<AppEnv>): Response => {
       }),
     )
   }
-  c.get('deps').logger.error('unhandled error', {
-    traceId: c.get('traceId'),
-    error: error.name,
-    // Not `message`: that would overwrite the log line's own message.
-    errorMessage: error.message,
-    stack: error.stack,
-  })
+  logUnhandled(c.get('deps').logger, c.get('traceId'), error)
   return renderProblem(
     c,
     new ProblemError('internal', `Internal error; trace id ${c.get('traceId')}.`),

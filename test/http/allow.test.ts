@@ -47,6 +47,25 @@ describe('Allow lists exactly the methods a route serves', () => {
     expect(res.headers.get('Access-Control-Allow-Methods')).toBe(allow.replaceAll(', ', ','))
   })
 
+  it.each(['/nowhere', '/v2.0/external/alexa', `${USERS}/abc/more`, '/nowhere.xml'])(
+    'answers a preflight on %s, which no route takes, with the 404 a GET there gets',
+    async (path) => {
+      const t = await makeTarget({ corsOrigins: [ORIGIN] })
+      const headers = { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' }
+      const res = await t.request(path, { method: 'OPTIONS', headers })
+      const get = await t.request(path, { headers: { Origin: ORIGIN } })
+      expect(get.status).toBe(404)
+      expect(res.status).toBe(404)
+      expect(res.headers.get('Content-Type')).toBe(get.headers.get('Content-Type'))
+      expect(res.headers.get('Allow')).toBeNull()
+      expect(res.headers.get('Access-Control-Allow-Methods')).toBeNull()
+      const traceIds = /api--[\w-]+/g
+      expect((await res.text()).replace(traceIds, '')).toBe(
+        (await get.text()).replace(traceIds, ''),
+      )
+    },
+  )
+
   it('answers HEAD on the operation with the same 405 and Allow, sending nothing', async () => {
     const t = await makeTarget()
     const res = await t.request(`${OP}?EmailAddress=ada%40example.com`, { method: 'HEAD' })

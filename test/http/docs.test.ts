@@ -52,4 +52,35 @@ describe('GET /docs', () => {
     const res = await t.request('/docs/swagger-ui.css')
     expect(res.status).toBe(404)
   })
+
+  it.each([
+    ['/docs.json', 'application/problem+json', 'text/html'],
+    ['/docs?format=xml', 'application/problem+xml', 'text/html'],
+    ['/docs/swagger-ui.css.json', 'application/problem+json', 'text/css'],
+    ['/docs/init.js?format=html', 'text/html', 'text/javascript'],
+  ])(
+    'answers %s, a format marker the resource does not come in, with a 406 naming its type',
+    async (path, type, served) => {
+      const t = await makeTarget()
+      const res = await t.request(path, { headers: { Accept: BROWSER } })
+      expect(res.status).toBe(406)
+      expect(res.headers.get('Content-Type')!.split(';')[0]).toBe(type)
+      expect(await res.text()).toContain(served)
+    },
+  )
+
+  it.each(['/docs.html', '/docs?format=html', '/docs?FORMAT=HTML'])(
+    'serves %s, whose format marker names HTML',
+    async (path) => {
+      const t = await makeTarget()
+      const res = await t.request(path)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+    },
+  )
+
+  it('answers a file it does not have with a 404, whatever format the URL names', async () => {
+    const t = await makeTarget()
+    expect((await t.request('/docs/index.html.json')).status).toBe(404)
+  })
 })

@@ -184,4 +184,36 @@ describe('metadata pages', () => {
     expect((await t.request('/metadata?op=nope')).status).toBe(404)
     expect((await t.request('/pdf/metadata?op=CreateAmazonUser')).status).toBe(404)
   })
+
+  it.each([
+    ['/metadata.xml', 'application/problem+xml'],
+    ['/metadata?format=csv', 'text/csv'],
+    ['/metadata.json?op=CreateAmazonUser', 'application/problem+json'],
+    ['/xml/metadata.json?op=CreateAmazonUser', 'application/problem+json'],
+    ['/csv/metadata?op=CreateAmazonUser&Format=hal', 'application/problem+json'],
+  ])(
+    'answers %s, a format marker the HTML page does not come in, with a 406 naming HTML',
+    async (path, type) => {
+      const t = await makeTarget()
+      const res = await t.request(path, { headers: { Accept: 'text/html' } })
+      expect(res.status).toBe(406)
+      expect(res.headers.get('Content-Type')!.split(';')[0]).toBe(type)
+      expect(await res.text()).toContain('text/html')
+    },
+  )
+
+  it.each(['/metadata.html', '/metadata?format=html', '/xml/metadata.html?op=CreateAmazonUser'])(
+    'serves %s, whose format marker names HTML',
+    async (path) => {
+      const t = await makeTarget()
+      const res = await t.request(path)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+    },
+  )
+
+  it('answers an unknown operation with a 404 whatever format the URL names', async () => {
+    const t = await makeTarget()
+    expect((await t.request('/metadata.xml?op=nope')).status).toBe(404)
+  })
 })

@@ -116,6 +116,9 @@ describe('negotiation over HTTP', () => {
     [`/healthz.json`, 'application/json'],
     [`/healthz.html`, 'text/html'],
     [`/healthz?format=html`, 'text/html'],
+    // The marker's name in any letter case, as on the ServiceStack operation.
+    [`/healthz?Format=csv`, 'text/csv'],
+    [`/healthz?FORMAT=xml`, 'application/xml'],
   ])('lets the URL override Accept: %s', async (path, mediaType) => {
     const t = await makeTarget()
     const res = await t.request(path, { headers: { Accept: 'application/json, text/csv;q=0.1' } })

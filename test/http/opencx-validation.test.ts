@@ -205,3 +205,16 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
     },
   )
 })
+
+describe('a one-column CSV body', () => {
+  it('reads a row whose one cell is "" as a row (RFC 4180), which validation then refuses', async () => {
+    const t = await makeTarget()
+    const body = 'email\r\n""\r\n'
+    const res = await t.request(AUTHENTICATE, authenticate(body, { contentType: 'text/csv' }))
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem.code).toBe(1000)
+    expect(problem.details.errors).toEqual([{ pointer: '/email', message: expect.any(String) }])
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+})

@@ -90,6 +90,9 @@ describe('format overrides in the URL', () => {
   const styles = [
     ['a path suffix', (key: string) => `${OP}.${key}`],
     ['?format=', (key: string) => `${OP}?format=${key}`],
+    // ServiceStack reads query names in any letter case, its format marker's too.
+    ['?Format=', (key: string) => `${OP}?Format=${key}`],
+    ['?FORMAT=', (key: string) => `${OP}?FORMAT=${key}`],
     ['the /{format}/reply/ route', (key: string) => `/${key}/reply${OP}`],
   ] as const
 
@@ -113,6 +116,7 @@ describe('format markers that disagree', () => {
     [`${OP}.csv?format=xml`, '.csv, ?format=xml'],
     [`/json/reply${OP}.xml`, '.xml, /json/reply/'],
     [`/xml/reply${OP}?format=csv`, '/xml/reply/, ?format=csv'],
+    [`${OP}.csv?Format=xml`, '.csv, ?Format=xml'],
   ])('answers %s with 406 naming %s, and sends nothing', async (url, markers) => {
     const t = await makeTarget()
     const res = await t.request(url, opRequest({ EmailAddress: EMAIL }))
@@ -123,7 +127,18 @@ describe('format markers that disagree', () => {
     expect(t.codeSender.sent).toEqual([])
   })
 
-  it.each([`${OP}.csv?format=pdf`, `/csv/reply${OP}?format=pdf`])(
+  it('answers ?format= given twice in two spellings with 406, and sends nothing', async () => {
+    const t = await makeTarget()
+    const res = await t.request(`${OP}?format=csv&Format=xml`, opRequest({ EmailAddress: EMAIL }))
+    expect(res.status).toBe(406)
+    expect(await res.json<any>()).toMatchObject({
+      code: 1041,
+      detail: '?format= is given more than once ("csv", "xml"); name one format.',
+    })
+    expect(t.codeSender.sent).toEqual([])
+  })
+
+  it.each([`${OP}.csv?format=pdf`, `/csv/reply${OP}?format=pdf`, `${OP}?Format=pdf`])(
     'answers %s (an unknown ?format= after a path marker) with 406',
     async (url) => {
       const t = await makeTarget()
@@ -137,7 +152,7 @@ describe('format markers that disagree', () => {
     },
   )
 
-  it.each([`${OP}.csv?format=CSV`, `/csv/reply${OP}.csv`])(
+  it.each([`${OP}.csv?format=CSV`, `/csv/reply${OP}.csv`, `${OP}.csv?FORMAT=csv`])(
     'serves %s, whose markers agree',
     async (url) => {
       const t = await makeTarget()

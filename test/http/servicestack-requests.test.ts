@@ -95,6 +95,13 @@ describe('CognitoSendConfirmCodeRequest validation failures are DTOs', () => {
   const cases: [string, string, string, string][] = [
     ['an empty body', 'application/json', '', 'EmailAddress is required'],
     ['an empty CSV body', 'text/csv', '', 'EmailAddress is required'],
+    // RFC 4180: one record of one empty field, not a header without a row (1001).
+    [
+      'a CSV row whose one cell is ""',
+      'text/csv',
+      'EmailAddress\r\n""\r\n',
+      'EmailAddress is required',
+    ],
     [
       'a code without an address',
       'application/json',

@@ -50,6 +50,13 @@ describe('raw header bytes on the Node server', () => {
       1051,
       USERS,
     ],
+    [
+      'a URL over 16 KiB',
+      `GET ${USERS}/${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      414,
+      1052,
+      '',
+    ],
     ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 1003, ''],
     [
       'a control character in a header',
@@ -74,6 +81,13 @@ describe('raw header bytes on the Node server', () => {
       '',
     ],
     ['a target of * for GET', 'GET * HTTP/1.1\r\nHost: x\r\n\r\n', 400, 1003, ''],
+    [
+      'an expectation other than 100-continue',
+      `GET ${USERS} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n`,
+      417,
+      1005,
+      USERS,
+    ],
     [
       'a broken chunk in a body',
       `POST ${USERS} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,

@@ -96,7 +96,17 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   // A query parameter the gateway reads, or one it does not.
   fc
     .tuple(
-      fc.constantFrom('format', 'skip', 'limit', 'after', 'before', 'all', 'EmailAddress', 'x'),
+      fc.constantFrom(
+        'format',
+        'Format',
+        'skip',
+        'limit',
+        'after',
+        'before',
+        'all',
+        'EmailAddress',
+        'x',
+      ),
       fc.oneof(
         fc.constantFrom(...FORMAT_KEYS, '0', '-1', '101', '1e3', '9007199254740993', 'true'),
         odd,

@@ -11,6 +11,7 @@ import {
 import { metadataPage } from '../../describe/metadata-page.ts'
 import { formatByKey, formats } from '../../formats/registry.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
+import { servedOnlyAs } from '../../middleware/negotiate.ts'
 import { send } from '../../middleware/response-headers.ts'
 
 const HTML = { 'Content-Type': 'text/html; charset=utf-8' }
@@ -19,6 +20,8 @@ const HTML = { 'Content-Type': 'text/html; charset=utf-8' }
  * ServiceStack's metadata pages, always HTML: `GET /metadata` lists the operations,
  * `GET /metadata?op=Name` and `GET /{format}/metadata?op=Name` show one with its samples in
  * that format (JSON by default). An unknown format is no route; an unknown operation a 404.
+ * The `{format}` segment chooses the samples, not the page's: a format marker in the URL
+ * (`/metadata.xml`, `?format=csv`) that is not HTML is a 406.
  *
  * @example
  * for (const page of metadataPages(endpoints, aliases)) app.get(page.path, page.handler)
@@ -43,11 +46,15 @@ export const metadataPages = (
     const format = formatByKey(key)
     if (!format) throw new ProblemError('routeNotFound', `There is no format "${key}".`)
     const op = c.req.query('op')
-    if (!op) return send(c, metadataIndex(groups, formats), 200, HTML)
+    if (!op) {
+      servedOnlyAs(c, 'text/html', 'html')
+      return send(c, metadataIndex(groups, formats), 200, HTML)
+    }
     const group = findOperation(groups, op)
     if (!group) throw new ProblemError('notFound', `There is no operation "${op}".`)
     if (!servedFormats(group, formats).includes(format))
       throw new ProblemError('notFound', `The operation "${op}" does not answer in ${key}.`)
+    servedOnlyAs(c, 'text/html', 'html')
     const host = new URL(c.req.url).host
     return send(c, metadataPage(group, set, { format, formats, requestTypes, host }), 200, HTML)
   }

@@ -1,4 +1,4 @@
-import { maxHeaderSize, STATUS_CODES, type Server } from 'node:http'
+import { maxHeaderSize, type ServerResponse, STATUS_CODES, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { json } from '../../formats/json.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
@@ -7,14 +7,50 @@ import { catalogue, type ProblemKind, problemTypeUri } from '../../problems/cata
 
 const CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
-/** The request target of a request line Node could not parse, when it reads as a path. */
+/** The path of a request target, for a problem's `instance`, when the target reads as one. */
+const pathOf = (target: string): string =>
+  /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
+
+/**
+ * The path of the request line Node could not parse, when its target reads as one and is
+ * there whole: a target cut off by the end of what is read (a URL too long) names no path.
+ */
 const targetOf = (packet: Buffer | undefined): string => {
   const line = packet?.toString('latin1', 0, Math.min(packet.length, 2048)).split('\r\n', 1)[0]
-  const target = line?.split(' ')[1] ?? ''
-  return /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
+  const [, target = '', after] = line?.split(' ', 3) ?? []
+  if (after === undefined && !target.includes('?')) return ''
+  return pathOf(target)
+}
+
+const LF = 0x0a
+// A request line's start (a method, then an origin-form or absolute-form target) and end.
+const REQUEST_LINE_START = /^[A-Z][A-Z-]* (?:\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/
+const REQUEST_LINE_END = /^ HTTP\/\d\.\d\r?$/
+
+/**
+ * Whether Node's header overflow (its limit counts the request line and the header fields
+ * together) came while it read the request line: the line the parser stopped in, within the
+ * bytes it read last, starts as a request line does, or goes on from there with only its
+ * ` HTTP/1.1` (Node checks the limit when the target ends). A header line can do neither. When
+ * those bytes lie wholly inside one line, a head that arrived in several reads, they cannot
+ * tell: that stays a 431.
+ */
+const overflowsInRequestLine = (packet: Buffer | undefined, at: number | undefined): boolean => {
+  if (!packet) return false
+  const stop = Math.min(Math.max(at ?? packet.length, 0), packet.length)
+  const start = stop === 0 ? 0 : packet.lastIndexOf(LF, stop - 1) + 1
+  const next = packet.indexOf(LF, stop)
+  const end = next < 0 ? packet.length : next
+  if (REQUEST_LINE_START.test(packet.toString('latin1', start, Math.min(end, start + 80))))
+    return true
+  return end - stop <= 16 && REQUEST_LINE_END.test(packet.toString('latin1', stop, end))
 }
 
 const INVALID: [ProblemKind, string] = ['malformedRequest', 'The request is not valid HTTP/1.1.']
+const URI_TOO_LONG: [ProblemKind, string] = [
+  'uriTooLong',
+  `The request line is longer than ${maxHeaderSize / 1024} KiB.`,
+]
 
 /** Node's parser errors the gateway answers otherwise than `INVALID`, as Node would. */
 const REFUSALS: Record<string, [ProblemKind, string]> = {
@@ -54,22 +90,48 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
 }
 
 /**
+ * Writes a `refusal` as the answer to a request Node has parsed, and closes the connection
+ * after it: a body the request may still send is not read.
+ *
+ * @example
+ * sendRefusal(response, refusal('malformedRequest', 'No Host.', '', traceId))
+ */
+export const sendRefusal = (
+  response: ServerResponse,
+  { status, headers, body }: ReturnType<typeof refusal>,
+): void => {
+  response.shouldKeepAlive = false
+  response.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) })
+  response.end(body)
+}
+
+/** What the gateway answers a parser error with: the problem kind and its detail, if any. */
+const refusalFor = (
+  error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number },
+): [ProblemKind, string] | [] => {
+  const code = error.code ?? ''
+  if (code === 'HPE_HEADER_OVERFLOW' && overflowsInRequestLine(error.rawPacket, error.bytesParsed))
+    return URI_TOO_LONG
+  return REFUSALS[code] ?? (code.startsWith('HPE_') ? INVALID : [])
+}
+
+/**
  * Answers what Node's HTTP parser refuses (`clientError`) as the gateway answers everything:
- * a problem with a trace id, instead of Node's bare status line. A header section over Node's
- * limit (`maxHeaderSize`, 16 KiB) is a 431, a request not in by Node's `requestTimeout` a 408,
- * oversized chunk extensions a 413; bytes that are not HTTP (a bad request line, a
- * control character in a header, a broken chunk in a body) are a 400. The connection is
- * closed after the answer, as Node does: the parser cannot tell where the next request would
- * start. A socket already answering, or reset, is only closed.
+ * a problem with a trace id, instead of Node's bare status line. A head over Node's limit
+ * (`maxHeaderSize`, 16 KiB) is a 414 when the request line reached it alone (a URL too long),
+ * else a 431; a request not in by Node's `requestTimeout` a 408, oversized chunk extensions a
+ * 413; bytes that are not HTTP (a bad request line, a control character in a header, a broken
+ * chunk in a body) are a 400. The connection is closed after the answer, as Node does: the
+ * parser cannot tell where the next request would start. A socket already answering, or
+ * reset, is only closed.
  *
  * @example
  * answerRefusedRequests(server, traceIdOf)
  */
 export const answerRefusedRequests = (server: Server, newTraceId: () => string): void => {
-  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+  server.on('clientError', (error: Parameters<typeof refusalFor>[0], socket) => {
     const stream = socket as Duplex & { _httpMessage?: { headersSent?: boolean } }
-    const code = error.code ?? ''
-    const [kind, detail] = REFUSALS[code] ?? (code.startsWith('HPE_') ? INVALID : [])
+    const [kind, detail] = refusalFor(error)
     // As Node's own answer: not once a response began (a bad chunk in a body being read can
     // come after the app answered), nor to a reset.
     if (!kind || !stream.writable || stream._httpMessage?.headersSent) {
@@ -90,5 +152,21 @@ export const answerRefusedRequests = (server: Server, newTraceId: () => string):
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('')
     stream.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`)
+  })
+}
+
+/**
+ * Answers a request whose `Expect` is anything but `100-continue` (Node's `checkExpectation`)
+ * with a 417 problem and a trace id, where Node would send a bare 417; the request is not
+ * served (RFC 9110 §10.1.1), and its body, if any, not read.
+ *
+ * @example
+ * answerUnmetExpectations(server, traceIdOf)
+ */
+export const answerUnmetExpectations = (server: Server, newTraceId: () => string): void => {
+  server.on('checkExpectation', (request, response: ServerResponse) => {
+    const detail = 'The Expect header asks for something other than 100-continue.'
+    const instance = pathOf(request.url ?? '')
+    sendRefusal(response, refusal('expectationFailed', detail, instance, newTraceId()))
   })
 }

@@ -1,8 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { getRequestListener, RequestError } from '@hono/node-server'
 import { METHOD_ORDER } from '../../app/method-not-allowed.ts'
+import type { Logger } from '../../app/types.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
-import { refusal } from './refused-requests.ts'
+import { logUnhandled } from '../../problems/on-error.ts'
+import { refusal, sendRefusal } from './refused-requests.ts'
 
 /** Every method some route serves: what `OPTIONS *` (the server as a whole) answers. */
 const SERVER_METHODS = METHOD_ORDER.join(', ')
@@ -27,13 +29,13 @@ const hostLines = (raw: readonly string[]): number => {
   return count
 }
 
-const answer = (
-  response: ServerResponse,
-  { status, headers, body }: ReturnType<typeof refusal>,
-) => {
-  response.shouldKeepAlive = false
-  response.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) })
-  response.end(body)
+/** What `gatewayListener` answers with besides the app. */
+export interface GatewayListenerOptions {
+  /** The listening address: the URL of a request without Host (HTTP/1.0). */
+  hostname: string
+  newTraceId: () => string
+  /** Where a 500 the app did not answer itself is logged, with its trace id. */
+  logger: Logger
 }
 
 /**
@@ -47,28 +49,30 @@ const answer = (
  * - `OPTIONS *` (RFC 9110 §9.3.7) is answered for the server as a whole: 204 and `Allow`;
  * - an answer given before the request's body arrived (a 401 or a 413 ahead of a large upload)
  *   says `Connection: close` (RFC 9112 §9.6): the adapter gives up draining such a body after
- *   500 ms and drops the connection, which a client that was told keep-alive would reuse.
+ *   500 ms and drops the connection, which a client that was told keep-alive would reuse;
+ * - anything else the app throws instead of answering is a 500 `internal` problem, logged with
+ *   its trace id as the app's own 500s are (`logUnhandled`), where the adapter sends a bare 500.
  *
  * @example
- * createServer(gatewayListener(app.fetch, '127.0.0.1', traceIdOf))
+ * createServer(gatewayListener(app.fetch, { hostname: '127.0.0.1', newTraceId, logger }))
  */
 export const gatewayListener = (
   fetch: (request: Request) => Response | Promise<Response>,
-  hostname: string,
-  newTraceId: () => string,
+  { hostname, newTraceId, logger }: GatewayListenerOptions,
 ): RequestListener => {
   const listener = getRequestListener(fetch, {
     hostname,
     errorHandler: (error) => {
-      const { status, headers, body } =
-        error instanceof RequestError
-          ? refusal(
-              'malformedRequest',
-              'The Host header or the request target is not valid.',
-              '',
-              newTraceId(),
-            )
-          : refusal('internal', 'Internal error.', '', newTraceId())
+      const traceId = newTraceId()
+      let refused: ReturnType<typeof refusal>
+      if (error instanceof RequestError) {
+        const text = 'The Host header or the request target is not valid.'
+        refused = refusal('malformedRequest', text, '', traceId)
+      } else {
+        logUnhandled(logger, traceId, error)
+        refused = refusal('internal', `Internal error; trace id ${traceId}.`, '', traceId)
+      }
+      const { status, headers, body } = refused
       return new Response(body, { status, headers: { ...headers, Connection: 'close' } })
     },
   })
@@ -77,7 +81,7 @@ export const gatewayListener = (
       const traceId = newTraceId()
       if (request.method !== 'OPTIONS') {
         const text = '`*` is a request target for OPTIONS only.'
-        answer(response, refusal('malformedRequest', text, '', traceId))
+        sendRefusal(response, refusal('malformedRequest', text, '', traceId))
         return
       }
       response.writeHead(204, {
@@ -92,7 +96,7 @@ export const gatewayListener = (
     if (hosts > 1 || (hosts === 0 && request.httpVersionMinor >= 1)) {
       const text =
         hosts > 1 ? 'A request may name only one Host.' : 'An HTTP/1.1 request needs a Host header.'
-      answer(response, refusal('malformedRequest', text, '', newTraceId()))
+      sendRefusal(response, refusal('malformedRequest', text, '', newTraceId()))
       return
     }
     if (hasBody(request)) {

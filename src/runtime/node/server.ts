@@ -9,7 +9,7 @@ import { nodeClientAddress } from './client-address.ts'
 import { openDatabase } from './database.ts'
 import { nodeDocsAssets } from './docs-assets.ts'
 import { readMigrations } from './migrations.ts'
-import { answerRefusedRequests } from './refused-requests.ts'
+import { answerRefusedRequests, answerUnmetExpectations } from './refused-requests.ts'
 import { gatewayListener } from './request-listener.ts'
 
 export interface NodeConfig {
@@ -93,7 +93,7 @@ export const openGateway = async (config: GatewayConfig) => {
 /**
  * Opens the gateway (`openGateway`) and listens. What Node's parser or the adapter would
  * refuse before the app sees a request is answered as a problem too (`answerRefusedRequests`,
- * `gatewayListener`).
+ * `answerUnmetExpectations`, `gatewayListener`).
  *
  * @example
  * const { server, close } = await startServer(config)
@@ -103,9 +103,14 @@ export const startServer = async (config: NodeConfig) => {
   // Without Host, an HTTP/1.1 request is answered by `gatewayListener`, not Node's bare 400.
   const server = createServer(
     { requireHostHeader: false },
-    gatewayListener(app.fetch, config.host, traceIdOf),
+    gatewayListener(app.fetch, {
+      hostname: config.host,
+      newTraceId: traceIdOf,
+      logger: config.logger,
+    }),
   )
   answerRefusedRequests(server, traceIdOf)
+  answerUnmetExpectations(server, traceIdOf)
   // A client that waits for `100 Continue` is invited to send only a body the limit accepts:
   // one its Content-Length puts over the limit is answered 413 at once and never uploaded,
   // and the connection closes after the answer (the body would come next on it otherwise).

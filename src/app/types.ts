@@ -29,6 +29,12 @@ export interface Limits {
 /** Delivers ServiceStack confirmation codes (email, SMS…); the default one logs them. */
 export interface CodeSender {
   send(email: string, code: string): Promise<void>
+  /**
+   * The longest one `send` takes before it settles, in milliseconds: a webhook's timeout, 0
+   * for the log. A send holds its address (no other send to it) at most this long plus a
+   * margin; without it, the longest a webhook may take (60 s).
+   */
+  maxMs?: number
 }
 
 /** Everything the app takes from outside, so tests inject deterministic ones. */

@@ -8,14 +8,21 @@ import { applyMigrations } from './migrate.ts'
 const NOW = Date.parse('2026-01-02T03:04:05.000Z')
 const MINUTE = 60_000
 const OLD_HASH = 'a'.repeat(64)
+const OLDER_HASH = 'b'.repeat(64)
 
-/** A database migrated up to 0009, with a user and a code as sends stored them before 0010. */
-const before0010 = async () => {
+/** A database migrated up to the migration before `next`. */
+const migratedUpTo = async (next: string) => {
   const db = libsqlDatabase(createClient({ url: ':memory:' }))
   await applyMigrations(
     db,
-    (await readMigrations()).filter((m) => m.name < '0010'),
+    (await readMigrations()).filter((m) => m.name < next),
   )
+  return db
+}
+
+/** A database migrated up to 0009, with a user and a code as sends stored them before 0010. */
+const before0010 = async () => {
+  const db = await migratedUpTo('0010')
   await db.batch([
     {
       sql: `INSERT INTO cognito_users (id, email, status, attributes, settings, created_at, updated_at)
@@ -31,14 +38,15 @@ const before0010 = async () => {
   return db
 }
 
-const issue = (sendId: string, clientKey: string): IssueCode => ({
+const issue = (sendId: string, clientKey: string, now = NOW): IssueCode => ({
   newUserId: 'unused',
   email: 'ada@example.com',
   attributes: {},
   hash: `${sendId}`.padEnd(64, '0'),
-  now: NOW,
-  expiresAt: NOW + 15 * MINUTE,
+  now,
+  expiresAt: now + 15 * MINUTE,
   sendId,
+  sendingUntil: now + MINUTE,
   clientKey,
   maxSends: 20,
   maxClientSends: 5,
@@ -57,9 +65,10 @@ describe('migration 0010 on a database with codes', () => {
     await applyMigrations(db, await readMigrations())
     const users = cognitoUsers(db)
     expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
-    expect(await users.sendCounts('ada@example.com', 'net-a')).toEqual({
+    expect(await users.sendState('ada@example.com', 'net-a')).toEqual({
       address: { sends: 6, windowStart: NOW - 5 * MINUTE },
       client: { sends: 1, windowStart: NOW },
+      sendingUntil: NOW + MINUTE,
     })
   })
 
@@ -70,11 +79,140 @@ describe('migration 0010 on a database with codes', () => {
     const rows = () => db.all('SELECT * FROM cognito_codes')
     const old = await rows()
     expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
-    await users.withdrawSend({ userId: 'u1', sendId: 's1', clientKey: 'net-a', now: NOW })
+    await users.withdrawSend({ userId: 'u1', sendId: 's1', clientKey: 'net-a' })
     expect(await rows()).toEqual(old)
-    expect(await users.sendCounts('ada@example.com', 'net-a')).toMatchObject({
+    expect(await users.sendState('ada@example.com', 'net-a')).toMatchObject({
       client: { sends: 0 },
     })
     expect(await users.confirm('u1', OLD_HASH, NOW, {})).toBe(true)
+  })
+})
+
+/** A database migrated up to 0010, with a code a send stored then, displacing an older one. */
+const before0011 = async () => {
+  const db = await migratedUpTo('0011')
+  await db.batch([
+    {
+      sql: `INSERT INTO cognito_users (id, email, status, attributes, settings, created_at, updated_at)
+        VALUES ('u1', 'ada@example.com', 'UNCONFIRMED', '{}', '{}', '', '')`,
+      params: [],
+    },
+    {
+      sql: `INSERT INTO cognito_codes (user_id, code_hash, expires_at, attempts, sends,
+          window_start, send_id, displaced_hash, displaced_expires_at, displaced_attempts,
+          displaced_send_id)
+        VALUES ('u1', ?, ?, 1, 2, ?, 's0', ?, ?, 0, 'older')`,
+      params: [OLD_HASH, NOW + 10 * MINUTE, NOW - 5 * MINUTE, OLDER_HASH, NOW + 5 * MINUTE],
+    },
+    {
+      sql: `INSERT INTO cognito_code_sends (user_id, client_key, sends, window_start)
+        VALUES ('u1', 'net-a', 2, ?)`,
+      params: [NOW - 5 * MINUTE],
+    },
+  ])
+  return db
+}
+
+describe('migration 0011 on a database with codes', () => {
+  it('keeps an old pending code confirmable', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    expect(await cognitoUsers(db).confirm('u1', OLD_HASH, NOW, {})).toBe(true)
+  })
+
+  it('holds no old row: the next send is issued, and counted in the old windows', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    expect(await users.sendState('ada@example.com', 'net-a')).toMatchObject({
+      sendingUntil: undefined,
+    })
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    expect(await users.sendState('ada@example.com', 'net-a')).toEqual({
+      address: { sends: 3, windowStart: NOW - 5 * MINUTE },
+      client: { sends: 3, windowStart: NOW - 5 * MINUTE },
+      sendingUntil: NOW + MINUTE,
+    })
+  })
+
+  it('withdraws a send made after it back to the old code, refunded exactly', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    // All but the code the old one displaced: that one, long superseded, is not kept.
+    const rows = async () => ({
+      codes: await db.all(
+        `SELECT user_id, code_hash, expires_at, attempts, sends, window_start, send_id,
+           sending_until FROM cognito_codes`,
+      ),
+      sends: await db.all('SELECT * FROM cognito_code_sends'),
+    })
+    const old = await rows()
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    await users.withdrawSend({ userId: 'u1', sendId: 's1', clientKey: 'net-a' })
+    expect(await rows()).toEqual(old)
+    expect(await users.confirm('u1', OLD_HASH, NOW, {})).toBe(true)
+  })
+})
+
+describe('one send in flight per address', () => {
+  const send = (sendId: string, clientKey = 'net-a') => ({ userId: 'u1', sendId, clientKey })
+
+  it('refuses another send, from any network, until the first ends', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    const held = await db.all('SELECT * FROM cognito_codes')
+    expect(await users.issueCode(issue('s2', 'net-a'))).toBe(false)
+    expect(await users.issueCode(issue('s3', 'net-b'))).toBe(false)
+    expect(await db.all('SELECT * FROM cognito_codes')).toEqual(held)
+    // Another send's end does not end this one.
+    await users.finishSend(send('s2'))
+    expect(await users.issueCode(issue('s4', 'net-b'))).toBe(false)
+    await users.finishSend(send('s1'))
+    expect(await users.issueCode(issue('s5', 'net-b'))).toBe(true)
+  })
+
+  it('forgets the displaced code once a send ends delivered', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    await users.finishSend(send('s1'))
+    const [row] = await db.all<Record<string, unknown>>('SELECT * FROM cognito_codes')
+    expect(row).toMatchObject({
+      send_id: 's1',
+      sending_until: null,
+      displaced_hash: null,
+      displaced_send_id: null,
+    })
+  })
+
+  it('lets a send through once the one in flight is past its bound', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    expect(await users.issueCode(issue('s2', 'net-b', NOW + MINUTE - 1))).toBe(false)
+    expect(await users.issueCode(issue('s2', 'net-b', NOW + MINUTE))).toBe(true)
+  })
+
+  it('keeps counting a send that overran its bound, and never brings its code back', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    expect(await users.issueCode(issue('s2', 'net-b', NOW + MINUTE))).toBe(true)
+    await users.withdrawSend(send('s1', 'net-a'))
+    // s1 stays counted (it may have arrived), and s2 still holds the address.
+    expect(await users.sendState('ada@example.com', 'net-a')).toEqual({
+      address: { sends: 4, windowStart: NOW - 5 * MINUTE },
+      client: { sends: 3, windowStart: NOW - 5 * MINUTE },
+      sendingUntil: NOW + 2 * MINUTE,
+    })
+    await users.withdrawSend(send('s2', 'net-b'))
+    const [row] = await db.all<Record<string, unknown>>('SELECT * FROM cognito_codes')
+    expect(row).toMatchObject({ code_hash: null, send_id: null, sends: 3, sending_until: null })
   })
 })

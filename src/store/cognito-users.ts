@@ -31,6 +31,11 @@ export interface IssueCode {
   expiresAt: number
   /** Names this send (unique), so it can withdraw its own code and no other. */
   sendId: string
+  /**
+   * Epoch milliseconds until which this send's delivery may be in flight: no other send for
+   * the address is issued before it ends (`finishSend`, `withdrawSend`) or this time passes.
+   */
+  sendingUntil: number
   /** The client network's key (`CodeHasher.client`) the send is counted under. */
   clientKey: string
   /** At most `maxSends` codes per `windowMs` per address, over all networks. */
@@ -47,13 +52,21 @@ export interface SendCount {
   windowStart: number
 }
 
-/** A send `issueCode` counted, to take back when its code was certainly not delivered. */
+/** A send `issueCode` counted: ended by `finishSend`, or taken back by `withdrawSend`. */
 export interface IssuedSend {
   userId: string
   sendId: string
   clientKey: string
-  /** The `now` it was issued at: only the windows live then are refunded. */
-  now: number
+}
+
+/** Where an address's sends stand, read after a refusal to say what refused it. */
+export interface SendState {
+  /** The address's count over all networks; undefined where nothing was counted. */
+  address: SendCount | undefined
+  /** The client network's count for the address; undefined where nothing was counted. */
+  client: SendCount | undefined
+  /** Until when the pending code's delivery may still be in flight; undefined if it is not. */
+  sendingUntil: number | undefined
 }
 
 interface Row {
@@ -89,11 +102,16 @@ const toRecord = (row: Row): { user: CognitoUserRecord; code: CodeState | undefi
         },
 })
 
+// A send holds its address from `issueCode` until `finishSend` or `withdrawSend` (or until its
+// `sending_until` passes): the pending code is its own then, as are the windows its counts
+// are in, so what a withdrawal restores and refunds is exactly what the send changed.
+const HOLDS = 'user_id = ? AND send_id = ? AND sending_until IS NOT NULL'
+
 /**
  * Cognito users (ServiceStack family) on any `SqlDatabase`. Every decision that races — who
- * creates a user, whether a send is within its address's and its network's rates, whether an
- * attempt is within its budget, which confirm uses a code — is one conditional statement
- * whose changed-row count decides.
+ * creates a user, whether a send is within its address's and its network's rates and no other
+ * send's delivery to it is in flight, whether an attempt is within its budget, which confirm
+ * uses a code — is one conditional statement whose changed-row count decides.
  *
  * @example
  * const users = cognitoUsers(db)
@@ -117,12 +135,15 @@ export const cognitoUsers = (db: SqlDatabase) => ({
   /**
    * Creates the user if the address is new and replaces its pending code, unless the address
    * has had `maxSends` codes in its current window, or `maxClientSends` from this client
-   * network in that network's window. False (and nothing changed) when limited.
+   * network in that network's window, or another send's delivery to it is in flight (until its
+   * `sendingUntil`). False (and nothing changed) when refused. Once true, the send holds the
+   * address until `finishSend` or `withdrawSend`.
    */
   async issueCode(input: IssueCode): Promise<boolean> {
     const over = input.now - input.windowMs
-    // Both budgets are tested in the one conditional statement that stores the code; the
-    // statements after it change anything only if that send's id is now the pending one.
+    // Both budgets and the in-flight send are tested in the one conditional statement that
+    // stores the code; the statements after it change anything only if that send's id is now
+    // the pending one.
     const issuedHere = `(SELECT user_id FROM cognito_codes
       WHERE user_id = (SELECT id FROM cognito_users WHERE email = ?) AND send_id = ?)`
     const [, issued] = await db.batch([
@@ -136,27 +157,33 @@ export const cognitoUsers = (db: SqlDatabase) => ({
         new Date(input.now).toISOString(),
       ),
       // SET expressions all read the row as it was, so the window test is the same in each.
-      // A first send stores the row: no network can have a count for the address yet.
+      // A first send stores the row: no network can have a count for the address yet, and no
+      // send to it is in flight. A send in flight past its `sending_until` (its process died,
+      // or its sender overran) no longer holds the address.
       sql(
-        `INSERT INTO cognito_codes
-           (user_id, code_hash, expires_at, attempts, sends, window_start, send_id)
-         SELECT id, ?, ?, 0, 1, ?, ? FROM cognito_users WHERE email = ?
+        `INSERT INTO cognito_codes (user_id, code_hash, expires_at, attempts, sends,
+           window_start, send_id, sending_until)
+         SELECT id, ?, ?, 0, 1, ?, ?, ? FROM cognito_users WHERE email = ?
          ON CONFLICT (user_id) DO UPDATE SET displaced_hash = code_hash,
            displaced_expires_at = expires_at, displaced_attempts = attempts,
            displaced_send_id = send_id, code_hash = excluded.code_hash,
            expires_at = excluded.expires_at, attempts = 0, send_id = excluded.send_id,
+           sending_until = excluded.sending_until,
            sends = CASE WHEN window_start <= ? THEN 1 ELSE sends + 1 END,
            window_start = CASE WHEN window_start <= ? THEN excluded.window_start ELSE window_start END
-         WHERE (window_start <= ? OR sends < ?) AND NOT EXISTS (SELECT 1
-           FROM cognito_code_sends s WHERE s.user_id = excluded.user_id AND s.client_key = ?
-             AND s.window_start > ? AND s.sends >= ?)`,
+         WHERE (sending_until IS NULL OR sending_until <= ?)
+           AND (window_start <= ? OR sends < ?) AND NOT EXISTS (SELECT 1
+             FROM cognito_code_sends s WHERE s.user_id = excluded.user_id AND s.client_key = ?
+               AND s.window_start > ? AND s.sends >= ?)`,
         input.hash,
         input.expiresAt,
         input.now,
         input.sendId,
+        input.sendingUntil,
         input.email,
         over,
         over,
+        input.now,
         over,
         input.maxSends,
         input.clientKey,
@@ -186,20 +213,21 @@ export const cognitoUsers = (db: SqlDatabase) => ({
   },
 
   /**
-   * The address's send count and this client network's, as they stand: what refused a send.
-   * Undefined where nothing was counted.
+   * The address's send count and this client network's, and the delivery in flight, as they
+   * stand: what refused a send.
    */
-  async sendCounts(email: string, clientKey: string) {
+  async sendState(email: string, clientKey: string): Promise<SendState> {
     const row = await first<{
       sends: number | null
       window_start: number | null
       client_sends: number | null
       client_window_start: number | null
+      sending_until: number | null
     }>(
       db,
       sql(
         `SELECT c.sends, c.window_start, s.sends AS client_sends,
-           s.window_start AS client_window_start
+           s.window_start AS client_window_start, c.sending_until
          FROM cognito_users u LEFT JOIN cognito_codes c ON c.user_id = u.id
            LEFT JOIN cognito_code_sends s ON s.user_id = u.id AND s.client_key = ?
          WHERE u.email = ?`,
@@ -212,37 +240,65 @@ export const cognitoUsers = (db: SqlDatabase) => ({
     return {
       address: count(row?.sends, row?.window_start),
       client: count(row?.client_sends, row?.client_window_start),
-    } satisfies Record<string, SendCount | undefined>
+      sendingUntil: row?.sending_until ?? undefined,
+    }
   },
 
   /**
-   * Takes back a send whose code the sender certainly did not deliver. It no longer counts
-   * against the address or its network, in the windows it was counted in (a window begun since
-   * holds none of it). Its code, if still the pending one, is withdrawn: the code it displaced
-   * is pending again, as it was at that moment (a code used meanwhile stays used). A later
-   * send's code stays.
+   * Ends a send whose delivery is over without a withdrawal (delivered, or perhaps still on
+   * its way): the address may be sent another code, and the code this one displaced can no
+   * longer come back. Only while the send still holds the address: a send that overran its
+   * `sendingUntil` and was followed by another changes nothing.
+   */
+  async finishSend(send: IssuedSend) {
+    await run(
+      db,
+      sql(
+        `UPDATE cognito_codes SET sending_until = NULL, displaced_hash = NULL,
+           displaced_expires_at = NULL, displaced_attempts = NULL, displaced_send_id = NULL
+         WHERE ${HOLDS}`,
+        send.userId,
+        send.sendId,
+      ),
+    )
+  },
+
+  /**
+   * Takes back a send whose code the sender certainly did not deliver, and ends it. While it
+   * holds the address no other send was issued, so its code is the pending one, the code it
+   * displaced is the one pending before it, and the windows it was counted in are the live
+   * ones: the displaced code is pending again as it was then (a code used before stays used),
+   * and the send counts against neither the address nor its network.
+   *
+   * A send that overran its `sendingUntil` and was followed by another is treated as one that
+   * may have arrived: it stays counted. Its code, displaced by the later send, can no longer
+   * come back: if that send is withdrawn too, no code is pending.
    */
   async withdrawSend(send: IssuedSend) {
     await db.batch([
       sql(
-        `UPDATE cognito_codes SET sends = sends - 1
-         WHERE user_id = ? AND window_start <= ? AND sends > 0`,
+        `UPDATE cognito_codes SET displaced_hash = NULL, displaced_expires_at = NULL,
+           displaced_attempts = NULL, displaced_send_id = NULL
+         WHERE user_id = ? AND displaced_send_id = ?`,
         send.userId,
-        send.now,
+        send.sendId,
       ),
+      // Before the statement below ends the send: both refunds test that it holds the address.
       sql(
         `UPDATE cognito_code_sends SET sends = sends - 1
-         WHERE user_id = ? AND client_key = ? AND window_start <= ? AND sends > 0`,
+         WHERE user_id = ? AND client_key = ?
+           AND EXISTS (SELECT 1 FROM cognito_codes WHERE ${HOLDS})`,
         send.userId,
         send.clientKey,
-        send.now,
+        send.userId,
+        send.sendId,
       ),
       sql(
-        `UPDATE cognito_codes SET code_hash = displaced_hash,
+        `UPDATE cognito_codes SET sends = sends - 1, code_hash = displaced_hash,
            expires_at = displaced_expires_at, attempts = coalesce(displaced_attempts, 0),
            send_id = displaced_send_id, displaced_hash = NULL, displaced_expires_at = NULL,
-           displaced_attempts = NULL, displaced_send_id = NULL
-         WHERE user_id = ? AND send_id = ?`,
+           displaced_attempts = NULL, displaced_send_id = NULL, sending_until = NULL
+         WHERE ${HOLDS}`,
         send.userId,
         send.sendId,
       ),

@@ -159,31 +159,67 @@ describe('CognitoSendConfirmCodeRequest: sends per address and network', () => {
   })
 })
 
+/** A sender that takes a few milliseconds per code and records the most deliveries at once. */
+const slowSender = () => {
+  const sender = {
+    sent: 0,
+    inFlight: 0,
+    mostInFlight: 0,
+    send: async () => {
+      sender.inFlight++
+      sender.mostInFlight = Math.max(sender.mostInFlight, sender.inFlight)
+      await new Promise((r) => setTimeout(r, 5))
+      sender.inFlight--
+      sender.sent++
+    },
+  }
+  return sender
+}
+
+/**
+ * Sends from every one of `ips` at once, round after round, until a round issues no code:
+ * every answer, with the address it came from, and the last round's.
+ */
+const raceUntilRefused = async (t: Target, ips: string[]) => {
+  const answers: { ip: string; status: number; dto: Dto }[] = []
+  for (let round = 0; round < 40; round++) {
+    const results = await Promise.all(ips.map((ip) => send(t, ip)))
+    answers.push(...results.map((r, i) => ({ ip: ips[i]!, status: r.status, dto: r.dto })))
+    if (results.every((r) => r.status !== 200)) return { answers, last: results }
+  }
+  throw new Error('the sends were never refused')
+}
+
 describe('CognitoSendConfirmCodeRequest: concurrent sends', () => {
-  it('issues no more than 5 codes to one network, however many requests race', async () => {
-    const t = await makeTarget()
-    const results = await Promise.all(Array.from({ length: 12 }, () => send(t, ATTACKER)))
-    const statuses = results.map((r) => r.status)
-    expect(statuses.filter((s) => s === 200)).toHaveLength(PER_NETWORK)
-    expect(statuses.filter((s) => s === 429)).toHaveLength(12 - PER_NETWORK)
-    expect(t.codeSender.sent).toHaveLength(PER_NETWORK)
+  it('issues no more than 5 codes to one network, one at a time, however many requests race', async () => {
+    const codeSender = slowSender()
+    const t = await makeTarget({ codeSender })
+    const { answers, last } = await raceUntilRefused(t, Array(12).fill(ATTACKER))
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(PER_NETWORK)
+    expect(codeSender.sent).toBe(PER_NETWORK)
+    expect(codeSender.mostInFlight).toBe(1)
+    // Refused as a send in flight while one was, and for the budget once it was spent.
+    const refused = answers.filter((a) => a.status !== 200).map((a) => a.dto.OpCode)
+    expect(refused.every((op) => op === '2006' || op === '2008')).toBe(true)
+    expect(refused).toContain('2008')
+    expect(last.every((r) => r.dto.OpCode === '2006')).toBe(true)
     expect(await counts(t)).toEqual({ address: 5, networks: 5, most: 5, rows: 1 })
     expect((await send(t, USER)).status).toBe(200)
   })
 
   it('issues no more than 20 codes to an address, nor 5 to any network, from racing networks', async () => {
-    const t = await makeTarget()
-    const networks = 8
-    const ips = Array.from({ length: networks * (PER_NETWORK + 1) }, (_, i) =>
-      network(i % networks),
-    )
-    const results = await Promise.all(ips.map((ip) => send(t, ip)))
-    const issued = ips.filter((_, i) => results[i]!.status === 200)
+    const codeSender = slowSender()
+    const t = await makeTarget({ codeSender })
+    const networks = 6
+    const ips = Array.from({ length: networks * 2 }, (_, i) => network(i % networks))
+    const { answers } = await raceUntilRefused(t, ips)
+    const issued = answers.filter((a) => a.status === 200).map((a) => a.ip)
     expect(issued).toHaveLength(PER_ADDRESS)
     for (let n = 0; n < networks; n++)
       expect(issued.filter((ip) => ip === network(n)).length).toBeLessThanOrEqual(PER_NETWORK)
-    expect(results.every((r) => r.status === 200 || r.status === 429)).toBe(true)
-    expect(t.codeSender.sent).toHaveLength(PER_ADDRESS)
+    expect(answers.every((a) => a.status === 200 || a.status === 429)).toBe(true)
+    expect(codeSender.sent).toBe(PER_ADDRESS)
+    expect(codeSender.mostInFlight).toBe(1)
     expect(await counts(t)).toMatchObject({ address: PER_ADDRESS, networks: PER_ADDRESS })
   })
 })
@@ -194,11 +230,15 @@ type Failure = 'undelivered' | 'timeout' | undefined
  * A code sender that fails as `fail` says — `undelivered` (refused, never reached) or
  * `timeout` (may still arrive) — and can hold one delivery until the test settles it.
  */
-const testSender = () => {
+const testSender = (maxMs?: number) => {
   const delivered: string[] = []
+  /** Every code it was given, delivered or not. */
+  const attempted: string[] = []
   let gate: { arrive: () => void; outcome: Promise<Failure> } | undefined
   const sender = {
+    ...(maxMs === undefined ? {} : { maxMs }),
     delivered,
+    attempted,
     fail: undefined as Failure,
     /** The next delivery waits, once it has begun (`arrived`), until `settle` ends it. */
     hold() {
@@ -210,6 +250,7 @@ const testSender = () => {
       return { arrived, settle }
     },
     send: async (_email: string, code: string) => {
+      attempted.push(code)
       let fail = sender.fail
       const held = gate
       if (held) {
@@ -250,17 +291,114 @@ describe('CognitoSendConfirmCodeRequest: sends whose code was not delivered', ()
     expect((await send(t, USER)).status).toBe(200)
   })
 
-  it('refunds a send whose code a later send replaced, and keeps the later code pending', async () => {
+  it('refuses a send from any network while a code is being sent to the address', async () => {
+    const codeSender = testSender(5000)
+    const t = await makeTarget({ codeSender })
+    expect((await send(t, USER)).status).toBe(200)
+    const held = codeSender.hold()
+    const first = send(t, ATTACKER)
+    await held.arrived
+    const before = await stored(t)
+    const refused = await send(t, USER)
+    expect(refused.status).toBe(429)
+    expect(refused.dto).toMatchObject({
+      OpCode: '2008',
+      Total: '0',
+      ErrorText: 'A confirmation code is being sent to this address; try again in 15 seconds.',
+    })
+    // The sender's 5 seconds, and the margin for the store's writes around it.
+    expect(refused.retryAfter).toBe('15')
+    expect(await stored(t)).toEqual(before)
+    held.settle('undelivered')
+    expect((await first).status).toBe(502)
+    // The withdrawn send is refunded exactly, and the user's code is pending again.
+    expect(await counts(t)).toEqual({ address: 1, networks: 1, most: 1, rows: 2 })
+    expect((await confirm(t, USER, codeSender.delivered[0]!)).status).toBe(200)
+  })
+
+  it('keeps the code delivered before pending when concurrent sends are not delivered', async () => {
+    // The first code is delivered; each later one is refused by the service, a little later.
+    let calls = 0
+    const delivered: string[] = []
+    const codeSender = {
+      send: async (_email: string, code: string) => {
+        if (calls++ === 0) return void delivered.push(code)
+        await new Promise((r) => setTimeout(r, 50))
+        throw new CodeDeliveryError('the webhook answered 500', { undelivered: true })
+      },
+    }
+    const t = await makeTarget({ codeSender })
+    expect((await send(t, USER)).status).toBe(200)
+    const results = await Promise.all([send(t, USER), send(t, ATTACKER)])
+    const statuses = results.map((r) => r.status).sort()
+    // One is sent while the other is refused, or, should they not overlap, both are sent.
+    expect([
+      [429, 502],
+      [502, 502],
+    ]).toContainEqual(statuses)
+    for (const r of results.filter((r) => r.status === 429)) expect(r.dto.OpCode).toBe('2008')
+    expect(await counts(t)).toMatchObject({ address: 1, networks: 1 })
+    const confirmed = await confirm(t, USER, delivered[0]!)
+    expect(confirmed.status).toBe(200)
+    expect(confirmed.dto.OpCode).toBe('0')
+  })
+
+  it('refunds an undelivered send in the window it was counted in, also at its edge', async () => {
     const codeSender = testSender()
+    const t = await makeTarget({ codeSender })
+    await sendTimes(t, ATTACKER, PER_NETWORK - 1)
+    t.clock.advance(POLICY.sendWindowMs - 1)
+    const held = codeSender.hold()
+    const last = send(t, ATTACKER)
+    await held.arrived
+    // The windows end while the last send is in flight: no send may begin new ones before it
+    // is settled.
+    t.clock.advance(1)
+    expect((await send(t, ATTACKER)).dto.OpCode).toBe('2008')
+    expect(await counts(t)).toEqual({ address: 5, networks: 5, most: 5, rows: 1 })
+    held.settle('undelivered')
+    expect((await last).status).toBe(502)
+    expect(await counts(t)).toEqual({ address: 4, networks: 4, most: 4, rows: 1 })
+    expect((await send(t, ATTACKER)).status).toBe(200)
+    expect(await counts(t)).toEqual({ address: 1, networks: 1, most: 1, rows: 1 })
+  })
+
+  it('lets a send through once the one in flight is past its bound, and keeps that one counted', async () => {
+    const codeSender = testSender(5000)
     const t = await makeTarget({ codeSender })
     const held = codeSender.hold()
     const first = send(t, ATTACKER)
     await held.arrived
+    t.clock.advance(15_000 - 1)
+    const refused = await send(t, USER)
+    expect(refused.dto.OpCode).toBe('2008')
+    expect(refused.retryAfter).toBe('1')
+    t.clock.advance(1)
     expect((await send(t, USER)).status).toBe(200)
     held.settle('undelivered')
     expect((await first).status).toBe(502)
-    expect(await counts(t)).toEqual({ address: 1, networks: 1, most: 1, rows: 2 })
+    // Settled after its bound, the first send may as well have arrived: it stays counted.
+    expect(await counts(t)).toEqual({ address: 2, networks: 2, most: 1, rows: 2 })
     expect((await confirm(t, USER, codeSender.delivered[0]!)).status).toBe(200)
+  })
+
+  it('never makes pending again a code whose send overran its bound and was not delivered', async () => {
+    const codeSender = testSender(5000)
+    const t = await makeTarget({ codeSender })
+    const firstHeld = codeSender.hold()
+    const first = send(t, ATTACKER)
+    await firstHeld.arrived
+    t.clock.advance(15_000)
+    const secondHeld = codeSender.hold()
+    const second = send(t, USER)
+    await secondHeld.arrived
+    firstHeld.settle('undelivered')
+    expect((await first).status).toBe(502)
+    secondHeld.settle('undelivered')
+    expect((await second).status).toBe(502)
+    const [overran] = codeSender.attempted
+    const answer = await confirm(t, USER, overran!)
+    expect(answer.dto.OpCode).toBe('2004')
   })
 
   it('refunds nothing from a window begun after the send was counted', async () => {
@@ -273,7 +411,8 @@ describe('CognitoSendConfirmCodeRequest: sends whose code was not delivered', ()
     expect((await send(t, ATTACKER)).status).toBe(200)
     held.settle('undelivered')
     expect((await first).status).toBe(502)
-    // The later send began new windows for the address and the network: it alone counts.
+    // Past its bound the first send held the address no more; the later send began new
+    // windows for the address and the network, and it alone counts.
     expect(await counts(t)).toEqual({ address: 1, networks: 1, most: 1, rows: 1 })
     expect((await confirm(t, ATTACKER, codeSender.delivered[0]!)).status).toBe(200)
   })

@@ -21,6 +21,7 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 2005   | 429  | too many wrong attempts at this code: request a new one                    |
  * | 2006   | 429  | too many codes for this address from the caller's network, or from all     |
  * | 2007   | 502  | the code could not be delivered (the sender failed); try again shortly     |
+ * | 2008   | 429  | a code is being sent to this address: wait for it, or retry shortly        |
  *
  * 1xxx are the gateway's problem codes (`src/problems/catalogue.ts`) for the same failures on
  * other routes; 2xxx belong to this operation. Everything about the request the operation
@@ -36,6 +37,7 @@ export const opCodes = {
   tooManyAttempts: { code: 2005, status: 429 },
   tooManySends: { code: 2006, status: 429 },
   deliveryFailed: { code: 2007, status: 502 },
+  sendInProgress: { code: 2008, status: 429 },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode }>
 
 export type OpCodeKind = keyof typeof opCodes

@@ -17,6 +17,11 @@ export const USER_POOL = { PoolID: 'us-east-1_ConnegGw1', ClientID: 'conneggatew
  *   a caller can spend only its own network's five, never the user's. Twenty bounds the mail
  *   an address gets however many networks ask (at most 80 an hour); using it up for everyone
  *   takes sends from four networks (SECURITY.md, known limits).
+ * - One send per address at a time: while a code's delivery is in flight, another send to the
+ *   address is refused (429 with `Retry-After`). A send holds the address at most for the
+ *   sender's longest delivery (`CodeSender.maxMs`; 60 s when it does not say) and a margin
+ *   of 10 s for the store's writes around it, so a process that dies mid-send never holds
+ *   it longer.
  * - Sessions: the id and access tokens live 1 hour, the refresh token 30 days.
  */
 export const POLICY = {
@@ -25,6 +30,8 @@ export const POLICY = {
   maxSendsPerNetwork: 5,
   maxSendsPerAddress: 20,
   sendWindowMs: 15 * 60_000,
+  defaultDeliveryMs: 60_000,
+  sendingMarginMs: 10_000,
   sessionTtlSeconds: 3600,
   refreshTtlSeconds: 30 * 24 * 3600,
 } as const

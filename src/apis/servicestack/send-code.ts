@@ -5,7 +5,7 @@ import { clientKeyOf } from '../../helper/auth-failures.ts'
 import { codeHasher } from '../../helper/code-hasher.ts'
 import { CodeDeliveryError } from '../../app/code-delivery-error.ts'
 import type { CognitoUser } from '../../model/cognito.ts'
-import type { SendCount } from '../../store/cognito-users.ts'
+import type { IssuedSend, SendCount, SendState } from '../../store/cognito-users.ts'
 import { OperationFailure } from './op-codes.ts'
 import { newUserAttributes, POLICY, toCognitoUser } from './pool.ts'
 
@@ -15,34 +15,62 @@ const waitFor = (count: SendCount | undefined, max: number, now: number): number
     ? 0
     : Math.max(0, Math.ceil((count.windowStart + POLICY.sendWindowMs - now) / 1000))
 
+const inSeconds = (seconds: number) => `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`
+
 /**
- * The refusal, saying which budget is spent, and a `Retry-After` when both allow a send again.
- * Read after the refusal, which changed nothing: the counts as they refused it.
+ * The refusal: which budget is spent, or that a code is being sent to the address, and a
+ * `Retry-After` when a send may be issued again. Read after the refusal, which changed
+ * nothing: the state as it refused it, or a little later.
  */
-const tooManySends = (
-  counts: { address: SendCount | undefined; client: SendCount | undefined },
-  now: number,
-): OperationFailure => {
-  const address = waitFor(counts.address, POLICY.maxSendsPerAddress, now)
-  const client = waitFor(counts.client, POLICY.maxSendsPerNetwork, now)
-  // Both 0: a window ended or a send was withdrawn since; the client may try again at once.
-  const seconds = Math.max(1, address, client)
-  const from = address > 0 ? '' : ' from your network'
-  const unit = seconds === 1 ? 'second' : 'seconds'
+const refusal = (state: SendState, now: number): OperationFailure => {
+  const address = waitFor(state.address, POLICY.maxSendsPerAddress, now)
+  const client = waitFor(state.client, POLICY.maxSendsPerNetwork, now)
+  // The in-flight send ends by then at the latest; most end far sooner.
+  const sending = Math.max(0, Math.ceil(((state.sendingUntil ?? now) - now) / 1000))
+  if (address > 0 || client > 0) {
+    const seconds = Math.max(address, client, sending)
+    const to = `this address${address > 0 ? '' : ' from your network'}`
+    return new OperationFailure(
+      'tooManySends',
+      `Too many confirmation codes were sent to ${to}; try again in ${inSeconds(seconds)}.`,
+      { 'Retry-After': String(seconds) },
+    )
+  }
+  // No budget is spent: another send to the address is in flight. If none is any more (it
+  // ended since the refusal, or a window did, or a send was withdrawn), try again at once.
+  const seconds = Math.max(1, sending)
   return new OperationFailure(
-    'tooManySends',
-    `Too many confirmation codes were sent to this address${from}; try again in ${seconds} ${unit}.`,
+    'sendInProgress',
+    `A confirmation code is being sent to this address; try again in ${inSeconds(seconds)}.`,
     { 'Retry-After': String(seconds) },
   )
+}
+
+/**
+ * Ends a send whose delivery is over. The code has left (or may have): a store that fails now
+ * must not turn that into a failure the client would retry; the send's hold on the address
+ * ends at its bound anyway.
+ */
+const finish = async (c: Context<AppEnv>, send: IssuedSend) => {
+  const deps = c.get('deps')
+  try {
+    await deps.store.cognitoUsers.finishSend(send)
+  } catch (error) {
+    deps.logger.warn('confirmation code send not ended', {
+      traceId: c.get('traceId'),
+      cause: (error as Error).name,
+    })
+  }
 }
 
 /**
  * Sends a fresh confirmation code to `email` (lowercased), creating its user (`UNCONFIRMED`) if
  * the address is new. Only the code's keyed hash is stored, before the code leaves through the
  * sender; the new code replaces any pending one. Refused, with nothing changed, beyond the
- * send rates of `POLICY` (per address and client network, and per address); a sender that
- * fails is a 502 failure (`deliveryFailed`). A code it certainly did not deliver is withdrawn:
- * the one pending before is pending again, and the send is not counted.
+ * send rates of `POLICY` (per address and client network, and per address), and while another
+ * send's delivery to the address is in flight; a sender that fails is a 502 failure
+ * (`deliveryFailed`). A code it certainly did not deliver is withdrawn: the one pending before
+ * is pending again, and the send is not counted.
  *
  * @example
  * const user = await sendCode(c, 'a@example.com') // { UserID, Status: 'UNCONFIRMED', ... }
@@ -57,6 +85,7 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   const hash = await hasher.hash(email, code)
   const clientKey = await hasher.client(clientKeyOf(c))
   const sendId = crypto.randomUUID()
+  const deliveryMs = deps.codeSender.maxMs ?? POLICY.defaultDeliveryMs
   const issued = await users.issueCode({
     newUserId: before?.user.id ?? deps.newId(),
     email,
@@ -65,15 +94,20 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
     now,
     expiresAt: now + POLICY.codeTtlMs,
     sendId,
+    sendingUntil: now + deliveryMs + POLICY.sendingMarginMs,
     clientKey,
     maxSends: POLICY.maxSendsPerAddress,
     maxClientSends: POLICY.maxSendsPerNetwork,
     windowMs: POLICY.sendWindowMs,
   })
-  if (!issued) throw tooManySends(await users.sendCounts(email, clientKey), now)
+  if (!issued) throw refusal(await users.sendState(email, clientKey), now)
+  // From here until the send ends (finishSend, withdrawSend) no other send to the address is
+  // issued: the code displaced is the one the user had, and the windows stay the ones this
+  // send was counted in, so a withdrawal restores and refunds exactly what it changed.
   // Read back: a concurrent first send for the same address may have created the user.
   const after = await users.find(email)
   if (!after) throw new Error('the user issued a code is missing')
+  const issuedSend: IssuedSend = { userId: after.user.id, sendId, clientKey }
   try {
     await deps.codeSender.send(email, code)
   } catch (error) {
@@ -82,7 +116,8 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
     // the code it had is pending again. A code that may still arrive (a timeout) stays pending
     // and counted.
     if (error instanceof CodeDeliveryError && error.undelivered)
-      await users.withdrawSend({ userId: after.user.id, sendId, clientKey, now })
+      await users.withdrawSend(issuedSend)
+    else await finish(c, issuedSend)
     // The sender's own words (a status, a timeout), never the code; the client learns only
     // that delivery failed.
     deps.logger.warn('confirmation code not delivered', {
@@ -94,5 +129,6 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
       'The confirmation code could not be delivered; try again shortly.',
     )
   }
+  await finish(c, issuedSend)
   return toCognitoUser(after.user)
 }

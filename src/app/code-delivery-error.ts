@@ -3,9 +3,10 @@
  * never holds the code or the secret.
  *
  * `undelivered` says whether the code certainly did not reach anyone: the service refused it
- * (an answer other than 2xx) or was never reached (no connection, a failed TLS handshake).
- * Such a code is withdrawn and its send not counted. After a timeout or a connection lost
- * midway the code may still arrive: it stays pending, and the send counts.
+ * (an answer other than 2xx, but not a gateway's "lost the answer") or was never reached (no
+ * connection, a failed TLS handshake, as far as the runtime tells). Such a code is withdrawn
+ * and its send not counted. After a timeout or a connection lost midway the code may still
+ * arrive: it stays pending, and the send counts.
  *
  * @example
  * throw new CodeDeliveryError('the webhook answered 503', { undelivered: true })

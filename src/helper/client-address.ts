@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { parseIp } from './ip-address.ts'
 
 /**
  * Where a request comes from, as far as the runtime can vouch for it; undefined when unknown.
@@ -33,25 +34,33 @@ export const forwardedFor =
     return entries.length >= hops && hops > 0 ? entries[entries.length - hops] : fallback(c)
   }
 
+const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`
+
 /**
  * The key a client is counted under: an IPv4 address as is, an IPv6 address by its /64 (one
- * subscriber usually holds a whole /64, so per-address keys would be free to rotate), an
- * IPv4-mapped IPv6 address as its IPv4. Bounded in length, whatever a header holds.
+ * subscriber usually holds a whole /64, so per-address keys would be free to rotate). An IPv6
+ * address that stands for an IPv4 client counts as that IPv4 address, however it is spelt:
+ * IPv4-mapped (`::ffff:192.0.2.1`, `::ffff:c000:201`, as a dual-stack socket reports an IPv4
+ * peer), IPv4-compatible (`::192.0.2.1`, deprecated) and the NAT64 well-known prefix
+ * (`64:ff9b::192.0.2.1`, an IPv4 client translated to IPv6). `::1` and `::` are keys of their
+ * own. A port, brackets and a zone are dropped. Anything that is not an IP address is one
+ * key, `unknown`, as a request with no address at all.
  *
  * @example
  * networkOf('2001:db8:1:2:3:4:5:6') // '2001:db8:1:2::/64'
- * networkOf('::ffff:192.0.2.1') // '192.0.2.1'
+ * networkOf('[::ffff:c000:201]:443') // '192.0.2.1'
+ * networkOf('198.51.100.7:40001') // '198.51.100.7'
+ * networkOf('not an address') // 'unknown'
  */
 export const networkOf = (address: string): string => {
-  const a = address.trim().toLowerCase().replace(/%.*$/, '').slice(0, 64)
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)
-  if (mapped) return mapped[1]!
-  if (!a.includes(':')) return a
-  const [head = '', tail] = a.split('::', 2)
-  const left = head ? head.split(':') : []
-  const right = tail ? tail.split(':') : []
-  const zeros =
-    tail === undefined ? [] : Array(Math.max(0, 8 - left.length - right.length)).fill('0')
-  const groups = [...left, ...zeros, ...right].slice(0, 4)
-  return `${groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+  const ip = parseIp(address)
+  if (!ip) return 'unknown'
+  if (ip.v === 4) return ip.bytes.join('.')
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, hi = 0, lo = 0] = ip.groups
+  const zeros80 = a === 0 && b === 0 && c === 0 && d === 0 && e === 0
+  if (zeros80 && f === 0xffff) return v4(hi, lo)
+  if (zeros80 && f === 0 && hi === 0 && lo <= 1) return lo === 1 ? '::1' : '::'
+  if (zeros80 && f === 0) return v4(hi, lo)
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return v4(hi, lo)
+  return `${[a, b, c, d].map((g) => g.toString(16)).join(':')}::/64`
 }

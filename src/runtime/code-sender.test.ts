@@ -38,8 +38,6 @@ describe('webhookSender', () => {
     Promise.reject(new TypeError('fetch failed', { cause: { code } }))
 
   it.each([
-    [async () => new Response('no', { status: 500 }), 'the webhook answered 500', true],
-    [async () => new Response(null, { status: 302 }), 'the webhook answered 302', true],
     [() => Promise.reject(new TypeError('fetch failed')), 'the webhook is unreachable', false],
     // Node's fetch names the reason in its cause: an operator tells a setting from an outage.
     [refused('CERT_HAS_EXPIRED'), 'the webhook is unreachable (CERT_HAS_EXPIRED)', true],
@@ -54,6 +52,41 @@ describe('webhookSender', () => {
         '042917',
       )
       await expect(sending).rejects.toThrow(new CodeDeliveryError(message, { undelivered }))
+    },
+  )
+
+  const answering = (status: number) => async () =>
+    new Response(status === 204 ? null : 'no', { status })
+
+  // The service refused it, or a gateway says no request reached the service: 521 refused,
+  // 522 connection timed out, 523 unreachable, 525 TLS failed, 526 bad certificate, 530 DNS.
+  it.each([302, 400, 408, 429, 500, 503, 521, 522, 523, 525, 526, 530])(
+    'refunds a delivery answered %i: the code surely did not go out',
+    async (status) => {
+      const { fetch } = recording(answering(status))
+      const sending = webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send(
+        'ada@example.com',
+        '042917',
+      )
+      await expect(sending).rejects.toThrow(
+        new CodeDeliveryError(`the webhook answered ${status}`, { undelivered: true }),
+      )
+    },
+  )
+
+  // A gateway passed the request on and lost the answer: 502 a broken one, 504 and
+  // Cloudflare's 524 none in time, 520 an empty one. The service may have sent the code.
+  it.each([502, 504, 520, 524])(
+    'counts a delivery answered %i: a gateway lost the answer, the code may be out',
+    async (status) => {
+      const { fetch } = recording(answering(status))
+      const sending = webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send(
+        'ada@example.com',
+        '042917',
+      )
+      await expect(sending).rejects.toThrow(
+        new CodeDeliveryError(`the webhook answered ${status}`, { undelivered: false }),
+      )
     },
   )
 

@@ -1,6 +1,7 @@
 import type { CodeSender, Logger } from '../app/types.ts'
 import { CodeDeliveryError } from '../app/code-delivery-error.ts'
 import type { CodeSenderConfig } from '../config/code-sender.ts'
+import { neverSent, reasonOf } from './fetch-failure.ts'
 
 /**
  * The development sender: it writes the code to the log, which is how a developer reads it
@@ -15,19 +16,13 @@ export const logSender = (logger: Logger): CodeSender => ({
   },
 })
 
-/**
- * Why a request failed, as the runtime names it (`ECONNREFUSED`, `CERT_HAS_EXPIRED`), so an
- * operator can tell a wrong setting from an outage; its message is not used (it may quote the
- * request).
- */
-const reasonOf = (error: unknown): string | undefined => {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code
-  return typeof code === 'string' && /^[A-Z][A-Z\d_]*$/.test(code) ? code : undefined
-}
-
-// Failures before a request leaves: nothing was sent. A reset or a timeout may come after.
-const NEVER_SENT =
-  /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|CERT_.*|ERR_TLS_.*|.*_CERT(?:_.*)?|.*SELF_SIGNED.*)$/
+// Answers of a gateway that passed the request on and then lost its upstream: the service
+// may have taken the code. 502 and 504 (RFC 9110: the gateway got an invalid answer, or none
+// in time), Cloudflare's 520 (the origin's answer was empty or unreadable) and 524 (the
+// origin took the request and did not answer in time). Cloudflare's other origin errors come
+// before a request reaches the origin: 521 refused, 522 connection timed out, 523
+// unreachable, 525 TLS handshake failed, 526 invalid certificate, 530 DNS and the like.
+const MAYBE_DELIVERED = new Set([502, 504, 520, 524])
 
 export interface WebhookSenderOptions {
   url: string
@@ -41,7 +36,9 @@ export interface WebhookSenderOptions {
  * Delivers each code to a webhook (the service that mails or texts it): `POST` of
  * `{"email": …, "code": …}` as JSON with `Authorization: Bearer <secret>`. A network error, a
  * timeout or a status other than 2xx is a `CodeDeliveryError`, certainly undelivered for a
- * status other than 2xx and for a request that never left (refused, no such host, TLS).
+ * request that never left (on Node: no such host, refused, a failed TLS handshake) and for
+ * a status other than 2xx, except a gateway's "the upstream failed after taking it" (502,
+ * 504, 520, 524).
  *
  * @example
  * const sender = webhookSender({ url: 'https://mail.example/codes', secret, timeoutMs: 5000 })
@@ -62,18 +59,22 @@ export const webhookSender = (options: WebhookSenderOptions): CodeSender => {
           redirect: 'manual',
         })
       } catch (error) {
-        if (error instanceof Error && error.name === 'TimeoutError')
+        // Node's and workerd's AbortSignal.timeout: a DOMException named TimeoutError.
+        if ((error as { name?: unknown } | null)?.name === 'TimeoutError')
           throw new CodeDeliveryError(`the webhook did not answer within ${timeoutMs} ms`)
         const reason = reasonOf(error)
         throw new CodeDeliveryError(`the webhook is unreachable${reason ? ` (${reason})` : ''}`, {
-          undelivered: reason !== undefined && NEVER_SENT.test(reason),
+          undelivered: neverSent(error),
         })
       }
       // The answer is not read: only its status counts, and the connection is released.
       await res.body?.cancel()
-      // Anything but 2xx: the service says it did not take the code.
+      // Anything but 2xx: the service says it did not take the code, unless a gateway in front
+      // of it says it lost the service's answer.
       if (res.status < 200 || res.status > 299)
-        throw new CodeDeliveryError(`the webhook answered ${res.status}`, { undelivered: true })
+        throw new CodeDeliveryError(`the webhook answered ${res.status}`, {
+          undelivered: !MAYBE_DELIVERED.has(res.status),
+        })
     },
   }
 }

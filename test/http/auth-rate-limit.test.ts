@@ -59,6 +59,15 @@ describe('failed-authentication rate limit', () => {
     expect((await t.request(USERS, from('2001:db8:1:3::1', API_KEY))).status).toBe(200)
   })
 
+  it('counts an IPv4-mapped address as its IPv4 client, apart from other IPv4 clients', async () => {
+    const t = await makeTarget()
+    await failTimes(t, '::ffff:c633:6401', 10)
+    expect((await t.request(USERS, from('198.51.100.1', API_KEY))).status).toBe(429)
+    expect((await t.request(USERS, from('0:0:0:0:0:ffff:198.51.100.1', API_KEY))).status).toBe(429)
+    expect((await t.request(USERS, from('::ffff:c633:6402', API_KEY))).status).toBe(200)
+    expect((await t.request(USERS, from('::1', API_KEY))).status).toBe(200)
+  })
+
   it('does not count requests without a key, nor successful ones', async () => {
     const t = await makeTarget()
     for (let i = 0; i < 12; i++)

@@ -41,6 +41,16 @@ describe('the Node server', () => {
     expect((await from('203.0.113.8', API_KEY)).status).toBe(200)
   })
 
+  it('counts a client by its address, not the port a proxy appends to X-Forwarded-For', async () => {
+    const base = await serve({ trustProxyHops: 1 })
+    const from = (ip: string, key: string) =>
+      fetch(base + USERS, { headers: { 'X-API-Key': key, 'X-Forwarded-For': ip } })
+    for (let i = 0; i < 10; i++)
+      expect((await from(`203.0.113.7:${40000 + i}`, 'nope-nope-nope-nope')).status).toBe(401)
+    expect((await from('203.0.113.7:50000', API_KEY)).status).toBe(429)
+    expect((await from('[2001:db8::7]:443', API_KEY)).status).toBe(200)
+  })
+
   it('sends secure headers, and CORS only for CORS origins it was given', async () => {
     const base = await serve({ corsOrigins: ['https://app.example'] })
     const res = await fetch(`${base}/healthz`, { headers: { Origin: 'https://app.example' } })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CodeDeliveryError } from '../app/code-delivery-error.ts'
-import { webhookSender } from './code-sender.ts'
+import { codeSenderFor, webhookSender } from './code-sender.ts'
 
 const URL_ = 'https://mail.example/codes'
 const SECRET = 'whsec_0123456789abcdef'
@@ -103,5 +103,14 @@ describe('webhookSender', () => {
     await expect(sending).rejects.toThrow(
       new CodeDeliveryError('the webhook did not answer within 50 ms', { undelivered: false }),
     )
+  })
+})
+
+describe('codeSenderFor', () => {
+  it('says how long one delivery may take: the webhook its timeout, the log none', () => {
+    const logger = { info: () => {}, warn: () => {}, error: () => {} }
+    const webhook = { kind: 'webhook', url: URL_, secret: SECRET, timeoutMs: 7000 } as const
+    expect(codeSenderFor(webhook, logger).maxMs).toBe(7000)
+    expect(codeSenderFor({ kind: 'log' }, logger).maxMs).toBe(0)
   })
 })

@@ -14,6 +14,7 @@ export const logSender = (logger: Logger): CodeSender => ({
   send: async (email, code) => {
     logger.info(`confirmation code for ${email}: ${code}`)
   },
+  maxMs: 0,
 })
 
 // Answers of a gateway that passed the request on and then lost its upstream: the service
@@ -76,6 +77,8 @@ export const webhookSender = (options: WebhookSenderOptions): CodeSender => {
           undelivered: !MAYBE_DELIVERED.has(res.status),
         })
     },
+    // The timeout bounds the whole call: the request, and the answer's status line.
+    maxMs: timeoutMs,
   }
 }
 

@@ -3,8 +3,8 @@ import { parseCodeSender } from '../../config/code-sender.ts'
 import { parseSecrets } from '../../config/secrets.ts'
 import { parseContactTokenTtl } from '../../config/token-ttl.ts'
 import { parseOrigins } from '../../middleware/cors.ts'
+import { codeSenderFor } from '../code-sender.ts'
 import { jsonLogger } from '../logger.ts'
-import { timedCodeSenderFor } from '../timed-code-sender.ts'
 import { devSecrets } from './dev-secrets.ts'
 import { startServer } from './server.ts'
 
@@ -81,7 +81,7 @@ const started = await startServer({
   ...(env.DATABASE_AUTH_TOKEN ? { databaseAuthToken: env.DATABASE_AUTH_TOKEN } : {}),
   secrets,
   logger,
-  codeSender: timedCodeSenderFor(sender.config, logger),
+  codeSender: codeSenderFor(sender.config, logger),
   ...(contactTokenTtlSeconds ? { contactTokenTtlSeconds } : {}),
   corsOrigins: parseOrigins(env.CORS_ORIGINS),
   trustProxyHops,

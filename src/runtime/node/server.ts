@@ -3,8 +3,8 @@ import { createApp, DEFAULT_LIMITS } from '../../app/create-app.ts'
 import type { CodeSender, Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
 import { applyMigrations, createStore } from '../../store/index.ts'
+import { logSender } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
-import { timedCodeSenderFor } from '../timed-code-sender.ts'
 import { nodeClientAddress } from './client-address.ts'
 import { openDatabase } from './database.ts'
 import { nodeDocsAssets } from './docs-assets.ts'
@@ -21,7 +21,7 @@ export interface NodeConfig {
   secrets: SecretsResult
   logger: Logger
   /**
-   * Delivers confirmation codes (`timedCodeSenderFor` of CODE_WEBHOOK_URL…); the log sender
+   * Delivers confirmation codes (`codeSenderFor` of CODE_WEBHOOK_URL…); the log sender
    * when not given, which `npm start` passes only in development.
    */
   codeSender?: CodeSender
@@ -79,7 +79,7 @@ export const openGateway = async (config: GatewayConfig) => {
     newId: () => objectId(),
     newTraceId: traceIdOf,
     logger: config.logger,
-    codeSender: config.codeSender ?? timedCodeSenderFor({ kind: 'log' }, config.logger),
+    codeSender: config.codeSender ?? logSender(config.logger),
     ...(config.contactTokenTtlSeconds
       ? { contactTokenTtlSeconds: config.contactTokenTtlSeconds }
       : {}),

@@ -8,9 +8,9 @@ import { cfConnectingIp } from '../../helper/client-address.ts'
 import { parseOrigins } from '../../middleware/cors.ts'
 import { d1Database } from '../../store/d1.ts'
 import { createStore } from '../../store/index.ts'
+import { codeSenderFor } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
 import { jsonLogger } from '../logger.ts'
-import { timedCodeSenderFor } from '../timed-code-sender.ts'
 import { workersDocsAssets } from './docs-assets.ts'
 
 export interface WorkerEnv {
@@ -101,7 +101,7 @@ export const appFor = (env: WorkerEnv): App => {
       newTraceId: traceIdOf,
       logger,
       // Without a usable sender nothing is served (above); this one is never reached then.
-      codeSender: sender.ok ? timedCodeSenderFor(sender.config, logger) : unconfigured,
+      codeSender: sender.ok ? codeSenderFor(sender.config, logger) : unconfigured,
       ...(ttl ? { contactTokenTtlSeconds: ttl } : {}),
       corsOrigins: origins,
       clientAddress: cfConnectingIp,

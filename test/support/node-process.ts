@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
 
-const MAIN = new URL('../../src/runtime/node/main.ts', import.meta.url).pathname
+const MAIN = fileURLToPath(new URL('../../src/runtime/node/main.ts', import.meta.url))
 
 /**
  * A port nobody listens on right now.

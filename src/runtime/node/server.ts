@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import { createApp, DEFAULT_LIMITS } from '../../app/create-app.ts'
 import type { CodeSender, Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
-import { applyMigrations, createStore } from '../../store/index.ts'
+import { createStore } from '../../store/index.ts'
 import { objectId, traceIdOf } from '../ids.ts'
 import { timedCodeSenderFor } from '../timed-code-sender.ts'
 import { nodeClientAddress } from './client-address.ts'
@@ -64,13 +64,15 @@ export type GatewayConfig = Omit<NodeConfig, 'port' | 'host'>
  * await app.request('/healthz')
  */
 export const openGateway = async (config: GatewayConfig) => {
-  const { db, bulkReads, close } = await openDatabase({
-    url: config.databaseUrl,
-    ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
-    ...(config.synchronous ? { synchronous: config.synchronous } : {}),
-    ...(config.locking ? { locking: config.locking } : {}),
-  })
-  const applied = await applyMigrations(db, await readMigrations())
+  const { db, bulkReads, close, applied } = await openDatabase(
+    {
+      url: config.databaseUrl,
+      ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
+      ...(config.synchronous ? { synchronous: config.synchronous } : {}),
+      ...(config.locking ? { locking: config.locking } : {}),
+    },
+    await readMigrations(),
+  )
   if (applied.length > 0) config.logger.info('migrations applied', { applied })
   const app = createApp({
     store: createStore(db, bulkReads ? { bulkReads } : {}),

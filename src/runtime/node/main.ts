@@ -4,7 +4,7 @@ import { parseSecrets } from '../../config/secrets.ts'
 import { jsonLogger } from '../logger.ts'
 import { timedCodeSenderFor } from '../timed-code-sender.ts'
 import { devSecrets } from './dev-secrets.ts'
-import { startServer } from './server.ts'
+import { SHUTDOWN_GRACE_MS, startServer } from './server.ts'
 import { readNodeSettings } from './settings.ts'
 
 // `npm start`: the gateway on Node. Configuration comes from the environment; see README.
@@ -93,9 +93,17 @@ if (generated) {
   )
 }
 
+// The first signal lets requests in progress finish (up to SHUTDOWN_GRACE_MS, then their
+// connections are closed); a second one, from an operator who will not wait, exits at once.
+let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    logger.info('shutting down', { signal })
+  process.on(signal, () => {
+    if (stopping) {
+      logger.warn('stopping at once', { signal })
+      process.exit(1)
+    }
+    stopping = true
+    logger.info('shutting down', { signal, graceMs: SHUTDOWN_GRACE_MS })
     void close().then(() => process.exit(0))
   })
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { readMigrations } from '../runtime/node/migrations.ts'
 import { libsqlDatabase } from './libsql.ts'
-import { applyMigrations, statements } from './migrate.ts'
+import { applyMigrations, LATEST_MIGRATION, statements } from './migrate.ts'
 import type { SqlValue } from './sql.ts'
 
 describe('statements', () => {
@@ -37,6 +37,10 @@ describe('statements', () => {
 })
 
 describe('applyMigrations', () => {
+  it('knows the newest migration of migrations/ as LATEST_MIGRATION (what /healthz checks)', async () => {
+    expect((await readMigrations()).at(-1)!.name).toBe(LATEST_MIGRATION)
+  })
+
   it('goes on past a migration another process applied after it looked', async () => {
     const db = libsqlDatabase(createClient({ url: ':memory:' }))
     const all = await readMigrations()

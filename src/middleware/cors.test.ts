@@ -8,7 +8,10 @@ describe('parseOrigins', () => {
     [' , ', []],
     ['*', ['*']],
     ['https://a.example, http://localhost:5173', ['https://a.example', 'http://localhost:5173']],
-    [['https://a.example', 'https://[::1]:8443'], ['https://a.example', 'https://[::1]:8443']],
+    [
+      ['https://a.example', 'https://[::1]:8443'],
+      ['https://a.example', 'https://[::1]:8443'],
+    ],
     ['https://xn--bcher-kva.example', ['https://xn--bcher-kva.example']],
   ])('reads %j as %j', (value, origins) => {
     expect(parseOrigins(value)).toEqual(origins)

@@ -73,7 +73,7 @@ describe('a database file shared with other processes (SQLITE_LOCKING=NORMAL)', 
   it("waits for another process's short write instead of failing as busy", async () => {
     const { dir, path, db } = await opened()
     const holder = await holdWriteLock(dir, path, 150)
-    const { result, ms } = await timed(() => db.batch([sql("INSERT INTO t VALUES ('mine')")]))
+    const { result } = await timed(() => db.batch([sql("INSERT INTO t VALUES ('mine')")]))
     expect(result).toEqual([1])
     await holder.exited
     expect(await db.all('SELECT id FROM t ORDER BY id')).toEqual([{ id: 'mine' }, { id: 'other' }])

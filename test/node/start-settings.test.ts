@@ -61,10 +61,14 @@ describe('npm start reads its settings strictly', () => {
       { CODE_WEBHOOK_URL: 'http://127.0.0.1:6000/codes', CODE_WEBHOOK_SECRET: 'whsec_0123456789' },
       'CODE_WEBHOOK_URL names port 6000, which fetch refuses',
     ],
-  ])('refuses %j, saying why', async (env, message) => {
-    const text = await refusal({ ...TEST_ENV, DATA_DIR: await tempDir(), ...env })
-    expect(text).toContain(`Refusing to start: ${message}`)
-  }, 30_000)
+  ])(
+    'refuses %j, saying why',
+    async (env, message) => {
+      const text = await refusal({ ...TEST_ENV, DATA_DIR: await tempDir(), ...env })
+      expect(text).toContain(`Refusing to start: ${message}`)
+    },
+    30_000,
+  )
 
   it.each(['Production', 'PRODUCTION'])(
     'runs NODE_ENV=%s as production: no generated secrets, no codes in the log',

@@ -82,7 +82,10 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
     ['the D1 database bound under another name', { DB: undefined, DATABASE: env.DB }],
     [
       'a webhook on a port fetch refuses',
-      { CODE_WEBHOOK_URL: 'https://mail.example:25/codes', CODE_WEBHOOK_SECRET: 'whsec_0123456789' },
+      {
+        CODE_WEBHOOK_URL: 'https://mail.example:25/codes',
+        CODE_WEBHOOK_SECRET: 'whsec_0123456789',
+      },
     ],
   ])('refuses to serve, with a problem and not a thrown error, given %s', async (_, bindings) => {
     for (const path of ['/healthz', '/v2.0/external/alexa/users']) {

@@ -20,7 +20,7 @@ const read = async (file: string): Promise<Record<string, string> | undefined> =
     text = await readFile(file, 'utf8')
   } catch (error) {
     if (codeOf(error) === 'ENOENT') return undefined
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`)
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error })
   }
   let values: unknown
   try {
@@ -68,7 +68,7 @@ export const devSecrets = async (
     await link(draft, file)
   } catch (error) {
     if (codeOf(error) !== 'EEXIST')
-      throw new Error(`cannot write ${file}: ${(error as Error).message}`)
+      throw new Error(`cannot write ${file}: ${(error as Error).message}`, { cause: error })
     return { values: (await read(file))!, file, created: false }
   } finally {
     await rm(draft, { force: true })

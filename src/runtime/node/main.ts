@@ -25,7 +25,9 @@ let secrets = parseSecrets(env)
 let generated: Record<string, string> | undefined
 if (!secrets.ok && !production) {
   // An unwritable folder or a damaged file: a line saying so, not a stack.
-  const dev = await devSecrets(dataDir).catch((error: unknown) => refuse([(error as Error).message]))
+  const dev = await devSecrets(dataDir).catch((error: unknown) =>
+    refuse([(error as Error).message]),
+  )
   // Configured values win; generated ones only fill what is missing.
   secrets = parseSecrets({
     ...dev.values,

@@ -34,7 +34,7 @@ const oneOf = <T extends string>(text: string, values: readonly T[]): T | undefi
  * `PORT=0` asks for any free port (the log names the one taken).
  *
  * @example
- * readNodeSettings({ PORT: '8080' }) // { ok: true, settings: { port: 8080, host: '127.0.0.1', … } }
+ * readNodeSettings({ PORT: '8080' }) // { ok: true, settings: { port: 8080, … } }
  * readNodeSettings({ PORT: '0x2000' }) // { ok: false, problems: ['PORT must be …'] }
  */
 export const readNodeSettings = (env: Record<string, string | undefined>): NodeSettingsResult => {

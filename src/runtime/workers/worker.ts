@@ -96,7 +96,9 @@ export const appFor = (env: WorkerEnv): App => {
     // A binding missing or named otherwise in wrangler.toml: not configured, not a 500 from
     // deep inside the first query.
     if (typeof (env.DB as Partial<D1Database> | undefined)?.prepare !== 'function')
-      problems.push('DB is not bound to a D1 database (wrangler.toml: [[d1_databases]] binding = "DB")')
+      problems.push(
+        'DB is not bound to a D1 database (wrangler.toml: [[d1_databases]] binding = "DB")',
+      )
     const production = parseEnvironment(env.NODE_ENV, 'production') !== 'development'
     const sender = parseCodeSender(bindings, production)
     app = createApp({

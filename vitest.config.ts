@@ -1,10 +1,11 @@
+import { fileURLToPath } from 'node:url'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { TEST_ENV } from './test/support/deterministic.ts'
 
 const jsonReport = process.env.VITEST_JSON_REPORT
 const target = (file: string) => ({
-  '#target': new URL(`./test/support/${file}`, import.meta.url).pathname,
+  '#target': fileURLToPath(new URL(`./test/support/${file}`, import.meta.url)),
 })
 const migrations = await readD1Migrations('migrations')
 

@@ -9,7 +9,11 @@ import { devSecrets, toDevVars } from '../src/runtime/node/dev-secrets.ts'
 const DEVELOPMENT = { NODE_ENV: 'development' }
 
 if (!existsSync('.dev.vars')) {
-  const { values } = await devSecrets(process.env.DATA_DIR ?? '.data')
+  const dataDir = process.env.DATA_DIR?.trim() ? process.env.DATA_DIR : '.data'
+  const { values } = await devSecrets(dataDir).catch((error: unknown) => {
+    console.error(`Cannot write .dev.vars: ${(error as Error).message}.`)
+    process.exit(1)
+  })
   await writeFile('.dev.vars', toDevVars({ ...values, ...DEVELOPMENT }), { mode: 0o600 })
   console.log(
     [

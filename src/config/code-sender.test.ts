@@ -46,12 +46,32 @@ describe('parseCodeSender', () => {
     [{ ...WEBHOOK, CODE_WEBHOOK_SECRET: 'whsec_0123456789abcdéf' }, true, 'visible ASCII'],
     [{ CODE_WEBHOOK_SECRET: SECRET }, false, 'CODE_WEBHOOK_URL is not'],
     [{ CODE_WEBHOOK_TIMEOUT_MS: 'abc' }, false, 'CODE_WEBHOOK_URL is not'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'https://mail.example:25/codes' }, true, 'port 25'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'http://127.0.0.1:6000/codes' }, false, 'bad port'],
+    [{ ...WEBHOOK, CODE_WEBHOOK_URL: 'http://127.0.0.1:9/codes' }, false, 'bad port'],
   ])('refuses %j (production: %s), naming %s and no value', (env, production, named) => {
     const result = parseCodeSender(env, production)
     expect(result.ok).toBe(false)
     const problems = result.ok ? '' : result.problems.join('; ')
     expect(problems).toContain(named)
     expect(problems).not.toContain(SECRET)
+  })
+
+  it.each(['https://mail.example:443/codes', 'https://mail.example:8443/codes'])(
+    'accepts a webhook on a port fetch connects to (%s)',
+    (url) => {
+      expect(parseCodeSender({ ...WEBHOOK, CODE_WEBHOOK_URL: url }, true).ok).toBe(true)
+    },
+  )
+
+  it('refuses every port fetch refuses, as fetch does', async () => {
+    for (const port of [1, 25, 587, 6000, 6697, 10080]) {
+      const url = `http://127.0.0.1:${port}/codes`
+      expect(parseCodeSender({ ...WEBHOOK, CODE_WEBHOOK_URL: url }, false).ok).toBe(false)
+      await expect(fetch(url, { method: 'POST' })).rejects.toMatchObject({
+        cause: { message: 'bad port' },
+      })
+    }
   })
 
   it('accepts a plain-http webhook in development (a local mail catcher)', () => {

@@ -1,3 +1,4 @@
+import { hasBadPort } from './bad-ports.ts'
 import { isHeaderValue, isPlaceholder } from './secrets.ts'
 
 /** How confirmation codes leave the gateway. */
@@ -78,6 +79,11 @@ export const parseCodeSender = (
   if (!isUrl(url, production))
     problems.push(
       `CODE_WEBHOOK_URL must be an ${production ? 'https' : 'http(s)'} URL without credentials`,
+    )
+  else if (hasBadPort(new URL(url)))
+    problems.push(
+      `CODE_WEBHOOK_URL names port ${new URL(url).port}, which fetch refuses to connect to ` +
+        '(a "bad port", such as 25 or 6000): every delivery would fail',
     )
   if ((secret ?? '').length < 16)
     problems.push('CODE_WEBHOOK_SECRET must be at least 16 characters')

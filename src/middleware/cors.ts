@@ -53,19 +53,45 @@ export const corsFor = (
 }
 
 /**
+ * An entry's problem, or undefined for `*` or an origin as a browser sends it in `Origin`
+ * (scheme, host in lower case, a port only when not the default, nothing after): an entry
+ * spelt otherwise (`https://app.example/`) could never equal a request's Origin, and would
+ * leave CORS silently off for it.
+ */
+const originProblem = (entry: string): string | undefined => {
+  if (entry === '*') return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(entry)
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    return `CORS_ORIGINS entry "${entry}" is not an origin (scheme://host[:port], such as https://app.example)`
+  if (url.origin !== entry)
+    return `CORS_ORIGINS entry "${entry}" is not an origin as browsers send it: write "${url.origin}"`
+  return undefined
+}
+
+/**
  * Parses CORS_ORIGINS: comma-separated origins, blanks ignored; in a Worker's `[vars]` also a
- * TOML array of them. Anything else throws, naming the variable.
+ * TOML array of them. Anything else, or an entry that is not `*` or an origin as browsers
+ * send it, throws, naming the variable and the entry (origins are public).
  *
  * @example
  * parseOrigins('https://a.example, https://b.example') // ['https://a.example', 'https://b.example']
  * parseOrigins(['https://a.example']) // ['https://a.example']
+ * parseOrigins('https://a.example/') // throws: write "https://a.example"
  */
 export const parseOrigins = (value: unknown): string[] => {
   const items = Array.isArray(value) ? (value as unknown[]) : [value ?? '']
   if (!items.every((item) => typeof item === 'string'))
     throw new Error('CORS_ORIGINS must be comma-separated origins (or a list of them)')
-  return items
+  const origins = items
     .flatMap((item) => item.split(','))
     .map((s) => s.trim())
     .filter(Boolean)
+  const problems = origins.map(originProblem).filter((p) => p !== undefined)
+  if (problems.length > 0) throw new Error(problems.join('; '))
+  return origins
 }

@@ -126,7 +126,8 @@ export const catalogue = {
     code: 1090,
     status: 503,
     title: 'Service Unavailable',
-    description: 'Storage is unavailable for the moment. Retry after the Retry-After interval.',
+    description:
+      'Storage is unavailable for the moment, or (GET /healthz) the database does not have the latest migration. Retry after the Retry-After interval.',
   },
   internal: {
     code: 1099,

@@ -3,7 +3,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { readMigrations } from '../runtime/node/migrations.ts'
 import { libsqlDatabase } from './libsql.ts'
-import { applyMigrations, statements } from './migrate.ts'
+import { applyMigrations, LATEST_MIGRATION, statements } from './migrate.ts'
+import type { SqlValue } from './sql.ts'
 
 describe('statements', () => {
   it('splits on semicolons, leaving comments and blanks out', () => {
@@ -32,6 +33,38 @@ describe('statements', () => {
     expect(() => statements('CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1;')).toThrow(
       /unterminated trigger/,
     )
+  })
+})
+
+describe('applyMigrations', () => {
+  it('knows the newest migration of migrations/ as LATEST_MIGRATION (what /healthz checks)', async () => {
+    expect((await readMigrations()).at(-1)!.name).toBe(LATEST_MIGRATION)
+  })
+
+  it('goes on past a migration another process applied after it looked', async () => {
+    const db = libsqlDatabase(createClient({ url: ':memory:' }))
+    const all = await readMigrations()
+    await applyMigrations(db, all)
+    // As a second gateway starting at the same moment sees it: nothing recorded yet when it
+    // looks, every migration there by the time it applies one.
+    let looked = false
+    const late = {
+      ...db,
+      all: <T>(text: string, params?: readonly SqlValue[]) =>
+        text.includes('FROM d1_migrations') && !looked
+          ? ((looked = true), Promise.resolve([] as T[]))
+          : db.all<T>(text, params),
+    }
+    expect(await applyMigrations(late, all)).toEqual([])
+    expect(await db.all('SELECT count(*) AS n FROM d1_migrations')).toEqual([{ n: all.length }])
+  })
+
+  it('still fails on a migration that fails for any other reason', async () => {
+    const db = libsqlDatabase(createClient({ url: ':memory:' }))
+    await expect(
+      applyMigrations(db, [{ name: '0001_bad.sql', sql: 'CREATE TABLE t (a); SELECT nope' }]),
+    ).rejects.toThrow(/nope/)
+    expect(await db.all('SELECT name FROM d1_migrations')).toEqual([])
   })
 })
 

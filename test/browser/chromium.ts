@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
 
 /** Debian's Chromium, which `.ci/run` installs when it can. */
@@ -8,7 +9,7 @@ export const CHROMIUM = '/usr/bin/chromium'
 export const hasChromium = existsSync(CHROMIUM)
 
 /** Screenshots are test artefacts, kept (gitignored) under `test-results/browser/`. */
-const SCREENSHOTS = new URL('../../test-results/browser/', import.meta.url).pathname
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/browser/', import.meta.url))
 
 /**
  * A headless Chromium without anything that would reach the network on its own.

@@ -1,5 +1,6 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
+import { LATEST_MIGRATION } from '../../src/store/index.ts'
 import { parseBody, parseXmlStrict } from '../support/parsers.ts'
 import { MEDIA_TYPES } from '../support/requests.ts'
 
@@ -44,6 +45,36 @@ describe('gateway routes', () => {
     const res = await t.request('/healthz', { headers: { Accept: 'application/xml' } })
     expect(res.status).toBe(200)
     expect(parseXmlStrict(await res.text()).name).toBe('Health')
+  })
+
+  it('answers /healthz 503 while the database lacks the latest migration', async () => {
+    const t = await makeTarget()
+    await t.query(`DELETE FROM d1_migrations WHERE name = '${LATEST_MIGRATION}'`)
+    try {
+      const res = await t.request('/healthz')
+      expect(res.status).toBe(503)
+      expect(res.headers.get('Retry-After')).toBe('5')
+      expect(await res.json()).toMatchObject({
+        code: 1090,
+        detail: expect.stringContaining(`latest migration (${LATEST_MIGRATION})`),
+      })
+      expect(t.logger.lines.join('\n')).toContain('"message":"database not migrated"')
+    } finally {
+      await t.query(`INSERT INTO d1_migrations (name) VALUES ('${LATEST_MIGRATION}')`)
+    }
+    expect((await t.request('/healthz')).status).toBe(200)
+  })
+
+  it('answers /healthz 503 on a database never migrated (no d1_migrations)', async () => {
+    const t = await makeTarget()
+    await t.query('ALTER TABLE d1_migrations RENAME TO d1_migrations_away')
+    try {
+      const res = await t.request('/healthz')
+      expect(res.status).toBe(503)
+      expect(await res.json()).toMatchObject({ code: 1090 })
+    } finally {
+      await t.query('ALTER TABLE d1_migrations_away RENAME TO d1_migrations')
+    }
   })
 
   it.each(

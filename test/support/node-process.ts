@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
 
-const MAIN = new URL('../../src/runtime/node/main.ts', import.meta.url).pathname
+const MAIN = fileURLToPath(new URL('../../src/runtime/node/main.ts', import.meta.url))
 
 /**
  * A port nobody listens on right now.
@@ -37,10 +38,15 @@ export interface GatewayProcess {
  * await fetch(`${gateway.base}/healthz`)
  * await gateway.stop()
  */
-export const startGateway = async (env: Record<string, string>): Promise<GatewayProcess> => {
+export const startGateway = async (
+  env: Record<string, string>,
+  /** Another copy of the entry (a checkout elsewhere), and the folder it runs in. */
+  { main = MAIN, cwd }: { main?: string; cwd?: string } = {},
+): Promise<GatewayProcess> => {
   const port = env.PORT ? Number(env.PORT) : await freePort()
-  const child = spawn(process.execPath, ['--no-warnings', MAIN], {
+  const child = spawn(process.execPath, ['--no-warnings', main], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+    ...(cwd ? { cwd } : {}),
   })
   let output = ''
   child.stdout!.on('data', (d) => (output += d))

@@ -76,11 +76,36 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
     ['a lifetime out of range', { CONTACT_TOKEN_TTL_SECONDS: '10' }],
     ['a lifetime that is no number', { CONTACT_TOKEN_TTL_SECONDS: 'a day' }],
     ['origins that are no text', { CORS_ORIGINS: 5 }],
+    ['an origin no browser sends (a trailing slash)', { CORS_ORIGINS: 'https://app.example/' }],
+    ['an origin that is no URL', { CORS_ORIGINS: 'not a url' }],
+    ['no D1 binding', { DB: undefined }],
+    ['the D1 database bound under another name', { DB: undefined, DATABASE: env.DB }],
+    [
+      'a webhook on a port fetch refuses',
+      {
+        CODE_WEBHOOK_URL: 'https://mail.example:25/codes',
+        CODE_WEBHOOK_SECRET: 'whsec_0123456789',
+      },
+    ],
   ])('refuses to serve, with a problem and not a thrown error, given %s', async (_, bindings) => {
-    const res = await call(bindings, '/healthz')
-    expect(res.status).toBe(500)
-    expect(res.headers.get('X-Trace-Id')).toMatch(/^api--/)
-    expect(await res.json<any>()).toMatchObject({ code: 1100, title: 'Server Not Configured' })
+    for (const path of ['/healthz', '/v2.0/external/alexa/users']) {
+      const res = await call(bindings, path, { headers: { 'X-API-Key': API_KEY } })
+      expect(res.status).toBe(500)
+      expect(res.headers.get('X-Trace-Id')).toMatch(/^api--/)
+      expect(await res.json<any>()).toMatchObject({ code: 1100, title: 'Server Not Configured' })
+    }
+  })
+
+  it('reads NODE_ENV in any letter case, and anything but development as production', async () => {
+    for (const [NODE_ENV, status] of [
+      ['development', 200],
+      ['Development', 200],
+      ['PRODUCTION', 500],
+      ['prod', 500],
+    ] as const) {
+      const res = await call({ NODE_ENV }, '/healthz')
+      expect(res.status, NODE_ENV).toBe(status)
+    }
   })
 
   it('takes a lifetime and origins as TOML vars give them: a number and a list', async () => {
@@ -106,7 +131,7 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
     const bindings = {
       NODE_ENV: 'production',
       // Nothing listens there: the delivery fails, and says so without the code.
-      CODE_WEBHOOK_URL: 'https://127.0.0.1:9/codes',
+      CODE_WEBHOOK_URL: 'https://127.0.0.1:47/codes',
       CODE_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
       CODE_WEBHOOK_TIMEOUT_MS: '2000',
     }

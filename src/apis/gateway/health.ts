@@ -1,8 +1,16 @@
 import type { Endpoint } from '../../app/types.ts'
 import { respond } from '../../helper/respond.ts'
 import { Health } from '../../model/gateway.ts'
+import { RETRY_AFTER_SECONDS } from '../../problems/on-error.ts'
+import { ProblemError } from '../../problems/problem-error.ts'
+import { LATEST_MIGRATION } from '../../store/index.ts'
 
-/** `GET /healthz`: 200 when the database answers; a 503 problem (via onError) when not. */
+/**
+ * `GET /healthz`: 200 when the database answers and has the latest migration; a 503 problem
+ * when not (an unavailable store via onError). A database the migrations were never applied
+ * to answers, but every route on it would fail: a health check that says "ok" then would let
+ * a deployment go live broken.
+ */
 export const health: Endpoint = {
   method: 'GET',
   path: '/healthz',
@@ -10,8 +18,23 @@ export const health: Endpoint = {
   title: 'Health of the gateway and its database',
   response: Health,
   handler: async (c) => {
-    await c.get('deps').store.ping()
-    const value = { status: 'ok', database: 'ok', time: c.get('deps').clock().toISOString() }
+    const { store, logger, clock } = c.get('deps')
+    if (!(await store.migrated())) {
+      logger.error('database not migrated', {
+        traceId: c.get('traceId'),
+        latestMigration: LATEST_MIGRATION,
+      })
+      throw new ProblemError(
+        'serviceUnavailable',
+        `The database does not have the latest migration (${LATEST_MIGRATION}): apply the ` +
+          'migrations/ folder to it (on Workers: wrangler d1 migrations apply DB --remote).',
+        {
+          headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+          details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
+        },
+      )
+    }
+    const value = { status: 'ok', database: 'ok', time: clock().toISOString() }
     return respond(c, Health, value, {
       links: { self: { href: '/healthz' } },
       headers: { 'Cache-Control': 'no-store' },

@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { createClient } from '@libsql/client'
 import { libsqlDatabase } from '../../store/libsql.ts'
+import { applyMigrations, type Migration } from '../../store/migrate.ts'
 import type { SqlDatabase } from '../../store/sql.ts'
+import { BUSY_TIMEOUT_MS, STARTUP_BUSY_TIMEOUT_MS } from './busy-timeout.ts'
 import { guardFile } from './file-guard.ts'
 import { sqliteFile } from './sqlite-file.ts'
 import { sqliteReads } from './sqlite-reads.ts'
@@ -25,16 +27,35 @@ export interface DatabaseConfig {
  * it is in memory; any other URL goes through `@libsql/client`, whose reads of a server are
  * already off the event loop.
  *
+ * `migrations` not yet recorded are applied before it returns (`applied` names them). A file
+ * waits up to `STARTUP_BUSY_TIMEOUT_MS` for a lock while it opens and migrates, and up to
+ * `BUSY_TIMEOUT_MS` afterwards, so other processes can share it.
+ *
  * @example
  * const { db, bulkReads, close } = await openDatabase({ url: 'file:.data/gateway.db' })
  */
 export const openDatabase = async (
   config: DatabaseConfig,
-): Promise<{ db: SqlDatabase; bulkReads?: SqlDatabase; close: () => void }> => {
+  migrations?: readonly Migration[],
+): Promise<{
+  db: SqlDatabase
+  bulkReads?: SqlDatabase
+  close: () => void
+  applied: string[]
+}> => {
+  const migrate = async (db: SqlDatabase) =>
+    migrations ? await applyMigrations(db, migrations) : []
   if (config.url.startsWith('file:')) {
     const path = config.url.slice('file:'.length)
+    // The native driver takes a path, not a URI: `x.db?mode=ro` would be a file of that name.
+    if (/[?#]/.test(path))
+      throw new Error(
+        'DATABASE_URL: a file: URL takes no query parameters or fragment (mode, cache…); ' +
+          'the gateway opens the file itself, read-write',
+      )
     await mkdir(dirname(path), { recursive: true })
     const file = sqliteFile(path, {
+      busyTimeoutMs: STARTUP_BUSY_TIMEOUT_MS,
       pragmas: [
         // Before the first WAL access: an exclusive connection then keeps the WAL index in its
         // own memory instead of the -shm file, with no lock calls per transaction.
@@ -43,16 +64,26 @@ export const openDatabase = async (
         `PRAGMA synchronous=${config.synchronous ?? 'NORMAL'}`,
       ],
     })
-    const shared = config.locking !== 'EXCLUSIVE' && !/^:memory:|[?&]mode=memory/.test(path)
-    if (!shared) return { db: guardFile(file, path), close: file.close }
+    const db = guardFile(file, path)
+    let applied: string[]
+    try {
+      applied = await migrate(db)
+    } catch (error) {
+      file.close()
+      throw error
+    }
+    file.setBusyTimeout(BUSY_TIMEOUT_MS)
+    const shared = config.locking !== 'EXCLUSIVE' && path !== ':memory:'
+    if (!shared) return { db, close: file.close, applied }
     const reads = sqliteReads(path)
     return {
-      db: guardFile(file, path),
+      db,
       bulkReads: guardFile(reads, path),
       close: () => {
         reads.close()
         file.close()
       },
+      applied,
     }
   }
   const client = createClient({
@@ -60,8 +91,11 @@ export const openDatabase = async (
     ...(config.authToken ? { authToken: config.authToken } : {}),
   })
   // `:memory:` data lives only on its connection: never reopened.
-  return {
-    db: libsqlDatabase(client, { reconnect: config.url !== ':memory:' }),
-    close: () => client.close(),
+  const db = libsqlDatabase(client, { reconnect: config.url !== ':memory:' })
+  try {
+    return { db, close: () => client.close(), applied: await migrate(db) }
+  } catch (error) {
+    client.close()
+    throw error
   }
 }

@@ -1,52 +1,33 @@
-import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
 import { parseCodeSender } from '../../config/code-sender.ts'
 import { parseSecrets } from '../../config/secrets.ts'
-import { parseContactTokenTtl } from '../../config/token-ttl.ts'
-import { parseOrigins } from '../../middleware/cors.ts'
 import { codeSenderFor } from '../code-sender.ts'
 import { jsonLogger } from '../logger.ts'
 import { devSecrets } from './dev-secrets.ts'
-import { startServer } from './server.ts'
+import { SHUTDOWN_GRACE_MS, startServer } from './server.ts'
+import { readNodeSettings } from './settings.ts'
 
 // `npm start`: the gateway on Node. Configuration comes from the environment; see README.
 const env = process.env
 const logger = jsonLogger()
-const production = env.NODE_ENV === 'production'
-const dataDir = env.DATA_DIR ?? '.data'
-const port = Number(env.PORT ?? 8787)
-const host = env.HOST ?? '127.0.0.1'
+function refuse(problems: readonly string[], hint = ''): never {
+  console.error(`Refusing to start: ${problems.join('; ')}.${hint ? `\n${hint}` : ''}`)
+  process.exit(1)
+}
 
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, not "${env.PORT}"`)
-  process.exit(1)
-}
-const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase()
-if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-  console.error(`SQLITE_SYNCHRONOUS must be NORMAL or FULL, not "${env.SQLITE_SYNCHRONOUS}"`)
-  process.exit(1)
-}
-const locking = (env.SQLITE_LOCKING ?? 'NORMAL').toUpperCase()
-if (locking !== 'NORMAL' && locking !== 'EXCLUSIVE') {
-  console.error(`SQLITE_LOCKING must be NORMAL or EXCLUSIVE, not "${env.SQLITE_LOCKING}"`)
-  process.exit(1)
-}
-const trustProxyHops = Number(env.TRUST_PROXY_HOPS ?? 0)
-if (!Number.isInteger(trustProxyHops) || trustProxyHops < 0) {
-  console.error(`TRUST_PROXY_HOPS must be a whole number, not "${env.TRUST_PROXY_HOPS}"`)
-  process.exit(1)
-}
-let contactTokenTtlSeconds: number | undefined
-try {
-  contactTokenTtlSeconds = parseContactTokenTtl(env.CONTACT_TOKEN_TTL_SECONDS)
-} catch (error) {
-  console.error((error as Error).message)
-  process.exit(1)
-}
+const read = readNodeSettings(env)
+if (!read.ok) refuse(read.problems)
+const { settings } = read
+const { dataDir, host } = settings
+const production = settings.environment === 'production'
 
 let secrets = parseSecrets(env)
 let generated: Record<string, string> | undefined
 if (!secrets.ok && !production) {
-  const dev = await devSecrets(dataDir)
+  // An unwritable folder or a damaged file: a line saying so, not a stack.
+  const dev = await devSecrets(dataDir).catch((error: unknown) =>
+    refuse([(error as Error).message]),
+  )
   // Configured values win; generated ones only fill what is missing.
   secrets = parseSecrets({
     ...dev.values,
@@ -57,46 +38,42 @@ if (!secrets.ok && !production) {
     file: dev.file,
   })
 }
-if (!secrets.ok) {
-  console.error(
-    `Refusing to start: ${secrets.problems.join('; ')}.\n` +
-      (production ? 'NODE_ENV=production never falls back to generated secrets.' : ''),
+if (!secrets.ok)
+  refuse(
+    secrets.problems,
+    production ? 'NODE_ENV=production never falls back to generated secrets.' : '',
   )
-  process.exit(1)
-}
 
 const sender = parseCodeSender(env, production)
-if (!sender.ok) {
-  console.error(`Refusing to start: ${sender.problems.join('; ')}.`)
-  process.exit(1)
-}
+if (!sender.ok) refuse(sender.problems)
 if (sender.config.kind === 'log') {
   logger.warn('confirmation codes go to the log (development; set CODE_WEBHOOK_URL to deliver)')
 }
 
 const started = await startServer({
-  port,
+  port: settings.port,
   host,
-  databaseUrl: env.DATABASE_URL ?? `file:${join(dataDir, 'gateway.db')}`,
-  ...(env.DATABASE_AUTH_TOKEN ? { databaseAuthToken: env.DATABASE_AUTH_TOKEN } : {}),
+  databaseUrl: settings.databaseUrl,
+  ...(settings.databaseAuthToken ? { databaseAuthToken: settings.databaseAuthToken } : {}),
   secrets,
   logger,
   codeSender: codeSenderFor(sender.config, logger),
-  ...(contactTokenTtlSeconds ? { contactTokenTtlSeconds } : {}),
-  corsOrigins: parseOrigins(env.CORS_ORIGINS),
-  trustProxyHops,
-  synchronous,
-  locking,
+  ...(settings.contactTokenTtlSeconds
+    ? { contactTokenTtlSeconds: settings.contactTokenTtlSeconds }
+    : {}),
+  corsOrigins: settings.corsOrigins,
+  trustProxyHops: settings.trustProxyHops,
+  synchronous: settings.synchronous,
+  locking: settings.locking,
 }).catch((error: unknown) => {
   // The database could not be opened or migrated (a bad path, a file another process holds).
   const cause =
     error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
-  console.error(
-    `Refusing to start: ${error instanceof Error ? error.message : String(error)}${cause}`,
-  )
-  process.exit(1)
+  return refuse([`${error instanceof Error ? error.message : String(error)}${cause}`])
 })
 const { close } = started
+// PORT=0 takes any free port: the log and the curl line name the one taken.
+const { port } = started.server.address() as AddressInfo
 
 const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 logger.info('listening', { url: base })
@@ -118,9 +95,17 @@ if (generated) {
   )
 }
 
+// The first signal lets requests in progress finish (up to SHUTDOWN_GRACE_MS, then their
+// connections are closed); a second one, from an operator who will not wait, exits at once.
+let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    logger.info('shutting down', { signal })
+  process.on(signal, () => {
+    if (stopping) {
+      logger.warn('stopping at once', { signal })
+      process.exit(1)
+    }
+    stopping = true
+    logger.info('shutting down', { signal, graceMs: SHUTDOWN_GRACE_MS })
     void close().then(() => process.exit(0))
   })
 }

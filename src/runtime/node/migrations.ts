@@ -1,9 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Migration } from '../../store/migrate.ts'
 
-/** The project's `migrations/` folder — the same files wrangler applies to D1. */
-export const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url).pathname
+/**
+ * The project's `migrations/` folder — the same files wrangler applies to D1. A path, not a
+ * URL's `pathname`, which keeps characters percent-encoded (a checkout in `My Projects/`).
+ */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url))
 
 /**
  * Reads `*.sql` migrations from a folder, sorted by name.

@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import { createApp, DEFAULT_LIMITS } from '../../app/create-app.ts'
 import type { CodeSender, Logger } from '../../app/types.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
-import { applyMigrations, createStore } from '../../store/index.ts'
+import { createStore } from '../../store/index.ts'
 import { logSender } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
 import { nodeClientAddress } from './client-address.ts'
@@ -51,6 +51,15 @@ export interface NodeConfig {
   locking?: 'NORMAL' | 'EXCLUSIVE'
 }
 
+/**
+ * How long a stopping server lets the requests in progress finish (`close`) before it closes
+ * their connections: a client holding an export open, or one that never finishes sending its
+ * body, must not keep the process from stopping. Ten seconds is long enough for any ordinary
+ * request and fits within the grace that process managers give before they kill (Docker and
+ * systemd: 10 s and 90 s; Kubernetes: 30 s).
+ */
+export const SHUTDOWN_GRACE_MS = 10_000
+
 /** What the gateway is built from on Node: everything of `NodeConfig` but where it listens. */
 export type GatewayConfig = Omit<NodeConfig, 'port' | 'host'>
 
@@ -64,13 +73,15 @@ export type GatewayConfig = Omit<NodeConfig, 'port' | 'host'>
  * await app.request('/healthz')
  */
 export const openGateway = async (config: GatewayConfig) => {
-  const { db, bulkReads, close } = await openDatabase({
-    url: config.databaseUrl,
-    ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
-    ...(config.synchronous ? { synchronous: config.synchronous } : {}),
-    ...(config.locking ? { locking: config.locking } : {}),
-  })
-  const applied = await applyMigrations(db, await readMigrations())
+  const { db, bulkReads, close, applied } = await openDatabase(
+    {
+      url: config.databaseUrl,
+      ...(config.databaseAuthToken ? { authToken: config.databaseAuthToken } : {}),
+      ...(config.synchronous ? { synchronous: config.synchronous } : {}),
+      ...(config.locking ? { locking: config.locking } : {}),
+    },
+    await readMigrations(),
+  )
   if (applied.length > 0) config.logger.info('migrations applied', { applied })
   const app = createApp({
     store: createStore(db, bulkReads ? { bulkReads } : {}),
@@ -128,9 +139,19 @@ export const startServer = async (config: NodeConfig) => {
       resolve()
     })
   })
-  const close = () =>
+  /**
+   * Stops listening, lets requests in progress finish for up to `graceMs`, then closes the
+   * connections left and the database. Idle keep-alive connections close at once, and so
+   * does each one whose request finishes meanwhile (Node's `close` only closes those idle
+   * when it is called), looked for every 50 ms while stopping rather than on every request.
+   */
+  const close = (graceMs = SHUTDOWN_GRACE_MS) =>
     new Promise<void>((resolve) => {
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs)
+      const idle = setInterval(() => server.closeIdleConnections(), 50)
       server.close(() => {
+        clearTimeout(deadline)
+        clearInterval(idle)
         closeDatabase()
         resolve()
       })

@@ -25,6 +25,12 @@ export interface SqliteFileOptions {
    * including after a reopen: per-connection settings would otherwise be lost.
    */
   pragmas?: readonly string[]
+  /**
+   * How long a statement waits for a lock another connection holds before it fails as busy
+   * (`PRAGMA busy_timeout`), set before `pragmas` run; 0 (SQLite's default) fails at once.
+   * `setBusyTimeout` changes it later. The wait blocks the thread: see `BUSY_TIMEOUT_MS`.
+   */
+  busyTimeoutMs?: number
 }
 
 /**
@@ -48,14 +54,17 @@ export interface SqliteFileOptions {
 export const sqliteFile = (
   path: string,
   options: SqliteFileOptions = {},
-): SqlDatabase & { close: () => void } => {
+): SqlDatabase & { close: () => void; setBusyTimeout: (ms: number) => void } => {
   let connection: Connection | undefined
   const statements = new Map<string, Kept>()
+  let busyTimeoutMs = options.busyTimeoutMs ?? 0
 
   const open = (): Connection => {
     if (connection) return connection
     const db = new Database(path)
     try {
+      // First: the pragmas after it (journal_mode=WAL on a new file) may need a lock too.
+      db.exec(`PRAGMA busy_timeout=${busyTimeoutMs}`)
       for (const pragma of options.pragmas ?? []) db.exec(pragma)
     } catch (error) {
       db.close()
@@ -149,5 +158,9 @@ export const sqliteFile = (
       })
     },
     close,
+    setBusyTimeout(ms: number) {
+      busyTimeoutMs = ms
+      connection?.exec(`PRAGMA busy_timeout=${ms}`)
+    },
   }
 }

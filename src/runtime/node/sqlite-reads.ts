@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import Database from 'libsql/promise'
 import { unavailableOr } from '../../store/libsql.ts'
 import { rowOf, type SqlDatabase, type SqlValue, StoreUnavailableError } from '../../store/sql.ts'
+import { BUSY_TIMEOUT_MS } from './busy-timeout.ts'
 
 /** Distinct statement texts kept prepared (an export uses four). */
 const CACHED_STATEMENTS = 64
@@ -47,6 +48,8 @@ export const sqliteReads = (path: string): SqlDatabase & { close: () => void } =
     if (!existsSync(path)) throw new StoreUnavailableError('the database file is gone')
     const db = new Database(path, {})
     try {
+      // Its waits run on the driver's threads, not the event loop; bounded all the same.
+      await db.exec(`PRAGMA busy_timeout=${BUSY_TIMEOUT_MS}`)
       await db.exec('PRAGMA query_only=ON')
     } catch (error) {
       db.close()

@@ -2,6 +2,7 @@ import { CodeDeliveryError } from '../../app/code-delivery-error.ts'
 import { type App, createApp } from '../../app/create-app.ts'
 import type { CodeSender } from '../../app/types.ts'
 import { type CodeSenderResult, parseCodeSender } from '../../config/code-sender.ts'
+import { parseEnvironment } from '../../config/environment.ts'
 import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
 import { parseContactTokenTtl } from '../../config/token-ttl.ts'
 import { cfConnectingIp } from '../../helper/client-address.ts'
@@ -34,8 +35,8 @@ export interface WorkerEnv {
   CODE_WEBHOOK_SECRET?: string
   CODE_WEBHOOK_TIMEOUT_MS?: string
   /**
-   * `development` (what `npm run dev` writes into `.dev.vars`) allows the log sender; anything
-   * else is production, which a deployed Worker is.
+   * `development` in any letter case (what `npm run dev` writes into `.dev.vars`) allows the
+   * log sender; anything else is production, which a deployed Worker is (`parseEnvironment`).
    */
   NODE_ENV?: string
 }
@@ -92,7 +93,14 @@ export const appFor = (env: WorkerEnv): App => {
     const ttl = setting(() => parseContactTokenTtl(env.CONTACT_TOKEN_TTL_SECONDS), problems)
     const origins = setting(() => parseOrigins(env.CORS_ORIGINS), problems) ?? []
     const bindings = env as unknown as Record<string, unknown>
-    const sender = parseCodeSender(bindings, env.NODE_ENV !== 'development')
+    // A binding missing or named otherwise in wrangler.toml: not configured, not a 500 from
+    // deep inside the first query.
+    if (typeof (env.DB as Partial<D1Database> | undefined)?.prepare !== 'function')
+      problems.push(
+        'DB is not bound to a D1 database (wrangler.toml: [[d1_databases]] binding = "DB")',
+      )
+    const production = parseEnvironment(env.NODE_ENV, 'production') !== 'development'
+    const sender = parseCodeSender(bindings, production)
     app = createApp({
       store: createStore(d1Database(env.DB)),
       secrets: configured(parseSecrets(bindings), sender, problems),

@@ -1,0 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { connect, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseSecrets } from '../../src/config/secrets.ts'
+import { startServer } from '../../src/runtime/node/server.ts'
+import { API_KEY, memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import { startGateway } from '../support/node-process.ts'
+import { SEED_BODY, USERS } from '../support/requests.ts'
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+const serve = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-shutdown-'))
+  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: `file:${join(dir, 'gateway.db')}`,
+    secrets: parseSecrets(TEST_ENV),
+    logger: memoryLogger(),
+  })
+  return { ...server, port: (server.server.address() as AddressInfo).port }
+}
+
+/** A POST whose body has not all arrived: a request in progress, as a slow upload is. */
+const slowUpload = (port: number) => {
+  const socket: Socket = connect(port, '127.0.0.1')
+  let answer = ''
+  socket.on('data', (chunk) => (answer += chunk))
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+  socket.on('error', () => undefined)
+  socket.write(
+    `POST ${USERS} HTTP/1.1\r\nHost: gateway\r\nX-API-Key: ${API_KEY}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${SEED_BODY.length}\r\n\r\n` +
+      SEED_BODY.slice(0, 10),
+  )
+  cleanups.push(async () => socket.destroy())
+  return { finish: () => socket.write(SEED_BODY.slice(10)), answer: () => answer, closed }
+}
+
+const settles = async (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))])
+
+describe('stopping the Node server', () => {
+  it('lets a request in progress finish within the grace period', async () => {
+    const server = await serve()
+    const upload = slowUpload(server.port)
+    await new Promise((r) => setTimeout(r, 100))
+    const closing = server.close(5000)
+    upload.finish()
+    expect(await settles(closing, 4000)).toBe(true)
+    expect(upload.answer()).toMatch(/^HTTP\/1\.1 201 /)
+  })
+
+  it('closes the connections left once the grace period is over', async () => {
+    const server = await serve()
+    const upload = slowUpload(server.port)
+    await new Promise((r) => setTimeout(r, 100))
+    const start = performance.now()
+    expect(await settles(server.close(300), 4000)).toBe(true)
+    expect(performance.now() - start).toBeGreaterThanOrEqual(250)
+    await upload.closed
+    expect(upload.answer()).toBe('')
+  })
+})
+
+describe('npm start and signals', () => {
+  it('waits for a request in progress on SIGTERM, and exits at once on a second signal', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gateway-signals-'))
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const gateway = await startGateway({ ...TEST_ENV, DATA_DIR: dir })
+    cleanups.push(() => gateway.stop())
+    const port = Number(new URL(gateway.base).port)
+    slowUpload(port)
+    await new Promise((r) => setTimeout(r, 200))
+    const exited = new Promise((resolve) => gateway.child.on('exit', resolve))
+    gateway.child.kill('SIGTERM')
+    expect(await settles(exited, 700)).toBe(false) // still serving the upload
+    expect(gateway.output()).toContain('"shutting down"')
+    gateway.child.kill('SIGINT')
+    expect(await settles(exited, 3000)).toBe(true)
+    expect(gateway.output()).toContain('"stopping at once"')
+    expect(gateway.child.exitCode).toBe(1)
+  }, 30_000)
+})

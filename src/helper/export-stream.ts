@@ -11,6 +11,20 @@ export interface ExportStreamOptions<T> {
   onError?: (error: unknown) => void
 }
 
+// The streams `exportStream` made: a runtime whose server would end one that fails as if it
+// were whole looks them up (`isExportStream`) to cut the response instead (Node).
+const made = new WeakSet<object>()
+
+/**
+ * Whether a response body is an export's stream, which fails (errors) when the export does
+ * after the first byte, and must then reach the client cut short.
+ *
+ * @example
+ * isExportStream(await exportStream(options)) // true
+ */
+export const isExportStream = (body: unknown): body is ReadableStream<Uint8Array> =>
+  typeof body === 'object' && body !== null && made.has(body)
+
 /**
  * A collection as a byte stream, read a batch at a time (the store's reader: keyset paging, or
  * ranges of keys read ahead).
@@ -63,7 +77,7 @@ export const exportStream = async <T>(
   const firstEnds = await step((text) => opening!.push(text))
   // One sink for the whole stream: the chunk a batch's tail was copied out of takes the next.
   let sink: ReturnType<typeof utf8Sink> | undefined
-  return new ReadableStream<Uint8Array>(
+  const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
@@ -92,4 +106,6 @@ export const exportStream = async <T>(
     // `pull` runs only when the queue is empty: one batch's chunks are queued ahead at most.
     new CountQueuingStrategy({ highWaterMark: 1 }),
   )
+  made.add(stream)
+  return stream
 }

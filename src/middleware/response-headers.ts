@@ -120,6 +120,14 @@ export const send = (
 }
 
 /**
+ * Whether `send` built the response: its body is bytes or none, never a stream.
+ *
+ * @example
+ * sentWhole(send(c, '{}', 200, { 'Content-Type': 'application/json' })) // true
+ */
+export const sentWhole = (res: Response): boolean => complete.has(res)
+
+/**
  * Gives every request a trace id (`c.get('traceId')`, in every problem body) and every
  * response the gateway's headers (`gatewayHeaders`): errors, pages, preflights and 404s
  * included. A response built with `send` has them already and is left as it is.

@@ -1,9 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import { getRequestListener, RequestError } from '@hono/node-server'
+import { getRequestListener, type HttpBindings, RequestError } from '@hono/node-server'
 import { METHOD_ORDER } from '../../app/method-not-allowed.ts'
 import type { Logger } from '../../app/types.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
 import { logUnhandled } from '../../problems/on-error.ts'
+import { cutOnFailure } from './cut-on-failure.ts'
 import { refusal, sendRefusal } from './refused-requests.ts'
 
 /** Every method some route serves: what `OPTIONS *` (the server as a whole) answers. */
@@ -51,16 +52,26 @@ export interface GatewayListenerOptions {
  *   says `Connection: close` (RFC 9112 §9.6): the adapter gives up draining such a body after
  *   500 ms and drops the connection, which a client that was told keep-alive would reuse;
  * - anything else the app throws instead of answering is a 500 `internal` problem, logged with
- *   its trace id as the app's own 500s are (`logUnhandled`), where the adapter sends a bare 500.
+ *   its trace id as the app's own 500s are (`logUnhandled`), where the adapter sends a bare
+ *   500;
+ * - an export that fails after the status went out ends the connection without the last
+ *   chunk (`cutOnFailure`), where the adapter may end the body as if whole, after error text.
  *
  * @example
  * createServer(gatewayListener(app.fetch, { hostname: '127.0.0.1', newTraceId, logger }))
  */
 export const gatewayListener = (
-  fetch: (request: Request) => Response | Promise<Response>,
+  fetch: (request: Request, env: HttpBindings) => Response | Promise<Response>,
   { hostname, newTraceId, logger }: GatewayListenerOptions,
 ): RequestListener => {
-  const listener = getRequestListener(fetch, {
+  const served = (request: Request, env: HttpBindings) => {
+    const res = fetch(request, env)
+    return res instanceof Promise
+      ? res.then((answer) => cutOnFailure(answer, env.outgoing))
+      : cutOnFailure(res, env.outgoing)
+  }
+  // The gateway's server is HTTP/1 (`createServer`): its bindings are never HTTP/2's.
+  const listener = getRequestListener(served as Parameters<typeof getRequestListener>[0], {
     hostname,
     errorHandler: (error) => {
       const traceId = newTraceId()

@@ -189,6 +189,28 @@ describe('one send in flight per address', () => {
     })
   })
 
+  it('neither refunds nor withdraws a send whose code was used before it failed', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    await users.finishSend(send('s1'))
+    expect(await users.issueCode(issue('s2', 'net-a'))).toBe(true)
+    const counted = await users.sendState('ada@example.com', 'net-a')
+    // The code of s2 reached the user, who confirms with it while its sender still waits;
+    // then the sender fails as if the code had surely not left.
+    expect(await users.confirm('u1', issue('s2', 'net-a').hash, NOW, {})).toBe(true)
+    await users.withdrawSend(send('s2'))
+    expect(await users.sendState('ada@example.com', 'net-a')).toEqual({
+      ...counted,
+      sendingUntil: undefined,
+    })
+    // Neither code confirms again, the one s2 displaced included.
+    expect(await users.confirm('u1', issue('s1', 'net-a').hash, NOW, {})).toBe(false)
+    expect(await users.confirm('u1', issue('s2', 'net-a').hash, NOW, {})).toBe(false)
+    expect(await users.issueCode(issue('s3', 'net-a'))).toBe(true)
+  })
+
   it('lets a send through once the one in flight is past its bound', async () => {
     const db = await before0011()
     await applyMigrations(db, await readMigrations())

@@ -283,11 +283,13 @@ export const cognitoUsers = (db: SqlDatabase) => ({
         send.userId,
         send.sendId,
       ),
-      // Before the statement below ends the send: both refunds test that it holds the address.
+      // Before the statement below ends the send: both refunds test that it holds the address
+      // and that its code is unused. A code used meanwhile (a confirm with it) reached someone
+      // whatever the sender said: it is neither refunded nor replaced by the one it displaced.
       sql(
         `UPDATE cognito_code_sends SET sends = sends - 1
          WHERE user_id = ? AND client_key = ?
-           AND EXISTS (SELECT 1 FROM cognito_codes WHERE ${HOLDS})`,
+           AND EXISTS (SELECT 1 FROM cognito_codes WHERE ${HOLDS} AND code_hash IS NOT NULL)`,
         send.userId,
         send.clientKey,
         send.userId,
@@ -298,10 +300,12 @@ export const cognitoUsers = (db: SqlDatabase) => ({
            expires_at = displaced_expires_at, attempts = coalesce(displaced_attempts, 0),
            send_id = displaced_send_id, displaced_hash = NULL, displaced_expires_at = NULL,
            displaced_attempts = NULL, displaced_send_id = NULL, sending_until = NULL
-         WHERE ${HOLDS}`,
+         WHERE ${HOLDS} AND code_hash IS NOT NULL`,
         send.userId,
         send.sendId,
       ),
+      // A send whose code was used: only its hold ends.
+      sql(`UPDATE cognito_codes SET sending_until = NULL WHERE ${HOLDS}`, send.userId, send.sendId),
     ])
   },
 
@@ -343,7 +347,11 @@ export const cognitoUsers = (db: SqlDatabase) => ({
         now,
       ),
       sql(
-        `UPDATE cognito_codes SET code_hash = NULL, expires_at = NULL WHERE user_id = ? AND ${pending}`,
+        // The code it displaced can never come back either (a send that fails after its code
+        // was used withdraws nothing).
+        `UPDATE cognito_codes SET code_hash = NULL, expires_at = NULL, displaced_hash = NULL,
+           displaced_expires_at = NULL, displaced_attempts = NULL, displaced_send_id = NULL
+         WHERE user_id = ? AND ${pending}`,
         userId,
         hash,
         now,

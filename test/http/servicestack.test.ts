@@ -113,6 +113,30 @@ describe('CognitoSendConfirmCodeRequest: send, then confirm', () => {
     expect(user!.status).toBe('CONFIRMED')
   })
 
+  it('never calls a right code wrong when many confirm it at once', async () => {
+    const t = await makeTarget()
+    await send(t)
+    const code = t.codeSender.last(EMAIL)!
+    const results = await Promise.all(Array.from({ length: 12 }, () => confirm(t, code)))
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1)
+    for (const r of results.filter((r) => r.status !== 200))
+      expect(r.dto.ErrorText).not.toMatch(/wrong/)
+  })
+
+  it('says how many attempts are left as they stand when wrong codes come at once', async () => {
+    const t = await makeTarget()
+    await send(t)
+    const wrong = otherCode(t.codeSender.last(EMAIL)!)
+    const results = await Promise.all(
+      Array.from({ length: POLICY.maxAttempts }, () => confirm(t, wrong)),
+    )
+    expect(results.map((r) => r.dto.OpCode)).toEqual(Array(POLICY.maxAttempts).fill('2001'))
+    // The last attempt counted reads the count after it: none are left.
+    expect(results.map((r) => r.dto.ErrorText)).toContainEqual(
+      expect.stringMatching(/no attempts are left/),
+    )
+  })
+
   it('treats the address case-insensitively and delivers to the lowercased address', async () => {
     const t = await makeTarget()
     expect((await send(t, 'Ada@Example.COM')).dto['Data.Username']).toBe(EMAIL)

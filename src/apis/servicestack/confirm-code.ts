@@ -25,7 +25,7 @@ function assertPending(code: CodeState | undefined, now: number): asserts code i
   if (code.attempts >= POLICY.maxAttempts) {
     throw new OperationFailure(
       'tooManyAttempts',
-      `Too many wrong attempts at this confirmation code; ${REQUEST_NEW}.`,
+      `All ${POLICY.maxAttempts} attempts at this confirmation code were used; ${REQUEST_NEW}.`,
     )
   }
 }
@@ -76,7 +76,12 @@ export const confirmCode = async (
     )
   }
   const presented = await (await codeHasher(c)).hash(email, code)
-  if (!timingSafeEqualText(presented, pending.hash)) throw wrongCode(pending.attempts + 1)
+  if (!timingSafeEqualText(presented, pending.hash)) {
+    // Concurrent attempts may have been counted since the read: the count as it stands now.
+    const current = (await users.find(email))?.code
+    const counted = current?.hash === pending.hash ? current.attempts : 0
+    throw wrongCode(Math.max(pending.attempts + 1, counted))
+  }
 
   const confirmed: CognitoUserRecord = {
     ...found.user,
@@ -84,9 +89,13 @@ export const confirmCode = async (
     attributes: { ...found.user.attributes, email_verified: 'true' },
   }
   if (!(await users.confirm(found.user.id, pending.hash, at, confirmed.attributes))) {
+    // A concurrent confirm used it, or a concurrent send replaced it: say which.
+    const replaced = (await users.find(email))?.code?.hash
     throw new OperationFailure(
       'noPendingCode',
-      `The confirmation code has already been used; ${REQUEST_NEW}.`,
+      replaced && replaced !== pending.hash
+        ? `The confirmation code was replaced; ${REQUEST_NEW}.`
+        : `The confirmation code has already been used; ${REQUEST_NEW}.`,
     )
   }
   return {

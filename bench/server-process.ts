@@ -112,7 +112,7 @@ export const startGateway = async (
       DATABASE_URL: databaseUrl,
       ...secrets,
       // Production needs a code sender; the bench sends no confirmation code, so none is called.
-      CODE_WEBHOOK_URL: 'https://127.0.0.1:9/codes',
+      CODE_WEBHOOK_URL: 'https://127.0.0.1:47/codes',
       CODE_WEBHOOK_SECRET: `whsec-${crypto.randomUUID()}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http'
-import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { rawExchange } from '../../../test/support/raw-socket.ts'
 import { answerRefusedRequests, answerUnmetExpectations } from './refused-requests.ts'
@@ -22,26 +21,8 @@ const listen = async (options: Parameters<typeof createServer>[0] = {}) => {
 const exchange = async (bytes: string, options: Parameters<typeof createServer>[0] = {}) =>
   rawExchange(await listen(options), bytes)
 
-/**
- * The same, the bytes written in pieces far enough apart that the server reads each alone, as
- * a head that crosses the network in several segments can arrive.
- */
-const exchangeInPieces = async (pieces: string[]) => {
-  const port = await listen()
-  return new Promise<string>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    socket.setTimeout(5000, () => socket.destroy(new Error('no answer')))
-    socket.on('data', (chunk) => (text += chunk.toString('latin1')))
-    socket.on('error', reject)
-    socket.on('close', () => resolve(text))
-    const write = (i: number) => {
-      if (i >= pieces.length || socket.destroyed) return
-      socket.write(pieces[i]!, 'latin1', () => setTimeout(() => write(i + 1), 50))
-    }
-    write(0)
-  })
-}
+/** The same, the bytes written in pieces the server reads one at a time (`rawExchange`). */
+const exchangeInPieces = async (pieces: string[]) => rawExchange(await listen(), pieces)
 
 /** The status and the problem of a raw answer. */
 const problemOf = (text: string) => {

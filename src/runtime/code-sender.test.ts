@@ -76,6 +76,14 @@ describe('webhookSender', () => {
     )
   })
 
+  it('takes a 2xx whose body broke off as delivered', async () => {
+    const broken = new ReadableStream({ start: (c) => c.error(new Error('connection reset')) })
+    const { fetch } = recording(async () => new Response(broken, { status: 200 }))
+    await expect(
+      webhookSender({ url: URL_, secret: SECRET, timeoutMs: 1000, fetch }).send('a@b.c', '042917'),
+    ).resolves.toBeUndefined()
+  })
+
   it('gives up after its timeout', async () => {
     const fetch = ((_url: string, init: RequestInit) =>
       new Promise((_resolve, reject) => {

@@ -69,7 +69,9 @@ export const webhookSender = (options: WebhookSenderOptions): CodeSender => {
         })
       }
       // The answer is not read: only its status counts, and the connection is released.
-      await res.body?.cancel()
+      // A body that failed already (the connection broke right after the head) rejects its
+      // cancel: the status is what counts, so that is no failure of the delivery.
+      await res.body?.cancel().catch(() => undefined)
       // Anything but 2xx: the service says it did not take the code, unless a gateway in front
       // of it says it lost the service's answer.
       if (res.status < 200 || res.status > 299)

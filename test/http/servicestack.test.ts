@@ -323,6 +323,29 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     expect(dto.OpCode).toBe('0')
   })
 
+  it('still answers the failed delivery, and logs it, when the withdrawal fails too', async () => {
+    let t: Target | undefined
+    t = await makeTarget({
+      codeSender: {
+        send: async () => {
+          // The store fails under the withdrawal that follows.
+          await t!.query('DROP TABLE cognito_code_sends')
+          throw new CodeDeliveryError('the webhook answered 503', { undelivered: true })
+        },
+      },
+    })
+    const { status, dto } = await send(t)
+    expect(status).toBe(502)
+    expect(dto.OpCode).toBe('2007')
+    const logged = t.logger.lines.map((l) => JSON.parse(l) as { message: string })
+    expect(logged.map((l) => l.message)).toEqual(
+      expect.arrayContaining([
+        'confirmation code send not withdrawn',
+        'confirmation code not delivered',
+      ]),
+    )
+  })
+
   it('keeps a code used before a failed delivery used', async () => {
     const { sender, delivered } = flaky()
     const t = await makeTarget({ codeSender: sender })

@@ -47,6 +47,23 @@ const refusal = (state: SendState, now: number): OperationFailure => {
 }
 
 /**
+ * Takes back a send whose code surely did not leave. A store that fails now is logged: the
+ * client's answer stays the send's own (a 502 `deliveryFailed`), and the send's hold on the
+ * address ends at its bound anyway (the send then stays counted).
+ */
+const withdraw = async (c: Context<AppEnv>, send: IssuedSend) => {
+  const deps = c.get('deps')
+  try {
+    await deps.store.cognitoUsers.withdrawSend(send)
+  } catch (error) {
+    deps.logger.warn('confirmation code send not withdrawn', {
+      traceId: c.get('traceId'),
+      cause: (error as Error).name,
+    })
+  }
+}
+
+/**
  * Ends a send whose delivery is over. The code has left (or may have): a store that fails now
  * must not turn that into a failure the client would retry; the send's hold on the address
  * ends at its bound anyway.
@@ -86,8 +103,9 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   const clientKey = await hasher.client(clientKeyOf(c))
   const sendId = crypto.randomUUID()
   const deliveryMs = deps.codeSender.maxMs ?? POLICY.defaultDeliveryMs
+  const newUserId = before?.user.id ?? deps.newId()
   const issued = await users.issueCode({
-    newUserId: before?.user.id ?? deps.newId(),
+    newUserId,
     email,
     attributes: newUserAttributes(email),
     hash,
@@ -104,10 +122,18 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   // From here until the send ends (finishSend, withdrawSend) no other send to the address is
   // issued: the code displaced is the one the user had, and the windows stay the ones this
   // send was counted in, so a withdrawal restores and refunds exactly what it changed.
-  // Read back: a concurrent first send for the same address may have created the user.
-  const after = await users.find(email)
-  if (!after) throw new Error('the user issued a code is missing')
-  const issuedSend: IssuedSend = { userId: after.user.id, sendId, clientKey }
+  // A new address is read back: a concurrent first send may have created its user first.
+  let user = before?.user
+  try {
+    user ??= (await users.find(email))?.user
+    if (!user) throw new Error('the user issued a code is missing')
+  } catch (error) {
+    // Nothing was sent: the send must not hold the address or count. The user is the one this
+    // send created, or (created concurrently) one the withdrawal does not match.
+    await withdraw(c, { userId: newUserId, sendId, clientKey })
+    throw error
+  }
+  const issuedSend: IssuedSend = { userId: user.id, sendId, clientKey }
   try {
     await deps.codeSender.send(email, code)
   } catch (error) {
@@ -115,8 +141,7 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
     // nor the network, so a retry after an outage is not refused as one send too many, and
     // the code it had is pending again. A code that may still arrive (a timeout) stays pending
     // and counted.
-    if (error instanceof CodeDeliveryError && error.undelivered)
-      await users.withdrawSend(issuedSend)
+    if (error instanceof CodeDeliveryError && error.undelivered) await withdraw(c, issuedSend)
     else await finish(c, issuedSend)
     // The sender's own words (a status, a timeout), never the code; the client learns only
     // that delivery failed.
@@ -130,5 +155,5 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
     )
   }
   await finish(c, issuedSend)
-  return toCognitoUser(after.user)
+  return toCognitoUser(user)
 }

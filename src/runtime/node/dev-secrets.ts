@@ -42,6 +42,9 @@ const read = async (file: string): Promise<Record<string, string> | undefined> =
   return values as Record<string, string>
 }
 
+// What `link` fails with on a filesystem that has no hard links.
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'])
+
 /**
  * Development secrets for `npm start` with nothing configured: generated once, kept (mode 0600)
  * in the data folder, reused on every later start so stored tokens stay readable. Never used
@@ -64,8 +67,13 @@ export const devSecrets = async (
     await mkdir(dataDir, { recursive: true })
     await writeFile(draft, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 })
     await chmod(draft, 0o600)
-    // A link never replaces a file: a gateway that lost the race reads the winner's.
-    await link(draft, file)
+    // A link never replaces a file: a gateway that lost the race reads the winner's. Where
+    // the filesystem has no hard links (exFAT, some network mounts), an exclusive create
+    // does the same, though a racing reader could then meet the file half written.
+    await link(draft, file).catch(async (error: unknown) => {
+      if (!NO_LINKS.has(String(codeOf(error)))) throw error
+      await writeFile(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
+    })
   } catch (error) {
     if (codeOf(error) !== 'EEXIST')
       throw new Error(`cannot write ${file}: ${(error as Error).message}`, { cause: error })

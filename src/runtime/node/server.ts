@@ -138,6 +138,9 @@ export const startServer = async (config: NodeConfig) => {
       server.off('error', reject)
       resolve()
     })
+  }).catch((error: unknown) => {
+    closeDatabase()
+    throw error
   })
   /**
    * Stops listening, lets requests in progress finish for up to `graceMs`, then closes the

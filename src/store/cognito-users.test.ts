@@ -244,6 +244,24 @@ describe('one send in flight per address', () => {
     expect(row).toMatchObject({ code_hash: null, send_id: null, sends: 3, sending_until: null })
   })
 
+  it('never brings back the code of a send that overran its bound when the later send is withdrawn first', async () => {
+    const db = await before0011()
+    await applyMigrations(db, await readMigrations())
+    const users = cognitoUsers(db)
+    expect(await users.issueCode(issue('s1', 'net-a'))).toBe(true)
+    expect(await users.issueCode(issue('s2', 'net-b', NOW + MINUTE))).toBe(true)
+    // s2 is refunded and its displaced code, s1's, is pending again, though not held.
+    await users.withdrawSend(send('s2', 'net-b'))
+    await users.withdrawSend(send('s1', 'net-a'))
+    const [row] = await db.all<Record<string, unknown>>('SELECT * FROM cognito_codes')
+    expect(row).toMatchObject({ code_hash: null, send_id: null, sends: 3, sending_until: null })
+    expect(await users.confirm('u1', issue('s1', 'net-a').hash, NOW + MINUTE, {})).toBe(false)
+    expect(await users.sendState('ada@example.com', 'net-a')).toEqual({
+      address: { sends: 3, windowStart: NOW - 5 * MINUTE },
+      client: { sends: 3, issued: 3, windowStart: NOW - 5 * MINUTE },
+      sendingUntil: undefined,
+    })
+  })
 })
 
 /** A database migrated up to the migration before `next`, with a user and no code yet. */

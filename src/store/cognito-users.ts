@@ -288,10 +288,20 @@ export const cognitoUsers = (db: SqlDatabase) => ({
    *
    * A send that overran its `sendingUntil` and was followed by another is treated as one that
    * may have arrived: it stays counted. Its code, displaced by the later send, can no longer
-   * come back: if that send is withdrawn too, no code is pending.
+   * come back: if that send is withdrawn too, no code is pending, whichever is withdrawn
+   * first.
    */
   async withdrawSend(send: IssuedSend) {
     await db.batch([
+      // The send's code is pending but no longer held: the send overran its bound, and the
+      // later send that displaced it was withdrawn first, bringing it back. Undelivered after
+      // all, it goes; it stays counted, as it was when the later send was issued.
+      sql(
+        `UPDATE cognito_codes SET code_hash = NULL, expires_at = NULL, send_id = NULL
+         WHERE user_id = ? AND send_id = ? AND sending_until IS NULL`,
+        send.userId,
+        send.sendId,
+      ),
       sql(
         `UPDATE cognito_codes SET displaced_hash = NULL, displaced_expires_at = NULL,
            displaced_attempts = NULL, displaced_send_id = NULL

@@ -383,24 +383,38 @@ describe('CognitoSendConfirmCodeRequest: sends whose code was not delivered', ()
     expect((await confirm(t, USER, codeSender.delivered[0]!)).status).toBe(200)
   })
 
-  it('never makes pending again a code whose send overran its bound and was not delivered', async () => {
-    const codeSender = testSender(5000)
-    const t = await makeTarget({ codeSender })
-    const firstHeld = codeSender.hold()
-    const first = send(t, ATTACKER)
-    await firstHeld.arrived
-    t.clock.advance(15_000)
-    const secondHeld = codeSender.hold()
-    const second = send(t, USER)
-    await secondHeld.arrived
-    firstHeld.settle('undelivered')
-    expect((await first).status).toBe(502)
-    secondHeld.settle('undelivered')
-    expect((await second).status).toBe(502)
-    const [overran] = codeSender.attempted
-    const answer = await confirm(t, USER, overran!)
-    expect(answer.dto.OpCode).toBe('2004')
-  })
+  it.each([
+    ['the overrun send is settled first', true],
+    ['the later send is settled first', false],
+  ])(
+    'never makes pending again a code whose send overran its bound and was not delivered (%s)',
+    async (_, overrunFirst) => {
+      const codeSender = testSender(5000)
+      const t = await makeTarget({ codeSender })
+      const firstHeld = codeSender.hold()
+      const first = send(t, ATTACKER)
+      await firstHeld.arrived
+      t.clock.advance(15_000)
+      const secondHeld = codeSender.hold()
+      const second = send(t, USER)
+      await secondHeld.arrived
+      const settle = async (held: typeof firstHeld, answer: Promise<{ status: number }>) => {
+        held.settle('undelivered')
+        expect((await answer).status).toBe(502)
+      }
+      if (overrunFirst) {
+        await settle(firstHeld, first)
+        await settle(secondHeld, second)
+      } else {
+        await settle(secondHeld, second)
+        await settle(firstHeld, first)
+      }
+      // The overrun send stays counted; the later one is refunded.
+      expect(await counts(t)).toEqual({ address: 1, networks: 1, most: 1, rows: 2 })
+      for (const code of codeSender.attempted)
+        expect((await confirm(t, USER, code)).dto.OpCode).toBe('2004')
+    },
+  )
 
   it('refunds nothing from a window begun after the send was counted', async () => {
     const codeSender = testSender()

@@ -42,6 +42,11 @@ export interface IssueCode {
   maxSends: number
   /** At most `maxClientSends` codes per `windowMs` per address from one client network. */
   maxClientSends: number
+  /**
+   * At most `maxClientIssued` sends per `windowMs` per address issued from one client network,
+   * withdrawn ones included: what bounds a caller while the sender refuses every code.
+   */
+  maxClientIssued: number
   windowMs: number
 }
 
@@ -50,6 +55,12 @@ export interface SendCount {
   sends: number
   /** Epoch milliseconds. */
   windowStart: number
+}
+
+/** A client network's count for an address. */
+export interface ClientSendCount extends SendCount {
+  /** Every send issued in the window, withdrawn ones included (`sends` counts those not). */
+  issued: number
 }
 
 /** A send `issueCode` counted: ended by `finishSend`, or taken back by `withdrawSend`. */
@@ -64,7 +75,7 @@ export interface SendState {
   /** The address's count over all networks; undefined where nothing was counted. */
   address: SendCount | undefined
   /** The client network's count for the address; undefined where nothing was counted. */
-  client: SendCount | undefined
+  client: ClientSendCount | undefined
   /** Until when the pending code's delivery may still be in flight; undefined if it is not. */
   sendingUntil: number | undefined
 }
@@ -135,15 +146,16 @@ export const cognitoUsers = (db: SqlDatabase) => ({
   /**
    * Creates the user if the address is new and replaces its pending code, unless the address
    * has had `maxSends` codes in its current window, or `maxClientSends` from this client
-   * network in that network's window, or another send's delivery to it is in flight (until its
-   * `sendingUntil`). False (and nothing changed) when refused. Once true, the send holds the
-   * address until `finishSend` or `withdrawSend`.
+   * network in that network's window (or `maxClientIssued` sends, withdrawn ones included), or
+   * another send's delivery to it is in flight (until its `sendingUntil`). False (and nothing
+   * changed) when refused. Once true, the send holds the address until `finishSend` or
+   * `withdrawSend`.
    */
   async issueCode(input: IssueCode): Promise<boolean> {
     const over = input.now - input.windowMs
-    // Both budgets and the in-flight send are tested in the one conditional statement that
-    // stores the code; the statements after it change anything only if that send's id is now
-    // the pending one.
+    // Both budgets, the network's sends issued and the in-flight send are tested in the one
+    // conditional statement that stores the code; the statements after it change anything only
+    // if that send's id is now the pending one.
     const issuedHere = `(SELECT user_id FROM cognito_codes
       WHERE user_id = (SELECT id FROM cognito_users WHERE email = ?) AND send_id = ?)`
     const [, issued] = await db.batch([
@@ -174,7 +186,7 @@ export const cognitoUsers = (db: SqlDatabase) => ({
          WHERE (sending_until IS NULL OR sending_until <= ?)
            AND (window_start <= ? OR sends < ?) AND NOT EXISTS (SELECT 1
              FROM cognito_code_sends s WHERE s.user_id = excluded.user_id AND s.client_key = ?
-               AND s.window_start > ? AND s.sends >= ?)`,
+               AND s.window_start > ? AND (s.sends >= ? OR s.issued >= ?))`,
         input.hash,
         input.expiresAt,
         input.now,
@@ -189,6 +201,7 @@ export const cognitoUsers = (db: SqlDatabase) => ({
         input.clientKey,
         over,
         input.maxClientSends,
+        input.maxClientIssued,
       ),
       // Networks whose window is over count nothing: their rows go, so an address keeps at
       // most `maxSends` of them, and the network's row below starts a window when it has none.
@@ -199,10 +212,10 @@ export const cognitoUsers = (db: SqlDatabase) => ({
         input.sendId,
       ),
       sql(
-        `INSERT INTO cognito_code_sends (user_id, client_key, sends, window_start)
-         SELECT user_id, ?, 1, ? FROM cognito_codes
+        `INSERT INTO cognito_code_sends (user_id, client_key, sends, issued, window_start)
+         SELECT user_id, ?, 1, 1, ? FROM cognito_codes
          WHERE user_id = (SELECT id FROM cognito_users WHERE email = ?) AND send_id = ?
-         ON CONFLICT (user_id, client_key) DO UPDATE SET sends = sends + 1`,
+         ON CONFLICT (user_id, client_key) DO UPDATE SET sends = sends + 1, issued = issued + 1`,
         input.clientKey,
         input.now,
         input.email,
@@ -221,12 +234,13 @@ export const cognitoUsers = (db: SqlDatabase) => ({
       sends: number | null
       window_start: number | null
       client_sends: number | null
+      client_issued: number | null
       client_window_start: number | null
       sending_until: number | null
     }>(
       db,
       sql(
-        `SELECT c.sends, c.window_start, s.sends AS client_sends,
+        `SELECT c.sends, c.window_start, s.sends AS client_sends, s.issued AS client_issued,
            s.window_start AS client_window_start, c.sending_until
          FROM cognito_users u LEFT JOIN cognito_codes c ON c.user_id = u.id
            LEFT JOIN cognito_code_sends s ON s.user_id = u.id AND s.client_key = ?
@@ -237,9 +251,10 @@ export const cognitoUsers = (db: SqlDatabase) => ({
     )
     const count = (sends: number | null | undefined, windowStart: number | null | undefined) =>
       sends == null || windowStart == null ? undefined : { sends, windowStart }
+    const client = count(row?.client_sends, row?.client_window_start)
     return {
       address: count(row?.sends, row?.window_start),
-      client: count(row?.client_sends, row?.client_window_start),
+      client: client && { ...client, issued: row?.client_issued ?? client.sends },
       sendingUntil: row?.sending_until ?? undefined,
     }
   },
@@ -268,14 +283,25 @@ export const cognitoUsers = (db: SqlDatabase) => ({
    * holds the address no other send was issued, so its code is the pending one, the code it
    * displaced is the one pending before it, and the windows it was counted in are the live
    * ones: the displaced code is pending again as it was then (a code used before stays used),
-   * and the send counts against neither the address nor its network.
+   * and the send counts against neither the address's nor its network's budget. It stays
+   * among its network's issued sends, and a window it began stays begun.
    *
    * A send that overran its `sendingUntil` and was followed by another is treated as one that
    * may have arrived: it stays counted. Its code, displaced by the later send, can no longer
-   * come back: if that send is withdrawn too, no code is pending.
+   * come back: if that send is withdrawn too, no code is pending, whichever is withdrawn
+   * first.
    */
   async withdrawSend(send: IssuedSend) {
     await db.batch([
+      // The send's code is pending but no longer held: the send overran its bound, and the
+      // later send that displaced it was withdrawn first, bringing it back. Undelivered after
+      // all, it goes; it stays counted, as it was when the later send was issued.
+      sql(
+        `UPDATE cognito_codes SET code_hash = NULL, expires_at = NULL, send_id = NULL
+         WHERE user_id = ? AND send_id = ? AND sending_until IS NULL`,
+        send.userId,
+        send.sendId,
+      ),
       sql(
         `UPDATE cognito_codes SET displaced_hash = NULL, displaced_expires_at = NULL,
            displaced_attempts = NULL, displaced_send_id = NULL

@@ -9,6 +9,7 @@ const EMAIL = 'ada@example.com'
 const MINUTE = 60_000
 const PER_NETWORK = POLICY.maxSendsPerNetwork
 const PER_ADDRESS = POLICY.maxSendsPerAddress
+const ISSUED_PER_NETWORK = POLICY.maxIssuedPerNetwork
 
 /** One call of the operation from the client address `ip` (Workers' `CF-Connecting-IP`). */
 const call = async (t: Target, ip: string, dto: Dto) => {
@@ -382,24 +383,38 @@ describe('CognitoSendConfirmCodeRequest: sends whose code was not delivered', ()
     expect((await confirm(t, USER, codeSender.delivered[0]!)).status).toBe(200)
   })
 
-  it('never makes pending again a code whose send overran its bound and was not delivered', async () => {
-    const codeSender = testSender(5000)
-    const t = await makeTarget({ codeSender })
-    const firstHeld = codeSender.hold()
-    const first = send(t, ATTACKER)
-    await firstHeld.arrived
-    t.clock.advance(15_000)
-    const secondHeld = codeSender.hold()
-    const second = send(t, USER)
-    await secondHeld.arrived
-    firstHeld.settle('undelivered')
-    expect((await first).status).toBe(502)
-    secondHeld.settle('undelivered')
-    expect((await second).status).toBe(502)
-    const [overran] = codeSender.attempted
-    const answer = await confirm(t, USER, overran!)
-    expect(answer.dto.OpCode).toBe('2004')
-  })
+  it.each([
+    ['the overrun send is settled first', true],
+    ['the later send is settled first', false],
+  ])(
+    'never makes pending again a code whose send overran its bound and was not delivered (%s)',
+    async (_, overrunFirst) => {
+      const codeSender = testSender(5000)
+      const t = await makeTarget({ codeSender })
+      const firstHeld = codeSender.hold()
+      const first = send(t, ATTACKER)
+      await firstHeld.arrived
+      t.clock.advance(15_000)
+      const secondHeld = codeSender.hold()
+      const second = send(t, USER)
+      await secondHeld.arrived
+      const settle = async (held: typeof firstHeld, answer: Promise<{ status: number }>) => {
+        held.settle('undelivered')
+        expect((await answer).status).toBe(502)
+      }
+      if (overrunFirst) {
+        await settle(firstHeld, first)
+        await settle(secondHeld, second)
+      } else {
+        await settle(secondHeld, second)
+        await settle(firstHeld, first)
+      }
+      // The overrun send stays counted; the later one is refunded.
+      expect(await counts(t)).toEqual({ address: 1, networks: 1, most: 1, rows: 2 })
+      for (const code of codeSender.attempted)
+        expect((await confirm(t, USER, code)).dto.OpCode).toBe('2004')
+    },
+  )
 
   it('refunds nothing from a window begun after the send was counted', async () => {
     const codeSender = testSender()
@@ -415,5 +430,53 @@ describe('CognitoSendConfirmCodeRequest: sends whose code was not delivered', ()
     // windows for the address and the network, and it alone counts.
     expect(await counts(t)).toEqual({ address: 1, networks: 1, most: 1, rows: 1 })
     expect((await confirm(t, ATTACKER, codeSender.delivered[0]!)).status).toBe(200)
+  })
+})
+
+describe('CognitoSendConfirmCodeRequest: sends the webhook refuses', () => {
+  it('refuses a network its 21st send to an address in 15 minutes, refunded ones included, with 429 and Retry-After', async () => {
+    const codeSender = testSender()
+    const t = await makeTarget({ codeSender })
+    codeSender.fail = 'undelivered'
+    await sendTimes(t, ATTACKER, ISSUED_PER_NETWORK, 502)
+    expect(await counts(t)).toEqual({ address: 0, networks: 0, most: 0, rows: 1 })
+    t.clock.advance(5 * MINUTE)
+    const before = await stored(t)
+    const limited = await send(t, ATTACKER)
+    expect(limited.status).toBe(429)
+    expect(limited.dto).toMatchObject({
+      OpCode: '2006',
+      Total: '0',
+      ErrorText:
+        'Too many confirmation codes were sent to this address from your network; try again in 600 seconds.',
+    })
+    expect(limited.retryAfter).toBe('600')
+    expect(await stored(t)).toEqual(before)
+    // The webhook was called for the issued sends alone.
+    expect(codeSender.attempted).toHaveLength(ISSUED_PER_NETWORK)
+    // The user's own network and other addresses are not refused; the caller is once its
+    // window is over.
+    codeSender.fail = undefined
+    expect((await send(t, USER)).status).toBe(200)
+    expect((await send(t, ATTACKER, 'other@example.com')).status).toBe(200)
+    t.clock.advance(10 * MINUTE - 1000)
+    expect((await send(t, ATTACKER)).retryAfter).toBe('1')
+    t.clock.advance(1000)
+    expect((await send(t, ATTACKER)).status).toBe(200)
+  })
+
+  it('starts the windows at a send that was refunded', async () => {
+    const codeSender = testSender()
+    const t = await makeTarget({ codeSender })
+    codeSender.fail = 'undelivered'
+    expect((await send(t, ATTACKER)).status).toBe(502)
+    codeSender.fail = undefined
+    t.clock.advance(10 * MINUTE)
+    await sendTimes(t, ATTACKER, PER_NETWORK)
+    const limited = await send(t, ATTACKER)
+    expect(limited.status).toBe(429)
+    expect(limited.retryAfter).toBe('300')
+    t.clock.advance(5 * MINUTE)
+    expect((await send(t, ATTACKER)).status).toBe(200)
   })
 })

@@ -317,7 +317,8 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     const before = await stored(t)
     sender.down = true
     expect((await send(t)).status).toBe(502)
-    expect(await stored(t)).toEqual(before)
+    // Refunded: only the network's sends issued, withdrawn ones included, keep it.
+    expect(await stored(t)).toEqual({ ...before, sends: [{ ...before.sends[0], issued: 2 }] })
     const { status, dto } = await confirm(t, delivered[0]!)
     expect(status).toBe(200)
     expect(dto.OpCode).toBe('0')
@@ -373,9 +374,14 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     const { sender, delivered } = flaky()
     const t = await makeTarget({ codeSender: sender })
     sender.down = true
-    for (let i = 0; i < POLICY.maxSendsPerAddress + 1; i++) expect((await send(t)).status).toBe(502)
+    for (let i = 0; i < POLICY.maxIssuedPerNetwork; i++) expect((await send(t)).status).toBe(502)
     expect(await t.query('SELECT 1 FROM cognito_codes WHERE code_hash IS NOT NULL')).toEqual([])
+    expect(await t.query('SELECT sends FROM cognito_codes')).toEqual([{ sends: 0 }])
+    expect(await t.query('SELECT sends FROM cognito_code_sends')).toEqual([{ sends: 0 }])
+    // Those are all the sends one network is issued in a window, refunded or not.
     sender.down = false
+    expect((await send(t)).dto.OpCode).toBe('2006')
+    t.clock.advance(POLICY.sendWindowMs)
     expect((await send(t)).status).toBe(200)
     expect((await confirm(t, delivered[0]!)).status).toBe(200)
   })

@@ -19,7 +19,7 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 2003   | 410  | the code expired: request a new one                                        |
  * | 2004   | 410  | no code pending: already used (also by a concurrent confirm) or replaced   |
  * | 2005   | 429  | every attempt at this code was used: request a new one                     |
- * | 2006   | 429  | too many codes for this address from the caller's network, or from all     |
+ * | 2006   | 429  | too many codes (or sends, refunded too) from the caller's network, or all  |
  * | 2007   | 502  | the code could not be delivered (the sender failed); try again shortly     |
  * | 2008   | 429  | a code is being sent to this address: wait for it, or retry shortly        |
  *

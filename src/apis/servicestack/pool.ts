@@ -11,12 +11,16 @@ export const USER_POOL = { PoolID: 'us-east-1_ConnegGw1', ClientID: 'conneggatew
  * - A code allows 5 attempts; the sixth is refused (429) even with the right code.
  * - Sends are counted per address and client network (an IPv4 address, an IPv6 /64, as the
  *   failure budget counts clients), and per address over all networks, each in 15-minute
- *   windows that start at the first send after the previous window ended. An address gets at
- *   most 5 codes per window from one network and 20 over all networks; the next is refused
- *   (429 with `Retry-After`). Five is more than a user retrying from one device needs, and
- *   a caller can spend only its own network's five, never the user's. Twenty bounds the mail
- *   an address gets however many networks ask (at most 80 an hour); using it up for everyone
- *   takes sends from four networks (SECURITY.md, known limits).
+ *   windows that start at the first send after the previous window ended, refunded or not.
+ *   An address gets at most 5 codes per window from one network and 20 over all networks; the
+ *   next is refused (429 with `Retry-After`). Five is more than a user retrying from one
+ *   device needs, and a caller can spend only its own network's five, never the user's.
+ *   Twenty bounds the mail an address gets however many networks ask (at most 80 an hour);
+ *   using it up for everyone takes sends from four networks (SECURITY.md, known limits). A
+ *   send the sender surely did not deliver is withdrawn and counts against neither, but one
+ *   network is issued at most 20 sends per address in its window, withdrawn ones included:
+ *   while the webhook refuses every code, a caller looping sends to an address calls it, and
+ *   holds the address against the user's own send, that often and no more.
  * - One send per address at a time: while a code's delivery is in flight, another send to the
  *   address is refused (429 with `Retry-After`). A send holds the address at most for the
  *   sender's longest delivery (`CodeSender.maxMs`; 60 s when it does not say) and a margin
@@ -29,6 +33,7 @@ export const POLICY = {
   maxAttempts: 5,
   maxSendsPerNetwork: 5,
   maxSendsPerAddress: 20,
+  maxIssuedPerNetwork: 20,
   sendWindowMs: 15 * 60_000,
   defaultDeliveryMs: 60_000,
   sendingMarginMs: 10_000,

@@ -18,13 +18,19 @@ const waitFor = (count: SendCount | undefined, max: number, now: number): number
 const inSeconds = (seconds: number) => `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`
 
 /**
- * The refusal: which budget is spent, or that a code is being sent to the address, and a
+ * The refusal: which budget is spent (a network's is, too, once the network was issued its
+ * most sends, withdrawn ones included), or that a code is being sent to the address, and a
  * `Retry-After` when a send may be issued again. Read after the refusal, which changed
  * nothing: the state as it refused it, or a little later.
  */
 const refusal = (state: SendState, now: number): OperationFailure => {
   const address = waitFor(state.address, POLICY.maxSendsPerAddress, now)
-  const client = waitFor(state.client, POLICY.maxSendsPerNetwork, now)
+  // The network's budget, or its sends issued in the window, withdrawn ones included.
+  const issued = state.client && { ...state.client, sends: state.client.issued }
+  const client = Math.max(
+    waitFor(state.client, POLICY.maxSendsPerNetwork, now),
+    waitFor(issued, POLICY.maxIssuedPerNetwork, now),
+  )
   // The in-flight send ends by then at the latest; most end far sooner.
   const sending = Math.max(0, Math.ceil(((state.sendingUntil ?? now) - now) / 1000))
   if (address > 0 || client > 0) {
@@ -87,7 +93,8 @@ const finish = async (c: Context<AppEnv>, send: IssuedSend) => {
  * send rates of `POLICY` (per address and client network, and per address), and while another
  * send's delivery to the address is in flight; a sender that fails is a 502 failure
  * (`deliveryFailed`). A code it certainly did not deliver is withdrawn: the one pending before
- * is pending again, and the send is not counted.
+ * is pending again, and the send counts against neither budget, only among the sends its
+ * network may be issued.
  *
  * @example
  * const user = await sendCode(c, 'a@example.com') // { UserID, Status: 'UNCONFIRMED', ... }
@@ -116,6 +123,7 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
     clientKey,
     maxSends: POLICY.maxSendsPerAddress,
     maxClientSends: POLICY.maxSendsPerNetwork,
+    maxClientIssued: POLICY.maxIssuedPerNetwork,
     windowMs: POLICY.sendWindowMs,
   })
   if (!issued) throw refusal(await users.sendState(email, clientKey), now)

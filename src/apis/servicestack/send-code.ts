@@ -145,10 +145,11 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
   try {
     await deps.codeSender.send(email, code)
   } catch (error) {
-    // Certainly undelivered, it must cost nothing: the send counts against neither the address
-    // nor the network, so a retry after an outage is not refused as one send too many, and
-    // the code it had is pending again. A code that may still arrive (a timeout) stays pending
-    // and counted.
+    // Certainly undelivered, it is refunded: the send counts against neither the address's nor
+    // the network's budget, so a retry after an outage is not refused as one send too many,
+    // and the code it had is pending again. Only the network's count of sends issued keeps it,
+    // so refused sends cannot run without end. A code that may still arrive (a timeout) stays
+    // pending and counted.
     if (error instanceof CodeDeliveryError && error.undelivered) await withdraw(c, issuedSend)
     else await finish(c, issuedSend)
     // The sender's own words (a status, a timeout), never the code; the client learns only

@@ -325,16 +325,17 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
   })
 
   it('still answers the failed delivery, and logs it, when the withdrawal fails too', async () => {
-    let t: Target | undefined
-    t = await makeTarget({
+    const target: { current?: Target } = {}
+    const t = await makeTarget({
       codeSender: {
         send: async () => {
           // The store fails under the withdrawal that follows.
-          await t!.query('DROP TABLE cognito_code_sends')
+          await target.current!.query('DROP TABLE cognito_code_sends')
           throw new CodeDeliveryError('the webhook answered 503', { undelivered: true })
         },
       },
     })
+    target.current = t
     const { status, dto } = await send(t)
     expect(status).toBe(502)
     expect(dto.OpCode).toBe('2007')

@@ -11,6 +11,10 @@ import { LATEST_MIGRATION } from '../../store/index.ts'
  * to answers, but every route on it would fail: a health check that says "ok" then would let
  * a deployment go live broken.
  */
+// The apps (by their deps) that logged their database as not migrated: a load balancer probes
+// every few seconds, and the log says it once until the database is migrated.
+const reported = new WeakSet<object>()
+
 export const health: Endpoint = {
   method: 'GET',
   path: '/healthz',
@@ -18,12 +22,16 @@ export const health: Endpoint = {
   title: 'Health of the gateway and its database',
   response: Health,
   handler: async (c) => {
-    const { store, logger, clock } = c.get('deps')
+    const deps = c.get('deps')
+    const { store, logger, clock } = deps
     if (!(await store.migrated())) {
-      logger.error('database not migrated', {
-        traceId: c.get('traceId'),
-        latestMigration: LATEST_MIGRATION,
-      })
+      if (!reported.has(deps)) {
+        reported.add(deps)
+        logger.error('database not migrated', {
+          traceId: c.get('traceId'),
+          latestMigration: LATEST_MIGRATION,
+        })
+      }
       throw new ProblemError(
         'serviceUnavailable',
         `The database does not have the latest migration (${LATEST_MIGRATION}): apply the ` +
@@ -34,6 +42,7 @@ export const health: Endpoint = {
         },
       )
     }
+    reported.delete(deps)
     const value = { status: 'ok', database: 'ok', time: clock().toISOString() }
     return respond(c, Health, value, {
       links: { self: { href: '/healthz' } },

@@ -50,6 +50,20 @@ const sendTimes = async (t: Target, ip: string, n: number, status = 200) => {
   for (let i = 0; i < n; i++) expect((await send(t, ip)).status).toBe(status)
 }
 
+/** A send from `ip` refused for its network's budget, with `seconds` to wait, changing nothing. */
+const expectNetworkRefusal = async (t: Target, ip: string, seconds: number) => {
+  const before = await stored(t)
+  const limited = await send(t, ip)
+  expect(limited.status).toBe(429)
+  expect(limited.dto).toMatchObject({
+    OpCode: '2006',
+    Total: '0',
+    ErrorText: `Too many confirmation codes were sent to this address from your network; try again in ${seconds} seconds.`,
+  })
+  expect(limited.retryAfter).toBe(String(seconds))
+  expect(await stored(t)).toEqual(before)
+}
+
 describe('CognitoSendConfirmCodeRequest: sends per address and network', () => {
   it('sends at most 5 codes to an address from one network in 15 minutes, then 429 with Retry-After', async () => {
     const t = await makeTarget()
@@ -57,17 +71,7 @@ describe('CognitoSendConfirmCodeRequest: sends per address and network', () => {
       expect((await send(t, ATTACKER)).status).toBe(200)
       t.clock.advance(MINUTE)
     }
-    const before = await stored(t)
-    const limited = await send(t, ATTACKER)
-    expect(limited.status).toBe(429)
-    expect(limited.dto).toMatchObject({
-      OpCode: '2006',
-      Total: '0',
-      ErrorText:
-        'Too many confirmation codes were sent to this address from your network; try again in 600 seconds.',
-    })
-    expect(limited.retryAfter).toBe(String(10 * 60))
-    expect(await stored(t)).toEqual(before)
+    await expectNetworkRefusal(t, ATTACKER, 10 * 60)
     expect(t.codeSender.sent).toHaveLength(PER_NETWORK)
     expect((await send(t, ATTACKER, 'other@example.com')).status).toBe(200)
     t.clock.advance(10 * MINUTE)
@@ -441,17 +445,7 @@ describe('CognitoSendConfirmCodeRequest: sends the webhook refuses', () => {
     await sendTimes(t, ATTACKER, ISSUED_PER_NETWORK, 502)
     expect(await counts(t)).toEqual({ address: 0, networks: 0, most: 0, rows: 1 })
     t.clock.advance(5 * MINUTE)
-    const before = await stored(t)
-    const limited = await send(t, ATTACKER)
-    expect(limited.status).toBe(429)
-    expect(limited.dto).toMatchObject({
-      OpCode: '2006',
-      Total: '0',
-      ErrorText:
-        'Too many confirmation codes were sent to this address from your network; try again in 600 seconds.',
-    })
-    expect(limited.retryAfter).toBe('600')
-    expect(await stored(t)).toEqual(before)
+    await expectNetworkRefusal(t, ATTACKER, 600)
     // The webhook was called for the issued sends alone.
     expect(codeSender.attempted).toHaveLength(ISSUED_PER_NETWORK)
     // The user's own network and other addresses are not refused; the caller is once its

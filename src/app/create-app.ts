@@ -24,7 +24,7 @@ import {
 } from '../apis/servicestack/index.ts'
 import { OPERATIONS } from '../apis/servicestack/operations.ts'
 import { formats } from '../formats/registry.ts'
-import { corsFor } from '../middleware/cors.ts'
+import { corsPreflight } from '../middleware/cors.ts'
 import { type Guard, guards } from '../middleware/guards.ts'
 import { headerLimits } from '../middleware/header-limits.ts'
 import { acceptable, negotiate, offerOnly } from '../middleware/negotiate.ts'
@@ -120,9 +120,12 @@ export const createApp = (deps: AppDeps) => {
   const checks = [negotiate, (c) => void requireSecrets(c)] satisfies Guard[]
   // Preflights are answered after the header limits but before negotiation and
   // authentication, which they never carry.
-  const cors = corsFor(deps.corsOrigins ?? [], (c) => allowed(routedPath(c.req.raw)))
-  if (cors) app.use(guards(headerLimits), cors, guards(...checks))
-  else app.use(guards(headerLimits, ...checks))
+  const preflight = corsPreflight(deps.corsOrigins ?? [], (c) => allowed(routedPath(c.req.raw)))
+  if (preflight) {
+    app.use(guards(headerLimits))
+    app.on('OPTIONS', '*', preflight)
+    app.use(guards(...checks))
+  } else app.use(guards(headerLimits, ...checks))
   // On the routes that take a body, before their credentials are checked. GET carries no body
   // the gateway reads (asking whether it has one would make @hono/node-server build the whole
   // Request object it otherwise never needs), and a path no route takes reads none.

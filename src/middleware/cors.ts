@@ -16,19 +16,45 @@ export const EXPOSED_HEADERS = [
 export const ALLOWED_HEADERS = ['Accept', 'Content-Type', 'X-API-Key', 'Authorization']
 
 /**
- * CORS for the configured origins (CORS_ORIGINS), or undefined when there are none: then no
- * `Access-Control-*` header is ever sent and browsers keep the same-origin policy. `*` allows
- * any origin (safe only because credentials are headers a page must hold, never cookies).
- * Preflights are answered here, before negotiation and authentication, with the methods the
- * path serves (`methodsOf`, the list a 405's `Allow` gives) as `Access-Control-Allow-Methods`
- * and `Allow`. An `OPTIONS` on a path no route takes is no preflight of anything: it goes on
- * to the 404 a GET there gets.
+ * The CORS headers of an actual (not preflight) request's response, added to `headers`: what
+ * `hono/cors` sets (the request's `Origin` when it is configured, or `*`; the exposed headers;
+ * `Vary: Origin` unless any origin is allowed). They are written into the plain object a
+ * response is built with (`gatewayHeaders`): `hono/cors` sets them on the response afterwards,
+ * which makes Hono rebuild it with a `Headers` object, 15 µs of a 26 µs read.
  *
  * @example
- * const mw = corsFor(['https://app.example'], (c) => allowed(c.req.path))
- * if (mw) app.use(mw)
+ * addCorsHeaders(['https://app.example'], 'https://app.example', headers)
+ * // headers['Access-Control-Allow-Origin'] === 'https://app.example'
  */
-export const corsFor = (
+export const addCorsHeaders = (
+  origins: readonly string[],
+  origin: string | undefined,
+  headers: Record<string, string>,
+): void => {
+  const any = origins.includes('*')
+  if (any) headers['Access-Control-Allow-Origin'] = '*'
+  else if (origin && origins.includes(origin)) headers['Access-Control-Allow-Origin'] = origin
+  headers['Access-Control-Expose-Headers'] = EXPOSED
+  if (!any) headers.Vary = headers.Vary ? `${headers.Vary}, Origin` : 'Origin'
+}
+
+const EXPOSED = EXPOSED_HEADERS.join(',')
+
+/**
+ * The preflights of CORS for the configured origins (CORS_ORIGINS), or undefined when there
+ * are none: then no `Access-Control-*` header is ever sent and browsers keep the same-origin
+ * policy. `*` allows any origin (safe only because credentials are headers a page must hold,
+ * never cookies). Preflights are answered here, before negotiation and authentication, with
+ * the methods the path serves (`methodsOf`, the list a 405's `Allow` gives) as
+ * `Access-Control-Allow-Methods` and `Allow`. An `OPTIONS` on a path no route takes is no
+ * preflight of anything: it goes on to the 404 a GET there gets. Other requests get their
+ * CORS headers with the gateway's own (`addCorsHeaders`).
+ *
+ * @example
+ * const preflight = corsPreflight(['https://app.example'], (c) => allowed(c.req.path))
+ * if (preflight) app.on('OPTIONS', '*', preflight)
+ */
+export const corsPreflight = (
   origins: readonly string[],
   methodsOf: (c: Context) => string[],
 ): MiddlewareHandler | undefined => {
@@ -41,7 +67,6 @@ export const corsFor = (
     maxAge: 600,
   })
   return async (c, next) => {
-    if (c.req.method !== 'OPTIONS') return handle(c, next)
     const methods = methodsOf(c)
     // Hono's cors answers every OPTIONS 204, which would make an unknown path look served. A
     // browser fails a preflight that is not 2xx whatever its headers say, so the 404 needs none.

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app/types.ts'
 import { formatOfContentType } from '../formats/registry.ts'
+import { addCorsHeaders } from './cors.ts'
 
 export const TRACE_HEADER = 'X-Trace-Id'
 
@@ -38,8 +39,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * Every header the gateway adds to a response with this Content-Type: the security headers,
  * the CSP its content needs (a document, whose format has a `documentPolicy`, gets that policy,
  * or `c.get('pagePolicy')` when its handler set one, as `/docs` does for Swagger UI's scripts;
- * anything else the API's), the trace id, `Vary` (every response varies on Accept), and
- * `Cache-Control: no-store` for a request that carries credentials.
+ * anything else the API's), the trace id, `Vary` (every response varies on Accept),
+ * `Cache-Control: no-store` for a request that carries credentials, and CORS's when
+ * `deps.corsOrigins` names any origin (`addCorsHeaders`).
  */
 export const gatewayHeaders = (
   c: Context<AppEnv>,
@@ -58,6 +60,8 @@ export const gatewayHeaders = (
     headers['Content-Security-Policy'] = c.get('pagePolicy') ?? document.policy
     if (document.vary) headers.Vary = `Accept, ${document.vary}`
   }
+  const origins = c.get('deps').corsOrigins
+  if (origins?.length) addCorsHeaders(origins, c.req.header('Origin'), headers)
   return headers
 }
 

@@ -186,6 +186,44 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('X-Trace-Id')
   })
 
+  it.each([
+    ['a resource', USERS, authed()],
+    ['a problem', USERS, { headers: {} }],
+    ['a streamed export', '/contacts/export.csv', bearer()],
+    ['the documentation page', '/docs', {}],
+  ] as [string, string, RequestInit][])(
+    'grants a configured origin %s, varying on Origin once',
+    async (_, path, init) => {
+      const t = await makeTarget({ corsOrigins: [ORIGIN] })
+      const res = await t.request(path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), Origin: ORIGIN },
+      })
+      expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+      expect(res.headers.get('access-control-expose-headers')).toContain('X-Trace-Id')
+      const vary = res.headers.get('vary')!.split(/, */)
+      expect(vary.filter((token) => token === 'Origin')).toHaveLength(1)
+      expect(vary.filter((token) => token === 'Accept')).toHaveLength(1)
+      await res.arrayBuffer()
+    },
+  )
+
+  it('grants any origin with "*", and then does not vary on Origin', async () => {
+    const t = await makeTarget({ corsOrigins: ['*'] })
+    for (const origin of [ORIGIN, 'https://other.example', undefined]) {
+      const res = await t.request(
+        USERS,
+        authed('application/json', origin ? { headers: { Origin: origin } } : {}),
+      )
+      expect(res.status).toBe(200)
+      expect(res.headers.get('access-control-allow-origin')).toBe('*')
+      expect(res.headers.get('vary')).toBe('Accept')
+    }
+    const pre = await t.request(USERS, preflight('https://other.example'))
+    expect(pre.status).toBe(204)
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*')
+  })
+
   it('grants nothing to an origin that is not configured', async () => {
     const t = await makeTarget({ corsOrigins: [ORIGIN] })
     const pre = await t.request(USERS, preflight('https://evil.example'))

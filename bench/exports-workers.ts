@@ -3,7 +3,8 @@
 // complete document, and the worker isolate's JS heap, sampled through wrangler's inspector
 // (`Runtime.getHeapUsage`) during the download: the memory the 128 MB isolate limit is about.
 // (workerd's RSS says nothing of it: it holds the local D1 simulator too, which grows under any
-// D1 load — 3,000 ordinary page requests grew it by 300 MB in a trial.)
+// D1 load — 3,000 ordinary page requests grew it by 300 MB in a trial.) And the isolate's CPU
+// time during the download, from V8's sampling profiler: what Workers' CPU limit counts.
 // Sizes: BENCH_WORKERS_EXPORT_SIZES (default 100000,1000000). Run alone:
 // `node --experimental-strip-types bench/exports-workers.ts`.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
@@ -27,6 +28,8 @@ export interface WorkersExportResult {
   /** The worker isolate's used JS heap just before the download, and its peak during it, MB. */
   heapBeforeMb: number
   heapPeakMb: number
+  /** The isolate's CPU time during the download (its sampled busy time), ms. */
+  cpuMs: number
 }
 
 const WRANGLER = join('node_modules', '.bin', 'wrangler')
@@ -103,10 +106,12 @@ export const benchWorkersExports = async (
               await new Promise((resolve) => setTimeout(resolve, 20))
             }
           })()
+          await isolate.startProfile()
           const d = await download(port, undefined, orgToken, accept, size).finally(() => {
             sampling = false
           })
           await sampler
+          const cpuMs = await isolate.stopProfile()
           out.push({
             size,
             format,
@@ -114,9 +119,10 @@ export const benchWorkersExports = async (
             bytes: d.bytes,
             heapBeforeMb,
             heapPeakMb,
+            cpuMs,
           })
           console.error(
-            `workers exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, isolate heap ${heapBeforeMb.toFixed(1)} → ${heapPeakMb.toFixed(1)} MB`,
+            `workers exports: ${size} ${format} ${(d.bytes / 1e6 / d.seconds).toFixed(1)} MB/s, isolate heap ${heapBeforeMb.toFixed(1)} → ${heapPeakMb.toFixed(1)} MB, isolate CPU ${(cpuMs / 1000).toFixed(2)} s`,
           )
         }
       } finally {
@@ -134,12 +140,19 @@ export const benchWorkersExports = async (
 export const workersExportReport = (results: readonly WorkersExportResult[]): string[] => {
   const peak = Math.max(...results.map((r) => r.heapPeakMb))
   return [
-    '| rows | format | MB/s over HTTP | MB | isolate JS heap before MB | peak MB |',
-    '|---:|---|---:|---:|---:|---:|',
+    '| rows | format | MB/s over HTTP | MB | isolate JS heap before MB | peak MB | isolate CPU s | CPU µs a contact |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.mbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.heapBeforeMb.toFixed(1)} | ${r.heapPeakMb.toFixed(1)} |`,
+        `| ${r.size.toLocaleString('en')} | ${r.format} | ${r.mbPerSecond.toFixed(1)} | ${(r.bytes / 1e6).toFixed(1)} | ${r.heapBeforeMb.toFixed(1)} | ${r.heapPeakMb.toFixed(1)} | ${(r.cpuMs / 1000).toFixed(2)} | ${((r.cpuMs * 1000) / r.size).toFixed(1)} |`,
     ),
+    '',
+    "Isolate CPU: the time the worker isolate ran JavaScript during the download, from V8's " +
+      'sampling profiler (a sample a millisecond, through the same inspector): what Workers ' +
+      "counts against a request's CPU limit (10 ms on the Free plan; 30 s by default on Paid, " +
+      'up to 5 minutes with `[limits] cpu_ms`), waiting for D1 not included. The profiler ' +
+      'samples by the clock, so time the thread waited for a core while it ran counts too: ' +
+      'on a loaded machine it reads high.',
     '',
     '| target | measured | verdict |',
     '|---|---:|---|',

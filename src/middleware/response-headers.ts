@@ -60,7 +60,8 @@ export const gatewayHeaders = (
     headers['Content-Security-Policy'] = c.get('pagePolicy') ?? document.policy
     if (document.vary) headers.Vary = `Accept, ${document.vary}`
   }
-  const origins = c.get('deps').corsOrigins
+  // `deps` is unset only where `send` is used outside the app (its tests, the bench's baseline).
+  const origins = c.get('deps')?.corsOrigins
   if (origins?.length) addCorsHeaders(origins, c.req.header('Origin'), headers)
   return headers
 }

@@ -5,15 +5,14 @@
 //   total; SQLITE_LOCKING=EXCLUSIVE opens it as the gateway does with that setting).
 //   WITH adds, for one contact, parts of what the gateway does on top: `headers`, the response
 //   the gateway's own `send` makes, with every header a gateway response carries (security
-//   headers, CSP, Vary, a new trace id, and the Link header `respond` writes; CORS off, as
-//   in the gateway measured); `auth`, the bearer token checked against ORG_TOKEN as the
-//   gateway checks it (SHA-256 of both, compared in constant time).
+//   headers, CSP, Vary, a new trace id, and the Link header `respond` writes); `auth`, the
+//   bearer token checked against ORG_TOKEN as the gateway checks it (SHA-256 of both, compared
+//   in constant time).
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { CONTACTS, contactPath } from '../src/apis/opencx/paths.ts'
-import type { AppDeps } from '../src/app/types.ts'
 import { secretSet } from '../src/crypto/constant-time.ts'
 import { json } from '../src/formats/json.ts'
 import { bearerToken } from '../src/helper/bearer.ts'
@@ -66,7 +65,6 @@ if (env.BARE === 'node-http') {
     if (!added.has('headers')) return c.json(contact)
     // The gateway's response path: a trace id, then `send` with the headers `respond` passes.
     const gateway = c as unknown as Parameters<typeof send>[0]
-    gateway.set('deps', { corsOrigins: [] } as unknown as AppDeps)
     gateway.set('traceId', traceIdOf())
     return send(gateway, JSON.stringify(contact), 200, {
       'Content-Type': json.contentType('application/json'),

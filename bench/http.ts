@@ -5,6 +5,8 @@
 // authentication as well (where the gateway's time goes). Then bare Hono and the gateway's
 // JSON for one contact again, each on its own copy of the database
 // opened with SQLITE_LOCKING=EXCLUSIVE (no lock calls per query; a file one process holds).
+// And the gateway's JSON for one contact with ACCESS_LOG=on, its lines read off a pipe as a
+// log collector would: what the access log costs.
 // Variants alternate within each round; each figure is the median requests/s over the rounds,
 // with the server's CPU time per request (user + system, from /proc) beside it.
 // Settings: BENCH_ROUNDS (7), BENCH_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY (a regular
@@ -34,6 +36,8 @@ const MEDIA = {
 /** Bare Hono with the gateway's response headers, and with its bearer authentication too. */
 export const HONO_HEADERS = 'hono + headers'
 export const HONO_HEADERS_AUTH = 'hono + headers + auth'
+/** The gateway's JSON with ACCESS_LOG=on: a row with no target, to show what the log costs. */
+export const ACCESS_LOGGED = 'gateway json + access log'
 
 interface Variant {
   group: string
@@ -129,6 +133,10 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
     const gatewayExclusive = await startGateway(exclusive, `file:${copies[1]}`)
     stops.push(honoExclusive.stop, gatewayExclusive.stop)
     const authExclusive = { Authorization: `Bearer ${gatewayExclusive.orgToken}` }
+    // Its own process on the same file; its log is drained, not kept (a line per request).
+    const gatewayLogged = await startGateway({ ACCESS_LOG: 'on' }, gateway.databaseUrl)
+    gatewayLogged.server.stdout!.removeAllListeners('data').resume()
+    stops.push(gatewayLogged.stop)
 
     const variants: Variant[] = Object.entries(paths)
       .flatMap(([group, path]) => [
@@ -171,6 +179,17 @@ export const benchHttp = async (rounds = ROUNDS): Promise<Measured[]> => {
                 port: gatewayExclusive.port,
                 path,
                 headers: { ...authExclusive, Accept: MEDIA.json },
+              },
+              {
+                group,
+                name: ACCESS_LOGGED,
+                pid: gatewayLogged.server.pid!,
+                port: gatewayLogged.port,
+                path,
+                headers: {
+                  Authorization: `Bearer ${gatewayLogged.orgToken}`,
+                  Accept: MEDIA.json,
+                },
               },
             ]
           : []),

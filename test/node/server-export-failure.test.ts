@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from 'node:net'
 import { createClient } from '@libsql/client'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app/create-app.ts'
+import { logAccess } from '../../src/runtime/node/access-log.ts'
 import { readMigrations } from '../../src/runtime/node/migrations.ts'
 import { gatewayListener } from '../../src/runtime/node/request-listener.ts'
 import { applyMigrations, createStore } from '../../src/store/index.ts'
@@ -29,9 +30,9 @@ afterEach(async () => {
  * batch) on, as it does when the client reads slower than the export is written: the bytes
  * go out, but the server waits for `drain`, which comes only with `release()`. So when the
  * store fails, no read of the body is pending. With `origin`, CORS allows it (and rebuilds
- * every response to add its headers).
+ * every response to add its headers). With `accessLog`, each request is logged (ACCESS_LOG).
  */
-const serveFailingExport = async ({ slowReader = false, origin = '' } = {}) => {
+const serveFailingExport = async ({ slowReader = false, origin = '', accessLog = false } = {}) => {
   const db = libsqlDatabase(createClient({ url: ':memory:' }))
   await applyMigrations(db, await readMigrations())
   const store = createStore(db)
@@ -76,6 +77,7 @@ const serveFailingExport = async ({ slowReader = false, origin = '' } = {}) => {
     }
     return listener(req, res)
   })
+  if (accessLog) logAccess(server, deps.logger)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const { port } = server.address() as AddressInfo
@@ -243,6 +245,27 @@ describe('an export that fails after its status went out, on the Node server', (
     ])
     // No batch is asked for after the failure.
     expect(server.reading.batches).toBe(3)
+  })
+
+  it('logs the cut response as not complete, with every byte that went out', async () => {
+    const server = await serveFailingExport({ slowReader: true, accessLog: true })
+    const text = await rawExport(server, '1.1', true)
+    const traceId = /\r\nx-trace-id: ([^\r]+)/i.exec(text)?.[1]
+    const logged = () =>
+      server.logger.lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.message === 'request')
+    await until(() => logged().length > 0)
+    expect(logged()).toEqual([
+      expect.objectContaining({
+        traceId,
+        method: 'GET',
+        path: `${CONTACTS}/export`,
+        status: 200,
+        bytes: Buffer.byteLength(text, 'latin1'),
+        complete: false,
+      }),
+    ])
   })
 
   it('closes an HTTP/1.0 connection early, with no error text in the body', async () => {

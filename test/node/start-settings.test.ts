@@ -48,6 +48,42 @@ describe('npm start reads its settings strictly', () => {
     expect((await fetch(`${url![1]}/healthz`)).status).toBe(200)
   }, 30_000)
 
+  it('with ACCESS_LOG=on writes a JSON line for each request, and refuses ACCESS_LOG=yes', async () => {
+    const gateway = await started({ ...TEST_ENV, DATA_DIR: await tempDir(), ACCESS_LOG: 'on' })
+    const res = await fetch(`${gateway.base}/healthz?probe=1`, {
+      headers: { 'X-API-Key': API_KEY },
+    })
+    await res.arrayBuffer()
+    const lines = async () => {
+      for (let i = 0; i < 100 && !gateway.output().includes('"message":"request"'); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      return gateway
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"message":"request"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+    }
+    expect(await lines()).toEqual([
+      {
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        message: 'request',
+        traceId: res.headers.get('x-trace-id'),
+        method: 'GET',
+        path: '/healthz',
+        status: 200,
+        bytes: expect.any(Number),
+        durationMs: expect.any(Number),
+        complete: true,
+      },
+    ])
+    expect(gateway.output()).not.toContain(API_KEY)
+    const text = await refusal({ ...TEST_ENV, DATA_DIR: await tempDir(), ACCESS_LOG: 'yes' })
+    expect(text).toContain(
+      'Refusing to start: ACCESS_LOG must be on or off (or unset: off), not "yes"',
+    )
+  }, 30_000)
+
   it.each([
     [{ PORT: '0x2000' }, 'PORT must be a port number from 0 to 65535 in decimal digits'],
     [{ TRUST_PROXY_HOPS: '0x10' }, 'TRUST_PROXY_HOPS must be a whole number in decimal digits'],

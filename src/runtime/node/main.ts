@@ -65,6 +65,7 @@ const started = await startServer({
   trustProxyHops: settings.trustProxyHops,
   synchronous: settings.synchronous,
   locking: settings.locking,
+  accessLog: settings.accessLog,
 }).catch((error: unknown) => {
   // The database could not be opened or migrated (a bad path, a file another process holds).
   const cause =

@@ -27,6 +27,12 @@ const LF = 0x0a
 const REQUEST_LINE_START = /^[A-Z][A-Z-]* (?:\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/
 const REQUEST_LINE_END = /^ HTTP\/\d\.\d\r?$/
 
+/** The method of the request line Node could not parse, when the packet starts with one. */
+const methodOf = (packet: Buffer | undefined): string | null => {
+  const start = packet?.toString('latin1', 0, Math.min(packet.length, 80)) ?? ''
+  return REQUEST_LINE_START.test(start) ? start.slice(0, start.indexOf(' ')) : null
+}
+
 /**
  * Whether Node's header overflow (its limit counts the request line and the header fields
  * together) came while it read the request line: the line the parser stopped in, within the
@@ -115,6 +121,15 @@ const refusalFor = (
   return REFUSALS[code] ?? (code.startsWith('HPE_') ? INVALID : [])
 }
 
+/** What `answerRefusedRequests` tells of an answer it writes itself (the access log). */
+export interface RefusedAnswer {
+  status: number
+  traceId: string
+  /** The request line's method and path, when the packet Node stopped in starts with it. */
+  method: string | null
+  path: string | null
+}
+
 /**
  * Answers what Node's HTTP parser refuses (`clientError`) as the gateway answers everything:
  * a problem with a trace id, instead of Node's bare status line. A head over Node's limit
@@ -128,7 +143,12 @@ const refusalFor = (
  * @example
  * answerRefusedRequests(server, traceIdOf)
  */
-export const answerRefusedRequests = (server: Server, newTraceId: () => string): void => {
+export const answerRefusedRequests = (
+  server: Server,
+  newTraceId: () => string,
+  /** Told of each answer before it is written (`logAccess`). */
+  told?: (socket: Duplex, answer: RefusedAnswer) => void,
+): void => {
   server.on('clientError', (error: Parameters<typeof refusalFor>[0], socket) => {
     const stream = socket as Duplex & { _httpMessage?: { headersSent?: boolean } }
     const [kind, detail] = refusalFor(error)
@@ -138,12 +158,12 @@ export const answerRefusedRequests = (server: Server, newTraceId: () => string):
       stream.destroy()
       return
     }
-    const { status, headers, body } = refusal(
-      kind,
-      detail!,
-      targetOf(error.rawPacket),
-      newTraceId(),
-    )
+    const instance = targetOf(error.rawPacket)
+    const traceId = newTraceId()
+    const { status, headers, body } = refusal(kind, detail!, instance, traceId)
+    // A path only from a request line: the packet may start inside the header section.
+    const method = told ? methodOf(error.rawPacket) : null
+    told?.(stream, { status, traceId, method, path: (method && instance) || null })
     const head = Object.entries({
       ...headers,
       'Content-Length': String(Buffer.byteLength(body)),

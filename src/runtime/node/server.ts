@@ -5,6 +5,7 @@ import { parseSecrets, type SecretsResult } from '../../config/secrets.ts'
 import { createStore } from '../../store/index.ts'
 import { logSender } from '../code-sender.ts'
 import { objectId, traceIdOf } from '../ids.ts'
+import { logAccess } from './access-log.ts'
 import { nodeClientAddress } from './client-address.ts'
 import { openDatabase } from './database.ts'
 import { nodeDocsAssets } from './docs-assets.ts'
@@ -49,6 +50,8 @@ export interface NodeConfig {
    * (`openDatabase` opens no `bulkReads`).
    */
   locking?: 'NORMAL' | 'EXCLUSIVE'
+  /** One log line per request (ACCESS_LOG); off by default, and then nothing is tracked. */
+  accessLog?: boolean
 }
 
 /**
@@ -120,7 +123,8 @@ export const startServer = async (config: NodeConfig) => {
       logger: config.logger,
     }),
   )
-  answerRefusedRequests(server, traceIdOf)
+  const told = config.accessLog ? logAccess(server, config.logger) : undefined
+  answerRefusedRequests(server, traceIdOf, told)
   answerUnmetExpectations(server, traceIdOf)
   // A client that waits for `100 Continue` is invited to send only a body the limit accepts:
   // one its Content-Length puts over the limit is answered 413 at once and never uploaded,

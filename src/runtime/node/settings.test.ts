@@ -20,6 +20,7 @@ describe('readNodeSettings', () => {
         locking: 'NORMAL',
         trustProxyHops: 0,
         corsOrigins: [],
+        accessLog: false,
       },
     })
   })
@@ -37,6 +38,7 @@ describe('readNodeSettings', () => {
       'TRUST_PROXY_HOPS',
       'CONTACT_TOKEN_TTL_SECONDS',
       'CORS_ORIGINS',
+      'ACCESS_LOG',
     ]
     for (const blank of ['', ' ']) {
       const env = Object.fromEntries(names.map((name) => [name, blank]))
@@ -97,6 +99,22 @@ describe('readNodeSettings', () => {
       synchronous: 'FULL',
       locking: 'EXCLUSIVE',
     })
+  })
+
+  it.each([
+    ['on', true],
+    ['ON', true],
+    ['off', false],
+    ['Off', false],
+  ])('reads ACCESS_LOG=%s as %s', (value, accessLog) => {
+    const result = readNodeSettings({ ACCESS_LOG: value })
+    expect(result.ok && result.settings.accessLog).toBe(accessLog)
+  })
+
+  it.each(['1', 'true', 'yes', 'json', ' on'])('refuses ACCESS_LOG=%s', (value) => {
+    expect(problemsOf({ ACCESS_LOG: value })).toEqual([
+      `ACCESS_LOG must be on or off (or unset: off), not "${value}"`,
+    ])
   })
 
   it('reports every problem at once', () => {

@@ -16,6 +16,7 @@ export interface NodeSettings {
   trustProxyHops: number
   contactTokenTtlSeconds?: number
   corsOrigins: string[]
+  accessLog: boolean
 }
 
 export type NodeSettingsResult =
@@ -64,6 +65,10 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
   const locking =
     oneOf(lockingText, ['NORMAL', 'EXCLUSIVE'] as const) ??
     problem(`SQLITE_LOCKING must be NORMAL or EXCLUSIVE, not "${lockingText}"`)
+  const accessLogText = value('ACCESS_LOG') ?? 'off'
+  const accessLog =
+    oneOf(accessLogText, ['ON', 'OFF'] as const) ??
+    problem(`ACCESS_LOG must be on or off (or unset: off), not "${accessLogText}"`)
   const parsed = <T>(parse: () => T): T | undefined => {
     try {
       return parse()
@@ -85,6 +90,7 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
     trustProxyHops === undefined ||
     !synchronous ||
     !locking ||
+    !accessLog ||
     !corsOrigins
   )
     return { ok: false, problems }
@@ -102,6 +108,7 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
       trustProxyHops,
       ...(contactTokenTtlSeconds ? { contactTokenTtlSeconds } : {}),
       corsOrigins,
+      accessLog: accessLog === 'ON',
     },
   }
 }

@@ -1,0 +1,118 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { Logger } from '../../app/types.ts'
+import { TRACE_HEADER } from '../../middleware/response-headers.ts'
+import type { RefusedAnswer } from './refused-requests.ts'
+
+/** What the access log says of one request: never its headers, query or body. */
+export interface AccessEntry {
+  /** The response's `X-Trace-Id`; null when no head went out. */
+  traceId: string | null
+  method: string | null
+  /** The target's path, without its query; null when the target names none. */
+  path: string | null
+  /** null when the connection closed before a head went out. */
+  status: number | null
+  /** Written to the connection for this response, status line and headers included. */
+  bytes: number
+  /** From the request's head being read to the response's end; null when not known. */
+  durationMs: number | null
+  /** Whether the whole response was handed to the connection: false when it was cut. */
+  complete: boolean
+}
+
+// The head Node wrote: the one place the adapter's `writeHead(status, headers)` keeps them
+// (`getHeader` sees only headers set one by one), read once the response is over.
+type Written = ServerResponse & { _header?: string | null }
+
+const TRACE_LINE = new RegExp(`\r\n${TRACE_HEADER}:[ \t]*([^\r]*)`, 'i')
+
+const traceIdIn = (head: string): string | null => TRACE_LINE.exec(head)?.[1] ?? null
+
+const ABSOLUTE = /^https?:\/\//i
+
+/**
+ * The path a request target names, without its query and fragment: a query may carry
+ * personal data (ServiceStack's GET form takes `?EmailAddress=`), so it is never logged. An
+ * absolute-form target (`http://host/path`) gives its path alone, never its user information.
+ *
+ * @example
+ * pathOfTarget('/contacts?email=a@example.com') // '/contacts'
+ * pathOfTarget('http://user:pw@host/a?b') // '/a'
+ */
+export const pathOfTarget = (target: string): string | null => {
+  if (target.startsWith('/')) {
+    const end = target.search(/[?#]/)
+    return end < 0 ? target : target.slice(0, end)
+  }
+  if (target === '*') return target
+  if (!ABSOLUTE.test(target)) return null
+  try {
+    return new URL(target).pathname
+  } catch {
+    return null
+  }
+}
+
+const millis = (ms: number) => Math.round(ms * 1000) / 1000
+
+const write = (logger: Logger, entry: AccessEntry) => logger.info('request', { ...entry })
+
+/**
+ * Logs every response of `server` once it is over (`ACCESS_LOG=on`), as an `info` line
+ * `request` with an `AccessEntry`: when it was sent whole, or when its connection closed
+ * first (the client went away, or an export was cut on a failure). Requests answered before
+ * the app (a missing Host, `Expect`, a 100-continue body over the limit) are logged too. What
+ * Node's parser refused is answered by `answerRefusedRequests`, which tells the function
+ * returned here. Nothing is added to a server that does not ask for the log.
+ *
+ * @example
+ * const told = logAccess(server, logger)
+ * answerRefusedRequests(server, traceIdOf, told)
+ */
+export const logAccess = (server: Server, logger: Logger) => {
+  const track = (request: IncomingMessage, response: ServerResponse) => {
+    const start = performance.now()
+    // A pipelined request's response gets the socket once those before it are over.
+    let socket = response.socket
+    let from = socket?.bytesWritten ?? 0
+    if (!socket)
+      response.once('socket', (taken: Socket) => {
+        socket = taken
+        from = taken.bytesWritten
+      })
+    let to: number | undefined
+    // Ahead of Node's own `finish` listener, which hands the socket to the next response.
+    response.prependOnceListener('finish', () => (to = socket?.bytesWritten ?? from))
+    response.once('close', () => {
+      const head = (response as Written)._header
+      write(logger, {
+        traceId: head ? traceIdIn(head) : null,
+        method: request.method ?? null,
+        path: pathOfTarget(request.url ?? ''),
+        status: head ? response.statusCode : null,
+        bytes: (to ?? socket?.bytesWritten ?? from) - from,
+        durationMs: millis(performance.now() - start),
+        complete: to !== undefined,
+      })
+    })
+  }
+  server.prependListener('request', track)
+  server.prependListener('checkExpectation', track)
+  return (stream: Duplex, { status, traceId, method, path }: RefusedAnswer) => {
+    const socket = stream as Socket
+    const from = socket.bytesWritten ?? 0
+    socket.once('close', () =>
+      write(logger, {
+        traceId,
+        method,
+        path,
+        status,
+        bytes: (socket.bytesWritten ?? from) - from,
+        durationMs: null,
+        complete: socket.writableFinished,
+      }),
+    )
+  }
+}

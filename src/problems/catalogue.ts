@@ -38,7 +38,7 @@ export const catalogue = {
     status: 408,
     title: 'Request Timeout',
     description:
-      "The request did not arrive within the server's time limit (on Node, by default 60 s for the headers and 5 minutes for the whole request). The connection is closed after the answer.",
+      "The request did not arrive within the server's time limit (on Node, by default 60 s for the headers, 5 minutes for the whole request, and 60 s with nothing of it arriving). The connection is closed after the answer.",
   },
   expectationFailed: {
     code: 1005,

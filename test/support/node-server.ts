@@ -32,8 +32,8 @@ export const serveOnFile = async (config: Partial<NodeConfig> = {}) => {
     port,
     base: `http://127.0.0.1:${port}`,
     databaseUrl,
-    /** The `node:http` server, to look at what listens on it. */
-    http: server.server,
+    /** Node's HTTP server, for what a test watches or sets on it. */
+    server: server.server,
     close: async () => {
       await server.close()
       await rm(dir, { recursive: true, force: true })

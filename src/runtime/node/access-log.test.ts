@@ -176,8 +176,8 @@ describe('the access log', () => {
     await rawExchange(server.port, `GET / HTTP/1.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(server.entries()).toEqual([])
-    expect(server.http.listenerCount('request')).toBe(1)
-    expect(server.http.listenerCount('checkExpectation')).toBe(1)
+    expect(server.server.listenerCount('request')).toBe(1)
+    expect(server.server.listenerCount('checkExpectation')).toBe(1)
   })
 })
 

@@ -63,6 +63,7 @@ const started = await startServer({
     : {}),
   corsOrigins: settings.corsOrigins,
   trustProxyHops: settings.trustProxyHops,
+  idleTimeoutSeconds: settings.idleTimeoutSeconds,
   synchronous: settings.synchronous,
   locking: settings.locking,
   accessLog: settings.accessLog,

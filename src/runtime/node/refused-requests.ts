@@ -8,7 +8,7 @@ import { catalogue, type ProblemKind, problemTypeUri } from '../../problems/cata
 const CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
 /** The path of a request target, for a problem's `instance`, when the target reads as one. */
-const pathOf = (target: string): string =>
+export const pathOf = (target: string): string =>
   /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
 
 /**
@@ -111,6 +111,25 @@ export const sendRefusal = (
   response.end(body)
 }
 
+/**
+ * A `refusal` as the bytes of a whole HTTP/1.1 response that closes its connection: for a
+ * socket whose request Node's parser did not (or did not wholly) hand over, where no
+ * `ServerResponse` can answer.
+ *
+ * @example
+ * socket.end(rawRefusal(refusal('requestTimeout', 'Too slow.', '', traceId)))
+ */
+export const rawRefusal = ({ status, headers, body }: ReturnType<typeof refusal>): string => {
+  const head = Object.entries({
+    ...headers,
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+  })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`
+}
+
 /** What the gateway answers a parser error with: the problem kind and its detail, if any. */
 const refusalFor = (
   error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number },
@@ -160,18 +179,11 @@ export const answerRefusedRequests = (
     }
     const instance = targetOf(error.rawPacket)
     const traceId = newTraceId()
-    const { status, headers, body } = refusal(kind, detail!, instance, traceId)
+    const answer = refusal(kind, detail!, instance, traceId)
     // A path only from a request line: the packet may start inside the header section.
     const method = told ? methodOf(error.rawPacket) : null
-    told?.(stream, { status, traceId, method, path: (method && instance) || null })
-    const head = Object.entries({
-      ...headers,
-      'Content-Length': String(Buffer.byteLength(body)),
-      Connection: 'close',
-    })
-      .map(([name, value]) => `${name}: ${value}\r\n`)
-      .join('')
-    stream.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`)
+    told?.(stream, { status: answer.status, traceId, method, path: (method && instance) || null })
+    stream.end(rawRefusal(answer))
   })
 }
 

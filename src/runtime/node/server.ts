@@ -12,6 +12,7 @@ import { nodeDocsAssets } from './docs-assets.ts'
 import { readMigrations } from './migrations.ts'
 import { answerRefusedRequests, answerUnmetExpectations } from './refused-requests.ts'
 import { gatewayListener } from './request-listener.ts'
+import { cutStalledClients, DEFAULT_IDLE_TIMEOUT_SECONDS } from './stalled-clients.ts'
 
 export interface NodeConfig {
   port: number
@@ -52,6 +53,12 @@ export interface NodeConfig {
   locking?: 'NORMAL' | 'EXCLUSIVE'
   /** One log line per request (ACCESS_LOG); off by default, and then nothing is tracked. */
   accessLog?: boolean
+  /**
+   * Seconds a client may hold a request up with nothing read from or written to its
+   * connection before it is closed (IDLE_TIMEOUT_SECONDS; 60 by default): a download it
+   * stopped reading, a body it stopped sending (`cutStalledClients`).
+   */
+  idleTimeoutSeconds?: number
 }
 
 /**
@@ -107,7 +114,8 @@ export const openGateway = async (config: GatewayConfig) => {
 /**
  * Opens the gateway (`openGateway`) and listens. What Node's parser or the adapter would
  * refuse before the app sees a request is answered as a problem too (`answerRefusedRequests`,
- * `answerUnmetExpectations`, `gatewayListener`).
+ * `answerUnmetExpectations`, `gatewayListener`), and a client that stalls mid-request is cut
+ * off (`cutStalledClients`).
  *
  * @example
  * const { server, close } = await startServer(config)
@@ -126,6 +134,11 @@ export const startServer = async (config: NodeConfig) => {
   const told = config.accessLog ? logAccess(server, config.logger) : undefined
   answerRefusedRequests(server, traceIdOf, told)
   answerUnmetExpectations(server, traceIdOf)
+  cutStalledClients(server, {
+    idleSeconds: config.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
+    newTraceId: traceIdOf,
+    logger: config.logger,
+  })
   // A client that waits for `100 Continue` is invited to send only a body the limit accepts:
   // one its Content-Length puts over the limit is answered 413 at once and never uploaded,
   // and the connection closes after the answer (the body would come next on it otherwise).

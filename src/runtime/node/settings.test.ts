@@ -19,6 +19,7 @@ describe('readNodeSettings', () => {
         synchronous: 'NORMAL',
         locking: 'NORMAL',
         trustProxyHops: 0,
+        idleTimeoutSeconds: 60,
         corsOrigins: [],
         accessLog: false,
       },
@@ -36,6 +37,7 @@ describe('readNodeSettings', () => {
       'SQLITE_SYNCHRONOUS',
       'SQLITE_LOCKING',
       'TRUST_PROXY_HOPS',
+      'IDLE_TIMEOUT_SECONDS',
       'CONTACT_TOKEN_TTL_SECONDS',
       'CORS_ORIGINS',
       'ACCESS_LOG',
@@ -92,6 +94,24 @@ describe('readNodeSettings', () => {
       `TRUST_PROXY_HOPS must be a whole number in decimal digits, not "${value}"`,
     ])
   })
+
+  it.each([
+    ['1', 1],
+    ['060', 60],
+    ['3600', 3600],
+  ])('reads IDLE_TIMEOUT_SECONDS=%s as %d', (value, seconds) => {
+    const result = readNodeSettings({ IDLE_TIMEOUT_SECONDS: value })
+    expect(result.ok && result.settings.idleTimeoutSeconds).toBe(seconds)
+  })
+
+  it.each(['0', '3601', '1e2', '0x3c', '1.5', '-1', ' 60', '60s'])(
+    'refuses IDLE_TIMEOUT_SECONDS=%s',
+    (value) => {
+      expect(problemsOf({ IDLE_TIMEOUT_SECONDS: value })).toEqual([
+        `IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600 in decimal digits, not "${value}"`,
+      ])
+    },
+  )
 
   it('reads SQLite modes in any letter case', () => {
     const result = readNodeSettings({ SQLITE_SYNCHRONOUS: 'full', SQLITE_LOCKING: 'Exclusive' })

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { type Environment, parseEnvironment } from '../../config/environment.ts'
 import { parseContactTokenTtl } from '../../config/token-ttl.ts'
 import { parseOrigins } from '../../middleware/cors.ts'
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from './stalled-clients.ts'
 
 /** What `npm start` reads from the environment, besides secrets and the code sender. */
 export interface NodeSettings {
@@ -14,6 +15,7 @@ export interface NodeSettings {
   synchronous: 'NORMAL' | 'FULL'
   locking: 'NORMAL' | 'EXCLUSIVE'
   trustProxyHops: number
+  idleTimeoutSeconds: number
   contactTokenTtlSeconds?: number
   corsOrigins: string[]
   accessLog: boolean
@@ -24,6 +26,9 @@ export type NodeSettingsResult =
 
 // Plain decimal digits: `Number` would also read `0x2000`, `1e4`, ` 80` and `8_0` as numbers.
 const DIGITS = /^\d{1,9}$/
+
+// A second at least; an hour at most, past which a stalled client is no longer a slow one.
+const IDLE_MAX_SECONDS = 3600
 
 const oneOf = <T extends string>(text: string, values: readonly T[]): T | undefined =>
   values.find((v) => v === text.toUpperCase())
@@ -57,6 +62,14 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
   const trustProxyHops = DIGITS.test(hopsText)
     ? Number(hopsText)
     : problem(`TRUST_PROXY_HOPS must be a whole number in decimal digits, not "${hopsText}"`)
+  const idleText = value('IDLE_TIMEOUT_SECONDS') ?? String(DEFAULT_IDLE_TIMEOUT_SECONDS)
+  const idleTimeoutSeconds =
+    DIGITS.test(idleText) && Number(idleText) >= 1 && Number(idleText) <= IDLE_MAX_SECONDS
+      ? Number(idleText)
+      : problem(
+          `IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to ${IDLE_MAX_SECONDS} ` +
+            `in decimal digits, not "${idleText}"`,
+        )
   const synchronousText = value('SQLITE_SYNCHRONOUS') ?? 'NORMAL'
   const synchronous =
     oneOf(synchronousText, ['NORMAL', 'FULL'] as const) ??
@@ -88,6 +101,7 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
     !environment ||
     port === undefined ||
     trustProxyHops === undefined ||
+    idleTimeoutSeconds === undefined ||
     !synchronous ||
     !locking ||
     !accessLog ||
@@ -106,6 +120,7 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
       synchronous,
       locking,
       trustProxyHops,
+      idleTimeoutSeconds,
       ...(contactTokenTtlSeconds ? { contactTokenTtlSeconds } : {}),
       corsOrigins,
       accessLog: accessLog === 'ON',

@@ -2,8 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../../app/types.ts'
-import { TRACE_HEADER } from '../../middleware/response-headers.ts'
 import type { RefusedAnswer } from './refused-requests.ts'
+import { traceIdSent } from './trace-id-sent.ts'
 
 /** What the access log says of one request: never its headers, query or body. */
 export interface AccessEntry {
@@ -21,14 +21,6 @@ export interface AccessEntry {
   /** Whether the whole response was handed to the connection: false when it was cut. */
   complete: boolean
 }
-
-// The head Node wrote: the one place the adapter's `writeHead(status, headers)` keeps them
-// (`getHeader` sees only headers set one by one), read once the response is over.
-type Written = ServerResponse & { _header?: string | null }
-
-const TRACE_LINE = new RegExp(`\r\n${TRACE_HEADER}:[ \t]*([^\r]*)`, 'i')
-
-const traceIdIn = (head: string): string | null => TRACE_LINE.exec(head)?.[1] ?? null
 
 const ABSOLUTE = /^https?:\/\//i
 
@@ -86,9 +78,9 @@ export const logAccess = (server: Server, logger: Logger) => {
     // Ahead of Node's own `finish` listener, which hands the socket to the next response.
     response.prependOnceListener('finish', () => (to = socket?.bytesWritten ?? from))
     response.once('close', () => {
-      const head = (response as Written)._header
+      const head = response.headersSent
       write(logger, {
-        traceId: head ? traceIdIn(head) : null,
+        traceId: traceIdSent(response) ?? null,
         method: request.method ?? null,
         path: pathOfTarget(request.url ?? ''),
         status: head ? response.statusCode : null,

@@ -1,25 +1,14 @@
 import type { Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Logger } from '../../app/types.ts'
-import { TRACE_HEADER } from '../../middleware/response-headers.ts'
 import { pathOf, rawRefusal, refusal } from './refused-requests.ts'
+import { traceIdSent } from './trace-id-sent.ts'
 
 /**
  * How long a client may leave a request idle unless configured (IDLE_TIMEOUT_SECONDS): as
  * nginx's `send_timeout` and `client_body_timeout`, a minute.
  */
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60
-
-const TRACE_LINE = new RegExp(`\r\n${TRACE_HEADER}: ([^\r]*)`, 'i')
-
-/**
- * The trace id a response's head carried. The adapter writes the head with `writeHead` and
- * an object, which Node keeps only as the text it sent (`getHeader` does not see it).
- */
-const traceIdSent = (response: ServerResponse): string | undefined => {
-  const head = (response as { _header?: unknown })._header
-  return typeof head === 'string' ? TRACE_LINE.exec(head)?.[1] : undefined
-}
 
 /** What `cutStalledClients` needs besides the server. */
 export interface StalledClientsOptions {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../../app/types.ts'
+import { whenMigrated } from '../../helper/migration-state.ts'
 import { respond } from '../../helper/respond.ts'
 import {
   type CognitoSendConfirmCodeRequest,
@@ -38,7 +39,8 @@ const perform = async (
 /**
  * Runs the operation on the request DTO that `read` produces and answers the response DTO,
  * success or failure, in the negotiated format. Failures of the client — an unreadable body,
- * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`);
+ * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`),
+ * and so is a database without the latest migration (1090, 503, before anything is read);
  * anything else goes on to the gateway's error handler.
  *
  * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
@@ -62,6 +64,8 @@ export const reply = async (
   let status: ContentfulStatusCode = 200
   let headers: Record<string, string> = {}
   try {
+    // Its routes are not `Endpoint.store`: an unmigrated database is a failure in the DTO too.
+    await whenMigrated(c)
     users = await perform(c, await read())
   } catch (error) {
     const failure = failureReply(error)

@@ -8,7 +8,9 @@ import {
   CognitoSendConfirmCodeResponse,
   type CognitoUser,
 } from '../../model/cognito.ts'
+import { storeUnavailable } from '../../problems/on-error.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
+import { StoreUnavailableError } from '../../store/index.ts'
 import { confirmCode } from './confirm-code.ts'
 import { failureReply } from './op-codes.ts'
 import { sendCode } from './send-code.ts'
@@ -40,8 +42,9 @@ const perform = async (
  * Runs the operation on the request DTO that `read` produces and answers the response DTO,
  * success or failure, in the negotiated format. Failures of the client — an unreadable body,
  * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`),
- * and so is a database without the latest migration (1090, 503, before anything is read);
- * anything else goes on to the gateway's error handler.
+ * and so is a 503 (1090): a database without the latest migration, found before anything is
+ * read, or storage that is unavailable; anything else goes on to the gateway's error handler
+ * (a logged 500).
  *
  * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
  * handler started and finished, `TotalExecutionTime` the duration measured between them with
@@ -68,7 +71,10 @@ export const reply = async (
     await whenMigrated(c)
     users = await perform(c, await read())
   } catch (error) {
-    const failure = failureReply(error)
+    // Storage that fails is a 503 here as on every route, in the DTO like the rest.
+    const failure = failureReply(
+      error instanceof StoreUnavailableError ? storeUnavailable(c, error) : error,
+    )
     if (!failure) throw error
     ;({ status, headers } = failure)
     outcome = { OpCode: failure.OpCode, ErrorText: failure.ErrorText }

@@ -32,6 +32,8 @@ export default defineConfig({
             // As `npm run dev` runs the Worker: codes go to the log, not to a webhook.
             miniflare: {
               bindings: { ...TEST_ENV, NODE_ENV: 'development', TEST_MIGRATIONS: migrations },
+              // For tests only: a database they leave unmigrated, apart from the shared `DB`.
+              d1Databases: { UNMIGRATED_DB: 'unmigrated' },
             },
           }),
         ],

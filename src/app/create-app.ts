@@ -28,6 +28,7 @@ import { corsPreflight } from '../middleware/cors.ts'
 import { type Guard, guards } from '../middleware/guards.ts'
 import { headerLimits } from '../middleware/header-limits.ts'
 import { acceptable, negotiate, offerOnly } from '../middleware/negotiate.ts'
+import { requireMigrated } from '../middleware/require-migrated.ts'
 import { requireSecrets } from '../middleware/require-secrets.ts'
 import { responseHeaders } from '../middleware/response-headers.ts'
 import { urlFormat } from '../negotiation/index.ts'
@@ -133,11 +134,13 @@ export const createApp = (deps: AppDeps) => {
 
   for (const endpoint of all) {
     for (const path of aliases(endpoint.path)) {
+      const own = [...(endpoint.middleware ?? []), endpoint.handler] as MiddlewareHandler<AppEnv>[]
+      // Refused before its credentials are checked or its body read: nothing it does can work.
+      if (endpoint.store) own[0] = requireMigrated(own[0]!)
       const [first, ...rest] = [
         ...(carriesBody(endpoint.method) && !endpoint.limitsBody ? [bodyLimit] : []),
         ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
-        ...(endpoint.middleware ?? []),
-        endpoint.handler,
+        ...own,
       ] as MiddlewareHandler<AppEnv>[]
       // A refused HEAD is a 405 whatever Accept says: it goes before the 406 check.
       const handlers = [

@@ -141,6 +141,13 @@ export interface Endpoint {
    * over it is answered like its other failures (a ServiceStack DTO) rather than as a problem.
    */
   limitsBody?: boolean
+  /**
+   * It reads or writes the store: until the database has the latest migration, the route
+   * answers the 503 problem `/healthz` answers, before its middleware, and runs nothing
+   * (`requireMigrated`). An operation that answers its failures in its response DTO checks
+   * in its handler instead (`whenMigrated`, in ServiceStack's `reply`).
+   */
+  store?: boolean
   /** An empty body is the request with every member absent: OpenAPI says it is optional. */
   emptyBody?: boolean
   /**

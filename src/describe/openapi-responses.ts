@@ -137,7 +137,7 @@ export const failureResponse = (
     headers: {
       'X-Trace-Id': header('X-Trace-Id'),
       'Retry-After': {
-        description: 'With a 429 that can be retried: seconds to wait before retrying.',
+        description: 'With a 429 that can be retried, or a 503: seconds to wait before retrying.',
         schema: { type: 'integer' },
       },
     },

@@ -40,6 +40,11 @@ export const SECURITY_SCHEMES: Record<NonNullable<Endpoint['security']>, Json> =
   },
 }
 
+// An operation that answers its failures in its DTO answers a 503 there too (`reply`).
+const UNAVAILABLE_IN_DTO =
+  'Storage is unavailable, or the database lacks the latest migration (OpCode 1090): the ' +
+  'response DTO with ErrorText; retry after Retry-After.'
+
 const FORMAT_PARAMETER = {
   name: 'format',
   in: 'query',
@@ -135,6 +140,7 @@ const operationOf = (
   if (op.failuresInResponse) responses['4XX'] = failureResponse(op, set)
   if (op.failuresInResponse && endpoint.upstreamFailure)
     responses['502'] = failureResponse(op, set, endpoint.upstreamFailure)
+  if (op.failuresInResponse) responses['503'] = failureResponse(op, set, UNAVAILABLE_IN_DTO)
   Object.assign(
     responses,
     problemResponses(op, set.of(Problem), book, {

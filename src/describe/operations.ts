@@ -70,14 +70,16 @@ const carriesFailures = (schema: v.GenericSchema | undefined): boolean => {
 }
 
 // What an operation that carries its failures answers in its DTO (`failureReply`): everything
-// about the request it reads, its body's size included (`Endpoint.limitsBody`).
-const CLIENT_FAILURES = new Set<string>([
+// about the request it reads, its body's size included (`Endpoint.limitsBody`), and a 503
+// (storage unavailable or not migrated: `reply`).
+const DTO_FAILURES = new Set<string>([
   'validation',
   'malformedBody',
   'badQuery',
   'notFound',
   'payloadTooLarge',
   'unsupportedMediaType',
+  'serviceUnavailable',
 ])
 
 const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
@@ -95,7 +97,7 @@ const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
   if (op.pathParams.length > 0) kinds.add('notFound')
   kinds.add('internal').add('serviceUnavailable')
   const all = Object.keys(catalogue) as ProblemKind[]
-  return all.filter((k) => kinds.has(k) && !(op.failuresInResponse && CLIENT_FAILURES.has(k)))
+  return all.filter((k) => kinds.has(k) && !(op.failuresInResponse && DTO_FAILURES.has(k)))
 }
 
 /**

@@ -127,7 +127,7 @@ export const catalogue = {
     status: 503,
     title: 'Service Unavailable',
     description:
-      'Storage is unavailable for the moment, or (GET /healthz) the database does not have the latest migration. Retry after the Retry-After interval.',
+      'Storage is unavailable for the moment, or the database does not have the latest migration (GET /healthz and every route that reads or writes it say so). Retry after the Retry-After interval.',
   },
   internal: {
     code: 1099,

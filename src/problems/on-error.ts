@@ -43,25 +43,34 @@ export const logUnhandled = (logger: Logger, traceId: string, error: unknown): v
 }
 
 /**
+ * The 503 an unavailable store is, logged with its cause under the trace id: what `onError`
+ * renders, and what an operation that answers failures in its DTO puts there (`reply`).
+ *
+ * @example
+ * return renderProblem(c, storeUnavailable(c, error)) // a 503 with Retry-After
+ */
+export const storeUnavailable = (
+  c: Context<AppEnv>,
+  error: StoreUnavailableError,
+): ProblemError => {
+  c.get('deps').logger.warn('store unavailable', {
+    traceId: c.get('traceId'),
+    cause: describeCause(error.cause),
+  })
+  return new ProblemError('serviceUnavailable', 'Storage is unavailable; retry shortly.', {
+    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
+  })
+}
+
+/**
  * The app's one error handler. Known problems render as such; an unavailable store is a 503
  * with Retry-After; anything else is logged with its trace id and becomes a bare 500 — no
  * stack, no message, no secret reaches the client.
  */
 export const onError = (error: Error, c: Context<AppEnv>): Response => {
   if (error instanceof ProblemError) return renderProblem(c, error)
-  if (error instanceof StoreUnavailableError) {
-    c.get('deps').logger.warn('store unavailable', {
-      traceId: c.get('traceId'),
-      cause: describeCause(error.cause),
-    })
-    return renderProblem(
-      c,
-      new ProblemError('serviceUnavailable', 'Storage is unavailable; retry shortly.', {
-        headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-        details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
-      }),
-    )
-  }
+  if (error instanceof StoreUnavailableError) return renderProblem(c, storeUnavailable(c, error))
   logUnhandled(c.get('deps').logger, c.get('traceId'), error)
   return renderProblem(
     c,

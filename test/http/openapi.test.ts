@@ -125,6 +125,16 @@ describe('GET /openapi.json', () => {
         doc.paths['/CognitoSendConfirmCodeRequest'][method].responses['502'].description,
       ).toContain('OpCode 2007')
     expect(doc.paths['/v2.0/external/alexa/users'].post.responses['502']).toBeUndefined()
+    // So is a 503 (storage unavailable or not migrated), with when to retry.
+    for (const method of ['post', 'get']) {
+      const unavailable = doc.paths['/CognitoSendConfirmCodeRequest'][method].responses['503']
+      expect(unavailable.description).toContain('OpCode 1090')
+      expect(unavailable.content['application/problem+json']).toBeUndefined()
+      expect(unavailable.content['application/json'].schema).toBeDefined()
+    }
+    expect(doc.paths['/v2.0/external/alexa/users'].post.responses['503'].description).toMatch(
+      /Service Unavailable/,
+    )
     // Contact tokens do not count against the failure budget: no 429 to document there.
     expect(doc.paths['/widget/contact'].get.responses['429']).toBeUndefined()
     expect(doc.paths['/contacts'].get.responses['429']).toBeDefined()

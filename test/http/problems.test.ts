@@ -103,6 +103,7 @@ describe('problem details', () => {
     const t = await makeTarget()
     const failing = await makeTarget({
       store: {
+        migrated: async () => true,
         alexaUsers: {
           get: () => {
             throw new Error('SQLITE_MISUSE near secret-value-123')

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parseSecrets } from '../../src/config/secrets.ts'
 import { startServer } from '../../src/runtime/node/server.ts'
 import { API_KEY, memoryLogger, TEST_ENV } from '../support/deterministic.ts'
+import { OP } from '../support/cognito.ts'
 import { SEED_BODY, USERS } from '../support/requests.ts'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -37,6 +38,8 @@ const serve = async () => {
     create: () => fetch(base + USERS, { method: 'POST', headers, body: SEED_BODY }),
     list: () => fetch(base + USERS, { headers }),
     health: () => fetch(`${base}/healthz`),
+    send: (email: string) =>
+      fetch(base + OP, { method: 'POST', headers, body: JSON.stringify({ EmailAddress: email }) }),
   }
 }
 
@@ -55,6 +58,14 @@ describe('libSQL faults on the Node server', () => {
     const lock = await other.transaction('write') // BEGIN IMMEDIATE
     await lock.execute("INSERT INTO alexa_users VALUES ('x','t','t','o','o','a','r')")
     await expectUnavailable(await s.create())
+    // The ServiceStack operation answers it in its DTO, as its other failures.
+    const dto = await s.send('a@example.com')
+    expect(dto.status).toBe(503)
+    expect(dto.headers.get('Retry-After')).toBe('5')
+    expect(await dto.json()).toMatchObject({
+      OpCode: 1090,
+      ErrorText: 'Storage is unavailable; retry shortly.',
+    })
     expect((await s.list()).status).toBe(200) // readers are not blocked by a writer
     await lock.rollback()
     expect((await s.create()).status).toBe(201)

@@ -17,6 +17,18 @@ export interface Target {
 
 export type MakeTarget = (overrides?: Partial<AppDeps>) => Promise<Target>
 
+/** A target over a database without the latest migration, and the way to apply them. */
+export interface UnmigratedTarget extends Target {
+  /** Applies every migration the database lacks, as a deploy would (the app keeps running). */
+  migrate(): Promise<void>
+}
+
+/** `none`: a database never migrated; `allButLast`: one migration behind the code. */
+export type MakeUnmigratedTarget = (
+  applied: 'none' | 'allButLast',
+  overrides?: Partial<AppDeps>,
+) => Promise<UnmigratedTarget>
+
 /** A target over a migrated database: the app with deterministic deps around its store. */
 export const targetOver = (
   runtime: Target['runtime'],

@@ -4,7 +4,9 @@ import { createApp } from '../../src/app/create-app.ts'
 import { d1Database } from '../../src/store/d1.ts'
 import { createStore } from '../../src/store/index.ts'
 import { sql, StoreUnavailableError } from '../../src/store/sql.ts'
+import { OP, opRequest } from '../support/cognito.ts'
 import { testDeps } from '../support/deterministic.ts'
+import { parseCsvStrict } from '../support/parsers.ts'
 import { createUserRequest, USERS } from '../support/requests.ts'
 
 beforeEach(async () => {
@@ -84,6 +86,13 @@ describe('D1 faults', () => {
       expect(res.headers.get('Retry-After')).toBe('5')
     }
     expect((await app.request('/healthz')).status).toBe(503)
+    // The ServiceStack operation answers it in its DTO, as its other failures.
+    const dto = await app.request(OP, opRequest({ EmailAddress: 'a@example.com' }, 'text/csv'))
+    expect(dto.status).toBe(503)
+    expect(dto.headers.get('Retry-After')).toBe('5')
+    expect(parseCsvStrict(await dto.text())).toMatchObject([
+      { OpCode: '1090', ErrorText: 'Storage is unavailable; retry shortly.' },
+    ])
     expect((await env.DB.prepare('SELECT id FROM alexa_users').all()).results).toEqual([])
     delete outage.message
     expect((await app.request(USERS, createUserRequest())).status).toBe(201)

@@ -15,6 +15,7 @@ export const listAmazonUsers: Endpoint = {
   response: AmazonUsers,
   query: PageQuery,
   security: 'apiKey',
+  store: true,
   middleware: [apiKey()],
   handler: async (c) => {
     const page = readPage(c)

@@ -1,13 +1,16 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../../app/types.ts'
+import { whenMigrated } from '../../helper/migration-state.ts'
 import { respond } from '../../helper/respond.ts'
 import {
   type CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
   type CognitoUser,
 } from '../../model/cognito.ts'
+import { storeUnavailable } from '../../problems/on-error.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
+import { StoreUnavailableError } from '../../store/index.ts'
 import { confirmCode } from './confirm-code.ts'
 import { failureReply } from './op-codes.ts'
 import { sendCode } from './send-code.ts'
@@ -38,8 +41,10 @@ const perform = async (
 /**
  * Runs the operation on the request DTO that `read` produces and answers the response DTO,
  * success or failure, in the negotiated format. Failures of the client — an unreadable body,
- * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`);
- * anything else goes on to the gateway's error handler.
+ * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`),
+ * and so is a 503 (1090): a database without the latest migration, found before anything is
+ * read, or storage that is unavailable; anything else goes on to the gateway's error handler
+ * (a logged 500).
  *
  * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
  * handler started and finished, `TotalExecutionTime` the duration measured between them with
@@ -62,9 +67,14 @@ export const reply = async (
   let status: ContentfulStatusCode = 200
   let headers: Record<string, string> = {}
   try {
+    // Its routes are not `Endpoint.store`: an unmigrated database is a failure in the DTO too.
+    await whenMigrated(c)
     users = await perform(c, await read())
   } catch (error) {
-    const failure = failureReply(error)
+    // Storage that fails is a 503 here as on every route, in the DTO like the rest.
+    const failure = failureReply(
+      error instanceof StoreUnavailableError ? storeUnavailable(c, error) : error,
+    )
     if (!failure) throw error
     ;({ status, headers } = failure)
     outcome = { OpCode: failure.OpCode, ErrorText: failure.ErrorText }

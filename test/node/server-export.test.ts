@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../support/deterministic.ts'
 import { serveOnFile } from '../support/node-server.ts'
 import { AUTHENTICATE, CONTACTS, ORG_TOKEN, SEED_CONTACT } from '../support/opencx.ts'
+import { seedBulkContacts } from '../support/bulk-contacts.ts'
 
 // `npm start`'s server on a file database (libSQL's native driver, kept statements): exports
 // over HTTP, several at once, against the pages.
@@ -97,14 +98,7 @@ describe('exports on the Node server', () => {
 
   it('stops cleanly when the client goes away mid-export, and keeps serving', async () => {
     // Enough contacts that the export (about 8 MB) cannot sit in the socket's buffers.
-    const db = createClient({ url: databaseUrl })
-    await db.execute(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29999)
-      INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
-      SELECT printf('bulk%05d', i), 'bulk' || i || '@example.com', 'bulk' || i || '@example.com',
-        'Bulk ' || i, json_object('n', i, 'note', 'some text to fill the row up'),
-        '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z'
-      FROM n`)
-    db.close()
+    await seedBulkContacts(databaseUrl, 30_000)
     const contacts = await total()
     for (const accept of ['application/json', 'text/csv', 'application/xml']) {
       // Read the first chunk, then drop the connection.

@@ -1,4 +1,3 @@
-import { createClient } from '@libsql/client'
 import Database from 'libsql'
 import type { Server } from 'node:http'
 import { connect } from 'node:net'
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../support/deterministic.ts'
 import { serveOnFile } from '../support/node-server.ts'
 import { AUTHENTICATE, authenticate, CONTACTS, ORG_TOKEN } from '../support/opencx.ts'
+import { seedBulkContacts } from '../support/bulk-contacts.ts'
 
 // `npm start`'s server with IDLE_TIMEOUT_SECONDS=1, on a file database of 60,000 contacts: an
 // export (about 10 MB as JSON) cannot sit in the sockets' buffers, so a client that stops
@@ -18,14 +18,7 @@ const LAST_CHUNK = '\r\n0\r\n\r\n'
 
 beforeAll(async () => {
   served = await serveOnFile({ logger, idleTimeoutSeconds: 1 })
-  const db = createClient({ url: served.databaseUrl })
-  await db.execute(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 59999)
-    INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
-    SELECT printf('bulk%05d', i), 'bulk' || i || '@example.com', 'bulk' || i || '@example.com',
-      'Bulk ' || i, json_object('n', i, 'note', 'some text to fill the row up'),
-      '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z'
-    FROM n`)
-  db.close()
+  await seedBulkContacts(served.databaseUrl, 60_000)
 })
 afterAll(() => served.close())
 

@@ -1,5 +1,4 @@
 import { request } from 'node:http'
-import { createClient } from '@libsql/client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { API_KEY, memoryLogger } from '../../../test/support/deterministic.ts'
 import { serveOnFile } from '../../../test/support/node-server.ts'
@@ -7,6 +6,7 @@ import { CONTACTS, ORG_TOKEN } from '../../../test/support/opencx.ts'
 import { rawExchange } from '../../../test/support/raw-socket.ts'
 import { SEED_BODY, USERS } from '../../../test/support/requests.ts'
 import { pathOfTarget } from './access-log.ts'
+import { seedBulkContacts } from '../../../test/support/bulk-contacts.ts'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -107,14 +107,7 @@ describe('the access log', () => {
   it('logs an export the client leaves mid-download as not complete', async () => {
     const server = await serve(true)
     // Enough contacts that the export (about 8 MB) cannot sit in the socket's buffers.
-    const db = createClient({ url: server.databaseUrl })
-    await db.execute(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29999)
-      INSERT INTO contacts (id, email, email_key, name, custom_data, created_at, updated_at)
-      SELECT printf('bulk%05d', i), 'bulk' || i || '@example.com', 'bulk' || i || '@example.com',
-        'Bulk ' || i, json_object('n', i, 'note', 'some text to fill the row up'),
-        '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z'
-      FROM n`)
-    db.close()
+    await seedBulkContacts(server.databaseUrl, 30_000)
     const traceId = await new Promise<string>((resolve, reject) => {
       const req = request(`${server.base}${CONTACTS}/export?limit=1`, {
         headers: { Authorization: `Bearer ${ORG_TOKEN}` },

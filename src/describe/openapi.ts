@@ -45,6 +45,10 @@ const UNAVAILABLE_IN_DTO =
   'Storage is unavailable, or the database lacks the latest migration (OpCode 1090): the ' +
   'response DTO with ErrorText; retry after Retry-After.'
 
+const INTERNAL_IN_DTO =
+  'An unexpected error (OpCode 1099): the response DTO, its ErrorText naming the trace id ' +
+  'under which the cause is logged; nothing of the cause is shown.'
+
 const FORMAT_PARAMETER = {
   name: 'format',
   in: 'query',
@@ -141,6 +145,7 @@ const operationOf = (
   if (op.failuresInResponse && endpoint.upstreamFailure)
     responses['502'] = failureResponse(op, set, endpoint.upstreamFailure)
   if (op.failuresInResponse) responses['503'] = failureResponse(op, set, UNAVAILABLE_IN_DTO)
+  if (op.failuresInResponse) responses['500'] = failureResponse(op, set, INTERNAL_IN_DTO)
   Object.assign(
     responses,
     problemResponses(op, set.of(Problem), book, {

@@ -70,8 +70,8 @@ const carriesFailures = (schema: v.GenericSchema | undefined): boolean => {
 }
 
 // What an operation that carries its failures answers in its DTO (`failureReply`): everything
-// about the request it reads, its body's size included (`Endpoint.limitsBody`), and a 503
-// (storage unavailable or not migrated: `reply`).
+// about the request it reads, its body's size included (`Endpoint.limitsBody`), a 503
+// (storage unavailable or not migrated) and a 500 (`reply`).
 const DTO_FAILURES = new Set<string>([
   'validation',
   'malformedBody',
@@ -80,6 +80,7 @@ const DTO_FAILURES = new Set<string>([
   'payloadTooLarge',
   'unsupportedMediaType',
   'serviceUnavailable',
+  'internal',
 ])
 
 const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {

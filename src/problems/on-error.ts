@@ -64,6 +64,19 @@ export const storeUnavailable = (
 }
 
 /**
+ * The 500 an unexpected error is, logged with its message and stack under the trace id it
+ * names: what `onError` renders, and what an operation that answers failures in its DTO puts
+ * there (`reply`). Nothing of the error reaches the client.
+ *
+ * @example
+ * return renderProblem(c, internalError(c, error)) // 'Internal error; trace id api--….'
+ */
+export const internalError = (c: Context<AppEnv>, error: unknown): ProblemError => {
+  logUnhandled(c.get('deps').logger, c.get('traceId'), error)
+  return new ProblemError('internal', `Internal error; trace id ${c.get('traceId')}.`)
+}
+
+/**
  * The app's one error handler. Known problems render as such; an unavailable store is a 503
  * with Retry-After; anything else is logged with its trace id and becomes a bare 500 — no
  * stack, no message, no secret reaches the client.
@@ -71,9 +84,5 @@ export const storeUnavailable = (
 export const onError = (error: Error, c: Context<AppEnv>): Response => {
   if (error instanceof ProblemError) return renderProblem(c, error)
   if (error instanceof StoreUnavailableError) return renderProblem(c, storeUnavailable(c, error))
-  logUnhandled(c.get('deps').logger, c.get('traceId'), error)
-  return renderProblem(
-    c,
-    new ProblemError('internal', `Internal error; trace id ${c.get('traceId')}.`),
-  )
+  return renderProblem(c, internalError(c, error))
 }

@@ -1,6 +1,7 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { parseSecrets } from '../../src/config/secrets.ts'
+import { OP } from '../support/cognito.ts'
 import { child, parseCsvStrict, parseXmlStrict } from '../support/parsers.ts'
 import { authed, createUserRequest, USERS } from '../support/requests.ts'
 
@@ -122,6 +123,46 @@ describe('problem details', () => {
       failing.logger.lines.some((l) => l.includes(problem.traceId) && l.includes('SQLITE_MISUSE')),
     ).toBe(true)
     expect(t.logger.lines).toEqual([])
+  })
+
+  it('answers an unexpected failure of the ServiceStack operation in its DTO, cause hidden and logged', async () => {
+    const failing = await makeTarget({
+      store: {
+        migrated: async () => true,
+        cognitoUsers: new Proxy(
+          {},
+          {
+            get: () => () => {
+              throw new Error('SQLITE_MISUSE near secret-value-123')
+            },
+          },
+        ),
+      } as never,
+    })
+    for (const accept of ['application/json', 'application/xml']) {
+      const res = await failing.request(OP, {
+        method: 'POST',
+        headers: { Accept: accept, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ EmailAddress: 'ada@example.com' }),
+      })
+      expect(res.status).toBe(500)
+      const traceId = res.headers.get('X-Trace-Id')!
+      const text = await res.text()
+      expect(text).not.toContain('secret-value-123')
+      expect(text).not.toContain('at ')
+      let dto: { OpCode?: unknown; ErrorText?: unknown }
+      if (accept === 'application/json') dto = JSON.parse(text)
+      else {
+        const root = parseXmlStrict(text)
+        expect(root.name).toBe('CognitoSendConfirmCodeResponse')
+        dto = { OpCode: child(root, 'OpCode')?.text, ErrorText: child(root, 'ErrorText')?.text }
+      }
+      expect(String(dto.OpCode)).toBe('1099')
+      expect(dto.ErrorText).toBe(`Internal error; trace id ${traceId}.`)
+      expect(
+        failing.logger.lines.some((l) => l.includes(traceId) && l.includes('SQLITE_MISUSE')),
+      ).toBe(true)
+    }
   })
 
   it('refuses to serve without secrets, naming none of them in the response', async () => {

@@ -15,6 +15,7 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 1050   | 413  | a body over the size limit (1 MiB)                                         |
  * | 1060   | 415  | a body Content-Type or content coding the gateway cannot read              |
  * | 1090   | 503  | storage unavailable, or the database lacks the latest migration            |
+ * | 1099   | 500  | an unexpected error (logged with the trace id, which ErrorText names)      |
  * | 2001   | 400  | wrong code; the attempt is counted                                         |
  * | 2002   | 404  | no user has this address                                                   |
  * | 2003   | 410  | the code expired: request a new one                                        |
@@ -26,10 +27,10 @@ import { ProblemError } from '../../problems/problem-error.ts'
  *
  * 1xxx are the gateway's problem codes (`src/problems/catalogue.ts`) for the same failures on
  * other routes; 2xxx belong to this operation. Everything about the request the operation
- * reads (its query, its body: size, type, syntax, values) is a DTO, and so is a 503. What is
- * refused before the operation is known or its format chosen — another method (405), an
- * unknown or conflicting format (406), a header over its limit (431) — stays a problem
- * document, as on every route.
+ * reads (its query, its body: size, type, syntax, values) is a DTO, and so are a 503 and a
+ * 500. What is refused before the operation is known or its format chosen — another method
+ * (405), an unknown or conflicting format (406), a header over its limit (431) — stays a
+ * problem document, as on every route.
  */
 export const opCodes = {
   wrongCode: { code: 2001, status: 400 },
@@ -76,9 +77,8 @@ const memberOf = (pointer: string): string =>
 
 /**
  * The DTO side of a failure: operation failures and gateway problems (unreadable bodies,
- * validation) alike. Anything else is not a client's failure: undefined, and the caller
- * rethrows it to the gateway's error handler (a logged 500); `reply` turns an unavailable
- * store into the 503 problem first.
+ * validation) alike. Anything else is undefined: `reply` makes it the 503 problem (an
+ * unavailable store) or the logged 500 problem first.
  *
  * @example
  * failureReply(new OperationFailure('wrongCode', 'The code is wrong.')) // { OpCode: 2001, status: 400, ... }

@@ -8,7 +8,7 @@ import {
   CognitoSendConfirmCodeResponse,
   type CognitoUser,
 } from '../../model/cognito.ts'
-import { storeUnavailable } from '../../problems/on-error.ts'
+import { internalError, storeUnavailable } from '../../problems/on-error.ts'
 import { ProblemError } from '../../problems/problem-error.ts'
 import { StoreUnavailableError } from '../../store/index.ts'
 import { confirmCode } from './confirm-code.ts'
@@ -43,8 +43,8 @@ const perform = async (
  * success or failure, in the negotiated format. Failures of the client — an unreadable body,
  * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`),
  * and so is a 503 (1090): a database without the latest migration, found before anything is
- * read, or storage that is unavailable; anything else goes on to the gateway's error handler
- * (a logged 500).
+ * read, or storage that is unavailable; and so is anything unexpected: a 500 (1099), its cause
+ * logged under the trace id and never shown.
  *
  * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
  * handler started and finished, `TotalExecutionTime` the duration measured between them with
@@ -71,11 +71,15 @@ export const reply = async (
     await whenMigrated(c)
     users = await perform(c, await read())
   } catch (error) {
-    // Storage that fails is a 503 here as on every route, in the DTO like the rest.
-    const failure = failureReply(
-      error instanceof StoreUnavailableError ? storeUnavailable(c, error) : error,
-    )
-    if (!failure) throw error
+    // Storage that fails is a 503 here as on every route, and anything unexpected a logged
+    // 500, in the DTO like the rest (ServiceStack answers every failure in its response DTO).
+    const failure =
+      failureReply(error) ??
+      failureReply(
+        error instanceof StoreUnavailableError
+          ? storeUnavailable(c, error)
+          : internalError(c, error),
+      )!
     ;({ status, headers } = failure)
     outcome = { OpCode: failure.OpCode, ErrorText: failure.ErrorText }
   }

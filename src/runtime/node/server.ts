@@ -53,6 +53,8 @@ export interface NodeConfig {
   locking?: 'NORMAL' | 'EXCLUSIVE'
   /** One log line per request (ACCESS_LOG); off by default, and then nothing is tracked. */
   accessLog?: boolean
+  /** Where the access log's lines go when not to `logger` (`npm start`: stdout, batched). */
+  accessLogger?: Logger
   /**
    * Seconds a client may hold a request up with nothing read from or written to its
    * connection before it is closed (IDLE_TIMEOUT_SECONDS; 60 by default): a download it
@@ -131,7 +133,9 @@ export const startServer = async (config: NodeConfig) => {
       logger: config.logger,
     }),
   )
-  const told = config.accessLog ? logAccess(server, config.logger) : undefined
+  const told = config.accessLog
+    ? logAccess(server, config.accessLogger ?? config.logger)
+    : undefined
   answerRefusedRequests(server, traceIdOf, told)
   answerUnmetExpectations(server, traceIdOf)
   cutStalledClients(server, {

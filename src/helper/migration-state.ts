@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../app/types.ts'
-import { RETRY_AFTER_SECONDS } from '../problems/on-error.ts'
-import { ProblemError } from '../problems/problem-error.ts'
+import { RETRY_AFTER_SECONDS, serviceUnavailable } from '../problems/on-error.ts'
+import type { ProblemError } from '../problems/problem-error.ts'
 import { LATEST_MIGRATION } from '../store/index.ts'
 import { perApp } from './per-app.ts'
 
@@ -34,14 +34,9 @@ const notMigrated = (c: Context<AppEnv>, state: MigrationState): ProblemError =>
       latestMigration: LATEST_MIGRATION,
     })
   }
-  return new ProblemError(
-    'serviceUnavailable',
+  return serviceUnavailable(
     `The database does not have the latest migration (${LATEST_MIGRATION}): apply the ` +
       'migrations/ folder to it (on Workers: wrangler d1 migrations apply DB --remote).',
-    {
-      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-      details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
-    },
   )
 }
 

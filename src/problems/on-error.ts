@@ -43,6 +43,19 @@ export const logUnhandled = (logger: Logger, traceId: string, error: unknown): v
 }
 
 /**
+ * A 503 problem that asks the client to retry after `RETRY_AFTER_SECONDS` (header and
+ * `details`): storage unavailable, or a database without the latest migration.
+ *
+ * @example
+ * throw serviceUnavailable('Storage is unavailable; retry shortly.')
+ */
+export const serviceUnavailable = (detail: string): ProblemError =>
+  new ProblemError('serviceUnavailable', detail, {
+    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
+  })
+
+/**
  * The 503 an unavailable store is, logged with its cause under the trace id: what `onError`
  * renders, and what an operation that answers failures in its DTO puts there (`reply`).
  *
@@ -57,10 +70,7 @@ export const storeUnavailable = (
     traceId: c.get('traceId'),
     cause: describeCause(error.cause),
   })
-  return new ProblemError('serviceUnavailable', 'Storage is unavailable; retry shortly.', {
-    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-    details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
-  })
+  return serviceUnavailable('Storage is unavailable; retry shortly.')
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../../app/types.ts'
-import type { RefusedAnswer } from './refused-requests.ts'
+import { pathOf, type RefusedAnswer } from './refused-requests.ts'
 import { traceIdSent } from './trace-id-sent.ts'
 
 /** What the access log says of one request: never its headers, query or body. */
@@ -34,12 +34,8 @@ const ABSOLUTE = /^https?:\/\//i
  * pathOfTarget('http://user:pw@host/a?b') // '/a'
  */
 export const pathOfTarget = (target: string): string | null => {
-  if (target.startsWith('/')) {
-    const end = target.search(/[?#]/)
-    return end < 0 ? target : target.slice(0, end)
-  }
   if (target === '*') return target
-  if (!ABSOLUTE.test(target)) return null
+  if (!ABSOLUTE.test(target)) return pathOf(target) || null
   try {
     return new URL(target).pathname
   } catch {

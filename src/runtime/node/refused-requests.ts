@@ -7,9 +7,13 @@ import { catalogue, type ProblemKind, problemTypeUri } from '../../problems/cata
 
 const CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
-/** The path of a request target, for a problem's `instance`, when the target reads as one. */
+/**
+ * The path of a request target, without its query (or a fragment), when the target reads as
+ * one (origin-form, printable ASCII); empty otherwise. A problem's `instance`, the access log's
+ * `path`.
+ */
 export const pathOf = (target: string): string =>
-  /^\/[\x21-\x7e]*$/.test(target) ? target.split('?', 1)[0]! : ''
+  /^\/[\x21-\x7e]*$/.test(target) ? target.split(/[?#]/, 1)[0]! : ''
 
 /**
  * The path of the request line Node could not parse, when its target reads as one and is

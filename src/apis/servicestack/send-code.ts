@@ -53,38 +53,38 @@ const refusal = (state: SendState, now: number): OperationFailure => {
 }
 
 /**
- * Takes back a send whose code surely did not leave. A store that fails now is logged: the
- * client's answer stays the send's own (a 502 `deliveryFailed`), and the send's hold on the
- * address ends at its bound anyway (the send then stays counted).
+ * Runs a write that ends a send (`withdrawSend`, `finishSend`) once its delivery is over. A
+ * store that fails now is logged as `failure`, not thrown: the client's answer stays the
+ * send's own (a code that left must not turn into a failure the client would retry; one that
+ * did not stays a 502 `deliveryFailed`), and the send's hold on the address ends at its bound
+ * anyway (a send not withdrawn then stays counted).
  */
-const withdraw = async (c: Context<AppEnv>, send: IssuedSend) => {
-  const deps = c.get('deps')
+const endSend = async (c: Context<AppEnv>, write: () => Promise<void>, failure: string) => {
   try {
-    await deps.store.cognitoUsers.withdrawSend(send)
+    await write()
   } catch (error) {
-    deps.logger.warn('confirmation code send not withdrawn', {
+    c.get('deps').logger.warn(failure, {
       traceId: c.get('traceId'),
       cause: (error as Error).name,
     })
   }
 }
 
-/**
- * Ends a send whose delivery is over. The code has left (or may have): a store that fails now
- * must not turn that into a failure the client would retry; the send's hold on the address
- * ends at its bound anyway.
- */
-const finish = async (c: Context<AppEnv>, send: IssuedSend) => {
-  const deps = c.get('deps')
-  try {
-    await deps.store.cognitoUsers.finishSend(send)
-  } catch (error) {
-    deps.logger.warn('confirmation code send not ended', {
-      traceId: c.get('traceId'),
-      cause: (error as Error).name,
-    })
-  }
-}
+/** Takes back a send whose code surely did not leave (`endSend`). */
+const withdraw = (c: Context<AppEnv>, send: IssuedSend) =>
+  endSend(
+    c,
+    () => c.get('deps').store.cognitoUsers.withdrawSend(send),
+    'confirmation code send not withdrawn',
+  )
+
+/** Ends a send whose delivery is over: the code has left, or may have (`endSend`). */
+const finish = (c: Context<AppEnv>, send: IssuedSend) =>
+  endSend(
+    c,
+    () => c.get('deps').store.cognitoUsers.finishSend(send),
+    'confirmation code send not ended',
+  )
 
 /**
  * Sends a fresh confirmation code to `email` (lowercased), creating its user (`UNCONFIRMED`) if

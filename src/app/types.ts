@@ -4,6 +4,7 @@ import type { SecretsResult } from '../config/secrets.ts'
 import type { Format } from '../formats/types.ts'
 import type { ClientAddress } from '../helper/client-address.ts'
 import type { MarkerStyle } from '../negotiation/index.ts'
+import type { ProblemKind } from '../problems/catalogue.ts'
 import type { Store } from '../store/index.ts'
 
 /** Structured logging; the default writes JSON lines. Never given a secret. */
@@ -148,6 +149,11 @@ export interface Endpoint {
    * in its handler instead (`whenMigrated`, in ServiceStack's `reply`).
    */
   store?: boolean
+  /**
+   * Problems the handler answers beyond those its declaration implies (OpenAPI and the
+   * metadata pages list them): `/healthz` asks the database itself, so answers its 503.
+   */
+  problems?: readonly ProblemKind[]
   /** An empty body is the request with every member absent: OpenAPI says it is optional. */
   emptyBody?: boolean
   /**

@@ -96,7 +96,10 @@ const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
   // Contact tokens are signed: a wrong one is not a guess the failure budget must stop.
   if (endpoint.security && endpoint.security !== 'contactToken') kinds.add('tooManyRequests')
   if (op.pathParams.length > 0) kinds.add('notFound')
-  kinds.add('internal').add('serviceUnavailable')
+  // Only a route that uses the database can find it unavailable or not migrated.
+  if (endpoint.store) kinds.add('serviceUnavailable')
+  for (const kind of endpoint.problems ?? []) kinds.add(kind)
+  kinds.add('internal')
   const all = Object.keys(catalogue) as ProblemKind[]
   return all.filter((k) => kinds.has(k) && !(op.failuresInResponse && DTO_FAILURES.has(k)))
 }

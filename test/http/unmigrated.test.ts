@@ -132,6 +132,19 @@ describe('a database without the latest migration', () => {
     expect(t.codeSender.sent).toHaveLength(1)
   })
 
+  it('documents a 503 on exactly the routes that answer one: those that use the store, and /healthz', async () => {
+    const t = await makeUnmigratedTarget('none')
+    const doc = await (await t.request('/openapi.json')).json<any>()
+    const documented: Record<string, boolean> = {}
+    for (const item of Object.values<any>(doc.paths))
+      for (const op of Object.values<any>(item))
+        if (op.operationId) documented[op.operationId] = op.responses['503'] !== undefined
+    const answering = new Set([...STORE_ROUTES.map(([name]) => name), 'health'])
+    expect(Object.keys(documented)).toEqual(expect.arrayContaining([...answering, 'index']))
+    for (const [name, has503] of Object.entries(documented))
+      expect(has503, name).toBe(answering.has(name))
+  })
+
   it.each([
     '/',
     '/problems',

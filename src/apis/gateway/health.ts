@@ -17,6 +17,7 @@ export const health: Endpoint = {
   name: 'health',
   title: 'Health of the gateway and its database',
   response: Health,
+  problems: ['serviceUnavailable'],
   handler: async (c) => {
     await probeMigrated(c)
     const value = { status: 'ok', database: 'ok', time: c.get('deps').clock().toISOString() }

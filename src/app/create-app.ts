@@ -22,8 +22,6 @@ import {
   cognitoSendConfirmCode,
   cognitoSendConfirmCodeByQuery,
 } from '../apis/servicestack/index.ts'
-import { OPERATIONS } from '../apis/servicestack/operations.ts'
-import { formats } from '../formats/registry.ts'
 import { corsPreflight } from '../middleware/cors.ts'
 import { type Guard, guards } from '../middleware/guards.ts'
 import { headerLimits } from '../middleware/header-limits.ts'
@@ -31,14 +29,13 @@ import { acceptable, negotiate, offerOnly } from '../middleware/negotiate.ts'
 import { requireMigrated } from '../middleware/require-migrated.ts'
 import { requireSecrets } from '../middleware/require-secrets.ts'
 import { responseHeaders } from '../middleware/response-headers.ts'
-import { urlFormat } from '../negotiation/index.ts'
 import { onError } from '../problems/on-error.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import { renderProblem } from '../problems/render.ts'
 import { DEFAULT_LIMITS } from './limits.ts'
 import { allowedMethods } from './method-not-allowed.ts'
-import { requestUrl } from './request-url.ts'
 import type { AppDeps, AppEnv, Endpoint, Limits } from './types.ts'
+import { urlMarker } from './url-marker.ts'
 
 export { DEFAULT_LIMITS }
 
@@ -68,16 +65,11 @@ const aliases = (path: string): string[] => {
   return prefix ? [path, ALIASES[prefix] + path.slice(prefix.length)] : [path]
 }
 
-const formatKeys = formats.map((f) => f.key)
-
 /**
  * The path a request routes on: without its format marker (`/users.xml` and `/xml/reply/Op`
  * reach the same handler as `/users` and `/Op`), and an operation's path in its own spelling.
  */
-const routedPath = (request: Request): string => {
-  const url = requestUrl(request)
-  return urlFormat(url.pathname, url.searchParams, formatKeys, OPERATIONS).path
-}
+const routedPath = (request: Request): string => urlMarker(request).path
 
 /**
  * Builds the gateway from its dependencies. The same app runs on Node and on Workers; only

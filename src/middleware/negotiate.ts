@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { OPERATIONS } from '../apis/servicestack/operations.ts'
 import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv, Negotiated } from '../app/types.ts'
+import { urlMarker } from '../app/url-marker.ts'
 import { formatByKey, formats, mediaTypes, problemOnlyTypes } from '../formats/registry.ts'
 import { negotiateProblemType, selectFormat } from '../negotiation/index.ts'
 import { ProblemError } from '../problems/problem-error.ts'
@@ -47,7 +47,7 @@ export const negotiate: Guard = (c) => {
       path: url.pathname,
       search: url.searchParams,
       accept: c.req.header('Accept'),
-      operations: OPERATIONS,
+      marker: urlMarker(c.req.raw),
     },
     formats,
   )

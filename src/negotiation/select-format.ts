@@ -1,6 +1,6 @@
 import { parseAccept } from './accept.ts'
 import { negotiateRanges } from './negotiate.ts'
-import { type MarkerStyle, urlFormat } from './url-format.ts'
+import { type MarkerStyle, urlFormat, type UrlFormat } from './url-format.ts'
 
 /** What negotiation needs to know of a format: its key and media types (canonical first). */
 export interface FormatOffer {
@@ -21,6 +21,11 @@ export interface FormatRequest {
   accept: string | undefined
   /** ServiceStack operations (`urlFormat`): their reply route, any letter case. */
   operations?: readonly string[]
+  /**
+   * What the URL names, when the caller has read it already: `urlFormat` of `path` and
+   * `search` with these formats' keys (the router needs the path first).
+   */
+  marker?: UrlFormat
 }
 
 export type FormatSelection =
@@ -136,7 +141,7 @@ export const selectFormat = (
   formats: readonly FormatOffer[],
 ): FormatSelection => {
   const d = derivedOf(formats)
-  const url = urlFormat(input.path, input.search, d.keys, input.operations)
+  const url = input.marker ?? urlFormat(input.path, input.search, d.keys, input.operations)
   const { path } = url
   if (url.unknown !== undefined)
     return { ok: false, reason: 'unknown-format', requested: url.unknown, path }

@@ -16,7 +16,7 @@ afterEach(async () => {
 /** The Node server with `ACCESS_LOG` as given, and the access lines it has logged so far. */
 const serve = async (accessLog: boolean) => {
   const logger = memoryLogger()
-  const server = await serveOnFile({ logger, accessLog })
+  const server = await serveOnFile({ logger, ...(accessLog ? { accessLog: logger } : {}) })
   cleanups.push(server.close)
   const entries = () =>
     logger.lines

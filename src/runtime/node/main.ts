@@ -67,9 +67,8 @@ const started = await startServer({
   idleTimeoutSeconds: settings.idleTimeoutSeconds,
   synchronous: settings.synchronous,
   locking: settings.locking,
-  accessLog: settings.accessLog,
   // A line per request, written a turn of the event loop at a time rather than one by one.
-  ...(settings.accessLog ? { accessLogger: jsonLogger(batchedLines()) } : {}),
+  ...(settings.accessLog ? { accessLog: jsonLogger(batchedLines()) } : {}),
 }).catch((error: unknown) => {
   // The database could not be opened or migrated (a bad path, a file another process holds).
   const cause =

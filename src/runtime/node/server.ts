@@ -51,10 +51,11 @@ export interface NodeConfig {
    * (`openDatabase` opens no `bulkReads`).
    */
   locking?: 'NORMAL' | 'EXCLUSIVE'
-  /** One log line per request (ACCESS_LOG); off by default, and then nothing is tracked. */
-  accessLog?: boolean
-  /** Where the access log's lines go when not to `logger` (`npm start`: stdout, batched). */
-  accessLogger?: Logger
+  /**
+   * Where one line per request goes (ACCESS_LOG; `npm start`: stdout, batched); absent: no
+   * access log, and nothing is tracked.
+   */
+  accessLog?: Logger
   /**
    * Seconds a client may hold a request up with nothing read from or written to its
    * connection before it is closed (IDLE_TIMEOUT_SECONDS; 60 by default): a download it
@@ -133,9 +134,7 @@ export const startServer = async (config: NodeConfig) => {
       logger: config.logger,
     }),
   )
-  const told = config.accessLog
-    ? logAccess(server, config.accessLogger ?? config.logger)
-    : undefined
+  const told = config.accessLog ? logAccess(server, config.accessLog) : undefined
   answerRefusedRequests(server, traceIdOf, told)
   answerUnmetExpectations(server, traceIdOf)
   cutStalledClients(server, {

@@ -162,6 +162,29 @@ describe('the access log', () => {
     expect(JSON.stringify(entries)).not.toContain(EMAIL)
   })
 
+  it('logs once a request whose body Node refuses after the app took it, with the answer sent', async () => {
+    const server = await serve(true)
+    const text = await rawExchange(
+      server.port,
+      `POST ${USERS}?email=${EMAIL} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${API_KEY}\r\n` +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    )
+    expect(text).toMatch(/^HTTP\/1\.1 400 /)
+    await until(server.entries, 1)
+    // A second line would follow the first within the turn its socket closed in.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(server.entries()).toEqual([
+      expect.objectContaining({
+        traceId: /\r\nX-Trace-Id: ([^\r]+)/i.exec(text)?.[1],
+        method: 'POST',
+        path: USERS,
+        status: 400,
+        bytes: Buffer.byteLength(text, 'latin1'),
+        complete: true,
+      }),
+    ])
+  })
+
   it('logs nothing, and listens for nothing more, when it is off', async () => {
     const server = await serve(false)
     const res = await fetch(`${server.base}/healthz?email=${EMAIL}`)

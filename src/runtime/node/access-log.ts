@@ -60,7 +60,12 @@ const write = (logger: Logger, entry: AccessEntry) => logger.info('request', { .
  * answerRefusedRequests(server, traceIdOf, told)
  */
 export const logAccess = (server: Server, logger: Logger) => {
+  // Tracked responses whose socket Node's parser refused mid-request (a broken chunk in a body
+  // the app was reading, Node's `requestTimeout`): the refusal is their answer.
+  const tracked = new WeakSet<ServerResponse>()
+  const refused = new WeakMap<ServerResponse, RefusedAnswer>()
   const track = (request: IncomingMessage, response: ServerResponse) => {
+    tracked.add(response)
     const start = performance.now()
     // A pipelined request's response gets the socket once those before it are over.
     let socket = response.socket
@@ -74,22 +79,29 @@ export const logAccess = (server: Server, logger: Logger) => {
     // Ahead of Node's own `finish` listener, which hands the socket to the next response.
     response.prependOnceListener('finish', () => (to = socket?.bytesWritten ?? from))
     response.once('close', () => {
+      const answer = refused.get(response)
       const head = response.headersSent
       write(logger, {
-        traceId: traceIdSent(response) ?? null,
+        traceId: answer?.traceId ?? traceIdSent(response) ?? null,
         method: request.method ?? null,
         path: pathOfTarget(request.url ?? ''),
-        status: head ? response.statusCode : null,
+        status: answer?.status ?? (head ? response.statusCode : null),
         bytes: (to ?? socket?.bytesWritten ?? from) - from,
         durationMs: millis(performance.now() - start),
-        complete: to !== undefined,
+        complete: answer ? socket!.writableFinished : to !== undefined,
       })
     })
   }
   server.prependListener('request', track)
   server.prependListener('checkExpectation', track)
-  return (stream: Duplex, { status, traceId, method, path }: RefusedAnswer) => {
-    const socket = stream as Socket
+  return (stream: Duplex, answer: RefusedAnswer) => {
+    const socket = stream as Socket & { _httpMessage?: ServerResponse | null }
+    const response = socket._httpMessage
+    if (response && tracked.has(response)) {
+      refused.set(response, answer)
+      return
+    }
+    const { status, traceId, method, path } = answer
     const from = socket.bytesWritten ?? 0
     socket.once('close', () =>
       write(logger, {

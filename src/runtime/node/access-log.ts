@@ -2,17 +2,18 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../../app/types.ts'
+import { rawAnswerOf } from './raw-answers.ts'
 import { pathOf, type RefusedAnswer } from './refused-requests.ts'
 import { traceIdSent } from './trace-id-sent.ts'
 
 /** What the access log says of one request: never its headers, query or body. */
 export interface AccessEntry {
-  /** The response's `X-Trace-Id`; null when no head went out. */
+  /** The response's `X-Trace-Id`; null when no answer went out. */
   traceId: string | null
   method: string | null
   /** The target's path, without its query; null when the target names none. */
   path: string | null
-  /** null when the connection closed before a head went out. */
+  /** null when the connection closed before an answer went out. */
   status: number | null
   /** Written to the connection for this response, status line and headers included. */
   bytes: number
@@ -75,14 +76,16 @@ export const logAccess = (server: Server, logger: Logger) => {
     response.prependOnceListener('finish', () => (to = socket?.bytesWritten ?? from))
     response.once('close', () => {
       const head = response.headersSent
+      // Answered on its socket instead (a body that stopped arriving): what the client got.
+      const raw = head ? undefined : rawAnswerOf(response)
       write(logger, {
-        traceId: traceIdSent(response) ?? null,
+        traceId: traceIdSent(response) ?? raw?.traceId ?? null,
         method: request.method ?? null,
         path: pathOfTarget(request.url ?? ''),
-        status: head ? response.statusCode : null,
+        status: head ? response.statusCode : (raw?.status ?? null),
         bytes: (to ?? socket?.bytesWritten ?? from) - from,
         durationMs: millis(performance.now() - start),
-        complete: to !== undefined,
+        complete: to !== undefined || (raw !== undefined && socket?.writableFinished === true),
       })
     })
   }

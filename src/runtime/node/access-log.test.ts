@@ -14,9 +14,13 @@ afterEach(async () => {
 })
 
 /** The Node server with `ACCESS_LOG` as given, and the access lines it has logged so far. */
-const serve = async (accessLog: boolean) => {
+const serve = async (accessLog: boolean, config: Parameters<typeof serveOnFile>[0] = {}) => {
   const logger = memoryLogger()
-  const server = await serveOnFile({ logger, ...(accessLog ? { accessLog: logger } : {}) })
+  const server = await serveOnFile({
+    ...config,
+    logger,
+    ...(accessLog ? { accessLog: logger } : {}),
+  })
   cleanups.push(server.close)
   const entries = () =>
     logger.lines
@@ -183,6 +187,26 @@ describe('the access log', () => {
         complete: true,
       }),
     ])
+  })
+
+  it('logs the 408 a body that stopped arriving gets, with the status and trace id sent', async () => {
+    const server = await serve(true, { idleTimeoutSeconds: 1 })
+    const text = await rawExchange(
+      server.port,
+      `POST ${USERS}?note=${EMAIL} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${API_KEY}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"acc',
+    )
+    expect(text).toMatch(/^HTTP\/1\.1 408 /)
+    const [entry] = await until(server.entries, 1)
+    expect(entry).toMatchObject({
+      traceId: /\r\nX-Trace-Id: ([^\r]+)/i.exec(text)?.[1],
+      method: 'POST',
+      path: USERS,
+      status: 408,
+      bytes: Buffer.byteLength(text, 'latin1'),
+      complete: true,
+    })
+    expect(entry!.traceId).toMatch(/^api--/)
   })
 
   it('logs nothing, and listens for nothing more, when it is off', async () => {

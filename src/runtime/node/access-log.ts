@@ -2,17 +2,18 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../../app/types.ts'
+import { rawAnswerOf } from './raw-answers.ts'
 import { pathOf, type RefusedAnswer } from './refused-requests.ts'
 import { traceIdSent } from './trace-id-sent.ts'
 
 /** What the access log says of one request: never its headers, query or body. */
 export interface AccessEntry {
-  /** The response's `X-Trace-Id`; null when no head went out. */
+  /** The response's `X-Trace-Id`; null when no answer went out. */
   traceId: string | null
   method: string | null
   /** The target's path, without its query; null when the target names none. */
   path: string | null
-  /** null when the connection closed before a head went out. */
+  /** null when the connection closed before an answer went out. */
   status: number | null
   /** Written to the connection for this response, status line and headers included. */
   bytes: number
@@ -60,12 +61,7 @@ const write = (logger: Logger, entry: AccessEntry) => logger.info('request', { .
  * answerRefusedRequests(server, traceIdOf, told)
  */
 export const logAccess = (server: Server, logger: Logger) => {
-  // Tracked responses whose socket Node's parser refused mid-request (a broken chunk in a body
-  // the app was reading, Node's `requestTimeout`): the refusal is their answer.
-  const tracked = new WeakSet<ServerResponse>()
-  const refused = new WeakMap<ServerResponse, RefusedAnswer>()
   const track = (request: IncomingMessage, response: ServerResponse) => {
-    tracked.add(response)
     const start = performance.now()
     // A pipelined request's response gets the socket once those before it are over.
     let socket = response.socket
@@ -79,29 +75,25 @@ export const logAccess = (server: Server, logger: Logger) => {
     // Ahead of Node's own `finish` listener, which hands the socket to the next response.
     response.prependOnceListener('finish', () => (to = socket?.bytesWritten ?? from))
     response.once('close', () => {
-      const answer = refused.get(response)
       const head = response.headersSent
+      // Answered on its socket instead (a body that stopped arriving, or that Node's parser
+      // refused while the app read it): what the client got.
+      const raw = head ? undefined : rawAnswerOf(response)
       write(logger, {
-        traceId: answer?.traceId ?? traceIdSent(response) ?? null,
+        traceId: traceIdSent(response) ?? raw?.traceId ?? null,
         method: request.method ?? null,
         path: pathOfTarget(request.url ?? ''),
-        status: answer?.status ?? (head ? response.statusCode : null),
+        status: head ? response.statusCode : (raw?.status ?? null),
         bytes: (to ?? socket?.bytesWritten ?? from) - from,
         durationMs: millis(performance.now() - start),
-        complete: answer ? socket!.writableFinished : to !== undefined,
+        complete: to !== undefined || (raw !== undefined && socket?.writableFinished === true),
       })
     })
   }
   server.prependListener('request', track)
   server.prependListener('checkExpectation', track)
-  return (stream: Duplex, answer: RefusedAnswer) => {
-    const socket = stream as Socket & { _httpMessage?: ServerResponse | null }
-    const response = socket._httpMessage
-    if (response && tracked.has(response)) {
-      refused.set(response, answer)
-      return
-    }
-    const { status, traceId, method, path } = answer
+  return (stream: Duplex, { status, traceId, method, path }: RefusedAnswer) => {
+    const socket = stream as Socket
     const from = socket.bytesWritten ?? 0
     socket.once('close', () =>
       write(logger, {

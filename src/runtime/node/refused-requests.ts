@@ -4,6 +4,7 @@ import { json } from '../../formats/json.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
 import { Problem } from '../../model/problem.ts'
 import { catalogue, type ProblemKind, problemTypeUri } from '../../problems/catalogue.ts'
+import { answeredRaw } from './raw-answers.ts'
 
 const CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
@@ -169,11 +170,14 @@ export interface RefusedAnswer {
 export const answerRefusedRequests = (
   server: Server,
   newTraceId: () => string,
-  /** Told of each answer before it is written (`logAccess`). */
+  /**
+   * Told of each answer to a request no response was made for, before it is written
+   * (`logAccess`); one made for the request the answer replaces is told through `answeredRaw`.
+   */
   told?: (socket: Duplex, answer: RefusedAnswer) => void,
 ): void => {
   server.on('clientError', (error: Parameters<typeof refusalFor>[0], socket) => {
-    const stream = socket as Duplex & { _httpMessage?: { headersSent?: boolean } }
+    const stream = socket as Duplex & { _httpMessage?: ServerResponse | null }
     const [kind, detail] = refusalFor(error)
     // As Node's own answer: not once a response began (a bad chunk in a body being read can
     // come after the app answered), nor to a reset.
@@ -184,9 +188,14 @@ export const answerRefusedRequests = (
     const instance = targetOf(error.rawPacket)
     const traceId = newTraceId()
     const answer = refusal(kind, detail!, instance, traceId)
-    // A path only from a request line: the packet may start inside the header section.
-    const method = told ? methodOf(error.rawPacket) : null
-    told?.(stream, { status: answer.status, traceId, method, path: (method && instance) || null })
+    // Refused while the app read its body (a broken chunk, Node's `requestTimeout`): the answer
+    // of the response the app has not sent, as the access log reads it.
+    if (stream._httpMessage) answeredRaw(stream._httpMessage, { status: answer.status, traceId })
+    else {
+      // A path only from a request line: the packet may start inside the header section.
+      const method = told ? methodOf(error.rawPacket) : null
+      told?.(stream, { status: answer.status, traceId, method, path: (method && instance) || null })
+    }
     stream.end(rawRefusal(answer))
   })
 }

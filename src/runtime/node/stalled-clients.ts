@@ -1,6 +1,7 @@
 import type { Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Logger } from '../../app/types.ts'
+import { answeredRaw } from './raw-answers.ts'
 import { pathOf, rawRefusal, refusal } from './refused-requests.ts'
 import { traceIdSent } from './trace-id-sent.ts'
 
@@ -66,7 +67,9 @@ export const cutStalledClients = (
         idleSeconds,
         stalled: 'sending the request',
       })
-      socket.write(rawRefusal(refusal('requestTimeout', detail, instance, traceId)))
+      const answer = refusal('requestTimeout', detail, instance, traceId)
+      answeredRaw(response, { status: answer.status, traceId })
+      socket.write(rawRefusal(answer))
       socket.destroySoon()
       return
     }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../../../test/support/deterministic.ts'
@@ -37,6 +38,24 @@ describe('cutStalledClients', () => {
     // No 408 after the idle second: Node answers it (here without `answerRefusedRequests`).
     const text = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n')
     expect(text).toMatch(/^HTTP\/1\.1 408 /)
+    expect(logger.lines).toEqual([])
+  })
+
+  it('closes a connection on which nothing arrives for the timeout, silently', async () => {
+    const { port, logger } = await listen(() => undefined)
+    // Node's headersTimeout counts from a request's first byte: it never closes this one.
+    const socket = connect(port, '127.0.0.1')
+    let received = ''
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')))
+    const start = Date.now()
+    const closed = await new Promise<boolean>((resolve) => {
+      socket.on('close', () => resolve(true))
+      setTimeout(() => resolve(false), 3000)
+    })
+    socket.destroy()
+    expect(closed).toBe(true)
+    expect(Date.now() - start).toBeGreaterThanOrEqual(900)
+    expect(received).toBe('')
     expect(logger.lines).toEqual([])
   })
 })

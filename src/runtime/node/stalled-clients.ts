@@ -32,7 +32,8 @@ export interface StalledClientsOptions {
  *
  * Node's own timers are left as they are: between requests its `keepAliveTimeout` (5 s)
  * takes the place of this timer and closes the connection silently, as before; a request
- * head that does not arrive is Node's `headersTimeout` (60 s, a 408); a connection on which
+ * head begun and not finished is Node's `headersTimeout` (60 s, a 408); a connection on which
+ * no byte arrives at all is closed silently after `idleSeconds`; a connection on which
  * the server itself is at work (an answer being computed, a batch being read) is not idle.
  *
  * @example
@@ -49,9 +50,11 @@ export const cutStalledClients = (
   server.on('timeout', (socket: Socket) => {
     const response = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
     if (!response) {
-      // After a response: Node's keep-alive timer ran out. Before the first request, the
-      // head is Node's `headersTimeout`'s to answer (a 408).
-      if (socket.bytesWritten > 0) socket.destroy()
+      // After a response: Node's keep-alive timer ran out. A head begun is Node's
+      // `headersTimeout`'s to answer (a 408); but that timer starts at a head's first byte,
+      // so a connection that never sent one would be held for ever: it asked for nothing,
+      // and is closed as an idle keep-alive one is.
+      if (socket.bytesWritten > 0 || socket.bytesRead === 0) socket.destroy()
       return
     }
     const request = response.req

@@ -44,6 +44,19 @@ const slowUpload = (port: number) => {
   return { finish: () => socket.write(SEED_BODY.slice(10)), answer: () => answer, closed }
 }
 
+/** The statuses and whole-body flags of the responses in `answer`, one after another. */
+const responsesIn = (answer: Buffer) => {
+  const found: { status: string; whole: boolean }[] = []
+  for (let at = 0; at < answer.length;) {
+    const headEnd = answer.indexOf('\r\n\r\n', at) + 4
+    const head = answer.toString('latin1', at, headEnd)
+    const length = Number(/\r\ncontent-length: (\d+)\r\n/i.exec(head)?.[1])
+    found.push({ status: head.slice(9, 12), whole: headEnd + length <= answer.length })
+    at = headEnd + length
+  }
+  return found
+}
+
 const settles = async (promise: Promise<unknown>, ms: number) =>
   Promise.race([promise.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))])
 
@@ -57,6 +70,34 @@ describe('stopping the Node server', () => {
     expect(await settles(closing, 4000)).toBe(true)
     expect(upload.answer()).toMatch(/^HTTP\/1\.1 201 /)
   })
+
+  it('lets a client reading its answers slowly have all of them within the grace period', async () => {
+    const server = await serve()
+    const socket = connect(server.port, '127.0.0.1')
+    cleanups.push(async () => socket.destroy())
+    socket.on('error', () => undefined)
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    // Four of Swagger UI's bundle (about 1.5 MB each, written whole) on one connection: more
+    // than the sockets' buffers hold, so the last answers wait in the server for the client.
+    socket.pause()
+    socket.write('GET /docs/swagger-ui-bundle.js HTTP/1.1\r\nHost: gateway\r\n\r\n'.repeat(4))
+    await new Promise((r) => setTimeout(r, 300))
+    const closing = server.close(10_000)
+    const chunks: Buffer[] = []
+    let done = false
+    void closed.then(() => (done = true))
+    while (!done) {
+      const chunk = socket.read(Math.min(256 * 1024, socket.readableLength)) as Buffer | null
+      if (chunk) chunks.push(chunk)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const rest = socket.read() as Buffer | null
+    if (rest) chunks.push(rest)
+    expect(responsesIn(Buffer.concat(chunks))).toEqual(
+      Array.from({ length: 4 }, () => ({ status: '200', whole: true })),
+    )
+    expect(await settles(closing, 1000)).toBe(true)
+  }, 20_000)
 
   it('closes the connections left once the grace period is over', async () => {
     const server = await serve()

@@ -11,6 +11,7 @@ import { openDatabase } from './database.ts'
 import { nodeDocsAssets } from './docs-assets.ts'
 import { readMigrations } from './migrations.ts'
 import { answerRefusedRequests, answerUnmetExpectations } from './refused-requests.ts'
+import { closeOnlyIdleConnections } from './idle-connections.ts'
 import { gatewayListener } from './request-listener.ts'
 import { cutStalledClients, DEFAULT_IDLE_TIMEOUT_SECONDS } from './stalled-clients.ts'
 
@@ -142,6 +143,7 @@ export const startServer = async (config: NodeConfig) => {
     newTraceId: traceIdOf,
     logger: config.logger,
   })
+  closeOnlyIdleConnections(server)
   // A client that waits for `100 Continue` is invited to send only a body the limit accepts:
   // one its Content-Length puts over the limit is answered 413 at once and never uploaded,
   // and the connection closes after the answer (the body would come next on it otherwise).
@@ -164,9 +166,10 @@ export const startServer = async (config: NodeConfig) => {
   })
   /**
    * Stops listening, lets requests in progress finish for up to `graceMs`, then closes the
-   * connections left and the database. Idle keep-alive connections close at once, and so
-   * does each one whose request finishes meanwhile (Node's `close` only closes those idle
-   * when it is called), looked for every 50 ms while stopping rather than on every request.
+   * connections left and the database. Idle keep-alive connections close within 50 ms, and so
+   * does each one whose response has gone out meanwhile (Node's `close` only closes those idle
+   * when it is called), looked for every 50 ms while stopping rather than on every request
+   * (`closeOnlyIdleConnections`).
    */
   const close = (graceMs = SHUTDOWN_GRACE_MS) =>
     new Promise<void>((resolve) => {

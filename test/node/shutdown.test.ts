@@ -99,6 +99,17 @@ describe('stopping the Node server', () => {
     expect(await settles(closing, 1000)).toBe(true)
   }, 20_000)
 
+  it('does not wait for a connection on which no request was sent', async () => {
+    const server = await serve()
+    // A browser opens connections ahead of the requests it may send on them (a preconnect).
+    const socket = connect(server.port, '127.0.0.1')
+    cleanups.push(async () => socket.destroy())
+    socket.on('error', () => undefined)
+    await new Promise((resolve) => socket.on('connect', resolve))
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await settles(server.close(5000), 1000)).toBe(true)
+  })
+
   it('closes the connections left once the grace period is over', async () => {
     const server = await serve()
     const upload = slowUpload(server.port)

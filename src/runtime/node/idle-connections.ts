@@ -7,6 +7,8 @@ import type { Socket } from 'node:net'
  * takes a response as done once `end()` was called, while most of it may still wait in the
  * server for a client that reads slowly: it closed that connection and cut the body short
  * (a large page, Swagger UI's bundle, answers queued behind one on a keep-alive connection).
+ * And it never closes one on which no request was sent (a browser's preconnect), which then
+ * held the stop up for its whole grace period.
  *
  * Here a connection is closed when no response is on it (one is until all of it has gone to
  * the kernel), nothing else waits to be written to it, and nothing arrived on it since the
@@ -29,8 +31,6 @@ export const closeOnlyIdleConnections = (server: Server): void => {
       const response = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
       if (response || socket.writableLength > 0) continue
       const read = socket.bytesRead
-      // No request yet: Node's own leaves it be.
-      if (read === 0) continue
       if (readBefore.get(socket) === read) socket.destroy()
       else readBefore.set(socket, read)
     }

@@ -1,4 +1,5 @@
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { API_KEY, memoryLogger } from '../../../test/support/deterministic.ts'
 import { serveOnFile } from '../../../test/support/node-server.ts'
@@ -134,6 +135,26 @@ describe('the access log', () => {
       complete: false,
     })
     expect(entry!.bytes).toBeGreaterThan(0)
+  })
+
+  it('logs an answer the client left before it was written out as not complete', async () => {
+    const server = await serve(true)
+    // Swagger UI's bundle (about 1.7 MB, written whole) asked for again and again on one
+    // connection that reads nothing: the sockets' buffers take the first answers, then one
+    // waits in the server, and the client leaves.
+    const socket = connect(server.port, '127.0.0.1')
+    socket.on('error', () => undefined)
+    socket.pause()
+    socket.write('GET /docs/swagger-ui-bundle.js HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(8))
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    socket.destroy()
+    await until(server.entries, 1)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const entries = server.entries()
+    const cut = entries.findIndex((entry) => !entry.complete)
+    expect(cut).toBeGreaterThan(0)
+    expect(entries[cut]).toMatchObject({ status: 200, traceId: expect.stringMatching(/^api--/) })
+    expect(entries[cut]!.bytes).toBeGreaterThan(0)
   })
 
   it('logs requests refused before the app, with the trace id of their answer', async () => {

@@ -73,7 +73,11 @@ export const logAccess = (server: Server, logger: Logger) => {
       })
     let to: number | undefined
     // Ahead of Node's own `finish` listener, which hands the socket to the next response.
-    response.prependOnceListener('finish', () => (to = socket?.bytesWritten ?? from))
+    // Node also emits `finish` when the connection is destroyed (the client left, or an idle
+    // or stopping server cut it) with the end of the response still in its buffers: not sent.
+    response.prependOnceListener('finish', () => {
+      if (!socket?.destroyed) to = socket?.bytesWritten ?? from
+    })
     response.once('close', () => {
       const head = response.headersSent
       // Answered on its socket instead (a body that stopped arriving, or that Node's parser

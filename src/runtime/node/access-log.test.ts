@@ -157,6 +157,33 @@ describe('the access log', () => {
     expect(entries[cut]!.bytes).toBeGreaterThan(0)
   })
 
+  it('logs an answer queued behind one the client left as never sent', async () => {
+    const server = await serve(true)
+    await seedBulkContacts(server.databaseUrl, 30_000)
+    // Two requests on one connection: an export (about 8 MB) the client does not read, so the
+    // answer to the second waits behind it, then the client leaves.
+    const socket = connect(server.port, '127.0.0.1')
+    socket.on('error', () => undefined)
+    socket.pause()
+    socket.write(
+      `GET ${CONTACTS}/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ORG_TOKEN}\r\n\r\n` +
+        'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n',
+    )
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    socket.destroy()
+    const entries = await until(server.entries, 2)
+    expect(entries).toEqual([
+      expect.objectContaining({ path: `${CONTACTS}/export`, status: 200, complete: false }),
+      expect.objectContaining({
+        path: '/healthz',
+        traceId: null,
+        status: null,
+        bytes: 0,
+        complete: false,
+      }),
+    ])
+  }, 15_000)
+
   it('logs requests refused before the app, with the trace id of their answer', async () => {
     const server = await serve(true)
     const traceOf = (text: string) => /\r\nX-Trace-Id: ([^\r]+)/i.exec(text)?.[1]

@@ -66,33 +66,45 @@ export const logAccess = (server: Server, logger: Logger) => {
     // A pipelined request's response gets the socket once those before it are over.
     let socket = response.socket
     let from = socket?.bytesWritten ?? 0
-    if (!socket)
+    let to: number | undefined
+    let logged = false
+    const log = () => {
+      if (logged) return
+      logged = true
+      const bytes = (to ?? socket?.bytesWritten ?? from) - from
+      // A head only made, never written (its turn on the connection never came), is no answer.
+      const head = response.headersSent && bytes > 0
+      // Answered on its socket instead (a body that stopped arriving, or that Node's parser
+      // refused while the app read it): what the client got.
+      const raw = head ? undefined : rawAnswerOf(response)
+      write(logger, {
+        traceId: (head ? traceIdSent(response) : raw?.traceId) ?? null,
+        method: request.method ?? null,
+        path: pathOfTarget(request.url ?? ''),
+        status: head ? response.statusCode : (raw?.status ?? null),
+        bytes,
+        durationMs: millis(performance.now() - start),
+        complete: to !== undefined || (raw !== undefined && socket?.writableFinished === true),
+      })
+    }
+    if (!socket) {
+      // Node emits no `close` for a response still queued when the connection closes (the
+      // one ahead of it never ended): the connection's own says it is over.
+      const connection = request.socket
+      connection.once('close', log)
       response.once('socket', (taken: Socket) => {
+        connection.off('close', log)
         socket = taken
         from = taken.bytesWritten
       })
-    let to: number | undefined
+    }
     // Ahead of Node's own `finish` listener, which hands the socket to the next response.
     // Node also emits `finish` when the connection is destroyed (the client left, or an idle
     // or stopping server cut it) with the end of the response still in its buffers: not sent.
     response.prependOnceListener('finish', () => {
       if (!socket?.destroyed) to = socket?.bytesWritten ?? from
     })
-    response.once('close', () => {
-      const head = response.headersSent
-      // Answered on its socket instead (a body that stopped arriving, or that Node's parser
-      // refused while the app read it): what the client got.
-      const raw = head ? undefined : rawAnswerOf(response)
-      write(logger, {
-        traceId: traceIdSent(response) ?? raw?.traceId ?? null,
-        method: request.method ?? null,
-        path: pathOfTarget(request.url ?? ''),
-        status: head ? response.statusCode : (raw?.status ?? null),
-        bytes: (to ?? socket?.bytesWritten ?? from) - from,
-        durationMs: millis(performance.now() - start),
-        complete: to !== undefined || (raw !== undefined && socket?.writableFinished === true),
-      })
-    })
+    response.once('close', log)
   }
   server.prependListener('request', track)
   server.prependListener('checkExpectation', track)

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import type { ByteChunks } from '../src/formats/types.ts'
 
 /** Rounds per variant (BENCH_ROUNDS); variants alternate within each round. */
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
@@ -20,7 +21,7 @@ export interface Measured {
  * The UTF-8 bytes of a body as a response sends it. Counting a string's flattens one built by
  * concatenation, as sending it would; a format that hands over bytes has them counted already.
  */
-export const bodyBytes = (body: string | Uint8Array): number =>
+export const bodyBytes = (body: string | Uint8Array | ByteChunks): number =>
   typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
 
 export const median = (values: readonly number[]): number => {

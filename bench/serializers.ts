@@ -9,7 +9,7 @@ import type * as v from 'valibot'
 import { csv } from '../src/formats/csv.ts'
 import { hal } from '../src/formats/hal.ts'
 import { json } from '../src/formats/json.ts'
-import type { SerializeContext } from '../src/formats/types.ts'
+import type { ByteChunks, SerializeContext } from '../src/formats/types.ts'
 import { xml } from '../src/formats/xml.ts'
 import { AmazonUsers } from '../src/model/amazon-user.ts'
 import { type Contact, Contacts } from '../src/model/contact.ts'
@@ -102,7 +102,7 @@ const cases = (): Case[] => {
 
 const builder = new XMLBuilder({ ignoreAttributes: false, suppressEmptyNode: false })
 
-const variants = (c: Case): [string, () => string | Uint8Array][] => [
+const variants = (c: Case): [string, () => string | Uint8Array | ByteChunks][] => [
   ['JSON.stringify', () => JSON.stringify(c.page)],
   ['json', () => json.serialize(c.schema, c.page, c.context)],
   ['hal', () => hal.serialize(c.schema, c.page, c.context)],
@@ -123,7 +123,7 @@ const SAMPLE_MS = 200
  * its own garbage, not for what the variant before it left (a single call of a few ms pays for
  * whichever collection falls in it). Milliseconds per call, and the bytes of one body.
  */
-const sample = (run: () => string | Uint8Array): { ms: number; bytes: number } => {
+const sample = (run: () => string | Uint8Array | ByteChunks): { ms: number; bytes: number } => {
   const t0 = performance.now()
   const bytes = bodyBytes(run())
   let calls = 1

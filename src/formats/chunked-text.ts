@@ -1,11 +1,12 @@
 import type * as v from 'valibot'
-import type { Format, SerializeContext } from './types.ts'
+import type { ByteChunks, Format, SerializeContext } from './types.ts'
 
 /**
  * A document written as text and encoded into UTF-8 bytes a chunk at a time. Text is appended
  * to `text`, which V8 keeps as a rope (a tree of the appended strings) until it is read; a
  * writer calls `flushIfLong` after each item it writes, and once the rope has outgrown `CHUNK`
- * it is encoded into `bytes` and starts again.
+ * it is encoded into `bytes`, a buffer of `CHUNK_BYTES`, and starts again. A full buffer joins
+ * `full` and the next one is new.
  *
  * Written as one rope, a 10,000-item page costs several times the writing itself: its hundreds
  * of thousands of pieces all live until the end, so the collector copies them out of the young
@@ -13,12 +14,20 @@ import type { Format, SerializeContext } from './types.ts'
  * die young, and the bytes go to a buffer kept for the next document, so a large page allocates
  * little more than its final string. A document that stays under `CHUNK` is returned as its
  * rope. Shared by the XML and CSV writers.
+ *
+ * A document past one buffer is never copied into one: its buffers are what a response sends
+ * (`ByteChunks`), so it is held once, never twice, whatever its size. An XML page of 100
+ * contacts at their limits is ~50 MB; one buffer grown to hold it, then copied out, held 115 MB
+ * of bytes at once, most of a Workers isolate's 128 MB.
  */
 export interface TextChunks {
   text: string
-  bytes: Uint8Array
+  /** The buffer being filled. */
+  bytes: Uint8Array<ArrayBuffer>
   /** Bytes of `bytes` in use. */
   length: number
+  /** The buffers filled before `bytes`, in order. */
+  full: Uint8Array<ArrayBuffer>[]
 }
 
 /**
@@ -26,8 +35,11 @@ export interface TextChunks {
  * generation (V8 puts strings over 128 KiB straight into large-object space).
  */
 export const CHUNK = 32 * 1024
-/** The buffer is kept for the next document up to this size; larger ones are left to the GC. */
-const KEPT_BYTES = 8 * 1024 * 1024
+/**
+ * Bytes of one buffer: a document up to this size is one buffer (kept for the next document)
+ * and a response gets a copy of it; a larger one gets the buffers themselves.
+ */
+export const CHUNK_BYTES = 1024 * 1024
 
 const encoder = new TextEncoder()
 // Decoding gives back exactly the text written (a U+FEFF in it is text, not a byte order
@@ -36,47 +48,53 @@ const encoder = new TextEncoder()
 // stored.)
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 export const NO_BYTES = new Uint8Array(0)
-/** The buffer of the last large document, for the next one. */
-let spare: Uint8Array = NO_BYTES
+/** The buffer of the last document that fit in one, for the next one. */
+let spare: Uint8Array<ArrayBuffer> = NO_BYTES
 
 /**
- * A document that went through the byte buffer as text: decoded (on this machine a string
- * over 128 KiB costs ~3 ns a byte to create by concatenation, most of a large page's time).
+ * A document that went through byte buffers as text: decoded (on this machine a string over
+ * 128 KiB costs ~3 ns a byte to create by concatenation, most of a large page's time). A buffer
+ * never ends inside a character (`flush`), so each one decodes on its own.
  */
-export const asText = (bytes: Uint8Array): string => decoder.decode(bytes)
+export const asText = (chunks: readonly Uint8Array[]): string =>
+  chunks.length === 1 ? decoder.decode(chunks[0]) : chunks.map((c) => decoder.decode(c)).join('')
 
 /**
- * A document that went through the byte buffer as its bytes: a copy (~0.1 ns a byte; the
- * buffer is kept for the next document), which a response sends as they are instead of
- * encoding the text again.
+ * A document that went through byte buffers as its bytes, which a response sends as they are
+ * instead of encoding the text again: one buffer as a copy (~0.1 ns a byte; the buffer is
+ * kept for the next document), several as they are, never joined (`ByteChunks`).
  */
-export const asBytes = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => bytes.slice()
+export const asBytes = (chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> | ByteChunks =>
+  chunks.length === 1
+    ? chunks[0]!.slice()
+    : { chunks, byteLength: chunks.reduce((sum, c) => sum + c.byteLength, 0) }
 
 /**
  * Runs `write` on `out` (a new document: its `text` is the start, no bytes yet) and returns
  * the document: its text while it stayed under `CHUNK`, else what `finish` makes of its
- * UTF-8 bytes.
+ * UTF-8 bytes, the buffers it filled in order.
  *
  * @example
- * written({ text: header, bytes: NO_BYTES, length: 0 }, (out) => {
+ * written({ text: header, bytes: NO_BYTES, length: 0, full: [] }, (out) => {
  *   for (const row of rows) { out.text += line(row); flushIfLong(out) }
  * }, asBytes)
  */
 export const written = <O extends TextChunks, T>(
   out: O,
   write: (out: O) => void,
-  finish: (bytes: Uint8Array) => T,
+  finish: (chunks: Uint8Array<ArrayBuffer>[]) => T,
 ): string | T => {
   // A getter in the data could write another document meanwhile: that gets its own buffer.
   out.bytes = spare
   spare = NO_BYTES
   try {
     write(out)
-    if (out.length === 0) return out.text
+    if (out.length === 0 && out.full.length === 0) return out.text
     flush(out)
-    return finish(out.bytes.subarray(0, out.length))
+    return finish([...out.full, out.bytes.subarray(0, out.length)])
   } finally {
-    if (out.bytes.length <= KEPT_BYTES) spare = out.bytes
+    // Buffers of a longer document may be a response's body now.
+    if (out.full.length === 0) spare = out.bytes
   }
 }
 
@@ -85,17 +103,22 @@ export const flushIfLong = (out: TextChunks): void => {
   if (out.text.length > CHUNK) flush(out)
 }
 
-/** Encodes the text written so far into the byte buffer, growing it as needed. */
+/**
+ * Encodes the text written so far into the buffer, and into new ones as each fills.
+ * `encodeInto` stops before a character that does not fit, so none is split between two.
+ */
 const flush = (out: TextChunks): void => {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4 bytes).
-  const needed = out.length + out.text.length * 3
-  if (needed > out.bytes.length) {
-    const bytes = new Uint8Array(Math.max(needed, out.bytes.length * 2, CHUNK * 4))
-    bytes.set(out.bytes.subarray(0, out.length))
-    out.bytes = bytes
-  }
-  out.length += encoder.encodeInto(out.text, out.bytes.subarray(out.length)).written
+  let text = out.text
   out.text = ''
+  for (;;) {
+    const { read, written } = encoder.encodeInto(text, out.bytes.subarray(out.length))
+    out.length += written
+    if (read === text.length) return
+    text = text.slice(read)
+    if (out.length > 0) out.full.push(out.bytes.subarray(0, out.length))
+    out.bytes = new Uint8Array(CHUNK_BYTES)
+    out.length = 0
+  }
 }
 
 /** A whole document of a format, as text or as what `finish` makes of its bytes. */
@@ -103,7 +126,7 @@ export type DocumentWriter = <T>(
   schema: v.GenericSchema,
   value: unknown,
   context: SerializeContext,
-  finish: (bytes: Uint8Array) => T,
+  finish: (chunks: Uint8Array<ArrayBuffer>[]) => T,
 ) => string | T
 
 /**

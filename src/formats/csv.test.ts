@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { named, writeOnly } from '../model/meta.ts'
 import { csv } from './csv.ts'
 import { json } from './json.ts'
-import { SerializationError, type SerializeContext } from './types.ts'
+import { type ByteChunks, SerializationError, type SerializeContext } from './types.ts'
+import { bytesOf } from '../../test/support/byte-chunks.ts'
 
 /** Reads CSV back with an independent RFC 4180 reader, checking the line ends on the way. */
 export const readBack = (text: string): string[][] => {
@@ -254,8 +255,10 @@ describe('csv pages long enough to be written in chunks', () => {
     csv.serialize(Users, { items, total: items.length }, pageContext)
   const bodyOf = (items: unknown[]) =>
     csv.serializeBody!(Users, { items, total: items.length }, pageContext)
-  const decode = (body: string | Uint8Array) =>
-    typeof body === 'string' ? body : new TextDecoder('utf-8', { ignoreBOM: true }).decode(body)
+  const decode = (body: string | Uint8Array | ByteChunks) =>
+    typeof body === 'string'
+      ? body
+      : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytesOf(body))
 
   it('writes the header, then each item as a one-item page writes it', () => {
     const items = users(3000)

@@ -39,7 +39,7 @@ const csvDocument: DocumentWriter = (schema, value, context, finish) => {
       flushIfLong(out)
     }
   }
-  return written({ text: headerLine(columns), bytes: NO_BYTES, length: 0 }, rows, finish)
+  return written({ text: headerLine(columns), bytes: NO_BYTES, length: 0, full: [] }, rows, finish)
 }
 
 /**

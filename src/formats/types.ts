@@ -122,14 +122,25 @@ export interface Format {
   /**
    * The body a response sends, where the writer holds the document's UTF-8 bytes already (XML
    * and CSV past 32 KiB): those bytes, which the response sends as they are, instead of text it
-   * would encode again. The same document as `serialize`; without this member, `serialize` is
-   * used.
+   * would encode again; past 1 MiB, as the buffers they were written into (`ByteChunks`). The
+   * same document as `serialize`; without this member, `serialize` is used.
    */
   serializeBody?: (
     schema: v.GenericSchema,
     value: unknown,
     context: SerializeContext,
-  ) => string | Uint8Array<ArrayBuffer>
+  ) => string | Uint8Array<ArrayBuffer> | ByteChunks
+}
+
+/**
+ * A document's UTF-8 bytes in the buffers it was written into, in order: a response streams
+ * them one after another, so a document of any size is held once and never joined into a
+ * second buffer its size.
+ */
+export interface ByteChunks {
+  readonly chunks: Uint8Array<ArrayBuffer>[]
+  /** The bytes of all the chunks. */
+  readonly byteLength: number
 }
 
 /**

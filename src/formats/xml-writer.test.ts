@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { named, writeOnly } from '../model/meta.ts'
 import { resolve, shapeOf, type Shape, typeName } from '../model/shape.ts'
 import { project } from './project.ts'
-import { SerializationError, type SerializeContext } from './types.ts'
+import { type ByteChunks, SerializationError, type SerializeContext } from './types.ts'
+import { bytesOf } from '../../test/support/byte-chunks.ts'
 import { xml, xmlItemWriter } from './xml.ts'
 
 // The compiled, chunked writer in xml.ts against the straightforward one it replaced: one
@@ -304,8 +305,10 @@ describe('xml writer against the straightforward writer', () => {
   })
 
   it('gives a response the same document, as its UTF-8 bytes once it outgrew a chunk, in bytes of its own', () => {
-    const decode = (body: string | Uint8Array) =>
-      typeof body === 'string' ? body : new TextDecoder('utf-8', { ignoreBOM: true }).decode(body)
+    const decode = (body: string | Uint8Array | ByteChunks) =>
+      typeof body === 'string'
+        ? body
+        : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytesOf(body))
     let chunked = 0
     fc.assert(
       fc.property(page(longText, 60), fc.integer({ min: 3, max: 12 }), (p, depth) => {

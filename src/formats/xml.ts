@@ -133,8 +133,8 @@ const xmlWritten = <T>(
   maxDepth: number,
   text: string,
   write: (out: Out) => void,
-  finish: (bytes: Uint8Array) => T,
-): string | T => written({ text, bytes: NO_BYTES, length: 0, maxDepth }, write, finish)
+  finish: (chunks: Uint8Array<ArrayBuffer>[]) => T,
+): string | T => written({ text, bytes: NO_BYTES, length: 0, full: [], maxDepth }, write, finish)
 
 // One test decides the fast path; surrogates send pairs down the slow path too, where the
 // look-arounds tell a valid pair from a lone half.

@@ -2,6 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app/types.ts'
 import { formatOfContentType } from '../formats/registry.ts'
+import type { ByteChunks } from '../formats/types.ts'
+import { chunkStream } from '../helper/chunk-stream.ts'
 import { addCorsHeaders } from './cors.ts'
 
 export const TRACE_HEADER = 'X-Trace-Id'
@@ -88,7 +90,7 @@ const joinVary = (vary: string | null | undefined, tokens: string): string => {
 }
 
 const encoder = new TextEncoder()
-const byteLength = (body: string | Uint8Array): number =>
+const byteLength = (body: string | Uint8Array | ByteChunks): number =>
   typeof body === 'string' ? encoder.encode(body).byteLength : body.byteLength
 
 // Responses built by `send`, which already carry every header the gateway adds.
@@ -108,7 +110,7 @@ const complete = new WeakSet<Response>()
  */
 export const send = (
   c: Context<AppEnv>,
-  body: string | Uint8Array<ArrayBuffer> | null,
+  body: string | Uint8Array<ArrayBuffer> | ByteChunks | null,
   status: ContentfulStatusCode,
   headers: Record<string, string>,
 ): Response => {
@@ -117,15 +119,19 @@ export const send = (
   Object.assign(all, headers)
   if (headers.Vary) all.Vary = joinVary(vary, headers.Vary)
   // A HEAD answers GET's headers without its body (RFC 9110 §9.3.2); the runtimes count a
-  // body's length as they write it, and a HEAD has none to count, so it is said here.
-  if (body !== null && c.req.method === 'HEAD') all['Content-Length'] = String(byteLength(body))
-  const res = new Response(body, { status, headers: all })
+  // body's length as they write it, and a HEAD has none to count, so it is said here. They do
+  // not count a stream's: the length of a document sent as its chunks is said for every method.
+  const chunked = body !== null && typeof body === 'object' && !(body instanceof Uint8Array)
+  if (body !== null && (chunked || c.req.method === 'HEAD'))
+    all['Content-Length'] = String(byteLength(body))
+  const res = new Response(chunked ? chunkStream(body) : body, { status, headers: all })
   complete.add(res)
   return res
 }
 
 /**
- * Whether `send` built the response: its body is bytes or none, never a stream.
+ * Whether `send` built the response: its body is bytes, none, or the chunks of a document
+ * written whole before the response was made (a stream that cannot fail).
  *
  * @example
  * sentWhole(send(c, '{}', 200, { 'Content-Type': 'application/json' })) // true

@@ -53,11 +53,21 @@ let spare: Uint8Array<ArrayBuffer> = NO_BYTES
 
 /**
  * A document that went through byte buffers as text: decoded (on this machine a string over
- * 128 KiB costs ~3 ns a byte to create by concatenation, most of a large page's time). A buffer
- * never ends inside a character (`flush`), so each one decodes on its own.
+ * 128 KiB costs ~3 ns a byte to create by concatenation, most of a large page's time).
  */
 export const asText = (chunks: readonly Uint8Array[]): string =>
-  chunks.length === 1 ? decoder.decode(chunks[0]) : chunks.map((c) => decoder.decode(c)).join('')
+  decoder.decode(chunks.length === 1 ? chunks[0] : joined(chunks))
+
+// One decode of the whole document costs less than one a buffer and joining the strings.
+const joined = (chunks: readonly Uint8Array[]): Uint8Array => {
+  const all = new Uint8Array(chunks.reduce((sum, c) => sum + c.byteLength, 0))
+  let at = 0
+  for (const chunk of chunks) {
+    all.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return all
+}
 
 /**
  * A document that went through byte buffers as its bytes, which a response sends as they are

@@ -56,10 +56,16 @@ let spare: Uint8Array<ArrayBuffer> = NO_BYTES
  * 128 KiB costs ~3 ns a byte to create by concatenation, most of a large page's time).
  */
 export const asText = (chunks: readonly Uint8Array[]): string =>
-  decoder.decode(chunks.length === 1 ? chunks[0] : joined(chunks))
+  // One decode of the whole document costs less than one a buffer and joining the strings.
+  decoder.decode(chunks.length === 1 ? chunks[0] : joinedBytes(chunks))
 
-// One decode of the whole document costs less than one a buffer and joining the strings.
-const joined = (chunks: readonly Uint8Array[]): Uint8Array => {
+/**
+ * The bytes of `chunks` in one array.
+ *
+ * @example
+ * joinedBytes([new Uint8Array([1]), new Uint8Array([2, 3])]) // Uint8Array [1, 2, 3]
+ */
+export const joinedBytes = (chunks: readonly Uint8Array[]): Uint8Array => {
   const all = new Uint8Array(chunks.reduce((sum, c) => sum + c.byteLength, 0))
   let at = 0
   for (const chunk of chunks) {

@@ -47,7 +47,9 @@ const EXPOSED = EXPOSED_HEADERS.join(',')
  * never cookies). Preflights are answered here, before negotiation and authentication, with
  * the methods the path serves (`methodsOf`, the list a 405's `Allow` gives) as
  * `Access-Control-Allow-Methods` and `Allow`. An `OPTIONS` on a path no route takes is no
- * preflight of anything: it goes on to the 404 a GET there gets. Other requests get their
+ * preflight of anything: it goes on to the 404 a GET there gets; one without
+ * `Access-Control-Request-Method` is no preflight either, and gets the 405 it gets with CORS
+ * off. Other requests get their
  * CORS headers with the gateway's own (`addCorsHeaders`).
  *
  * @example
@@ -67,6 +69,9 @@ export const corsPreflight = (
     maxAge: 600,
   })
   return async (c, next) => {
+    // An OPTIONS that names no method to ask about is no preflight (Fetch §3.2.2): it is
+    // answered as it would be with CORS off (a 405 with Allow), plus an actual request's CORS.
+    if (c.req.header('Access-Control-Request-Method') === undefined) return next()
     const methods = methodsOf(c)
     // Hono's cors answers every OPTIONS 204, which would make an unknown path look served. A
     // browser fails a preflight that is not 2xx whatever its headers say, so the 404 needs none.

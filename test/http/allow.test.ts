@@ -36,6 +36,19 @@ describe('Allow lists exactly the methods a route serves', () => {
     },
   )
 
+  it.each(ROUTES)(
+    'answers OPTIONS on %s that asks about no method (CORS on) as with CORS off: 405, Allow: %s',
+    async (_k, path, allow) => {
+      const t = await makeTarget({ corsOrigins: [ORIGIN] })
+      const res = await t.request(path, { method: 'OPTIONS', headers: { Origin: ORIGIN } })
+      expect(res.status).toBe(405)
+      expect(res.headers.get('Allow')).toBe(allow)
+      // An actual request of that origin: its answer is readable.
+      expect(res.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN)
+      expect(res.headers.get('Access-Control-Allow-Methods')).toBeNull()
+    },
+  )
+
   it.each(ROUTES)('answers a preflight on %s with Allow: %s', async (_kind, path, allow) => {
     const t = await makeTarget({ corsOrigins: [ORIGIN] })
     const res = await t.request(path, {

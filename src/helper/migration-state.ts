@@ -10,7 +10,7 @@ import { perApp } from './per-app.ts'
  * is asked again: the wait the 503's `Retry-After` gives, so a client retrying when told to
  * finds the answer fresh, and applying the migrations heals a running gateway in that time.
  */
-export const RECHECK_MS = RETRY_AFTER_SECONDS * 1000
+const RECHECK_MS = RETRY_AFTER_SECONDS * 1000
 
 interface MigrationState {
   /** Found migrated: for good, since migrations are never taken back. */

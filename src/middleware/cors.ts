@@ -49,8 +49,7 @@ const EXPOSED = EXPOSED_HEADERS.join(',')
  * `Access-Control-Allow-Methods` and `Allow`. An `OPTIONS` on a path no route takes is no
  * preflight of anything: it goes on to the 404 a GET there gets; one without
  * `Access-Control-Request-Method` is no preflight either, and gets the 405 it gets with CORS
- * off. Other requests get their
- * CORS headers with the gateway's own (`addCorsHeaders`).
+ * off. Other requests get their CORS headers with the gateway's own (`addCorsHeaders`).
  *
  * @example
  * const preflight = corsPreflight(['https://app.example'], (c) => allowed(c.req.path))

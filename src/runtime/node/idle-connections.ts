@@ -1,5 +1,6 @@
-import type { Server, ServerResponse } from 'node:http'
+import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
+import { responseOn } from './response-on.ts'
 
 /**
  * Makes `server.closeIdleConnections` (which `server.close` calls, and a stopping gateway
@@ -28,8 +29,7 @@ export const closeOnlyIdleConnections = (server: Server): void => {
   })
   server.closeIdleConnections = () => {
     for (const socket of sockets) {
-      const response = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
-      if (response || socket.writableLength > 0) continue
+      if (responseOn(socket) || socket.writableLength > 0) continue
       const read = socket.bytesRead
       if (readBefore.get(socket) === read) socket.destroy()
       else readBefore.set(socket, read)

@@ -5,6 +5,7 @@ import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-header
 import { Problem } from '../../model/problem.ts'
 import { catalogue, type ProblemKind, problemTypeUri } from '../../problems/catalogue.ts'
 import { answeredRaw } from './raw-answers.ts'
+import { responseOn } from './response-on.ts'
 
 const CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
@@ -177,11 +178,12 @@ export const answerRefusedRequests = (
   told?: (socket: Duplex, answer: RefusedAnswer) => void,
 ): void => {
   server.on('clientError', (error: Parameters<typeof refusalFor>[0], socket) => {
-    const stream = socket as Duplex & { _httpMessage?: ServerResponse | null }
+    const stream = socket as Duplex
+    const response = responseOn(stream)
     const [kind, detail] = refusalFor(error)
     // As Node's own answer: not once a response began (a bad chunk in a body being read can
     // come after the app answered), nor to a reset.
-    if (!kind || !stream.writable || stream._httpMessage?.headersSent) {
+    if (!kind || !stream.writable || response?.headersSent) {
       stream.destroy()
       return
     }
@@ -190,7 +192,7 @@ export const answerRefusedRequests = (
     const answer = refusal(kind, detail!, instance, traceId)
     // Refused while the app read its body (a broken chunk, Node's `requestTimeout`): the answer
     // of the response the app has not sent, as the access log reads it.
-    if (stream._httpMessage) answeredRaw(stream._httpMessage, { status: answer.status, traceId })
+    if (response) answeredRaw(response, { status: answer.status, traceId })
     else {
       // A path only from a request line: the packet may start inside the header section.
       const method = told ? methodOf(error.rawPacket) : null

@@ -1,8 +1,9 @@
-import type { Server, ServerResponse } from 'node:http'
+import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Logger } from '../../app/types.ts'
 import { answeredRaw } from './raw-answers.ts'
 import { pathOf, rawRefusal, refusal } from './refused-requests.ts'
+import { responseOn } from './response-on.ts'
 import { traceIdSent } from './trace-id-sent.ts'
 
 /**
@@ -48,7 +49,7 @@ export const cutStalledClients = (
   server.timeout = idleSeconds * 1000
   // With a listener here Node no longer destroys a connection that times out: this does.
   server.on('timeout', (socket: Socket) => {
-    const response = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
+    const response = responseOn(socket)
     if (!response) {
       // After a response: Node's keep-alive timer ran out. A head begun is Node's
       // `headersTimeout`'s to answer (a 408); but that timer starts at a head's first byte,

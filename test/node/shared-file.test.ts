@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'libsql'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BUSY_TIMEOUT_MS } from '../../src/runtime/node/busy-timeout.ts'
 import { openDatabase } from '../../src/runtime/node/database.ts'
@@ -86,6 +87,22 @@ describe('a database file shared with other processes (SQLITE_LOCKING=NORMAL)', 
     expect(result).toBeInstanceOf(StoreUnavailableError)
     expect(ms).toBeGreaterThanOrEqual(BUSY_TIMEOUT_MS * 0.8)
     expect(ms).toBeLessThan(BUSY_TIMEOUT_MS + 1500)
+  })
+
+  it('opens a file in rollback mode while another process writes it, and makes it WAL', async () => {
+    // As a file the `sqlite3` shell created: SQLite's busy handler does not wait for a change
+    // of journal mode, which fails at once as busy while another process holds the lock.
+    const dir = await tempDir()
+    const path = join(dir, 'shell.db')
+    const shell = new Database(path)
+    shell.exec('CREATE TABLE t (id TEXT PRIMARY KEY)')
+    shell.close()
+    const holder = await holdWriteLock(dir, path, 300)
+    const { db, close } = await openDatabase({ url: `file:${path}` })
+    cleanups.push(async () => close())
+    await holder.exited
+    expect(await db.all('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }])
+    expect(await db.all('SELECT id FROM t')).toEqual([{ id: 'other' }])
   })
 
   it('starts two gateways at once on a fresh file, and neither loses a write', async () => {

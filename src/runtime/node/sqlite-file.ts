@@ -19,6 +19,32 @@ interface Kept {
 /** Distinct statement texts kept prepared; the repositories use a few dozen. */
 const CACHED_STATEMENTS = 256
 
+/** Something to `Atomics.wait` on: a pause of this thread, as SQLite's own busy waits are. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4))
+
+const isBusy = (error: unknown) =>
+  String((error as { code?: unknown } | undefined)?.code).startsWith('SQLITE_BUSY')
+
+/**
+ * Runs a statement that sets up `db`, trying again while another connection holds a lock it
+ * needs, for up to `ms`. SQLite's busy handler (`PRAGMA busy_timeout`) waits for most
+ * statements but not for a change of journal mode: `PRAGMA journal_mode=WAL` on a file in
+ * rollback mode fails at once as busy while another process writes it, or converts it too
+ * (two gateways starting on one new file). The pauses grow as SQLite's do (1 ms … 100 ms).
+ */
+const execWaiting = (db: Connection, statement: string, ms: number) => {
+  const deadline = performance.now() + ms
+  for (let pause = 1; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return db.exec(statement)
+    } catch (error) {
+      const left = deadline - performance.now()
+      if (!isBusy(error) || left <= 0) throw error
+      Atomics.wait(PAUSE, 0, 0, Math.min(pause, left))
+    }
+  }
+}
+
 export interface SqliteFileOptions {
   /**
    * Statements that set up a connection (`PRAGMA synchronous=NORMAL`), run when it opens,
@@ -27,8 +53,8 @@ export interface SqliteFileOptions {
   pragmas?: readonly string[]
   /**
    * How long a statement waits for a lock another connection holds before it fails as busy
-   * (`PRAGMA busy_timeout`), set before `pragmas` run; 0 (SQLite's default) fails at once.
-   * `setBusyTimeout` changes it later. The wait blocks the thread: see `BUSY_TIMEOUT_MS`.
+   * (`PRAGMA busy_timeout`), set before `pragmas` run, which wait as long (`execWaiting`);
+   * 0 (SQLite's default) fails at once. `setBusyTimeout` changes it later. The wait blocks the thread: see `BUSY_TIMEOUT_MS`.
    */
   busyTimeoutMs?: number
 }
@@ -63,9 +89,9 @@ export const sqliteFile = (
     if (connection) return connection
     const db = new Database(path)
     try {
-      // First: the pragmas after it (journal_mode=WAL on a new file) may need a lock too.
+      // First: the pragmas after it may need a lock too.
       db.exec(`PRAGMA busy_timeout=${busyTimeoutMs}`)
-      for (const pragma of options.pragmas ?? []) db.exec(pragma)
+      for (const pragma of options.pragmas ?? []) execWaiting(db, pragma, busyTimeoutMs)
     } catch (error) {
       db.close()
       throw error

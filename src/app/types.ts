@@ -60,6 +60,11 @@ export interface AppDeps {
   clientAddress?: ClientAddress
   /** Swagger UI's files for `/docs`; each runtime keeps them its own way. Without: no `/docs`. */
   docsAssets?: DocsAssets
+  /**
+   * The runtime gzips responses for clients that accept it (Node's COMPRESSION): every
+   * response then says `Vary: Accept-Encoding` too. Workers leave it to Cloudflare's edge.
+   */
+  compression?: boolean
 }
 
 /** Files of the installed `swagger-ui-dist` package that `/docs` serves. */

@@ -41,7 +41,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * Every header the gateway adds to a response with this Content-Type: the security headers,
  * the CSP its content needs (a document, whose format has a `documentPolicy`, gets that policy,
  * or `c.get('pagePolicy')` when its handler set one, as `/docs` does for Swagger UI's scripts;
- * anything else the API's), the trace id, `Vary` (every response varies on Accept),
+ * anything else the API's), the trace id, `Vary` (every response varies on Accept, and on
+ * Accept-Encoding where the runtime compresses),
  * `Cache-Control: no-store` for a request that carries credentials, and CORS's when
  * `deps.corsOrigins` names any origin (`addCorsHeaders`).
  */
@@ -49,7 +50,10 @@ export const gatewayHeaders = (
   c: Context<AppEnv>,
   contentType: string | null | undefined,
 ): Record<string, string> => {
-  const headers: Record<string, string> = { ...SECURITY_HEADERS, Vary: 'Accept' }
+  // `deps` is unset only where `send` is used outside the app (its tests, the bench's baseline).
+  const deps = c.get('deps')
+  const vary = deps?.compression ? 'Accept, Accept-Encoding' : 'Accept'
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, Vary: vary }
   // A shared cache may store a response to a request with `X-API-Key` (RFC 9111 §3.5 holds it
   // back only for `Authorization`) and hand it to a caller without one: an answer to a caller
   // who presented credentials is never stored (OWASP REST Security). A handler may say more.
@@ -60,10 +64,9 @@ export const gatewayHeaders = (
   const document = contentType && formatOfContentType(contentType)?.documentPolicy?.(c.req)
   if (document) {
     headers['Content-Security-Policy'] = c.get('pagePolicy') ?? document.policy
-    if (document.vary) headers.Vary = `Accept, ${document.vary}`
+    if (document.vary) headers.Vary = `${vary}, ${document.vary}`
   }
-  // `deps` is unset only where `send` is used outside the app (its tests, the bench's baseline).
-  const origins = c.get('deps')?.corsOrigins
+  const origins = deps?.corsOrigins
   if (origins?.length) addCorsHeaders(origins, c.req.header('Origin'), headers)
   return headers
 }

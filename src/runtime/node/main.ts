@@ -67,6 +67,7 @@ const started = await startServer({
   idleTimeoutSeconds: settings.idleTimeoutSeconds,
   synchronous: settings.synchronous,
   locking: settings.locking,
+  compression: settings.compression,
   // A line per request, written a turn of the event loop at a time rather than one by one.
   ...(settings.accessLog ? { accessLog: jsonLogger(batchedLines()) } : {}),
 }).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { METHOD_ORDER } from '../../app/method-not-allowed.ts'
 import type { Logger } from '../../app/types.ts'
 import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-headers.ts'
 import { logUnhandled } from '../../problems/on-error.ts'
+import { compressed } from './compression.ts'
 import { cutOnFailure } from './cut-on-failure.ts'
 import { refusal, sendRefusal } from './refused-requests.ts'
 
@@ -37,6 +38,8 @@ export interface GatewayListenerOptions {
   newTraceId: () => string
   /** Where a 500 the app did not answer itself is logged, with its trace id. */
   logger: Logger
+  /** Gzip what a client accepts gzipped (`compressed`); off when not given. */
+  compression?: boolean
 }
 
 /**
@@ -55,20 +58,24 @@ export interface GatewayListenerOptions {
  *   its trace id as the app's own 500s are (`logUnhandled`), where the adapter sends a bare
  *   500;
  * - an export that fails after the status went out ends the connection without the last
- *   chunk (`cutOnFailure`), where the adapter may end the body as if whole, after error text.
+ *   chunk (`cutOnFailure`), where the adapter may end the body as if whole, after error text;
+ * - with `compression`, a client that accepts gzip gets it (`compressed`).
  *
  * @example
  * createServer(gatewayListener(app.fetch, { hostname: '127.0.0.1', newTraceId, logger }))
  */
 export const gatewayListener = (
   fetch: (request: Request, env: HttpBindings) => Response | Promise<Response>,
-  { hostname, newTraceId, logger }: GatewayListenerOptions,
+  { hostname, newTraceId, logger, compression = false }: GatewayListenerOptions,
 ): RequestListener => {
+  const sent = (answer: Response, env: HttpBindings) => {
+    const cut = cutOnFailure(answer, env.outgoing)
+    // Only an export's stream is wrapped by `cutOnFailure`: any other body was written whole.
+    return compression ? compressed(cut, env.incoming, cut === answer) : cut
+  }
   const served = (request: Request, env: HttpBindings) => {
     const res = fetch(request, env)
-    return res instanceof Promise
-      ? res.then((answer) => cutOnFailure(answer, env.outgoing))
-      : cutOnFailure(res, env.outgoing)
+    return res instanceof Promise ? res.then((answer) => sent(answer, env)) : sent(res, env)
   }
   // The gateway's server is HTTP/1 (`createServer`): its bindings are never HTTP/2's.
   const listener = getRequestListener(served as Parameters<typeof getRequestListener>[0], {

@@ -63,6 +63,11 @@ export interface NodeConfig {
    * stopped reading, a body it stopped sending (`cutStalledClients`).
    */
   idleTimeoutSeconds?: number
+  /**
+   * Gzip responses for clients that accept it (COMPRESSION; `npm start`: on), and say that
+   * every response varies on Accept-Encoding (`compressed`). Off when not given.
+   */
+  compression?: boolean
 }
 
 /**
@@ -111,6 +116,7 @@ export const openGateway = async (config: GatewayConfig) => {
     corsOrigins: config.corsOrigins ?? [],
     clientAddress: nodeClientAddress(config.trustProxyHops ?? 0),
     docsAssets: nodeDocsAssets(),
+    compression: config.compression ?? false,
   })
   return { app, close }
 }
@@ -133,6 +139,7 @@ export const startServer = async (config: NodeConfig) => {
       hostname: config.host,
       newTraceId: traceIdOf,
       logger: config.logger,
+      compression: config.compression ?? false,
     }),
   )
   const told = config.accessLog ? logAccess(server, config.accessLog) : undefined

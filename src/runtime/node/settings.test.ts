@@ -22,6 +22,7 @@ describe('readNodeSettings', () => {
         idleTimeoutSeconds: 60,
         corsOrigins: [],
         accessLog: false,
+        compression: true,
       },
     })
   })
@@ -41,6 +42,7 @@ describe('readNodeSettings', () => {
       'CONTACT_TOKEN_TTL_SECONDS',
       'CORS_ORIGINS',
       'ACCESS_LOG',
+      'COMPRESSION',
     ]
     for (const blank of ['', ' ']) {
       const env = Object.fromEntries(names.map((name) => [name, blank]))
@@ -134,6 +136,21 @@ describe('readNodeSettings', () => {
   it.each(['1', 'true', 'yes', 'json', ' on'])('refuses ACCESS_LOG=%s', (value) => {
     expect(problemsOf({ ACCESS_LOG: value })).toEqual([
       `ACCESS_LOG must be on or off (or unset: off), not "${value}"`,
+    ])
+  })
+
+  it.each([
+    ['off', false],
+    ['OFF', false],
+    ['on', true],
+  ])('reads COMPRESSION=%s as %s', (value, compression) => {
+    const result = readNodeSettings({ COMPRESSION: value })
+    expect(result.ok && result.settings.compression).toBe(compression)
+  })
+
+  it.each(['gzip', '0', 'false'])('refuses COMPRESSION=%s', (value) => {
+    expect(problemsOf({ COMPRESSION: value })).toEqual([
+      `COMPRESSION must be on or off (or unset: on), not "${value}"`,
     ])
   })
 

@@ -19,6 +19,7 @@ export interface NodeSettings {
   contactTokenTtlSeconds?: number
   corsOrigins: string[]
   accessLog: boolean
+  compression: boolean
 }
 
 export type NodeSettingsResult =
@@ -82,6 +83,10 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
   const accessLog =
     oneOf(accessLogText, ['ON', 'OFF'] as const) ??
     problem(`ACCESS_LOG must be on or off (or unset: off), not "${accessLogText}"`)
+  const compressionText = value('COMPRESSION') ?? 'on'
+  const compression =
+    oneOf(compressionText, ['ON', 'OFF'] as const) ??
+    problem(`COMPRESSION must be on or off (or unset: on), not "${compressionText}"`)
   const parsed = <T>(parse: () => T): T | undefined => {
     try {
       return parse()
@@ -105,6 +110,7 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
     !synchronous ||
     !locking ||
     !accessLog ||
+    !compression ||
     !corsOrigins
   )
     return { ok: false, problems }
@@ -124,6 +130,7 @@ export const readNodeSettings = (env: Record<string, string | undefined>): NodeS
       ...(contactTokenTtlSeconds ? { contactTokenTtlSeconds } : {}),
       corsOrigins,
       accessLog: accessLog === 'ON',
+      compression: compression === 'ON',
     },
   }
 }

@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
+import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress'
+
+const gzipped = promisify(gzip)
+
+/** Bodies shorter than this go out as they are: gzip saves a few hundred bytes at most there. */
+const COMPRESSION_THRESHOLD = 1024
+
+/** Past this (a document sent as its chunks), a body is compressed as it goes out, not whole. */
+const WHOLE_MAX_BYTES = 1024 * 1024
+
+// Statuses whose responses have no body (RFC 9110 §6.4.1, §15.3.5, §15.4.5), and 206, whose
+// range counts the bytes of the content as it is.
+const AS_IS = new Set([101, 204, 205, 206, 304])
+
+const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i
+
+/**
+ * Whether `Accept-Encoding` lets gzip through (RFC 9110 §12.5.3): `gzip` (or its alias
+ * `x-gzip`) with a weight above 0, or else `*` with one. Codings are case-insensitive; an
+ * entry whose weight is not a valid qvalue is skipped. No header, or an empty one, asks for
+ * the content as it is.
+ *
+ * @example
+ * acceptsGzip('gzip, deflate, br') // true
+ * acceptsGzip('br;q=1, gzip;q=0') // false
+ * acceptsGzip('*;q=0.5') // true
+ */
+export const acceptsGzip = (header: string | undefined): boolean => {
+  if (!header) return false
+  let named: number | undefined
+  let any: number | undefined
+  for (const entry of header.split(',')) {
+    const [coding = '', ...params] = entry.split(';').map((part) => part.trim())
+    let weight = 1
+    for (const param of params) {
+      const match = /^q\s*=\s*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/i.exec(param)
+      if (match) weight = Number(match[1])
+      else if (/^q\s*=/i.test(param)) weight = Number.NaN
+    }
+    if (Number.isNaN(weight)) continue
+    const name = coding.toLowerCase()
+    if (name === 'gzip' || name === 'x-gzip') named = Math.max(named ?? 0, weight)
+    else if (name === '*') any = weight
+  }
+  return (named ?? any ?? 0) > 0
+}
+
+/**
+ * The response as a client that accepts gzip gets it (`COMPRESSION`, on by default): a body of
+ * a compressible type (text, JSON, XML, CSV, HTML, JavaScript: hono's list) and at least
+ * `COMPRESSION_THRESHOLD` bytes goes out gzipped, with `Content-Encoding: gzip`. A body the
+ * gateway wrote whole (`whole`, up to 1 MiB) is compressed at once, off the event loop, and
+ * keeps a Content-Length; a stream (an export, a document past 1 MiB) is compressed as the
+ * client reads it, its pace reaching the stream as before, and is sent chunked. A response
+ * without a body, one already encoded and one marked `no-transform` go as they are, and so
+ * does every response to a client that does not ask, at no cost. So does a HEAD, with the
+ * length of the content as it is (as hono's `compress` and Express's `compression` answer
+ * it): its compressed length is known only by compressing a body a HEAD does not have. `Vary:
+ * Accept-Encoding` is the app's (`AppDeps.compression`), on compressed responses and the rest
+ * alike.
+ *
+ * gzip only: brotli (`br`) writes text smaller, but at its fast qualities at half gzip's
+ * speed, with a window of megabytes per response, where an export already keeps the event
+ * loop busy.
+ *
+ * @example
+ * const res = compressed(await app.fetch(request), incoming, true)
+ */
+export const compressed = (
+  res: Response,
+  incoming: IncomingMessage,
+  whole: boolean,
+): Response | Promise<Response> => {
+  if (!acceptsGzip(incoming.headers['accept-encoding'])) return res
+  if (incoming.method === 'HEAD' || AS_IS.has(res.status) || !res.body) return res
+  const headers = res.headers
+  const type = headers.get('Content-Type')
+  const length = headers.get('Content-Length')
+  if (
+    !type ||
+    !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) ||
+    headers.has('Content-Encoding') ||
+    NO_TRANSFORM.test(headers.get('Cache-Control') ?? '') ||
+    (length !== null && Number(length) < COMPRESSION_THRESHOLD)
+  )
+    return res
+  const answer = new Headers(headers)
+  answer.set('Content-Encoding', 'gzip')
+  const init = { status: res.status, statusText: res.statusText, headers: answer }
+  if (whole && (length === null || Number(length) <= WHOLE_MAX_BYTES)) return gzipWhole(res, init)
+  answer.delete('Content-Length')
+  return new Response(res.body.pipeThrough(new CompressionStream('gzip')), init)
+}
+
+const gzipWhole = async (res: Response, init: ResponseInit & { headers: Headers }) => {
+  const bytes = new Uint8Array(await res.arrayBuffer())
+  if (bytes.byteLength < COMPRESSION_THRESHOLD) return new Response(bytes, res)
+  const body = await gzipped(bytes)
+  init.headers.set('Content-Length', String(body.byteLength))
+  return new Response(body, init)
+}

@@ -117,6 +117,23 @@ describe('npm start reads its settings strictly', () => {
     30_000,
   )
 
+  it('gzips for a client that asks, unless COMPRESSION=off, and refuses COMPRESSION=gzip', async () => {
+    // `/openapi.json`: over 1 KiB, the same for every caller.
+    const encoding = async (env: Record<string, string>) => {
+      const gateway = await started({ ...TEST_ENV, DATA_DIR: await tempDir(), ...env })
+      const res = await fetch(`${gateway.base}/openapi.json`, {
+        headers: { 'Accept-Encoding': 'gzip' },
+      })
+      expect(((await res.json()) as { openapi: string }).openapi).toMatch(/^3\./)
+      return [res.headers.get('content-encoding'), res.headers.get('vary')]
+    }
+    expect(await encoding({})).toEqual(['gzip', 'Accept, Accept-Encoding'])
+    expect(await encoding({ COMPRESSION: 'off' })).toEqual([null, 'Accept'])
+    expect(
+      await refusal({ ...TEST_ENV, DATA_DIR: await tempDir(), COMPRESSION: 'gzip' }),
+    ).toContain('COMPRESSION must be on or off (or unset: on), not "gzip"')
+  }, 30_000)
+
   it('refuses a query parameter in a file DATABASE_URL, creating no file', async () => {
     const dir = await tempDir()
     const text = await refusal({

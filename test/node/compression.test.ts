@@ -88,7 +88,7 @@ describe('responses on the Node server with COMPRESSION on', () => {
     expect(res.headers['content-encoding']).toBe('gzip')
   })
 
-  it('reads what a client sends gzip-accepting as any other (fetch decodes it itself)', async () => {
+  it('answers fetch, which asks for gzip by default and decodes it itself', async () => {
     const res = await fetch(`${server.base}${CONTACTS}?limit=100`, { headers: auth })
     expect(res.headers.get('content-encoding')).toBe('gzip')
     expect(((await res.json()) as { total: number }).total).toBe(30)

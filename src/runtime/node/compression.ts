@@ -65,8 +65,8 @@ export const acceptsGzip = (header: string | undefined): boolean => {
  * alike.
  *
  * gzip only: brotli (`br`) writes text smaller, but at its fast qualities at half gzip's
- * speed, with a window of megabytes per response, where an export already keeps the event
- * loop busy.
+ * speed, with a window of megabytes per response, where an export already keeps the cores
+ * busy.
  *
  * @example
  * const res = compressed(await app.fetch(request), incoming, true)

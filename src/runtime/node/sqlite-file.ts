@@ -54,7 +54,8 @@ export interface SqliteFileOptions {
   /**
    * How long a statement waits for a lock another connection holds before it fails as busy
    * (`PRAGMA busy_timeout`), set before `pragmas` run, which wait as long (`execWaiting`);
-   * 0 (SQLite's default) fails at once. `setBusyTimeout` changes it later. The wait blocks the thread: see `BUSY_TIMEOUT_MS`.
+   * 0 (SQLite's default) fails at once. `setBusyTimeout` changes it later. The wait blocks
+   * the thread: see `BUSY_TIMEOUT_MS`.
    */
   busyTimeoutMs?: number
 }

@@ -351,6 +351,31 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     )
   })
 
+  it('answers a delivered code as sent, and logs it, when ending the send fails', async () => {
+    const target: { current?: Target } = {}
+    const delivered: string[] = []
+    const t = await makeTarget({
+      codeSender: {
+        send: async (_email: string, code: string) => {
+          delivered.push(code)
+          // The code has left; the store fails under the write that ends the send.
+          await target.current!.query('ALTER TABLE cognito_codes RENAME TO away')
+        },
+      },
+    })
+    target.current = t
+    const { status, dto } = await send(t).finally(() =>
+      t.query('ALTER TABLE away RENAME TO cognito_codes'),
+    )
+    // A code that left is no failure the client should retry.
+    expect(status).toBe(200)
+    expect(dto.OpCode).toBe('0')
+    expect(dto['Data.Username']).toBe(EMAIL)
+    const logged = t.logger.lines.map((l) => JSON.parse(l) as { message: string })
+    expect(logged.map((l) => l.message)).toContain('confirmation code send not ended')
+    expect((await confirm(t, delivered[0]!)).status).toBe(200)
+  })
+
   it('keeps a code used before a failed delivery used', async () => {
     const { sender, delivered } = flaky()
     const t = await makeTarget({ codeSender: sender })

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { pipeline, Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { promisify } from 'node:util'
-import { createGzip, gzip } from 'node:zlib'
+import { constants, createGzip, gzip, gzipSync } from 'node:zlib'
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress'
 
 const gzipped = promisify(gzip)
@@ -12,6 +12,15 @@ const COMPRESSION_THRESHOLD = 1024
 
 /** Past this (a document sent as its chunks), a body is compressed as it goes out, not whole. */
 const WHOLE_MAX_BYTES = 1024 * 1024
+
+/**
+ * Up to this (every ordinary page), a whole body is compressed at once on the event loop at
+ * zlib's fastest level, nginx's default. For a 100-contact JSON page (26 KB) that costs the
+ * event loop 28 µs and nothing else; handed to libuv's threads at zlib's default level it cost
+ * the event loop 50 µs (a zlib stream set up per call) and all threads 170 µs, for a body
+ * 22% smaller (2.7 against 3.4 KB). A larger body goes to libuv's threads at the default level.
+ */
+const AT_ONCE_MAX_BYTES = 64 * 1024
 
 // Statuses whose responses have no body (RFC 9110 §6.4.1, §15.3.5, §15.4.5), and 206, whose
 // range counts the bytes of the content as it is.
@@ -54,7 +63,7 @@ export const acceptsGzip = (header: string | undefined): boolean => {
  * The response as a client that accepts gzip gets it (`COMPRESSION`, on by default): a body of
  * a compressible type (text, JSON, XML, CSV, HTML, JavaScript: hono's list) and at least
  * `COMPRESSION_THRESHOLD` bytes goes out gzipped, with `Content-Encoding: gzip`. A body the
- * gateway wrote whole (`whole`, up to 1 MiB) is compressed at once, off the event loop, and
+ * gateway wrote whole (`whole`, up to 1 MiB) is compressed at once (`AT_ONCE_MAX_BYTES`) and
  * keeps a Content-Length; a stream (an export, a document past 1 MiB) is compressed as the
  * client reads it, its pace reaching the stream as before, and is sent chunked. A response
  * without a body, one already encoded and one marked `no-transform` go as they are, and so
@@ -114,7 +123,10 @@ const gzipStream = (body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array
 const gzipWhole = async (res: Response, init: ResponseInit & { headers: Headers }) => {
   const bytes = new Uint8Array(await res.arrayBuffer())
   if (bytes.byteLength < COMPRESSION_THRESHOLD) return new Response(bytes, res)
-  const body = await gzipped(bytes)
+  const body =
+    bytes.byteLength <= AT_ONCE_MAX_BYTES
+      ? gzipSync(bytes, { level: constants.Z_BEST_SPEED })
+      : await gzipped(bytes)
   init.headers.set('Content-Length', String(body.byteLength))
   return new Response(body, init)
 }

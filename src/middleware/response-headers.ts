@@ -96,8 +96,15 @@ const encoder = new TextEncoder()
 const byteLength = (body: string | Uint8Array | ByteChunks): number =>
   typeof body === 'string' ? encoder.encode(body).byteLength : body.byteLength
 
+/** What `send` built a response from: its body as given, its status and all its headers. */
+export interface SentParts {
+  readonly body: string | Uint8Array<ArrayBuffer> | ByteChunks | null
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+}
+
 // Responses built by `send`, which already carry every header the gateway adds.
-const complete = new WeakSet<Response>()
+const complete = new WeakMap<Response, SentParts>()
 
 /**
  * A response with its headers complete: the gateway's own (`gatewayHeaders`) and the
@@ -128,7 +135,7 @@ export const send = (
   if (body !== null && (chunked || c.req.method === 'HEAD'))
     all['Content-Length'] = String(byteLength(body))
   const res = new Response(chunked ? chunkStream(body) : body, { status, headers: all })
-  complete.add(res)
+  complete.set(res, { body, status, headers: all })
   return res
 }
 
@@ -140,6 +147,16 @@ export const send = (
  * sentWhole(send(c, '{}', 200, { 'Content-Type': 'application/json' })) // true
  */
 export const sentWhole = (res: Response): boolean => complete.has(res)
+
+/**
+ * What `send` built the response from, or undefined for any other response: a runtime that
+ * rewrites a body (Node's compression) reads it here instead of from the response, whose
+ * body the adapter would first have to build.
+ *
+ * @example
+ * sentParts(send(c, '{}', 200, { 'Content-Type': 'application/json' }))?.body // '{}'
+ */
+export const sentParts = (res: Response): SentParts | undefined => complete.get(res)
 
 /**
  * Gives every request a trace id (`c.get('traceId')`, in every problem body) and every

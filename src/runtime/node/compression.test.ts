@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http'
 import { gunzipSync } from 'node:zlib'
+import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import type { AppEnv } from '../../app/types.ts'
+import { send } from '../../middleware/response-headers.ts'
 import { acceptsGzip, compressed } from './compression.ts'
 
 const incoming = (acceptEncoding: string, method = 'GET') =>
@@ -91,5 +94,29 @@ describe('compressed', () => {
     )
     expect(res.headers.get('Content-Encoding')).toBeNull()
     expect(await res.text()).toBe('id\r\n1\r\n')
+  })
+
+  describe('a response `send` built', () => {
+    const app = new Hono<AppEnv>().get('/:n', (c) =>
+      send(c, '{"a":"é"}'.repeat(Number(c.req.param('n'))), 201, {
+        'Content-Type': 'application/json; charset=utf-8',
+      }),
+    )
+
+    it('is left as the very response when its body is under 1 KiB', async () => {
+      const res = await app.request('/50')
+      expect(await compressed(res, incoming('gzip'), true)).toBe(res)
+    })
+
+    it('is gzipped from the body it was given, keeping its status and headers', async () => {
+      const plain = await app.request('/500')
+      const res = await compressed(await app.request('/500'), incoming('gzip'), true)
+      const body = Buffer.from(await res.arrayBuffer())
+      expect(res.status).toBe(201)
+      expect(res.headers.get('Content-Encoding')).toBe('gzip')
+      expect(res.headers.get('Content-Length')).toBe(String(body.byteLength))
+      expect(gunzipSync(body).toString()).toBe(await plain.text())
+      for (const [name, value] of plain.headers) expect(res.headers.get(name)).toBe(value)
+    })
   })
 })

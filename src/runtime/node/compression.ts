@@ -4,6 +4,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { promisify } from 'node:util'
 import { constants, createGzip, gzip, gzipSync } from 'node:zlib'
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress'
+import { type SentParts, sentParts } from '../../middleware/response-headers.ts'
 
 const gzipped = promisify(gzip)
 
@@ -27,6 +28,17 @@ const AT_ONCE_MAX_BYTES = 64 * 1024
 const AS_IS = new Set([101, 204, 205, 206, 304])
 
 const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i
+
+/** Whether a body with these headers may be gzipped: a compressible type, not yet encoded. */
+const compressible = (
+  type: string | null | undefined,
+  encoding: string | null | undefined,
+  cacheControl: string | null | undefined,
+): boolean =>
+  !!type &&
+  COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) &&
+  !encoding &&
+  !NO_TRANSFORM.test(cacheControl ?? '')
 
 /**
  * Whether `Accept-Encoding` lets gzip through (RFC 9110 §12.5.3): `gzip` (or its alias
@@ -86,15 +98,21 @@ export const compressed = (
   whole: boolean,
 ): Response | Promise<Response> => {
   if (!acceptsGzip(incoming.headers['accept-encoding'])) return res
-  if (incoming.method === 'HEAD' || AS_IS.has(res.status) || !res.body) return res
+  if (incoming.method === 'HEAD' || AS_IS.has(res.status)) return res
+  // Built by `send` from a string or bytes (every page and resource, every problem): read as
+  // given, so a body too short to compress costs nothing and the answer keeps plain headers.
+  const sent = sentParts(res)
+  if (sent && (typeof sent.body === 'string' || sent.body instanceof Uint8Array))
+    return gzipSent(res, sent.body, sent)
+  if (!res.body) return res
   const headers = res.headers
-  const type = headers.get('Content-Type')
   const length = headers.get('Content-Length')
   if (
-    !type ||
-    !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) ||
-    headers.has('Content-Encoding') ||
-    NO_TRANSFORM.test(headers.get('Cache-Control') ?? '') ||
+    !compressible(
+      headers.get('Content-Type'),
+      headers.get('Content-Encoding'),
+      headers.get('Cache-Control'),
+    ) ||
     (length !== null && Number(length) < COMPRESSION_THRESHOLD)
   )
     return res
@@ -120,13 +138,38 @@ const gzipStream = (body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array
   return Readable.toWeb(compressor) as ReadableStream<Uint8Array>
 }
 
+// zlib's buffers are never shared memory.
+type Zipped = Buffer<ArrayBuffer>
+
+/** `body` gzipped: at once up to `AT_ONCE_MAX_BYTES`, else on libuv's threads. */
+const gzipOf = (body: string | Uint8Array, length: number): Zipped | Promise<Zipped> =>
+  length <= AT_ONCE_MAX_BYTES
+    ? (gzipSync(body, { level: constants.Z_BEST_SPEED }) as Zipped)
+    : (gzipped(body) as Promise<Zipped>)
+
+/** A response `send` built, gzipped from the body it was given, with its plain headers. */
+const gzipSent = (res: Response, body: string | Uint8Array, { status, headers }: SentParts) => {
+  const type = headers['Content-Type']
+  if (!compressible(type, headers['Content-Encoding'], headers['Cache-Control'])) return res
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+  if (length < COMPRESSION_THRESHOLD) return res
+  const answer = (zipped: Zipped) =>
+    new Response(zipped, {
+      status,
+      headers: {
+        ...headers,
+        'Content-Encoding': 'gzip',
+        'Content-Length': String(zipped.byteLength),
+      },
+    })
+  const zipped = gzipOf(body, length)
+  return zipped instanceof Promise ? zipped.then(answer) : answer(zipped)
+}
+
 const gzipWhole = async (res: Response, init: ResponseInit & { headers: Headers }) => {
   const bytes = new Uint8Array(await res.arrayBuffer())
   if (bytes.byteLength < COMPRESSION_THRESHOLD) return new Response(bytes, res)
-  const body =
-    bytes.byteLength <= AT_ONCE_MAX_BYTES
-      ? gzipSync(bytes, { level: constants.Z_BEST_SPEED })
-      : await gzipped(bytes)
+  const body = await gzipOf(bytes, bytes.byteLength)
   init.headers.set('Content-Length', String(body.byteLength))
   return new Response(body, init)
 }

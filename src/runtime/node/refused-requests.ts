@@ -155,6 +155,9 @@ export interface RefusedAnswer {
   path: string | null
 }
 
+// Responses whose connection gets a refusal once they are over.
+const answerAfter = new WeakSet<ServerResponse>()
+
 /**
  * Answers what Node's HTTP parser refuses (`clientError`) as the gateway answers everything:
  * a problem with a trace id, instead of Node's bare status line. A head over Node's limit
@@ -162,8 +165,9 @@ export interface RefusedAnswer {
  * else a 431; a request not in by Node's `requestTimeout` a 408, oversized chunk extensions a
  * 413; bytes that are not HTTP (a bad request line, a control character in a header, a broken
  * chunk in a body) are a 400. The connection is closed after the answer, as Node does: the
- * parser cannot tell where the next request would start. A socket already answering, or
- * reset, is only closed.
+ * parser cannot tell where the next request would start. Bytes that follow a request the app
+ * is still answering are refused after its answer; a socket already answering a request that
+ * did not arrive whole, or reset, is only closed.
  *
  * @example
  * answerRefusedRequests(server, traceIdOf)
@@ -181,9 +185,30 @@ export const answerRefusedRequests = (
     const stream = socket as Duplex
     const response = responseOn(stream)
     const [kind, detail] = refusalFor(error)
+    if (!kind || !stream.writable) {
+      stream.destroy()
+      return
+    }
+    // What is not HTTP follows a request that arrived whole (a Content-Length short of its
+    // body, a pipelined request that is no request): that one is the app's, and its answer
+    // goes out first, as pipelining orders them; this one's after it. Answered in its place,
+    // a client would read that a write the app went on to commit had failed.
+    if (response?.req.complete) {
+      // The parser stays broken: more bytes on the connection would call this again.
+      if (answerAfter.has(response)) return
+      answerAfter.add(response)
+      const traceId = newTraceId()
+      const answer = refusal(kind, detail!, '', traceId)
+      response.once('finish', () => {
+        if (!stream.writable) return
+        told?.(stream, { status: answer.status, traceId, method: null, path: null })
+        stream.end(rawRefusal(answer))
+      })
+      return
+    }
     // As Node's own answer: not once a response began (a bad chunk in a body being read can
     // come after the app answered), nor to a reset.
-    if (!kind || !stream.writable || response?.headersSent) {
+    if (response?.headersSent) {
       stream.destroy()
       return
     }

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
+import { CreateAmazonUser } from '../model/amazon-user.ts'
 import { named } from '../model/meta.ts'
 import { parseCsv } from './csv-parse.ts'
 import { BodySyntaxError } from './types.ts'
@@ -18,6 +19,13 @@ const Contact = v.object({
   Attributes: v.optional(v.record(v.string(), v.string())),
   customData: v.optional(v.unknown()),
   tags: v.optional(v.array(v.string())),
+})
+const Nested = v.object({
+  Attributes: v.record(v.string(), v.string()),
+  name: v.string(),
+  customData: v.unknown(),
+  address: v.object({ city: v.string(), tags: v.record(v.string(), v.string()) }),
+  age: v.number(),
 })
 const options = { maxDepth: 8 }
 const read = (text: string, schema: v.GenericSchema = Contact) => parseCsv(text, schema, options)
@@ -163,6 +171,26 @@ describe('parseCsv', () => {
       expect(error.message).toContain(EXPLAINED)
       expect(error.message).toContain('this looks like JSON; send it as application/json')
       expect(syntaxError(' [1,2]', Request).message).toContain('looks like JSON')
+    })
+
+    it.each([
+      [
+        'write-only ones, which a body is where they are sent',
+        CreateAmazonUser,
+        '"accessToken,refreshToken\\r\\nString,String"',
+      ],
+      [
+        'nested ones dotted, dictionaries and free-form ones not',
+        Nested,
+        '"name,address.city,age\\r\\nString,String,0"',
+      ],
+    ])('names its own fields in the example, %s', (_case, schema, example) => {
+      expect(syntaxError('a,b\r\n1,2\r\n3,4\r\n', schema).message).toContain(`e.g. ${example}`)
+    })
+
+    it('gives no example for a body of no fields', () => {
+      const error = syntaxError('a\r\n1\r\n2\r\n', v.object({}))
+      expect(error.message).toMatch(/and one data row\.$/)
     })
 
     it.each([

@@ -1,23 +1,37 @@
 import Papa from 'papaparse'
 import type * as v from 'valibot'
 import { resolve, shapeOf, type Shape } from '../model/shape.ts'
-import { columnsOf, createTable, unneutralise } from './flat.ts'
+import { unneutralise } from './flat.ts'
 import { namePointer, unflatten } from './unflatten.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
 
+/**
+ * The first `count` columns a body of this shape may carry, as a client names them: every
+ * member, write-only ones included (a body is where those are sent), nested objects as dotted
+ * names; dictionaries and free-form members take keys of the client's own, so none is named.
+ */
+const inputColumns = (shape: Shape, count: number, prefix = ''): string[] => {
+  const s = resolve(shape)
+  if (s.kind !== 'object') return []
+  const names: string[] = []
+  for (const field of s.fields) {
+    if (names.length >= count) break
+    const name = prefix + field.key
+    const kind = resolve(field.shape).kind
+    if (kind === 'object')
+      names.push(...inputColumns(field.shape, count - names.length, `${name}.`))
+    else if (kind !== 'record' && kind !== 'unknown') names.push(name)
+  }
+  return names
+}
+
 /** What a CSV body must look like, with the schema's own column names when it has some. */
 const expected = (schema: v.GenericSchema): string => {
-  const table = createTable(shapeOf(schema), 8, (text) => text)
-  const names: string[] = []
-  const cells: string[] = []
-  for (const col of columnsOf(table).slice(0, 4)) {
-    names.push(col.name)
-    cells.push(placeholder(leafShape(schema, col.name)))
-  }
-  const example = names.length
-    ? `${names.join(',')}\r\n${cells.join(',')}`
-    : 'EmailAddress,ConfirmationCode\r\nuser@example.com,123456'
-  return `A CSV body is a header row naming the fields and one data row, e.g. ${JSON.stringify(example)}`
+  const names = inputColumns(shapeOf(schema), 4)
+  const rule = 'A CSV body is a header row naming the fields and one data row'
+  if (!names.length) return `${rule}.`
+  const cells = names.map((name) => placeholder(leafShape(schema, name)))
+  return `${rule}, e.g. ${JSON.stringify(`${names.join(',')}\r\n${cells.join(',')}`)}`
 }
 
 const leafShape = (schema: v.GenericSchema, name: string): Shape | undefined => {

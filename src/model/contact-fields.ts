@@ -174,18 +174,37 @@ const HeaderValue = v.pipe(
   ),
 )
 
+/**
+ * Header names ignore letter case (RFC 9110 §5.1): `X-A` and `x-a` are one header, whose two
+ * values an action would send joined or one over the other. The second spelling is refused,
+ * as a member given twice is.
+ */
+const distinctHeaderNames = v.rawCheck<Record<string, string>>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return
+  const input = dataset.value
+  const seen = new Set<string>()
+  for (const key of Object.keys(input)) {
+    const folded = key.toLowerCase()
+    if (seen.has(folded)) {
+      const path = [{ type: 'object', origin: 'value', input, key, value: input[key] }] as const
+      addIssue({ message: 'names a header already given in another letter case', path: [...path] })
+    }
+    seen.add(folded)
+  }
+})
+
 /** Per-contact overrides of the parameters open.cx actions are called with. */
 export const HttpActionOverrides = v.pipe(
   plainObject({
     query_params: v.optional(dictionary(Key, Value)),
     path_params: v.optional(dictionary(Key, Value)),
     body_params: v.optional(FreeForm),
-    headers: v.optional(dictionary(HeaderName, HeaderValue)),
+    headers: v.optional(v.pipe(dictionary(HeaderName, HeaderValue), distinctHeaderNames)),
   }),
   jsonBytesAtMost(),
   v.description(
     'Overrides of the parameters open.cx actions are called with; header names are RFC 9110 ' +
-      'tokens, header values Latin-1 with no ASCII control character but TAB. As a whole: ' +
+      'tokens, each once whatever its letter case, header values Latin-1 with no ASCII control character but TAB. As a whole: ' +
       JSON_BOUND,
   ),
 )

@@ -70,6 +70,11 @@ describe('authenticate-user refuses bad input and stores nothing', () => {
       '/http_action_overrides',
     ],
     [
+      'one header overridden under two spellings of its name',
+      overrides({ headers: { 'X-A': '1', 'x-a': '2' } }),
+      '/http_action_overrides/headers/x-a',
+    ],
+    [
       'a header override whose name is not a header name',
       overrides({ headers: { 'X A': 'a' } }),
       '/http_action_overrides/headers/X A',

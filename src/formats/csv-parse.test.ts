@@ -162,7 +162,13 @@ describe('parseCsv', () => {
   it('points at a typed array cell that is not JSON', () => {
     const error = syntaxError('name,tags\r\nx,[oops\r\n')
     expect(error.pointer).toBe('/tags')
-    expect(error.message).toMatch(/"tags" must be JSON text/)
+    expect(error.message).toMatch(/"tags" must be JSON text, e\.g\. \["a","b"\]/)
+  })
+
+  it('shows an object as the example for a dictionary cell that is not JSON', () => {
+    const error = syntaxError('name,Attributes\r\nx,oops\r\n')
+    expect(error.pointer).toBe('/Attributes')
+    expect(error.message).toMatch(/"Attributes" must be JSON text, e\.g\. \{"key":"value"\}/)
   })
 
   describe('rejects hostile or malformed bodies', () => {

@@ -130,13 +130,16 @@ interface Cell {
 const cellJson = (ctx: Context, cell: Cell): unknown =>
   parseJsonText(cell.text, cell.pointer, { maxDepth: ctx.maxDepth, depth: cell.depth })
 
-const jsonText = (ctx: Context, cell: Cell): unknown => {
+/** A cell holding a whole array, object or dictionary, with an example of its own kind. */
+const jsonText = (ctx: Context, cell: Cell, kind: Shape['kind']): unknown => {
   const value = cellJson(ctx, cell)
-  if (value === NOT_JSON)
+  if (value === NOT_JSON) {
+    const example = kind === 'array' ? '["a","b"]' : '{"key":"value"}'
     throw new BodySyntaxError(
-      `"${cell.name}" must be JSON text, e.g. ["a","b"]: the cell is not valid JSON`,
+      `"${cell.name}" must be JSON text, e.g. ${example}: the cell is not valid JSON`,
       cell.pointer,
     )
+  }
   return value
 }
 
@@ -178,7 +181,7 @@ const cellValue = (ctx: Context, shape: Shape, cell: Cell): unknown => {
     case 'unknown':
       return freeForm(ctx, cell)
     default:
-      return jsonText(ctx, cell)
+      return jsonText(ctx, cell, s.kind)
   }
 }
 

@@ -263,6 +263,16 @@ describe('CognitoSendConfirmCodeRequest binds the query string on POST too', () 
     expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Username': EMAIL })
   })
 
+  it('reads one address in the query and another letter case of it in the body as one value', async () => {
+    const t = await makeTarget()
+    const res = await t.request(
+      ...post(`EmailAddress=${encodeURIComponent(EMAIL)}`, { EmailAddress: EMAIL.toUpperCase() }),
+    )
+    expect(res.status).toBe(200)
+    expect(await readDto(res)).toMatchObject({ OpCode: '0', 'Data.Username': EMAIL })
+    expect(t.codeSender.sent).toHaveLength(1)
+  })
+
   it.each(BODY_TYPES)(
     'answers a member the query and a %s body give differently with 400, code 1002, naming it',
     async (type) => {

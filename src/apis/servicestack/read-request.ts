@@ -20,6 +20,12 @@ const givenTwice = (member: string) =>
     },
   )
 
+/** One value, as the operation reads it: an address in any letter case is one user's. */
+const sameValue = (member: keyof Dto, a: unknown, b: unknown): boolean =>
+  member === 'EmailAddress' && typeof a === 'string' && typeof b === 'string'
+    ? a.toLowerCase() === b.toLowerCase()
+    : a === b
+
 /**
  * The request DTO as ServiceStack binds it: from the query string on every method, and on
  * POST from the body too (an empty body is the DTO with every member absent; a body over the
@@ -41,7 +47,11 @@ export const readRequestDto = async (c: Context<AppEnv>): Promise<Dto> => {
     limit: true,
   })
   for (const [member, value] of Object.entries(query) as [keyof Dto, unknown][]) {
-    if (value !== undefined && body[member] !== undefined && body[member] !== value)
+    if (
+      value !== undefined &&
+      body[member] !== undefined &&
+      !sameValue(member, body[member], value)
+    )
       throw givenTwice(member)
   }
   return { ...body, ...query }

@@ -72,13 +72,13 @@ describe('raw header bytes on the Node server', () => {
       1003,
       '',
     ],
-    ['an HTTP/1.1 request without Host', `GET ${USERS} HTTP/1.1\r\n\r\n`, 400, 1003, ''],
+    ['an HTTP/1.1 request without Host', `GET ${USERS}?a=1 HTTP/1.1\r\n\r\n`, 400, 1003, USERS],
     [
       'a request with two Host lines',
       `GET ${USERS} HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\n\r\n`,
       400,
       1003,
-      '',
+      USERS,
     ],
     ['a target of * for GET', 'GET * HTTP/1.1\r\nHost: x\r\n\r\n', 400, 1003, ''],
     [
@@ -103,6 +103,7 @@ describe('raw header bytes on the Node server', () => {
       expect(headers).toMatch(new RegExp(`^HTTP/1.1 ${status} `))
       expect(headers).toMatch(/\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i)
       expect(headers).toMatch(/\r\nx-content-type-options: nosniff\r\n/i)
+      expect(headers).toMatch(/\r\nvary: accept\r\n/i)
       const traceId = /\r\nx-trace-id: (api--[\w-]+)/i.exec(headers)?.[1]
       expect(JSON.parse(body)).toEqual({
         type: expect.stringMatching(/^\/problems\//),
@@ -141,6 +142,7 @@ describe('raw header bytes on the Node server', () => {
     const text = await answer('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
     expect(text).toMatch(/^HTTP\/1\.1 204 /)
     expect(text).toMatch(/\r\nallow: GET, HEAD, POST, DELETE\r\n/i)
+    expect(text).toMatch(/\r\nvary: accept\r\n/i)
     expect(text).toMatch(/\r\nx-trace-id: api--/i)
   })
 

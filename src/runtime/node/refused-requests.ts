@@ -97,7 +97,13 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
     },
     { mediaType: 'application/json', links: {}, problem: true, maxDepth: 8 },
   )
-  const headers = { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPE, [TRACE_HEADER]: traceId }
+  // `Vary` as on every other answer, though this one is JSON whatever Accept asks.
+  const headers = {
+    ...SECURITY_HEADERS,
+    'Content-Type': CONTENT_TYPE,
+    Vary: 'Accept',
+    [TRACE_HEADER]: traceId,
+  }
   return { status: entry.status, headers, body }
 }
 

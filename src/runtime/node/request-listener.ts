@@ -6,7 +6,7 @@ import { SECURITY_HEADERS, TRACE_HEADER } from '../../middleware/response-header
 import { logUnhandled } from '../../problems/on-error.ts'
 import { compressed } from './compression.ts'
 import { cutOnFailure } from './cut-on-failure.ts'
-import { refusal, sendRefusal } from './refused-requests.ts'
+import { pathOf, refusal, sendRefusal } from './refused-requests.ts'
 
 /** Every method some route serves: what `OPTIONS *` (the server as a whole) answers. */
 const SERVER_METHODS = METHOD_ORDER.join(', ')
@@ -104,6 +104,7 @@ export const gatewayListener = (
       }
       response.writeHead(204, {
         ...SECURITY_HEADERS,
+        Vary: 'Accept',
         [TRACE_HEADER]: traceId,
         Allow: SERVER_METHODS,
       })
@@ -114,7 +115,7 @@ export const gatewayListener = (
     if (hosts > 1 || (hosts === 0 && request.httpVersionMinor >= 1)) {
       const text =
         hosts > 1 ? 'A request may name only one Host.' : 'An HTTP/1.1 request needs a Host header.'
-      sendRefusal(response, refusal('malformedRequest', text, '', newTraceId()))
+      sendRefusal(response, refusal('malformedRequest', text, pathOf(request.url!), newTraceId()))
       return
     }
     if (hasBody(request)) {

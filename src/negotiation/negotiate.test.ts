@@ -63,6 +63,12 @@ const cases: [name: string, accept: string | undefined, expected: string | undef
     'application/json',
   ],
   ['text/* with charset: server order among text types', 'text/*;charset=utf-8', 'text/xml'],
+  [
+    'refusing another charset refuses nothing sent in UTF-8',
+    'text/csv;charset=iso-8859-1;q=0, text/csv',
+    'text/csv',
+  ],
+  ['refusing UTF-8 refuses the offer', 'text/csv;charset=UTF-8;q=0, text/*', 'text/xml'],
   ['CSV with header=present matches text/csv', 'text/csv; header=present', 'text/csv'],
   ['tie in q and specificity: header order', 'text/csv, application/xml', 'text/csv'],
   ['tie in q=0.5: header order', 'application/xml;q=0.5, text/csv;q=0.5', 'application/xml'],

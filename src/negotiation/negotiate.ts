@@ -41,6 +41,15 @@ const offerOf = (offer: string): Offer | undefined => {
   return { type: essence.slice(0, slash).trim(), subtype: essence.slice(slash + 1).trim(), params }
 }
 
+/**
+ * A refusal (`q=0`) of a charset other than UTF-8 (`text/csv;charset=latin1;q=0`) refuses
+ * nothing we send: the client still takes the UTF-8 representation another range allows.
+ */
+const refusesOtherCharset = (r: MediaRange): boolean => {
+  const charset = r.params.get('charset')?.toLowerCase()
+  return r.q === 0 && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8'
+}
+
 const agrees = (r: MediaRange, offer: Offer): boolean => {
   for (const [name, value] of offer.params) {
     const asked = r.params.get(name)
@@ -61,6 +70,7 @@ const priorityOf = (
     if (r.type !== '*' && r.type !== parsed.type) continue
     if (r.subtype !== '*' && r.subtype !== parsed.subtype) continue
     if (parsed.params.length > 0 && !agrees(r, parsed)) continue
+    if (refusesOtherCharset(r)) continue
     const p = { offer, q: r.q, s: specificity(r), o: r.index, i }
     // The most specific range decides; between equally specific ones the higher q wins (as in
     // negotiator), so a repeated range cannot lower what another copy allows.

@@ -7,6 +7,7 @@ import { BodySyntaxError } from '../formats/types.ts'
 import { isUtf8 } from '../formats/xml-declaration.ts'
 import { ProblemError } from '../problems/problem-error.ts'
 import { foreignByteOrderMark } from './byte-order-mark.ts'
+import { invalidUtf8At } from './invalid-utf8.ts'
 import { issueMessage, issuePointer } from './issues.ts'
 
 const unsupported = (detail: string, headers: Record<string, string> = {}) =>
@@ -129,7 +130,10 @@ export const readBody = async <TSchema extends v.GenericSchema>(
     try {
       text = decoder.decode(bytes)
     } catch {
-      throw new ProblemError('malformedBody', 'The body is not valid UTF-8.')
+      const message = `byte ${invalidUtf8At(bytes)} (counting from 0) begins a sequence that is not UTF-8`
+      throw new ProblemError('malformedBody', `The body is not valid UTF-8: ${message}.`, {
+        details: { errors: [{ pointer: '', message }] },
+      })
     }
     try {
       raw = parser(text, schema, {

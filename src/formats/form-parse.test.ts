@@ -107,18 +107,21 @@ describe('parseForm', () => {
   })
 
   it.each([
-    ['a non-hex escape', 'note=%zz', /broken percent-escape "%zz"/],
-    ['a truncated escape', 'note=%E0%A4%A', /broken percent-escape "%A"/],
-    ['a lone percent sign', 'note=100%', /broken percent-escape "%"/],
-    ['a broken escape in a name', 'no%2te=1', /a field name has a broken percent-escape/],
-    ['a truncated UTF-8 sequence', 'note=%E0%A4', /not valid UTF-8/],
-    ['a byte that is never UTF-8', 'note=%FF', /not valid UTF-8/],
-    ['an overlong encoding', 'note=%C0%AF', /not valid UTF-8/],
-    ['an encoded surrogate', 'note=%ED%A0%80', /not valid UTF-8/],
-    ['a duplicate name', 'email=a&email=b', /"email" is given twice/],
-    ['a duplicate name spelt differently', 'email=a&%65mail=b', /"email" is given twice/],
-  ])('rejects %s', (_case, body, message) => {
-    expect(syntaxError(body).message).toMatch(message)
+    ['a non-hex escape', 'note=%zz', /broken percent-escape "%zz"/, '/note'],
+    ['a truncated escape', 'note=%E0%A4%A', /broken percent-escape "%A"/, '/note'],
+    ['a lone percent sign', 'note=100%', /broken percent-escape "%"/, '/note'],
+    ['a broken escape in a name', 'no%2te=1', /a field name has a broken percent-escape/, ''],
+    ['a truncated UTF-8 sequence', 'note=%E0%A4', /not valid UTF-8/, '/note'],
+    ['a byte that is never UTF-8', 'note=%FF', /not valid UTF-8/, '/note'],
+    ['an overlong encoding', 'note=%C0%AF', /not valid UTF-8/, '/note'],
+    ['an encoded surrogate', 'note=%ED%A0%80', /not valid UTF-8/, '/note'],
+    ['invalid UTF-8 in a name', 'no%FFte=1', /a field name is not valid UTF-8/, ''],
+    ['a duplicate name', 'email=a&email=b', /"email" is given twice/, '/email'],
+    ['a duplicate name spelt differently', 'email=a&%65mail=b', /"email" is given twice/, '/email'],
+  ])('rejects %s, pointing at its field', (_case, body, message, pointer) => {
+    const error = syntaxError(body)
+    expect(error.message).toMatch(message)
+    expect(error.pointer).toBe(pointer)
   })
 
   it.each([

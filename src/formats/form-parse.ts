@@ -8,22 +8,27 @@ import { BodySyntaxError, type BodyParser } from './types.ts'
 const BROKEN_ESCAPE = /%(?![0-9A-Fa-f]{2})/
 
 /**
- * One name or value: `+` is a space, `%XX` escapes are UTF-8 bytes. `decodeURIComponent`
+ * One name or value: `+` is a space, `%XX` escapes are UTF-8 bytes. A value's problem points
+ * at its field (`pointer`); a name's at the body. `decodeURIComponent`
  * rejects invalid UTF-8 (truncated sequences, overlong forms, surrogates), where URLSearchParams
  * would quietly substitute U+FFFD.
  */
-const decode = (raw: string, what: string): string => {
+const decode = (raw: string, what: string, pointer?: () => string): string => {
   const text = raw.replaceAll('+', ' ')
   if (!text.includes('%')) return text
   const broken = BROKEN_ESCAPE.exec(text)
   if (broken)
     throw new BodySyntaxError(
       `Malformed form body: ${what} has a broken percent-escape "${text.slice(broken.index, broken.index + 3)}"`,
+      pointer?.(),
     )
   try {
     return decodeURIComponent(text)
   } catch {
-    throw new BodySyntaxError(`Malformed form body: ${what} is not valid UTF-8 once decoded`)
+    throw new BodySyntaxError(
+      `Malformed form body: ${what} is not valid UTF-8 once decoded`,
+      pointer?.(),
+    )
   }
 }
 
@@ -45,11 +50,12 @@ export const parseForm: BodyParser = (text, schema, { maxDepth, ignoreCase = fal
     if (pair === '') continue
     const eq = pair.indexOf('=')
     const name = decode(eq < 0 ? pair : pair.slice(0, eq), 'a field name')
-    const value = decode(eq < 0 ? '' : pair.slice(eq + 1), `the value of "${name}"`)
+    const pointer = () => namePointer(shape, name, ignoreCase)
+    const value = decode(eq < 0 ? '' : pair.slice(eq + 1), `the value of "${name}"`, pointer)
     if (fields.has(name))
       throw new BodySyntaxError(
         `Malformed form body: "${name}" is given twice; send each field once`,
-        namePointer(shape, name, ignoreCase),
+        pointer(),
       )
     fields.set(name, value)
   }

@@ -182,6 +182,23 @@ describe('hostile request bodies', () => {
     expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
+  it('answers invalid UTF-8 with a 400 naming the byte where it begins', async () => {
+    const t = await makeTarget()
+    const body = new Uint8Array([...new TextEncoder().encode('{"accessToken":"é'), 0xc3, 0x28])
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': API_KEY },
+      body,
+    })
+    expect(res.status).toBe(400)
+    const message = 'byte 18 (counting from 0) begins a sequence that is not UTF-8'
+    expect(await res.json<any>()).toMatchObject({
+      code: 1001,
+      detail: `The body is not valid UTF-8: ${message}.`,
+      details: { errors: [{ pointer: '', message }] },
+    })
+  })
+
   it('answers CSV declared header=absent with a 415 saying what it reads', async () => {
     const t = await makeTarget()
     const res = await t.request(USERS, {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
+import { checkJsonValue } from './json-check.ts'
 import { parseJson } from './json-parse.ts'
 import { duplicateMember, scanJson } from './json-scan.ts'
 import { BodySyntaxError } from './types.ts'
@@ -104,6 +105,61 @@ describe('parseJson: a member given twice', () => {
         const error = syntaxError(text)
         expect(error.pointer).toBe(pointer)
         expect(error.message).toContain(`member ${JSON.stringify(key)} is given twice`)
+      }),
+    )
+  })
+})
+
+describe('parseJson: nesting past the limit', () => {
+  it.each([
+    ['an item', '[[1]]', 1, '/0/0'],
+    ['a member', '{"a":[{"b":[1]}]}', 2, '/a/0/b'],
+    ['an item of an array', '{"a":[{"b":[1]}]}', 3, '/a/0/b/0'],
+    ['an empty container: the container', '{"a":{"b":{ }}}', 2, '/a/b'],
+    ['a member spelt with escapes', '{"a/b":{"~\\u0063":{"d":1}}}', 2, '/a~1b/~0c/d'],
+    ['a text that is not JSON past the limit', '[[[[[[', 3, '/0/0/0/0'],
+  ])('is refused before parsing, pointing at %s', (_, text, limit, pointer) => {
+    const error = (() => {
+      try {
+        parse(text, limit)
+      } catch (e) {
+        return e as BodySyntaxError
+      }
+    })()
+    expect(error).toBeInstanceOf(BodySyntaxError)
+    expect(error!.message).toBe(`JSON nested deeper than ${limit} levels`)
+    expect(error!.pointer).toBe(pointer)
+  })
+
+  it('points where a JSON text in a CSV cell or form field would (checkJsonValue)', () => {
+    const key = fc.stringMatching(/^[a-z~/]{1,3}$/)
+    const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.integer(),
+        // Not empty: an empty container one level past the limit is refused here, before
+        // parsing (it nests too deep), and has no member there for checkJsonValue to refuse.
+        fc.array(tie('value'), { minLength: 1, maxLength: 3 }),
+        fc.dictionary(key, tie('value'), { minKeys: 1, maxKeys: 3 }),
+      ),
+    }))
+    fc.assert(
+      fc.property(value, fc.integer({ min: 1, max: 5 }), (data, limit) => {
+        const text = JSON.stringify(data)
+        let expected: string | undefined
+        try {
+          checkJsonValue(JSON.parse(text), '', { maxDepth: limit })
+        } catch (error) {
+          expected = (error as BodySyntaxError).pointer
+        }
+        fc.pre(expected !== undefined)
+        let found: string | undefined
+        try {
+          parse(text, limit)
+        } catch (error) {
+          found = (error as BodySyntaxError).pointer
+        }
+        expect(found).toBe(expected)
       }),
     )
   })

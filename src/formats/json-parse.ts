@@ -1,6 +1,6 @@
 import { checkJsonValue, type JsonCheckOptions } from './json-check.ts'
 import { BodySyntaxError, type BodyParser } from './types.ts'
-import { duplicateMember, scanJson } from './json-scan.ts'
+import { duplicateMember, scanJson, tooDeepPointer } from './json-scan.ts'
 import { shapeOf } from '../model/shape.ts'
 import { withFieldNames } from './field-names.ts'
 
@@ -16,7 +16,10 @@ import { withFieldNames } from './field-names.ts'
 export const parseJson: BodyParser = (text, schema, options) => {
   const outline = scanJson(text, options.maxDepth)
   if (outline.tooDeep) {
-    throw new BodySyntaxError(`JSON nested deeper than ${options.maxDepth} levels`)
+    throw new BodySyntaxError(
+      `JSON nested deeper than ${options.maxDepth} levels`,
+      tooDeepPointer(text, options.maxDepth),
+    )
   }
   let value: unknown
   try {

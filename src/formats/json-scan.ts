@@ -50,14 +50,34 @@ const stringEnd = (text: string, from: number): number => {
 const isSpace = (ch: number) => ch === 0x20 || ch === 0x09 || ch === 0x0a || ch === 0x0d
 
 /**
- * The first member whose name its object already has, in a text `JSON.parse` accepts: the
- * name, and its JSON pointer. Names compare as decoded (`"a"` and `"\u0061"` are one name).
- *
- * @example
- * duplicateMember('{"a":{"b":1,"b":2}}') // { name: 'b', pointer: '/a/b' }
- * duplicateMember('[{"a":1},{"a":2}]') // undefined
+ * The pointer of the first member or item of the container opening at `at`, as deep as a
+ * body's depth counts members (`checkJsonValue`); the container's own when it is empty.
  */
-export const duplicateMember = (text: string): { name: string; pointer: string } | undefined => {
+const firstIn = (text: string, at: number, pointer: string): string => {
+  let i = at + 1
+  while (isSpace(text.charCodeAt(i))) i++
+  const ch = text.charCodeAt(i)
+  if (ch === 125 || ch === 93 || i >= text.length) return pointer
+  if (text.charCodeAt(at) === 91) return `${pointer}/0`
+  if (ch !== 34) return pointer
+  try {
+    const name = JSON.parse(text.slice(i, stringEnd(text, i) + 1)) as string
+    return `${pointer}/${pointerToken(name)}`
+  } catch {
+    return pointer // not JSON: the parser's message says so
+  }
+}
+
+/** What `findInJson` finds first. */
+type Finding =
+  { kind: 'twice'; name: string; pointer: string } | { kind: 'tooDeep'; pointer: string }
+
+/**
+ * Walks a JSON text with the pointer of every container it opens: the first member whose
+ * name its object already has (when `twice`), or the first container opened deeper than
+ * `limit`. Slower than `scanJson`, for the error paths that must say where.
+ */
+const findInJson = (text: string, limit: number, twice: boolean): Finding | undefined => {
   // Each open container: its pointer; an object's names so far and the last one; an array's
   // index of the item being read.
   const open: { pointer: string; names?: Set<string>; name: string; index: number }[] = []
@@ -70,13 +90,15 @@ export const duplicateMember = (text: string): { name: string; pointer: string }
       while (isSpace(text.charCodeAt(next))) next++
       if (top?.names && text.charCodeAt(next) === 58) {
         const name = JSON.parse(text.slice(i, end + 1)) as string
-        if (top.names.has(name)) return { name, pointer: `${top.pointer}/${pointerToken(name)}` }
+        if (twice && top.names.has(name))
+          return { kind: 'twice', name, pointer: `${top.pointer}/${pointerToken(name)}` }
         top.names.add(name)
         top.name = name
       }
       i = end
     } else if (ch === 123 || ch === 91) {
       const pointer = top ? `${top.pointer}/${top.names ? pointerToken(top.name) : top.index}` : ''
+      if (open.length + 1 > limit) return { kind: 'tooDeep', pointer: firstIn(text, i, pointer) }
       open.push({
         pointer,
         ...(ch === 123 ? { names: new Set<string>() } : {}),
@@ -88,3 +110,28 @@ export const duplicateMember = (text: string): { name: string; pointer: string }
   }
   return undefined
 }
+
+/**
+ * The first member whose name its object already has, in a text `JSON.parse` accepts: the
+ * name, and its JSON pointer. Names compare as decoded (`"a"` and `"\u0061"` are one name).
+ *
+ * @example
+ * duplicateMember('{"a":{"b":1,"b":2}}') // { name: 'b', pointer: '/a/b' }
+ * duplicateMember('[{"a":1},{"a":2}]') // undefined
+ */
+export const duplicateMember = (text: string): { name: string; pointer: string } | undefined => {
+  const found = findInJson(text, Infinity, true)
+  return found?.kind === 'twice' ? { name: found.name, pointer: found.pointer } : undefined
+}
+
+/**
+ * The JSON pointer of the first member (or item) inside the first container a text (one
+ * `scanJson` found too deep) opens deeper than `limit`: the member a client nested too far,
+ * as a JSON text in a CSV cell or form field names it.
+ *
+ * @example
+ * tooDeepPointer('{"a":[{"b":[1]}]}', 3) // '/a/0/b'
+ * tooDeepPointer('{"a":[{"b":[1]}]}', 2) // '/a/0/b'
+ */
+export const tooDeepPointer = (text: string, limit: number): string =>
+  findInJson(text, limit, false)?.pointer ?? ''

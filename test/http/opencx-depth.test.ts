@@ -24,6 +24,30 @@ describe('the depth limit, counted from each resource', () => {
     expect((await res.json<any>()).code).toBe(1001)
   })
 
+  it('points at the member past the limit alike in JSON, CSV and form bodies', async () => {
+    const t = await makeTarget()
+    // In CSV and form, a customData object too deep for columns is a cell of its JSON text.
+    const deep = JSON.stringify(nested(DEEPEST + 1))
+    const bodies: [string, string][] = [
+      ['application/json', `{"email":"deep@example.com","customData":${deep}}`],
+      ['text/csv', `email,customData\r\ndeep@example.com,"${deep.replaceAll('"', '""')}"\r\n`],
+      [
+        'application/x-www-form-urlencoded',
+        `email=deep%40example.com&customData=${encodeURIComponent(deep)}`,
+      ],
+    ]
+    for (const [type, body] of bodies) {
+      const res = await t.request(AUTHENTICATE, authenticate(body, { contentType: type }))
+      expect(res.status, type).toBe(400)
+      const problem = await res.json<any>()
+      expect(problem.code, type).toBe(1001)
+      expect(problem.details.errors, type).toEqual([
+        { pointer: `/customData${'/a'.repeat(DEEPEST + 1)}`, message: expect.any(String) },
+      ])
+    }
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+
   it('writes customData as deep as a body may be in every format: alone, in a page and in an export', async () => {
     const t = await makeTarget()
     const { id } = await contactOf(t, { email: 'deep@example.com', customData: nested(DEEPEST) })

@@ -43,6 +43,13 @@ export interface XmlElement {
   type: string | undefined
   /** `nil="true"` in the XML Schema instance namespace, under whatever prefix. */
   nil: boolean
+  /**
+   * The names, as sent, of the attributes that may hold data: `key` and `type` included, which
+   * only some places read. Namespace declarations and attributes in the `xml` and XML Schema
+   * instance namespaces are left out: they describe the document, and serializers add them
+   * (`xml:lang`, `xsi:type`, `xsi:schemaLocation`) whatever the data.
+   */
+  attributes: readonly string[]
 }
 
 export const nameOf = (node: XmlNode): string => {
@@ -85,9 +92,27 @@ const xsiBoolean = (value: string, pointer: string): boolean => {
 }
 
 /**
+ * Refuses a prefixed attribute that is one already seen under another prefix bound to the same
+ * namespace: not well-formed (Namespaces in XML 1.0 §6.3), and one of the two would be lost.
+ */
+const once = (seen: Map<string, string>, name: string, uri: string, pointer: string): void => {
+  const expanded = `${uri} ${localName(name)}` // no name holds a space
+  const earlier = seen.get(expanded)
+  if (earlier !== undefined)
+    throw new BodySyntaxError(
+      `attributes "${earlier}" and "${name}" are the same attribute (${localName(name)} in namespace "${uri}")`,
+      pointer,
+    )
+  seen.set(expanded, name)
+}
+
+const NONE: readonly string[] = []
+
+/**
  * Resolves an element's names against the namespace declarations in scope and its own, checks
  * every attribute value, and reads the attributes the mapping uses. Only the intended
- * attribute counts: `key` and `type` unprefixed, `nil` in the XML Schema instance namespace.
+ * attribute counts: `key` and `type` unprefixed, `nil` in the XML Schema instance namespace;
+ * any other that may hold data is listed in `attributes`, for the reader to refuse.
  *
  * @example
  * openElement(node, undefined, '/note') // { name: 'note', nil: true, … } for
@@ -103,6 +128,7 @@ export const openElement = (
   let key: string | undefined
   let type: string | undefined
   let nil = false
+  let data: string[] | undefined
   const attributes = node[':@'] as Record<string, string> | undefined
   if (attributes !== undefined) {
     let prefixed: [string, string][] | undefined // resolved once every declaration is in scope
@@ -110,17 +136,24 @@ export const openElement = (
       const name = raw.slice(2) // fast-xml-parser's `@_`
       const value = attributeValue(attributes[raw]!, pointer)
       if (name.startsWith('xmlns:')) scope = bind(scope, name.slice(6), value, pointer)
-      else if (name === 'key') key = value
-      else if (name === 'type') type = value
       else if (name.includes(':')) (prefixed ??= []).push([name, value])
+      else if (name !== 'xmlns') {
+        ;(data ??= []).push(name)
+        if (name === 'key') key = value
+        else if (name === 'type') type = value
+      }
     }
+    const seen = (prefixed?.length ?? 0) > 1 ? new Map<string, string>() : undefined
     for (const [name, value] of prefixed ?? []) {
-      if (namespaceOf(scope, name, pointer) === XSI && localName(name) === 'nil')
-        nil = xsiBoolean(value, pointer)
+      const uri = namespaceOf(scope, name, pointer)
+      if (seen) once(seen, name, uri, pointer)
+      if (uri === XSI) {
+        if (localName(name) === 'nil') nil = xsiBoolean(value, pointer)
+      } else if (uri !== XML_NS) (data ??= []).push(name)
     }
   }
   if (tag.includes(':')) namespaceOf(scope, tag, pointer)
-  return { node, tag, name: localName(tag), scope, key, type, nil }
+  return { node, tag, name: localName(tag), scope, key, type, nil, attributes: data ?? NONE }
 }
 
 /** What an element holds: its child elements, and its text and CDATA joined. */

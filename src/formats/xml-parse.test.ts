@@ -309,6 +309,84 @@ describe('parseXml: nothing read is dropped', () => {
     expect(error.message).toMatch(message)
   })
 
+  it.each([
+    [
+      'on the root',
+      '<Order id="7"/>',
+      '/id',
+      /^attribute "id" is not read: send id as an element \(<id>…<\/id>\)$/,
+    ],
+    ['on a member', '<Order><nested inner="x"/></Order>', '/nested/inner', /send inner as an/],
+    ['on an array item', '<Order><items><Item name="a"/></items></Order>', '/items/0/name', /name/],
+    [
+      'in a namespace',
+      '<Order xmlns:f="urn:f" f:id="7"/>',
+      '/id',
+      /"f:id" is not read: send id as/,
+    ],
+    ['on a scalar', '<Order><id lang="en">7</id></Order>', '/id', /send the value of <id> as its/],
+    ['on an array', '<Order><tags kind="csv"><i>a</i></tags></Order>', '/tags', /"kind"/],
+    [
+      'on a dictionary entry',
+      '<Order><Attributes><entry key="k" value="v"/></Attributes></Order>',
+      '/Attributes/k',
+      /attribute "value" is not read: send the value of <entry> as its content/,
+    ],
+    [
+      'on a free-form entry',
+      '<Order><customData type="object"><entry key="k" value="v"/></customData></Order>',
+      '/customData/k',
+      /"value"/,
+    ],
+    [
+      'beside xsi:nil',
+      '<Order><note xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true" why="n/a"/></Order>',
+      '/note',
+      /"why"/,
+    ],
+    ['key on a member', '<Order><id key="k">7</id></Order>', '/id', /only dictionary entries have/],
+    [
+      'key on a free-form item',
+      '<Order><customData type="array"><item key="k">1</item></customData></Order>',
+      '/customData/0',
+      /"key" is not read here/,
+    ],
+    ['type on a member', '<Order><id type="string">7</id></Order>', '/id', /only free-form values/],
+    [
+      'type on a dictionary',
+      '<Order><Attributes type="object"><entry key="k">v</entry></Attributes></Order>',
+      '/Attributes',
+      /"type" is not read here/,
+    ],
+    [
+      'type on an object',
+      '<Order><nested type="object"><inner>x</inner></nested></Order>',
+      '/nested',
+      /"type" is not read here/,
+    ],
+  ])('refuses an attribute nothing reads (%s), naming it', (_, body, pointer, message) => {
+    const error = syntaxError(body)
+    expect(error.message).toMatch(message)
+    expect(error.pointer).toBe(pointer)
+  })
+
+  it('ignores namespace declarations and the xml: and xsi: attributes serializers write', () => {
+    const XSI = 'http://www.w3.org/2001/XMLSchema-instance'
+    // .NET DataContractSerializer (ServiceStack), then XmlSerializer and JAXB.
+    const dataContract = `<Order xmlns:i="${XSI}" xmlns="http://schemas.datacontract.org/2004/07/X"><id>1</id><note i:nil="true"/></Order>`
+    expect(parse(dataContract)).toEqual({ id: '1', note: null })
+    const schema = `<Order xmlns:xsi="${XSI}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xsi:schemaLocation="urn:x order.xsd" xsi:noNamespaceSchemaLocation="order.xsd">`
+    expect(
+      parse(
+        `${schema}<nested xsi:type="Nested"><inner xml:lang="en" xml:space="preserve">x</inner></nested></Order>`,
+      ),
+    ).toEqual({ nested: { inner: 'x' } })
+  })
+
+  it('skips the attributes of an element no member reads along with it', () => {
+    expect(order('<other foo="1"><x bar="2"/></other><id>1</id>')).toEqual({ id: '1' })
+  })
+
   it('gives a dictionary that holds only text to validation, as JSON would', () => {
     expect(order('<Attributes>plan=gold</Attributes>').Attributes).toBe('plan=gold')
     expect(order('<tags>a, b</tags>').tags).toBe('a, b')
@@ -356,8 +434,10 @@ describe('parseXml: namespaces', () => {
     expect(order(`<Attributes xmlns:i="${XSI}"><entry key="k" i:nil="1"/></Attributes>`)).toEqual({
       Attributes: { k: null },
     })
-    expect(order('<note nil="true"/>').note).toBe('')
-    expect(order('<note xmlns:xsi="urn:not-xsi" xsi:nil="true"/>').note).toBe('')
+    expect(syntaxError('<Order><note nil="true"/></Order>').message).toMatch(/"nil" is not read/)
+    expect(
+      syntaxError('<Order><note xmlns:xsi="urn:not-xsi" xsi:nil="true"/></Order>').message,
+    ).toMatch(/"xsi:nil" is not read/)
   })
 
   it('refuses an xsi:nil that is not a boolean, or not empty', () => {
@@ -367,18 +447,31 @@ describe('parseXml: namespaces', () => {
     ).toMatch(/xsi:nil="true" but not empty/)
   })
 
-  it('reads only the unprefixed key and type attributes', () => {
-    expect(
-      order('<Attributes xmlns:f="urn:f"><entry key="a" f:key="b">1</entry></Attributes>'),
-    ).toEqual({ Attributes: { a: '1' } })
+  it('reads only the unprefixed key and type attributes, and refuses them in a namespace', () => {
+    const keyed = syntaxError(
+      '<Order xmlns:f="urn:f"><Attributes><entry key="a" f:key="b">1</entry></Attributes></Order>',
+    )
+    expect(keyed.message).toMatch(/attribute "f:key" is not read/)
+    expect(keyed.pointer).toBe('/Attributes/a')
     expect(
       syntaxError(
         '<Order xmlns:f="urn:f"><Attributes><entry f:key="b">1</entry></Attributes></Order>',
       ).message,
     ).toMatch(/needs a key attribute/)
     expect(
-      order('<customData xmlns:f="urn:f" type="number" f:type="string">1</customData>').customData,
-    ).toBe(1)
+      syntaxError(
+        '<Order><customData xmlns:f="urn:f" type="number" f:type="string">1</customData></Order>',
+      ).message,
+    ).toMatch(/attribute "f:type" is not read/)
+  })
+
+  it('refuses an attribute given twice under two prefixes of one namespace', () => {
+    const error = syntaxError('<Order xmlns:p="urn:u" xmlns:q="urn:u"><o p:x="1" q:x="2"/></Order>')
+    expect(error.message).toMatch(/"p:x" and "q:x" are the same attribute/)
+    expect(error.pointer).toBe('/o')
+    expect(
+      parse('<Order xmlns:p="urn:u" xmlns:q="urn:v"><o x="1" p:x="2" q:x="3"/></Order>'),
+    ).toEqual({})
   })
 
   it.each([
@@ -413,6 +506,13 @@ describe('parseXml: well-formedness of what the schema does not read', () => {
     ['a declaration inside the root', '<Order><?xml version="1.0"?></Order>', /only at the start/],
     ['a declaration in capitals', '<?XML version="1.0"?><Order/>', /reserved/],
     ['a nameless processing instruction', '<Order><? x?></Order>', /name/],
+    ['a colon in a processing instruction target', '<Order><?x-y:z?></Order>', /contain ":"/],
+    ['a colon in the target before the root', '<?x:y?><Order/>', /contain ":"/],
+    ['a target that is not a name', '<Order><?a<b?></Order>', /start with a name/],
+    ['a target run into its data', '<Order><?a?b?></Order>', /start with a name/],
+    ['"--" in a comment', '<Order><!-- c -- d --><id>1</id></Order>', /must not contain "--"/],
+    ['a comment ending in "--->"', '<Order><!-- c ---></Order>', /comment/],
+    ['"--" in a comment before the root', '<!-- a -- b --><Order/>', /comment/],
   ])('refuses %s', (_, body, message) => {
     expect(syntaxError(body).message).toMatch(message)
   })
@@ -426,5 +526,8 @@ describe('parseXml: well-formedness of what the schema does not read', () => {
     ])
       expect(parse(`${declaration}<Order><id>1</id></Order>`)).toEqual({ id: '1' })
     expect(parse('<?xml-stylesheet href="a.xsl"?><Order><id>1</id></Order>')).toEqual({ id: '1' })
+    expect(parse('<Order><?pé·-1 x?><?_a.b?><!----><!-- a - b --><id>1</id></Order>')).toEqual({
+      id: '1',
+    })
   })
 })

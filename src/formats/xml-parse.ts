@@ -29,8 +29,10 @@ import { scanXml } from './xml-scan.ts'
  * array items are all child elements whatever their names; records are `<entry key>`, each
  * key at most once; `xsi:nil="true"` is null; free-form data follows its `type` attribute;
  * scalars are coerced by the schema (`coerceScalar`) and validation judges the rest. Nothing
- * a body holds is dropped unread: text beside elements, elements inside a scalar, and a
- * `type` its text does not fit are refused, naming the member.
+ * a body holds is dropped unread: text beside elements, elements inside a scalar, a `type`
+ * its text does not fit, and attributes where nothing reads them are refused, naming the
+ * member. Only namespace declarations and the `xml:` and `xsi:` attributes serializers add
+ * (`xml:lang`, `xsi:type`, `xsi:schemaLocation`) are ignored.
  *
  * @example
  * parseXml('<X><n>1</n></X>', v.object({ n: v.number() }), { maxDepth: 32 }) // { n: 1 }
@@ -134,6 +136,48 @@ const nil = (element: XmlElement, pointer: string, what = 'xsi:nil="true"'): nul
   return null
 }
 
+/**
+ * Refuses an attribute nothing reads where the element is: the mapping carries data only in
+ * elements and text, so its value would be dropped while the body is accepted. `key` is read
+ * on dictionary entries, `type` on free-form values, nowhere else.
+ */
+const refuseUnread = (
+  element: XmlElement,
+  pointer: string,
+  { keyed = false, typed = false, object = false } = {},
+): void => {
+  for (const name of element.attributes)
+    if (!(keyed && name === 'key') && !(typed && name === 'type'))
+      throw unreadAttribute(element, name, pointer, object)
+}
+
+/**
+ * On an object an attribute stands where a member would, so it is named at that member's
+ * pointer (elements match by local name, so `<name>` reaches the member `p:name` meant).
+ */
+const unreadAttribute = (
+  element: XmlElement,
+  name: string,
+  pointer: string,
+  object: boolean,
+): BodySyntaxError => {
+  const unread = `attribute "${name}" is not read`
+  if (name === 'key')
+    return new BodySyntaxError(`${unread} here: only dictionary entries have a key`, pointer)
+  if (name === 'type')
+    return new BodySyntaxError(`${unread} here: only free-form values have a type`, pointer)
+  if (!object)
+    return new BodySyntaxError(
+      `${unread}: send the value of <${element.name}> as its content`,
+      pointer,
+    )
+  const member = localName(name)
+  return new BodySyntaxError(
+    `${unread}: send ${member} as an element (<${member}>…</${member}>)`,
+    `${pointer}/${pointerToken(member)}`,
+  )
+}
+
 /** An element no member reads: nothing of it is kept, but it must still be well-formed. */
 const skip = (node: XmlNode, scope: Scope | undefined, pointer: string): void => {
   const element = openElement(node, scope, pointer)
@@ -141,9 +185,18 @@ const skip = (node: XmlNode, scope: Scope | undefined, pointer: string): void =>
     skip(child, element.scope, `${pointer}/${pointerToken(localName(nameOf(child)))}`)
 }
 
-const read = (shape: Shape, element: XmlElement, pointer: string, ignoreCase: boolean): unknown => {
-  if (element.nil) return nil(element, pointer)
+/** The value of an element read as `shape`; `keyed` when it is a dictionary entry. */
+const read = (
+  shape: Shape,
+  element: XmlElement,
+  pointer: string,
+  ignoreCase: boolean,
+  keyed = false,
+): unknown => {
   const s = resolve(shape)
+  if (s.kind === 'unknown') return freeForm(element, pointer, keyed)
+  refuseUnread(element, pointer, { keyed, object: s.kind === 'object' })
+  if (element.nil) return nil(element, pointer)
   switch (s.kind) {
     case 'object': {
       const children = childrenOf(element, pointer)
@@ -179,11 +232,9 @@ const read = (shape: Shape, element: XmlElement, pointer: string, ignoreCase: bo
       const children = childrenOf(element, pointer)
       if (children === undefined) return contentOf(element, pointer).text // not a dictionary
       return entries(children, element.scope, pointer, (child, at) =>
-        read(s.value, child, at, ignoreCase),
+        read(s.value, child, at, ignoreCase, true),
       )
     }
-    case 'unknown':
-      return freeForm(element, pointer)
     default:
       return coerceScalar(s, textOf(element, pointer))
   }
@@ -218,7 +269,8 @@ const entries = (
 }
 
 /** Free-form data: the `type` attribute names the JSON type, and the content fits it. */
-const freeForm = (element: XmlElement, pointer: string): unknown => {
+const freeForm = (element: XmlElement, pointer: string, keyed = false): unknown => {
+  refuseUnread(element, pointer, { keyed, typed: true })
   if (element.nil) return nil(element, pointer)
   const { type } = element
   switch (type) {
@@ -241,7 +293,7 @@ const freeForm = (element: XmlElement, pointer: string): unknown => {
       if (!isBlankText(text))
         throw new BodySyntaxError(`type="${type}" holds text; send its items as elements`, pointer)
       return type === 'object'
-        ? entries(elements, element.scope, pointer, freeForm)
+        ? entries(elements, element.scope, pointer, (child, at) => freeForm(child, at, true))
         : elements.map((node, i) => {
             const at = `${pointer}/${i}`
             return freeForm(openElement(node, element.scope, at), at)

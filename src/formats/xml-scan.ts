@@ -5,8 +5,9 @@ const DECLARATIONS = 'XML bodies must not contain a DOCTYPE or entity declaratio
 const OUTSIDE = 'XML body has text outside the root element'
 
 /**
- * Refuses declarations, text outside the root and malformed processing instructions (the XML
- * declaration anywhere but first, or not following its grammar), and counts element depth,
+ * Refuses declarations, text outside the root, comments holding `--` and malformed processing
+ * instructions (the XML declaration anywhere but first, or not following its grammar; a
+ * target that is not a name without a colon), and counts element depth,
  * without building anything: one pass over the markup. Malformed markup it cannot follow is
  * left for the validator to report.
  *
@@ -21,7 +22,7 @@ export const scanXml = (text: string, maxDepth: number): void => {
     if (depth <= 0 && !isBlank(text, outside, i)) throw new BodySyntaxError(OUTSIDE)
     const next = text.charCodeAt(i + 1)
     if (next === 0x21 /* ! */) {
-      if (text.startsWith('<!--', i)) i = skipPast(text, '-->', i + 4)
+      if (text.startsWith('<!--', i)) i = comment(text, i)
       else if (depth > 0 && text.startsWith('<![CDATA[', i)) i = skipPast(text, ']]>', i + 9)
       else if (text.startsWith('<![CDATA[', i)) throw new BodySyntaxError(OUTSIDE)
       else throw new BodySyntaxError(DECLARATIONS) // DOCTYPE, ENTITY, ELEMENT, ATTLIST …
@@ -43,9 +44,31 @@ export const scanXml = (text: string, maxDepth: number): void => {
 }
 
 /**
+ * Checks the comment at `at` and returns the index of its closing `>`. `--` may not appear
+ * inside (XML 1.0 §2.5), nor may `-` end it (`--->`): the validator lets both through.
+ */
+const comment = (text: string, at: number): number => {
+  const end = text.indexOf('-->', at + 4)
+  if (end === -1) return text.length // unclosed: the validator says where
+  if (text.indexOf('--', at + 4) < end)
+    throw new BodySyntaxError('An XML comment must not contain "--" nor end with "--->"')
+  return end + 2
+}
+
+// XML 1.0 §2.3 NameStartChar and NameChar, without the colon: Namespaces in XML 1.0 §7 allows
+// none in a processing instruction's target. Followed by white space or `?>` (§2.6).
+const NAME_START =
+  'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D' +
+  '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}'
+const PI_TARGET = new RegExp(
+  `[${NAME_START}][\\u0300-\\u036F${NAME_START}\\-.0-9\\u00B7\\u203F\\u2040]*(?=[ \\t\\r\\n]|\\?>)`,
+  'uy',
+)
+
+/**
  * Checks the processing instruction at `at` and returns the index of its closing `>`. Its
- * target must be a name; `xml` in any case is reserved (XML 1.0 §2.6) for the declaration,
- * which only the very first characters may hold.
+ * target must be a name without a colon; `xml` in any case is reserved (XML 1.0 §2.6) for the
+ * declaration, which only the very first characters may hold.
  */
 const processingInstruction = (text: string, at: number): number => {
   if (at === 0 && isXmlDeclaration(text, 0)) return xmlDeclaration(text).length - 1
@@ -54,8 +77,13 @@ const processingInstruction = (text: string, at: number): number => {
     throw new BodySyntaxError(
       `<?${target} is reserved: the XML declaration is allowed only at the start of the body`,
     )
-  if (target === '' || /^[\d.-]/.test(target))
-    throw new BodySyntaxError('A processing instruction must start with a name')
+  PI_TARGET.lastIndex = at + 2
+  if (!PI_TARGET.test(text))
+    throw new BodySyntaxError(
+      target.includes(':')
+        ? `<?${target} is not a processing instruction target: a target must not contain ":"`
+        : 'A processing instruction must start with a name, then white space or "?>"',
+    )
   return skipPast(text, '?>', at + 2)
 }
 

@@ -199,6 +199,45 @@ describe('hostile request bodies', () => {
     })
   })
 
+  it.each([
+    [
+      'members sent as attributes',
+      '<CreateAmazonUser accessToken="a" refreshToken="r"/>',
+      {
+        pointer: '/accessToken',
+        message:
+          'attribute "accessToken" is not read: send accessToken as an element (<accessToken>…</accessToken>)',
+      },
+    ],
+    [
+      'a comment holding "--"',
+      USER_XML.replace('<x>', '<x><!-- a -- b -->'),
+      { message: expect.stringContaining('comment must not contain "--"') },
+    ],
+    [
+      'a comment ending in "--->"',
+      USER_XML.replace('<x>', '<x><!-- a --->'),
+      { message: expect.stringContaining('comment') },
+    ],
+    [
+      'a processing instruction target with a colon',
+      USER_XML.replace('<x>', '<x><?x-y:z?>'),
+      { message: expect.stringContaining('must not contain ":"') },
+    ],
+  ])('answers XML with %s with a 400 malformed-body saying why', async (_, body, error) => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml', 'X-API-Key': API_KEY },
+      body,
+    })
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem).toMatchObject({ code: 1001, details: { errors: [error] } })
+    expect(problem.details.errors).toHaveLength(1)
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+  })
+
   it('answers CSV declared header=absent with a 415 saying what it reads', async () => {
     const t = await makeTarget()
     const res = await t.request(USERS, {

@@ -97,6 +97,12 @@ describe('free-form keys in XML', () => {
     ],
     ['markup inside the email', '<email>keys@<b>x</b>example.com</email>', '/email', 1001],
     ['an unbound prefix', '<x:name>Ada</x:name>', '/name', 1001],
+    [
+      'an entry with its value as an attribute',
+      '<customData><entry key="k" value="v"/></customData>',
+      '/customData/k',
+      1001,
+    ],
   ])(
     'refuses %s with a 400 naming it, keeping the stored contact',
     async (_, inner, pointer, code) => {
@@ -118,4 +124,28 @@ describe('free-form keys in XML', () => {
       expect(contact).toMatchObject(EXPECTED)
     },
   )
+
+  it('refuses members sent as attributes of the root, naming the first, storing nothing', async () => {
+    const t = await makeTarget()
+    const body = '<a name="Attr Name" language="de"><email>attr2@example.com</email></a>'
+    const res = await t.request(
+      AUTHENTICATE,
+      authenticate(body, { contentType: 'application/xml' }),
+    )
+    expect(res.status).toBe(400)
+    expect(await res.json<any>()).toMatchObject({
+      code: 1001,
+      details: {
+        errors: [
+          {
+            pointer: '/name',
+            message: 'attribute "name" is not read: send name as an element (<name>…</name>)',
+          },
+        ],
+      },
+    })
+    expect(await t.query("SELECT id FROM contacts WHERE email_key = 'attr2@example.com'")).toEqual(
+      [],
+    )
+  })
 })

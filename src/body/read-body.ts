@@ -47,8 +47,14 @@ export const validationProblem = (issues: readonly v.BaseIssue<unknown>[]): Prob
     },
   })
 
+const isBlank = (bytes: Uint8Array): boolean =>
+  bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)
+
 export interface ReadBodyOptions {
-  /** An empty body stands for `{}` (every member optional) instead of "Missing payload". */
+  /**
+   * An empty body (or one of white space alone) stands for `{}` (every member optional)
+   * instead of "Missing payload".
+   */
   allowEmpty?: boolean
   /** Member names match the schema's in any letter case (`ParseOptions.ignoreCase`). */
   ignoreCase?: boolean
@@ -76,7 +82,8 @@ export const readBody = async <TSchema extends v.GenericSchema>(
     throw brokenOff()
   }
   let raw: unknown = {}
-  if (bytes.length === 0) {
+  // White space alone holds no more than nothing does, in any format: one answer for both.
+  if (isBlank(bytes)) {
     // The seed's detail, and an error at the whole document: a client reading
     // details.errors[] of every validation problem finds one here too.
     if (!options.allowEmpty)

@@ -160,9 +160,14 @@ describe('POST /v2.0/external/alexa/users', () => {
     expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
-  it('answers the seed\'s "Missing payload" for an empty body', async () => {
+  it.each([
+    ['an empty', 'application/json', ''],
+    ...['application/json', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded'].map(
+      (type) => ['a blank', type, ' \r\n\t '],
+    ),
+  ])('answers the seed\'s "Missing payload" for %s %s body', async (_, type, body) => {
     const t = await makeTarget()
-    const res = await t.request(USERS, createUserRequest('application/json', ''))
+    const res = await t.request(USERS, createUserRequest('application/json', body, type))
     expect(res.status).toBe(400)
     expect(await res.json<any>()).toMatchObject({
       code: 1000,

@@ -143,8 +143,9 @@ export const createApp = (deps: AppDeps) => {
       app.on(endpoint.method, path, ...(handlers as [MiddlewareHandler<AppEnv>]))
     }
   }
-  for (const page of pages)
-    app.on(page.method, page.path, acceptable(page.handler as MiddlewareHandler<AppEnv>))
+  // A page is what it is whatever Accept asks (`servedOnlyAs`): it is never the 406 of a route
+  // none of whose formats Accept allows, and its failures are those of any route.
+  for (const page of pages) app.on(page.method, page.path, page.handler)
 
   app.notFound((c) => {
     const methods = allowed(c.get('path') ?? routedPath(c.req.raw))

@@ -32,8 +32,9 @@ const notAcceptable = (keys?: readonly string[]) =>
  * `c.get('negotiated')`; an unknown `?format=`, one given twice, or format markers that
  * disagree (`.csv?format=xml`) is a 406 listing what the gateway serves. When nothing is
  * acceptable, only a route that would answer is a 406, listing the formats it serves
- * (`acceptable`): another path is a 404, another method a 405. Those problems are rendered in
- * the problem type Accept names, if it names one the gateway renders
+ * (`acceptable`): another path is a 404, another method a 405, and a documentation page,
+ * which has one representation whatever Accept says (`servedOnlyAs`), is served. Those
+ * problems are rendered in the problem type Accept names, if it names one the gateway renders
  * (`application/problem+xml`), else as problem+json. (Every response varies on Accept:
  * `responseHeaders` says so.)
  *

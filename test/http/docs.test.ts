@@ -37,6 +37,53 @@ describe('GET /docs', () => {
     expect(await res.text()).toContain(content)
   })
 
+  // Accept headers that none of the API's formats meets, and some that name one of them,
+  // which is not what these files are either.
+  const ANY_ACCEPT = [
+    'text/css',
+    'text/javascript',
+    'application/javascript',
+    'image/png',
+    '*/*;q=0',
+    'application/json',
+    'text/csv',
+  ]
+  it.each(
+    [
+      ['/docs', 'text/html; charset=utf-8'],
+      ['/docs/swagger-ui.css', 'text/css; charset=utf-8'],
+      ['/docs/swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+      ['/docs/init.js', 'text/javascript; charset=utf-8'],
+    ].flatMap(([path, type]) => ANY_ACCEPT.map((accept) => [path!, accept, type!] as const)),
+  )('serves %s with Accept: %s as what it is', async (path, accept, type) => {
+    const t = await makeTarget()
+    const res = await t.request(path, { headers: { Accept: accept } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe(type)
+  })
+
+  it.each([
+    ['text/css', 'application/problem+json'],
+    ['image/png', 'application/problem+json'],
+    ['application/problem+xml', 'application/problem+xml'],
+    ['text/csv', 'text/csv'],
+  ])(
+    'answers a file it does not have with Accept: %s with a 404 as %s, as any unknown path',
+    async (accept, type) => {
+      const t = await makeTarget()
+      const res = await t.request('/docs/nope.css', { headers: { Accept: accept } })
+      expect(res.status).toBe(404)
+      expect(res.headers.get('Content-Type')!.split(';')[0]).toBe(type)
+    },
+  )
+
+  it('answers a format marker for another format with a 406 whatever Accept asks', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/docs/swagger-ui.css.json', { headers: { Accept: 'text/css' } })
+    expect(res.status).toBe(406)
+    expect(await res.json()).toMatchObject({ details: { accepted: ['text/css'] } })
+  })
+
   it.each([
     '/docs/index.html',
     '/docs/package.json',

@@ -212,6 +212,34 @@ describe('metadata pages', () => {
     },
   )
 
+  it.each(
+    ['/metadata', '/xml/metadata?op=CreateAmazonUser'].flatMap((path) =>
+      ['image/png', 'text/css', '*/*;q=0', 'application/json', 'text/csv'].map(
+        (accept) => [path, accept] as const,
+      ),
+    ),
+  )('serves %s with Accept: %s as the HTML page it is', async (path, accept) => {
+    const t = await makeTarget()
+    const res = await t.request(path, { headers: { Accept: accept } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+  })
+
+  it.each([
+    ['/metadata?op=nope', 'image/png', 'application/problem+json'],
+    ['/metadata?op=nope', 'application/problem+xml', 'application/problem+xml'],
+    ['/metadata?op=nope', 'text/csv', 'text/csv'],
+    ['/pdf/metadata?op=CreateAmazonUser', 'image/png', 'application/problem+json'],
+  ])(
+    'answers %s with Accept: %s with a 404 as %s, as any route answers a failure',
+    async (path, accept, type) => {
+      const t = await makeTarget()
+      const res = await t.request(path, { headers: { Accept: accept } })
+      expect(res.status).toBe(404)
+      expect(res.headers.get('Content-Type')!.split(';')[0]).toBe(type)
+    },
+  )
+
   it('answers an unknown operation with a 404 whatever format the URL names', async () => {
     const t = await makeTarget()
     expect((await t.request('/metadata.xml?op=nope')).status).toBe(404)

@@ -190,7 +190,18 @@ describe('GET /openapi.json', () => {
     for (const path of ['/openapi', '/openapi.xml', '/openapi?format=csv']) {
       expect((await t.request(path)).status, path).toBe(404)
     }
+    expect((await t.request('/openapi', { headers: { Accept: 'image/png' } })).status).toBe(404)
   })
+
+  it.each(['image/png', 'text/html', 'application/xml', 'application/json;q=0'])(
+    'is JSON with Accept: %s',
+    async (accept) => {
+      const t = await makeTarget()
+      const res = await t.request('/openapi.json', { headers: { Accept: accept } })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('Content-Type')).toBe('application/json; charset=utf-8')
+    },
+  )
 })
 
 describe('what /openapi.json says is what the gateway does', () => {

@@ -7,7 +7,7 @@ import {
 } from '../apis/cognigy/index.ts'
 import { limitBody } from '../body/body-limit.ts'
 import { carriesBody } from '../body/carries-body.ts'
-import { documentationPages } from '../apis/gateway/documentation.ts'
+import { DOCUMENTATION_ROUTES, documentationPages } from '../apis/gateway/documentation.ts'
 import { health } from '../apis/gateway/health.ts'
 import { indexPage } from '../apis/gateway/index-page.ts'
 import { getProblemType, listProblemTypes } from '../apis/gateway/problem-types.ts'
@@ -81,7 +81,7 @@ const routedPath = (request: Request): string => urlMarker(request).path
  */
 export const createApp = (deps: AppDeps) => {
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits }
-  const all = [indexPage(endpoints), ...endpoints]
+  const all = [indexPage(endpoints, DOCUMENTATION_ROUTES), ...endpoints]
   const pages = documentationPages(all, aliases)
   const allowed = allowedMethods([
     ...all.flatMap((e) => aliases(e.path).map((path) => ({ ...e, path }))),

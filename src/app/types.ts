@@ -166,6 +166,13 @@ export interface Endpoint {
    * (a confirmation code that could not be delivered): OpenAPI documents the 502.
    */
   upstreamFailure?: string
+  /**
+   * A documentation page the index (`GET /`) links, under `rel`: one of RFC 8631's
+   * (`service-desc`, `service-doc`), which the `Link` header carries too, or a name of its own
+   * (HAL only, as an operation's). `href`: the URL to follow, when the routed path is not one
+   * (`/openapi.json`, routed as `/openapi`).
+   */
+  indexedAs?: { rel: string; href?: string }
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

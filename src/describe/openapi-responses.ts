@@ -39,7 +39,7 @@ export const HEADERS: Json = {
   },
   Link: {
     description:
-      "RFC 8288 links of the resource under registered relations (self, first, prev, next, last, collection); HAL's `_links` has these and the links named for operations.",
+      "RFC 8288 links of the resource under registered relations (self, first, prev, next, last, collection; the index's service-desc and service-doc); HAL's `_links` has these and the links named for operations.",
     schema: { type: 'string' },
   },
   Location: { description: 'The created resource.', schema: { type: 'string' } },

@@ -12,6 +12,8 @@ export const RouteInfo = named(
   }),
 )
 
+export type RouteInfo = v.InferOutput<typeof RouteInfo>
+
 /** `GET /`: what this gateway is and every route it has. */
 export const GatewayIndex = named(
   'Gateway',

@@ -201,7 +201,11 @@ describe('links to the representation the URL named', () => {
 
   it('keeps the format on the gateway pages: the index, the problem catalogue', async () => {
     const t = await makeTarget()
-    expect(linksOf(await t.request('/?format=xml'))).toEqual({ self: '/?format=xml' })
+    expect(linksOf(await t.request('/?format=xml'))).toEqual({
+      self: '/?format=xml',
+      'service-desc': '/openapi.json',
+      'service-doc': '/docs',
+    })
     expect(linksOf(await t.request('/healthz.csv'))).toEqual({ self: '/healthz.csv' })
     expect(linksOf(await t.request('/problems.xml'))).toEqual({
       self: '/problems.xml',
@@ -218,6 +222,7 @@ describe('links to the representation the URL named', () => {
     expect(index._links.self.href).toBe('/?format=hal')
     expect(index._links.listContacts.href).toBe(CONTACTS)
     expect(index._links.getContact.href).toBe(`${CONTACTS}/{id}`)
+    expect(index._links['service-desc'].href).toBe('/openapi.json')
   })
 })
 

@@ -32,13 +32,65 @@ describe('gateway routes', () => {
       .map((link) => /^<([^>]*)>; rel="([^"]*)"$/.exec(link)!.slice(1))
     // RFC 3986 has no { or } in a URI reference; RFC 8288 §2.1.1 relations are registered.
     for (const [href] of links) expect(href).not.toMatch(/[{}]/)
-    expect(links).toEqual([['/', 'self']])
+    expect(links).toEqual([
+      ['/', 'self'],
+      ['/openapi.json', 'service-desc'],
+      ['/docs', 'service-doc'],
+    ])
     // HAL keeps every route, templated ones as templates.
     const hal = await (
       await t.request('/', { headers: { Accept: 'application/hal+json' } })
     ).json<any>()
     expect(hal._links.createAmazonUser.href).toBe('/v2.0/external/alexa/users')
     expect(hal._links.getWidgetContact.href).toBe('/widget/contact')
+  })
+
+  // Where the API is described, as RFC 8631 names it where it can (a relation the Link header
+  // carries), else by the page's own name.
+  const DOCUMENTATION = [
+    ['service-desc', '/openapi.json', 'application/json; charset=utf-8'],
+    ['service-doc', '/docs', 'text/html; charset=utf-8'],
+    ['metadata', '/metadata', 'text/html; charset=utf-8'],
+  ] as const
+
+  it('links the API description and documentation in HAL, to pages a HAL client can read', async () => {
+    const t = await makeTarget()
+    const res = await t.request('/', { headers: { Accept: 'application/hal+json' } })
+    const index = await res.json<any>()
+    for (const [rel, href, type] of DOCUMENTATION) {
+      expect(index._links[rel], rel).toEqual({ href, title: expect.stringMatching(/^GET \S/) })
+      expect(index.routes, rel).toContainEqual({
+        name: rel,
+        method: 'GET',
+        path: href,
+        title: index._links[rel].title.slice(4),
+      })
+      // Followed as a HAL client would: the page is what it is.
+      const page = await t.request(href, { headers: { Accept: 'application/hal+json' } })
+      expect(page.status, href).toBe(200)
+      expect(page.headers.get('Content-Type'), href).toBe(type)
+    }
+  })
+
+  it.each([
+    ['application/json', '/'],
+    ['application/xml', '/'],
+    ['text/csv', '/'],
+    ['text/html', '/'],
+    ['*/*', '/?format=xml'],
+  ])('lists the API description and documentation as %s at %s', async (accept, path) => {
+    const t = await makeTarget()
+    const res = await t.request(path, { headers: { Accept: accept } })
+    expect(res.status).toBe(200)
+    // Canonical whatever format the URL names: /openapi.json?format=xml would be a 406.
+    expect(res.headers.get('Link')).toContain(
+      '</openapi.json>; rel="service-desc", </docs>; rel="service-doc"',
+    )
+    const body = await res.text()
+    for (const [rel, href] of DOCUMENTATION) {
+      if (accept === 'text/html') expect(body).toContain(`<a rel="${rel}" href="${href}">`)
+      else expect(body).toContain(href)
+    }
   })
 
   it('reports health, also as XML', async () => {

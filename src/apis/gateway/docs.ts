@@ -21,6 +21,7 @@ export const docsPages = (): Endpoint[] => [
     path: '/docs',
     name: 'docs',
     title: 'Interactive API reference (Swagger UI)',
+    indexedAs: { rel: 'service-doc' },
     handler: (c) => {
       servedOnlyAs(c, 'text/html', 'html')
       c.set('pagePolicy', DOCS_POLICY)

@@ -1,4 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
+import type { RouteInfo } from '../../model/gateway.ts'
 import { docsPages } from './docs.ts'
 import { metadataPages } from './metadata.ts'
 import { openApiPage } from './openapi.ts'
@@ -20,5 +21,18 @@ export const documentationPages = (
   ...docsPages(),
 ]
 
+// What they are does not depend on the endpoints they describe.
+const described = documentationPages([], (p) => [p])
+
 /** Their route paths, for checks that look at the routes of the app. */
-export const DOCUMENTATION_PATHS = documentationPages([], (p) => [p]).map((p) => p.path)
+export const DOCUMENTATION_PATHS = described.map((p) => p.path)
+
+/**
+ * What the index lists of them (`Endpoint.indexedAs`): where the documentation starts, each
+ * under its relation and at the URL to follow. Swagger UI's files and the page of one
+ * operation are linked from these.
+ */
+export const DOCUMENTATION_ROUTES: readonly RouteInfo[] = described.flatMap(
+  ({ indexedAs, method, path, title }) =>
+    indexedAs ? [{ name: indexedAs.rel, method, path: indexedAs.href ?? path, title }] : [],
+)

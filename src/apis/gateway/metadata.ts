@@ -60,7 +60,13 @@ export const metadataPages = (
   }
   const page = { method: 'GET', name: 'metadata', handler } as const
   return [
-    { ...page, path: '/metadata', title: 'The operations, ServiceStack style' },
+    // Not `service-doc` too: that is /docs, and a relation names one link here (`Links`).
+    {
+      ...page,
+      path: '/metadata',
+      title: 'The operations, ServiceStack style',
+      indexedAs: { rel: 'metadata' },
+    },
     { ...page, path: '/:format/metadata', title: 'One operation with samples in a format' },
   ]
 }

@@ -22,6 +22,7 @@ export const openApiPage = (
     path: '/openapi',
     name: 'openapi',
     title: 'The OpenAPI 3.1 document of this gateway',
+    indexedAs: { rel: 'service-desc', href: '/openapi.json' },
     handler: (c) => {
       if (new URL(c.req.url).pathname !== '/openapi.json') {
         throw new ProblemError('routeNotFound', 'The OpenAPI document is at /openapi.json.')

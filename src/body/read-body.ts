@@ -30,11 +30,17 @@ const codingsOf = (header: string | undefined): string[] =>
     .filter((coding) => coding !== '' && coding !== 'identity')
 
 /** The first value of a lower-cased Content-Type parameter, quotes removed. */
-const parameter = (params: readonly string[], name: string): string | undefined =>
-  params
-    .find((p) => p.startsWith(`${name}=`))
-    ?.slice(name.length + 1)
-    .replaceAll('"', '')
+const parameter = (params: readonly string[], name: string): string | undefined => {
+  const values = new Set(
+    params
+      .filter((p) => p.startsWith(`${name}=`))
+      .map((p) => p.slice(name.length + 1).replaceAll('"', '')),
+  )
+  // Readers would differ on which of two values counts (a proxy may take the last).
+  if (values.size > 1)
+    throw unsupported(`The Content-Type names ${name} twice (${[...values].join(', ')}); send one.`)
+  return values.values().next().value
+}
 
 /** Turns failed validation into the 1000 problem with one `{pointer, message}` per issue. */
 export const validationProblem = (issues: readonly v.BaseIssue<unknown>[]): ProblemError =>

@@ -97,6 +97,7 @@ const cases: [string, string, BodyInit, number][] = [
   ],
   ['an unknown Content-Type', 'application/yaml', 'accessToken: a', 415],
   ['a non-UTF-8 charset', 'application/json; charset=iso-8859-1', `{${TOKENS}}`, 415],
+  ['two charsets', 'application/json; charset=utf-8; charset=iso-8859-1', `{${TOKENS}}`, 415],
   // Read as header + data, two rows without a header row would be misread as a header.
   ['CSV declared without a header row', 'text/csv; header=absent', 'a,r\r\nb,s\r\n', 415],
   ['CSV with a quoted header=absent', 'text/csv;header="absent"', 'a,r\r\nb,s\r\n', 415],

@@ -92,7 +92,6 @@ export const responseBody = (
   return { mediaType, contentType: format.contentType(mediaType), body }
 }
 
-/** A form body by the flat convention the form reader shares with CSV (`Data.Field`). */
 /**
  * A request body of `value` in one of the accepted body types. Written through the schema's
  * input view, so write-only members (which a request does carry) are in it.

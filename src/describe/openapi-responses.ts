@@ -136,6 +136,8 @@ export const failureResponse = (
     description,
     headers: {
       'X-Trace-Id': header('X-Trace-Id'),
+      // The DTO is the operation's own resource, failed or not: it links itself as a success does.
+      Link: header('Link'),
       'Retry-After': {
         description: 'With a 429 that can be retried, or a 503: seconds to wait before retrying.',
         schema: { type: 'integer' },

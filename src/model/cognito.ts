@@ -27,12 +27,20 @@ const nullMeansAbsent = <TSchema extends v.GenericSchema<string, string>>(schema
 /** `POST /CognitoSendConfirmCodeRequest`: the address alone sends a code; with a code, confirms. */
 export const CognitoSendConfirmCodeRequest = named(
   'CognitoSendConfirmCodeRequest',
-  plainObject({
-    EmailAddress: nullMeansAbsent(emailAddress()),
-    ConfirmationCode: nullMeansAbsent(
-      v.pipe(v.string('must be a string'), v.trim(), v.regex(/^\d{6}$/, 'must be 6 digits')),
-    ),
-  }),
+  v.pipe(
+    plainObject({
+      EmailAddress: nullMeansAbsent(emailAddress()),
+      ConfirmationCode: nullMeansAbsent(
+        v.pipe(v.string('must be a string'), v.trim(), v.regex(/^\d{6}$/, 'must be 6 digits')),
+      ),
+    }),
+    // The flow's two steps, the first the one a client starts with (and the one every sample
+    // shows: a code it could confirm is one only its mailbox has).
+    v.examples([
+      { EmailAddress: 'user@example.com' },
+      { EmailAddress: 'user@example.com', ConfirmationCode: '123456' },
+    ]),
+  ),
 )
 
 export type CognitoSendConfirmCodeRequest = v.InferOutput<typeof CognitoSendConfirmCodeRequest>
@@ -130,14 +138,40 @@ export const BaseResponse = v.object({
 
 export type BaseResponse = v.InferOutput<typeof BaseResponse>
 
+/** The one user pool the gateway plays; every user belongs to it. */
+export const USER_POOL = { PoolID: 'us-east-1_ConnegGw1', ClientID: 'conneggatewayservicestack1' }
+
 /** The operation's response DTO: the outcome, the user (`Data`) and the user before (`Data2`). */
 export const CognitoSendConfirmCodeResponse = named(
   'CognitoSendConfirmCodeResponse',
-  v.object({
-    ...BaseResponse.entries,
-    Data: v.optional(CognitoUser),
-    Data2: v.optional(CognitoUser),
-  }),
+  v.pipe(
+    v.object({
+      ...BaseResponse.entries,
+      Data: v.optional(CognitoUser),
+      Data2: v.optional(CognitoUser),
+    }),
+    // What the first step answers, member for member (a sample of the schema alone would show
+    // members no answer has together: a session with `Data2`, an `ErrorText` with OpCode 0).
+    v.examples([
+      {
+        Total: 1,
+        OpCode: 0,
+        RequestTime: '2026-01-02T03:04:05.000Z',
+        ResponseTime: '2026-01-02T03:04:05.012Z',
+        TotalExecutionTime: '00:00:00.0123456',
+        CachedResponse: false,
+        Data: {
+          UserID: '000000000000000000000001',
+          Username: 'user@example.com',
+          UserPool: USER_POOL,
+          ClientID: USER_POOL.ClientID,
+          Status: 'UNCONFIRMED',
+          Attributes: { email: 'user@example.com', email_verified: 'false' },
+          Settings: {},
+        },
+      },
+    ]),
+  ),
 )
 
 export type CognitoSendConfirmCodeResponse = v.InferOutput<typeof CognitoSendConfirmCodeResponse>

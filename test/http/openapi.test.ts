@@ -118,7 +118,16 @@ describe('GET /openapi.json', () => {
     expect(post.responses['413']).toBeUndefined()
     expect(post.responses['415']).toBeUndefined()
     expect(post.responses['4XX'].description).toContain('size limit')
-    expect(Object.keys(post.responses['4XX'].headers)).toEqual(['X-Trace-Id', 'Retry-After'])
+    expect(Object.keys(post.responses['4XX'].headers)).toEqual([
+      'X-Trace-Id',
+      'Link',
+      'Retry-After',
+    ])
+    // The DTO links itself when it fails too, as the document says.
+    const t = await makeTarget()
+    const failed = await t.request('/CognitoSendConfirmCodeRequest?EmailAddress=nope')
+    expect(failed.status).toBe(400)
+    expect(failed.headers.get('Link')).toBe('</CognitoSendConfirmCodeRequest>; rel="self"')
     // A code that could not be delivered is a 502 in the DTO, on both methods.
     for (const method of ['post', 'get'])
       expect(

@@ -1,8 +1,5 @@
-import type { CognitoUser } from '../../model/cognito.ts'
+import { type CognitoUser, USER_POOL } from '../../model/cognito.ts'
 import type { CognitoUserRecord } from '../../store/cognito-users.ts'
-
-/** The one user pool this gateway plays; every user belongs to it. */
-export const USER_POOL = { PoolID: 'us-east-1_ConnegGw1', ClientID: 'conneggatewayservicestack1' }
 
 /**
  * The pool's limits. All times run on the injected clock.

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../app/types.ts'
 import { signer } from '../../helper/signer.ts'
-import type { CognitoUserSession } from '../../model/cognito.ts'
+import { type CognitoUserSession, USER_POOL } from '../../model/cognito.ts'
 import type { CognitoUserRecord } from '../../store/cognito-users.ts'
-import { POLICY, USER_POOL } from './pool.ts'
+import { POLICY } from './pool.ts'
 
 /**
  * A new session for a confirmed user: id, access and refresh tokens signed with `TOKEN_SECRET`

@@ -54,7 +54,7 @@ const FORMAT_PARAMETER = {
   in: 'query',
   required: false,
   description:
-    'Chooses the representation over Accept; a path suffix (`.csv`) or `/{format}/reply/{Operation}` does the same. Its name and value are read in any letter case (`?Format=CSV`).',
+    'Chooses the representation over Accept; a path suffix (`.csv`) does the same, and for a ServiceStack-style operation `/{format}/reply/{Operation}` too. Its name and value are read in any letter case (`?Format=CSV`).',
   schema: { type: 'string', enum: formats.map((f) => f.key) },
 }
 
@@ -202,7 +202,7 @@ export const openApiDocument = (endpoints: readonly Endpoint[], options: OpenApi
       title: 'Conneg Gateway',
       version: options.version ?? '0.1.0',
       description:
-        'Every operation answers in JSON, HAL+JSON, XML (application/xml or text/xml), CSV or HTML: choose with Accept, a path suffix (.csv) or ?format=csv. Errors are RFC 9457 problems in the same family.',
+        'Every operation answers in JSON, HAL+JSON, XML (application/xml or text/xml) and CSV, and all but the export in HTML too (each lists its own): choose with Accept, a path suffix (.csv) or ?format=csv. Errors are RFC 9457 problems in the same family, but for ServiceStack-style operations, which answer failures in their response DTO (OpCode and ErrorText), as ServiceStack does.',
     },
     servers: [{ url: '/' }],
     paths,

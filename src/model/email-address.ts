@@ -39,5 +39,9 @@ export const emailAddress = () =>
     v.maxLength(254, 'must be at most 254 characters'),
     v.check(isEmailAddress, 'must be an email address'),
     v.metadata({ format: 'email' }),
-    v.description('An email address (RFC 5322); spaces around it are dropped.'),
+    v.description(
+      'An email address (RFC 5322 dot-atom@domain, its part before the @ at most 64 ' +
+        'characters; no quoted parts, address literals or non-ASCII letters); spaces around ' +
+        'it are dropped.',
+    ),
   )

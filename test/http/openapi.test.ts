@@ -112,6 +112,10 @@ describe('GET /openapi.json', () => {
   it('documents the ServiceStack operation as it behaves: failures, query and optional body', async () => {
     const doc = await fetchDocument()
     const post = doc.paths['/CognitoSendConfirmCodeRequest'].post
+    // The overview says failures come in the DTO there, not as problems.
+    expect(doc.info.description).toMatch(
+      /ServiceStack-style operations, which answer failures in their response DTO/,
+    )
     expect(post.requestBody.required).toBe(false)
     expect(doc.paths['/v2.0/external/alexa/users'].post.requestBody.required).toBe(true)
     // A body over the limit and one of a type it cannot read are DTOs, as behaviour shows.
@@ -265,6 +269,10 @@ describe('what /openapi.json says is what the gateway does', () => {
     const body = doc.components.schemas.AuthenticateUser
     expect(body.properties.email).toMatchObject({ format: 'email' })
     expect(body.properties.email.description).toMatch(/spaces around it are dropped/)
+    // Past what `format: email` says: what the gateway refuses, as it refuses it.
+    expect(body.properties.email.description).toMatch(/before the @ at most 64 characters/)
+    const long = authenticate({ email: `${'a'.repeat(65)}@example.com` })
+    expect((await (await makeTarget()).request(AUTHENTICATE, long)).status).toBe(400)
     expect(body.anyOf).toEqual([{ required: ['email'] }, { required: ['phone'] }])
     expect(body.description).toMatch(/email, or a phone/)
     const example = doc.paths[AUTHENTICATE].post.requestBody.content['application/json'].example

@@ -2,7 +2,7 @@ import { escapeHtml } from '../formats/html-escape.ts'
 import { htmlPage } from '../formats/html-page.ts'
 import type { Format } from '../formats/types.ts'
 import { CREDENTIALS, httpSample } from './http-samples.ts'
-import type { JsonSchema, SchemaSet } from './json-schemas.ts'
+import { type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
 import { type MetadataOperation, servedFormats } from './metadata-operations.ts'
 import { type ParameterRow, rowsOf, typeTables, type TypeTable } from './type-tables.ts'
 
@@ -50,6 +50,18 @@ const requestTable = (group: MetadataOperation, set: SchemaSet): TypeTable => {
 }
 
 /**
+ * What the request's schema says of itself, under its table: a rule no row can carry (an
+ * email or a phone, either, identifies a contact), where Required: No alone would mislead.
+ */
+const requestRule = (group: MetadataOperation, set: SchemaSet): string => {
+  const request = group.operations[0]!.endpoint.request
+  if (!request) return ''
+  const schema = set.of(request)
+  const description = (schema.$ref ? set.components[refName(schema.$ref)] : schema)?.description
+  return description ? `<p>${escapeHtml(description)}</p>` : ''
+}
+
+/**
  * An operation's page, after ServiceStack's `/{format}/metadata?op=Name`: its routes, the
  * parameter tables of its request and of its response and every type that uses, the sentence
  * on choosing the format, and a sample HTTP request and response in that format, whose bodies
@@ -88,6 +100,7 @@ export const metadataPage = (
       ? `<p>Requires the header <code>${escapeHtml(CREDENTIALS[first.endpoint.security]!)}</code>.</p>`
       : '',
     table(requestTable(group, set)),
+    requestRule(group, set),
     ...responseTables.map(table),
     `<p>To override the Content-type in your clients, use the HTTP Accept Header, append the .${key} suffix or ?format=${key}</p>`,
     `<h2>HTTP + ${label}</h2>`,

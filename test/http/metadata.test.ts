@@ -66,6 +66,11 @@ describe('metadata pages', () => {
     expect(row('avatar_url')).not.toContain('Format: uri')
     expect(row('customData')).toContain('16384 bytes as JSON')
     expect(row('http_action_overrides')).toMatch(/Latin-1.*16384 bytes as JSON/)
+    // email and phone are each Required: No; the rule that one of them is must be said too.
+    expect(row('email')).toMatch(/^<td>body<\/td><td>string<\/td><td>No<\/td>/)
+    expect(page).toMatch(
+      /<\/table><p>A contact needs an identity: an email, or a phone when it has no email\.<\/p>/,
+    )
   })
 
   it("shows the created user's own URL as self in the HAL sample of a 201", async () => {

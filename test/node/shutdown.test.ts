@@ -140,4 +140,16 @@ describe('npm start and signals', () => {
     expect(gateway.output()).toContain('"stopping at once"')
     expect(gateway.child.exitCode).toBe(1)
   }, 30_000)
+
+  it('stops on a SIGTERM sent to npm, as a container runtime or a supervisor sends it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gateway-npm-'))
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const gateway = await startGateway({ ...TEST_ENV, DATA_DIR: dir }, { npm: true })
+    const exited = new Promise((resolve) => gateway.child.on('exit', resolve))
+    gateway.child.kill('SIGTERM')
+    expect(await settles(exited, 10_000)).toBe(true)
+    // The gateway itself got the signal: it stopped as it does, and serves no more.
+    expect(gateway.output()).toContain('"shutting down"')
+    await expect(fetch(`${gateway.base}/healthz`)).rejects.toThrow()
+  }, 30_000)
 })

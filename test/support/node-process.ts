@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 const MAIN = fileURLToPath(new URL('../../src/runtime/node/main.ts', import.meta.url))
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
  * A port nobody listens on right now.
@@ -40,14 +41,20 @@ export interface GatewayProcess {
  */
 export const startGateway = async (
   env: Record<string, string>,
-  /** Another copy of the entry (a checkout elsewhere), and the folder it runs in. */
-  { main = MAIN, cwd }: { main?: string; cwd?: string } = {},
+  /**
+   * Another copy of the entry (a checkout elsewhere), and the folder it runs in; or `npm`:
+   * `npm start` itself in this checkout, its process the one signals go to.
+   */
+  { main = MAIN, cwd, npm = false }: { main?: string; cwd?: string; npm?: boolean } = {},
 ): Promise<GatewayProcess> => {
   const port = env.PORT ? Number(env.PORT) : await freePort()
-  const child = spawn(process.execPath, ['--no-warnings', main], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
-    ...(cwd ? { cwd } : {}),
-  })
+  const processEnv = { PATH: process.env.PATH ?? '', PORT: String(port), ...env }
+  const child = npm
+    ? spawn('npm', ['start', '--silent'], { env: processEnv, cwd: ROOT })
+    : spawn(process.execPath, ['--no-warnings', main], {
+        env: processEnv,
+        ...(cwd ? { cwd } : {}),
+      })
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))

@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const serve = async () => {
+const serve = async (accessLog?: ReturnType<typeof memoryLogger>) => {
   const dir = await mkdtemp(join(tmpdir(), 'gateway-shutdown-'))
   cleanups.push(() => rm(dir, { recursive: true, force: true }))
   const server = await startServer({
@@ -24,6 +24,7 @@ const serve = async () => {
     databaseUrl: `file:${join(dir, 'gateway.db')}`,
     secrets: parseSecrets(TEST_ENV),
     logger: memoryLogger(),
+    ...(accessLog ? { accessLog } : {}),
   })
   return { ...server, port: (server.server.address() as AddressInfo).port }
 }
@@ -108,6 +109,19 @@ describe('stopping the Node server', () => {
     await new Promise((resolve) => socket.on('connect', resolve))
     await new Promise((r) => setTimeout(r, 100))
     expect(await settles(server.close(5000), 1000)).toBe(true)
+  })
+
+  it('has logged the requests it cut by the time it has stopped, so an exit loses none', async () => {
+    const accessLog = memoryLogger()
+    const server = await serve(accessLog)
+    slowUpload(server.port)
+    await new Promise((r) => setTimeout(r, 100))
+    await server.close(200)
+    // `npm start` exits as soon as `close` resolves: the line must be there already.
+    const lines = accessLog.lines.map((line) => JSON.parse(line))
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'request', method: 'POST', path: USERS, complete: false }),
+    ])
   })
 
   it('closes the connections left once the grace period is over', async () => {

@@ -48,20 +48,43 @@ const millis = (ms: number) => Math.round(ms * 1000) / 1000
 
 const write = (logger: Logger, entry: AccessEntry) => logger.info('request', { ...entry })
 
+/** What `logAccess` gives its server. */
+export interface AccessLog {
+  /** Tells the log of an answer `answerRefusedRequests` wrote itself. */
+  told: (stream: Duplex, answer: RefusedAnswer) => void
+  /**
+   * Resolves once every response begun so far is logged. A stopping server that cut its
+   * connections waits for it: their lines are written as the cut reaches each response, a
+   * turn of the event loop after the server itself has closed, and a process exiting then
+   * would lose them.
+   */
+  logged: () => Promise<void>
+}
+
 /**
  * Logs every response of `server` once it is over (`ACCESS_LOG=on`), as an `info` line
  * `request` with an `AccessEntry`: when it was sent whole, or when its connection closed
  * first (the client went away, or an export was cut on a failure). Requests answered before
  * the app (a missing Host, `Expect`, a 100-continue body over the limit) are logged too. What
- * Node's parser refused is answered by `answerRefusedRequests`, which tells the function
- * returned here. Nothing is added to a server that does not ask for the log.
+ * Node's parser refused is answered by `answerRefusedRequests`, which tells `told`. Nothing
+ * is added to a server that does not ask for the log.
  *
  * @example
- * const told = logAccess(server, logger)
+ * const { told } = logAccess(server, logger)
  * answerRefusedRequests(server, traceIdOf, told)
  */
-export const logAccess = (server: Server, logger: Logger) => {
+export const logAccess = (server: Server, logger: Logger): AccessLog => {
+  // Responses (and refused answers) not logged yet, and who waits for there being none.
+  let open = 0
+  let waiting: (() => void)[] = []
+  const opened = () => void open++
+  const closed = () => {
+    if (--open > 0) return
+    for (const resolve of waiting) resolve()
+    waiting = []
+  }
   const track = (request: IncomingMessage, response: ServerResponse) => {
+    opened()
     const start = performance.now()
     // A pipelined request's response gets the socket once those before it are over.
     let socket = response.socket
@@ -86,6 +109,7 @@ export const logAccess = (server: Server, logger: Logger) => {
         durationMs: millis(performance.now() - start),
         complete: to !== undefined || (raw !== undefined && socket?.writableFinished === true),
       })
+      closed()
     }
     if (!socket) {
       // Node emits no `close` for a response still queued when the connection closes (the
@@ -108,10 +132,11 @@ export const logAccess = (server: Server, logger: Logger) => {
   }
   server.prependListener('request', track)
   server.prependListener('checkExpectation', track)
-  return (stream: Duplex, { status, traceId, method, path }: RefusedAnswer) => {
+  const told = (stream: Duplex, { status, traceId, method, path }: RefusedAnswer) => {
     const socket = stream as Socket
     const from = socket.bytesWritten ?? 0
-    socket.once('close', () =>
+    opened()
+    socket.once('close', () => {
       write(logger, {
         traceId,
         method,
@@ -120,7 +145,11 @@ export const logAccess = (server: Server, logger: Logger) => {
         bytes: (socket.bytesWritten ?? from) - from,
         durationMs: null,
         complete: socket.writableFinished,
-      }),
-    )
+      })
+      closed()
+    })
   }
+  const logged = () =>
+    open === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))
+  return { told, logged }
 }

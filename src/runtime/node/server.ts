@@ -142,8 +142,8 @@ export const startServer = async (config: NodeConfig) => {
       compression: config.compression ?? false,
     }),
   )
-  const told = config.accessLog ? logAccess(server, config.accessLog) : undefined
-  answerRefusedRequests(server, traceIdOf, told)
+  const access = config.accessLog ? logAccess(server, config.accessLog) : undefined
+  answerRefusedRequests(server, traceIdOf, access?.told)
   answerUnmetExpectations(server, traceIdOf)
   cutStalledClients(server, {
     idleSeconds: config.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
@@ -186,7 +186,11 @@ export const startServer = async (config: NodeConfig) => {
         clearTimeout(deadline)
         clearInterval(idle)
         closeDatabase()
-        resolve()
+        // A response cut here is logged a turn later, as the cut reaches it: a caller that
+        // exits once this resolves would lose its line (at most a second is given to it).
+        if (!access) return resolve()
+        const cap = setTimeout(resolve, 1000)
+        void access.logged().then(() => (clearTimeout(cap), resolve()))
       })
     })
   return { app, server, close }

@@ -20,6 +20,22 @@ export interface DatabaseConfig {
 }
 
 /**
+ * Refuses a database SQLite could open only for reading (a read-only folder or mount, a file
+ * it may not write): such a gateway would serve reads, call itself healthy and answer every
+ * write 503. A write transaction is begun and committed empty: nothing is written.
+ *
+ * @example
+ * await assertWritable(db, '.data/gateway.db') // throws: …cannot be written (cause: SQLite's read-only error)
+ */
+export const assertWritable = async (db: SqlDatabase, path: string): Promise<void> => {
+  try {
+    await db.batch([])
+  } catch (error) {
+    throw new Error(`the database file ${path} cannot be written`, { cause: error })
+  }
+}
+
+/**
  * The gateway's database on Node. A `file:` URL is an embedded SQLite file in WAL mode, read
  * through libSQL's native driver with kept statements and guarded against its folder going
  * away (`guardFile`), with a second connection whose reads run off the event loop for large
@@ -68,6 +84,7 @@ export const openDatabase = async (
     let applied: string[]
     try {
       applied = await migrate(db)
+      await assertWritable(db, path)
     } catch (error) {
       file.close()
       throw error

@@ -71,10 +71,12 @@ const started = await startServer({
   // A line per request, written a turn of the event loop at a time rather than one by one.
   ...(settings.accessLog ? { accessLog: jsonLogger(batchedLines()) } : {}),
 }).catch((error: unknown) => {
-  // The database could not be opened or migrated (a bad path, a file another process holds).
-  const cause =
-    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
-  return refuse([`${error instanceof Error ? error.message : String(error)}${cause}`])
+  // The database could not be opened or migrated (a bad path, a file another process holds):
+  // what failed, and what SQLite or the driver said, at the bottom of the causes.
+  let cause: unknown = error instanceof Error ? error.cause : undefined
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause
+  const why = cause instanceof Error ? `: ${cause.message}` : ''
+  return refuse([`${error instanceof Error ? error.message : String(error)}${why}`])
 })
 const { close } = started
 // PORT=0 takes any free port: the log and the curl line name the one taken.

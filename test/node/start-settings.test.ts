@@ -106,6 +106,33 @@ describe('npm start reads its settings strictly', () => {
     30_000,
   )
 
+  it('names every problem of a production configuration in its one line', async () => {
+    const dir = await tempDir()
+    const text = await refusal({ DATA_DIR: dir, NODE_ENV: 'production', PORT: '0x2000' })
+    const line = text.split('\n').find((l) => l.startsWith('Refusing to start:'))!
+    expect(line).toMatch(/PORT/)
+    expect(line).toMatch(/CODE_WEBHOOK_URL is not set/)
+    expect(line).toMatch(/API_KEYS is not set/)
+    expect(line).toMatch(/NODE_ENV=production never falls back to generated secrets\.$/)
+  }, 30_000)
+
+  it('in development names what else is wrong before it generates any secret', async () => {
+    const dir = await tempDir()
+    const text = await refusal({ DATA_DIR: dir, PORT: '1e4', CODE_WEBHOOK_URL: 'ftp://x' })
+    expect(text).toMatch(/Refusing to start: PORT.*; CODE_WEBHOOK_URL/)
+    expect(existsSync(join(dir, 'dev-secrets.json'))).toBe(false)
+  }, 30_000)
+
+  it('prints only the secrets it generated, never one the environment set', async () => {
+    const own = 'ck_my-own-configured-key-0123456789'
+    const gateway = await started({ DATA_DIR: await tempDir(), API_KEYS: own })
+    for (let i = 0; i < 100 && !gateway.output().includes('Try it:'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(gateway.output()).toContain('API key (X-API-Key):           <one of your API_KEYS>')
+    expect(gateway.output()).not.toContain(own)
+    expect(gateway.output()).toMatch(/Organisation token \(Bearer\): +org_/)
+  }, 30_000)
+
   it.each(['Production', 'PRODUCTION'])(
     'runs NODE_ENV=%s as production: no generated secrets, no codes in the log',
     async (value) => {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { parseCodeSender } from '../../config/code-sender.ts'
+import { parseEnvironment } from '../../config/environment.ts'
 import { parseSecrets } from '../../config/secrets.ts'
 import { codeSenderFor } from '../code-sender.ts'
 import { jsonLogger } from '../logger.ts'
@@ -12,21 +13,28 @@ import { readNodeSettings } from './settings.ts'
 const env = process.env
 const logger = jsonLogger()
 function refuse(problems: readonly string[], hint = ''): never {
-  console.error(`Refusing to start: ${problems.join('; ')}.${hint ? `\n${hint}` : ''}`)
+  console.error(`Refusing to start: ${problems.join('; ')}.${hint ? ` ${hint}` : ''}`)
   process.exit(1)
 }
 
+// Every problem of the configuration is named at once, so one restart fixes them all.
 const read = readNodeSettings(env)
-if (!read.ok) refuse(read.problems)
-const { settings } = read
-const { dataDir, host } = settings
-const production = settings.environment === 'production'
+// A NODE_ENV that is neither is refused with the rest, which is judged as production's.
+const production = read.ok
+  ? read.settings.environment === 'production'
+  : parseEnvironment(env.NODE_ENV, 'development') !== 'development'
+const sender = parseCodeSender(env, production)
+const settingProblems = read.ok ? [] : read.problems
+const senderProblems = sender.ok ? [] : sender.problems
 
 let secrets = parseSecrets(env)
 let generated: Record<string, string> | undefined
 if (!secrets.ok && !production) {
+  // Development fills in what is missing, once nothing else stops the start.
+  const settings =
+    read.ok && sender.ok ? read.settings : refuse([...settingProblems, ...senderProblems])
   // An unwritable folder or a damaged file: a line saying so, not a stack.
-  const dev = await devSecrets(dataDir).catch((error: unknown) =>
+  const dev = await devSecrets(settings.dataDir).catch((error: unknown) =>
     refuse([(error as Error).message]),
   )
   // Configured values win; generated ones only fill what is missing.
@@ -39,14 +47,13 @@ if (!secrets.ok && !production) {
     file: dev.file,
   })
 }
-if (!secrets.ok)
-  refuse(
-    secrets.problems,
-    production ? 'NODE_ENV=production never falls back to generated secrets.' : '',
-  )
-
-const sender = parseCodeSender(env, production)
-if (!sender.ok) refuse(sender.problems)
+if (!read.ok || !secrets.ok || !sender.ok) {
+  const hint =
+    production && !secrets.ok ? 'NODE_ENV=production never falls back to generated secrets.' : ''
+  refuse([...settingProblems, ...(secrets.ok ? [] : secrets.problems), ...senderProblems], hint)
+}
+const { settings } = read
+const { dataDir, host } = settings
 if (sender.config.kind === 'log') {
   logger.warn('confirmation codes go to the log (development; set CODE_WEBHOOK_URL to deliver)')
 }
@@ -85,13 +92,17 @@ const { port } = started.server.address() as AddressInfo
 const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 logger.info('listening', { url: base })
 if (generated) {
-  const apiKey = secrets.secrets.apiKeys[0]
+  // Only what was generated is printed: a key or token the environment set is its owner's,
+  // and never goes to a log.
+  const shown = (name: string, value: string | undefined) =>
+    env[name] ? `<one of your ${name}>` : value
+  const apiKey = shown('API_KEYS', secrets.secrets.apiKeys[0])
   console.log(
     [
       '',
       `Conneg Gateway is listening on ${base} (development secrets from ${dataDir}/dev-secrets.json)`,
       `  API key (X-API-Key):           ${apiKey}`,
-      `  Organisation token (Bearer):   ${secrets.secrets.orgTokens[0]}`,
+      `  Organisation token (Bearer):   ${shown('ORG_TOKENS', secrets.secrets.orgTokens[0])}`,
       '',
       'Try it:',
       `  curl -i -X POST ${base}/new/v2.0/external/alexa/users \\`,

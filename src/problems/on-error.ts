@@ -66,9 +66,12 @@ export const storeUnavailable = (
   c: Context<AppEnv>,
   error: StoreUnavailableError,
 ): ProblemError => {
+  // Its message says why when the gateway itself found out (a file replaced under it, which
+  // takes a restart); a driver's failure says it in the cause.
   c.get('deps').logger.warn('store unavailable', {
     traceId: c.get('traceId'),
-    cause: describeCause(error.cause),
+    reason: error.message,
+    ...(error.cause === undefined ? {} : { cause: describeCause(error.cause) }),
   })
   return serviceUnavailable('Storage is unavailable; retry shortly.')
 }

@@ -109,3 +109,34 @@ describe('secrets and tokens never reach the logs', () => {
     expectNoSecretIn(t.logger.lines)
   })
 })
+
+describe('the log of a 503 from an unavailable store says why', () => {
+  it.each([
+    [
+      'the gateway found itself',
+      new StoreUnavailableError('the database file was replaced'),
+      {
+        reason: 'the database file was replaced',
+      },
+    ],
+    [
+      'the driver gave as the cause',
+      new StoreUnavailableError('database unavailable', {
+        cause: Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }),
+      }),
+      { reason: 'database unavailable', cause: 'SQLITE_BUSY: Error: database is locked' },
+    ],
+  ])('what %s', async (_, error, fields) => {
+    const t = await makeTarget({ store: createStore(failingDb(() => error)) })
+    expect((await t.request(USERS, { headers: { 'X-API-Key': API_KEY } })).status).toBe(503)
+    const line = t.logger.lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l.message === 'store unavailable')
+    expect(line).toEqual({
+      level: 'warn',
+      message: 'store unavailable',
+      traceId: expect.any(String),
+      ...fields,
+    })
+  })
+})

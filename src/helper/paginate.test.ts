@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { isProjection } from '../formats/projected.ts'
 import { collectionOf } from '../model/collection.ts'
 import { shapeOf } from '../model/shape.ts'
-import { cursorOf, pageBody, pageLinks, readCursor } from './paginate.ts'
+import { cursorOf, pageAnswer, pageBody, pageLinks, readCursor } from './paginate.ts'
 
 describe('cursorOf and readCursor', () => {
   it('read back the position and key written, whatever text the key holds', () => {
@@ -108,5 +108,29 @@ describe('pageBody', () => {
     }
     const body = pageBody(result, { skip: 0, limit: 25 })
     expect(isProjection(shapeOf(Items), body, 32)).toBe(true)
+  })
+})
+
+describe('pageAnswer', () => {
+  it("gives respond the body, the links, the items' own links and the total as a header", () => {
+    const result = {
+      items: [{ id: 'a' }, { id: 'b' }],
+      total: 7,
+      more: true,
+      earlier: false,
+      start: ['t0', 'a'] as [string, string],
+      end: ['t1', 'b'] as [string, string],
+    }
+    const page = { skip: 0, limit: 2 }
+    const { value, options } = pageAnswer(
+      page,
+      result,
+      '/notes',
+      (n: { id: string }) => `/notes/${n.id}`,
+    )
+    expect(value).toEqual(pageBody(result, page))
+    expect(options.links).toEqual(pageLinks('/notes', page, result))
+    expect(options.headers).toEqual({ 'X-Total-Count': '7' })
+    expect(options.collection.itemLinks({ id: 'b' })).toEqual({ self: { href: '/notes/b' } })
   })
 })

@@ -150,3 +150,26 @@ export const collectionInfo = (itemPath: (item: never) => string): CollectionInf
   itemsKey: 'items',
   itemLinks: (item) => ({ self: { href: itemPath(item as never) } }),
 })
+
+/**
+ * All `respond` needs to answer a page besides its schema: the body (`pageBody`), its links
+ * (`pageLinks`), HAL's `_embedded` (`collectionInfo`, each item linking `itemPath(item)`) and
+ * the collection's total in `X-Total-Count`.
+ *
+ * @example
+ * const { value, options } = pageAnswer(page, await store.notes.list(page), '/notes', notePath)
+ * return respond(c, Notes, value, options)
+ */
+export const pageAnswer = <T>(
+  page: PageRequest,
+  result: PageOf<T>,
+  path: string,
+  itemPath: (item: T) => string,
+) => ({
+  value: pageBody(result, page),
+  options: {
+    links: pageLinks(path, page, result),
+    collection: collectionInfo(itemPath as (item: never) => string),
+    headers: { 'X-Total-Count': String(result.total) },
+  },
+})

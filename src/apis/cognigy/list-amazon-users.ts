@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
-import { collectionInfo, pageBody, pageLinks, readPage } from '../../helper/paginate.ts'
+import { pageAnswer, readPage } from '../../helper/paginate.ts'
 import { respond } from '../../helper/respond.ts'
 import { apiKey } from '../../middleware/api-key.ts'
 import { type AmazonUser, AmazonUsers } from '../../model/amazon-user.ts'
@@ -20,10 +20,9 @@ export const listAmazonUsers: Endpoint = {
   handler: async (c) => {
     const page = readPage(c)
     const result = await c.get('deps').store.alexaUsers.list(page)
-    return respond(c, AmazonUsers, pageBody(result, page), {
-      links: pageLinks(usersPath(c), page, result),
-      collection: collectionInfo((user: AmazonUser) => userPath(c, user._id)),
-      headers: { 'X-Total-Count': String(result.total) },
-    })
+    const { value, options } = pageAnswer(page, result, usersPath(c), (user: AmazonUser) =>
+      userPath(c, user._id),
+    )
+    return respond(c, AmazonUsers, value, options)
   },
 }

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../app/types.ts'
-import { collectionInfo, pageBody, pageLinks, readPage } from '../../helper/paginate.ts'
+import { pageAnswer, readPage } from '../../helper/paginate.ts'
 import { respond } from '../../helper/respond.ts'
 import { orgToken } from '../../middleware/org-token.ts'
 import { PageQuery } from '../../model/collection.ts'
@@ -24,10 +24,9 @@ export const listContacts: Endpoint = {
   handler: async (c) => {
     const page = readPage(c)
     const result = await c.get('deps').store.contacts.list(page)
-    return respond(c, Contacts, pageBody(result, page), {
-      links: pageLinks(CONTACTS, page, result),
-      collection: collectionInfo((contact: Contact) => contactPath(contact.id)),
-      headers: { 'X-Total-Count': String(result.total) },
-    })
+    const { value, options } = pageAnswer(page, result, CONTACTS, (contact: Contact) =>
+      contactPath(contact.id),
+    )
+    return respond(c, Contacts, value, options)
   },
 }

@@ -9,6 +9,12 @@ describe('parseCodeSender', () => {
     expect(parseCodeSender({}, false)).toEqual({ ok: true, config: { kind: 'log' } })
   })
 
+  it('reads blank variables as unset, as every other setting is read', () => {
+    const blank = { CODE_WEBHOOK_URL: ' ', CODE_WEBHOOK_SECRET: '\t', CODE_WEBHOOK_TIMEOUT_MS: ' ' }
+    expect(parseCodeSender(blank, false)).toEqual(parseCodeSender({}, false))
+    expect(parseCodeSender(blank, true)).toEqual(parseCodeSender({}, true))
+  })
+
   it('refuses production without a webhook, naming the variable', () => {
     const result = parseCodeSender({ CODE_WEBHOOK_URL: '' }, true)
     expect(result.ok).toBe(false)

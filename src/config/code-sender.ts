@@ -21,10 +21,11 @@ export type CodeSenderResult =
 /** The default delivery timeout (CODE_WEBHOOK_TIMEOUT_MS). */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5000
 
-// A Worker's `[vars]` may give a number as a TOML number; the environment, as text.
+// A Worker's `[vars]` may give a number as a TOML number; the environment, as text. Blank is
+// unset, as for every other variable (`CODE_WEBHOOK_URL= ` in a `.env` file).
 const text = (env: Record<string, unknown>, name: string) => {
   const value = typeof env[name] === 'number' ? String(env[name]) : env[name]
-  return typeof value === 'string' && value !== '' ? value : undefined
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined
 }
 
 const isUrl = (value: string, production: boolean): boolean => {

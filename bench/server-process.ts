@@ -13,13 +13,15 @@ const ENTRY = 'src/runtime/node/main.ts'
 
 /**
  * The Node flags `npm start` runs the gateway with (package.json's `start` script, between
- * `node` and the entry), so the bench and the soak measure the gateway as users run it.
+ * `node`, which the shell `exec`s, and the entry), so the bench and the soak measure the
+ * gateway as users run it.
  */
 export const START_FLAGS: readonly string[] = (() => {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     scripts: { start: string }
   }
   const words = pkg.scripts.start.trim().split(/\s+/)
+  if (words[0] === 'exec') words.shift()
   const entry = words.indexOf(ENTRY)
   if (words[0] !== 'node' || entry < 0)
     throw new Error(`unexpected start script: ${pkg.scripts.start}`)

@@ -8,10 +8,10 @@ import { BodySyntaxError, type BodyParser } from './types.ts'
 const BROKEN_ESCAPE = /%(?![0-9A-Fa-f]{2})/
 
 /**
- * One name or value: `+` is a space, `%XX` escapes are UTF-8 bytes. A value's problem points
- * at its field (`pointer`); a name's at the body. `decodeURIComponent`
+ * One name or value: `+` is a space, `%XX` escapes are UTF-8 bytes. `decodeURIComponent`
  * rejects invalid UTF-8 (truncated sequences, overlong forms, surrogates), where URLSearchParams
- * would quietly substitute U+FFFD.
+ * would quietly substitute U+FFFD. A value's problem points at its field (`pointer`), a name's
+ * at the body.
  */
 const decode = (raw: string, what: string, pointer?: () => string): string => {
   const text = raw.replaceAll('+', ' ')

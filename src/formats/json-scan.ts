@@ -130,7 +130,7 @@ export const duplicateMember = (text: string): { name: string; pointer: string }
  * as a JSON text in a CSV cell or form field names it.
  *
  * @example
- * tooDeepPointer('{"a":[{"b":[1]}]}', 3) // '/a/0/b'
+ * tooDeepPointer('{"a":[{"b":[1]}]}', 3) // '/a/0/b/0'
  * tooDeepPointer('{"a":[{"b":[1]}]}', 2) // '/a/0/b'
  */
 export const tooDeepPointer = (text: string, limit: number): string =>

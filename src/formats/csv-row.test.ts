@@ -17,9 +17,9 @@ import { columnsOf, createTable, flattenRow, isFormula } from './flat.ts'
 
 /** `encodeCell` as three regexes, the rule as documented. */
 const referenceEncode = (text: string, isString: boolean): string => {
-  if (!/^[=+\-@\t\r\n' ]|[",\r\n]| $/.test(text)) return text
+  if (!/^[=+\-@\t\r\n' ]|[",;\r\n]| $/.test(text)) return text
   const safe = isString && /^'*[=+\-@\t\r\n]/.test(text) ? `'${text}` : text
-  return /[",\r\n]|^ | $/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
+  return /[",;\r\n]|^ | $/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
 }
 
 const referenceLine = (row: string[], columns: { index: number }[]) =>
@@ -72,7 +72,23 @@ const outcome = (write: () => string): string => {
 // Text that needs every rule: formula triggers, quotes, commas, line breaks, edge spaces, emoji.
 const awkward = fc.oneof(
   fc.string({
-    unit: fc.constantFrom('a', ',', '"', '\r', '\n', ' ', '=', '+', '-', '@', '\t', "'", '😀', 'é'),
+    unit: fc.constantFrom(
+      'a',
+      ',',
+      ';',
+      '"',
+      '\r',
+      '\n',
+      ' ',
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      "'",
+      '😀',
+      'é',
+    ),
   }),
   fc.constantFrom('', ' ', '=1+1', "'=x", "''@", '-5', '+49151', 'a,"b"\r\nc ', '😀', 'plain'),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
@@ -161,6 +177,11 @@ const context = (depth: number) => ({
 })
 
 describe('encodeCell', () => {
+  it('quotes a cell holding `;`, which a spreadsheet in a `;` locale would split before a formula', () => {
+    expect(encodeCell("x;=cmd|' /C calc'!A0;", true)).toBe(`"x;=cmd|' /C calc'!A0;"`)
+    expect(encodeCell('a;b', false)).toBe('"a;b"')
+  })
+
   it('is the documented rule, for any text', () => {
     fc.assert(
       fc.property(awkward, fc.boolean(), (text, isString) => {

@@ -13,8 +13,10 @@ import {
 import { isPlain } from './types.ts'
 
 /** Anything that needs neutralising or quoting: one test, so plain cells take the fast path. */
-const SPECIAL = /^[=+\-@\t\r\n' ]|[",\r\n]| $/
-const BREAKS = /[",\r\n]/
+const SPECIAL = /^[=+\-@\t\r\n' ]|[",;\r\n]| $/
+// `;` too: a spreadsheet whose locale separates with `;` (German, French Excel) splits an
+// unquoted `x;=cmd|…` there and runs the second cell as a formula (OWASP, CSV injection).
+const BREAKS = /[",;\r\n]/
 
 /**
  * One cell as RFC 4180 text; `isString` marks user text, which is formula-neutralised first.
@@ -26,7 +28,7 @@ const BREAKS = /[",\r\n]/
 export const encodeCell = (text: string, isString: boolean): string => {
   if (!SPECIAL.test(text)) return text
   const safe = isString ? neutralise(text) : text
-  // Quoted when it holds `" , CR LF` or has a space at either end. Tested on `text`: the `'`
+  // Quoted when it holds `" , ; CR LF` or has a space at either end. Tested on `text`: the `'`
   // neutralising adds is none of these, it never goes before a space, and a regex on the
   // prefixed (concatenated) text would have to flatten it first.
   const quote =

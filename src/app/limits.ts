@@ -4,6 +4,7 @@ import type { Limits } from './types.ts'
 export const DEFAULT_LIMITS: Limits = {
   bodyBytes: 1024 * 1024,
   maxDepth: 32,
+  maxNodes: 10_000,
   headerBytes: 4 * 1024,
   authFailures: 10,
   authFailureWindowSeconds: 5 * 60,

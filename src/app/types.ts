@@ -19,6 +19,12 @@ export interface Limits {
   bodyBytes: number
   /** Deepest accepted body nesting, and the serializers' depth limit. Default 32. */
   maxDepth: number
+  /**
+   * Most members (JSON), elements and attributes (XML), columns (CSV) or fields (form) a body
+   * may name (400 beyond). Default 10,000: the largest contact a body can carry names a few
+   * thousand; past that a body costs its parser more than a request should.
+   */
+  maxNodes: number
   /** Longest accepted value of a header the gateway reads (431 beyond). Default 4 KiB. */
   headerBytes: number
   /** Failed authentications per client within the window before 429. Default 10. */

@@ -151,6 +151,7 @@ export const readBody = async <TSchema extends v.GenericSchema>(
     try {
       raw = parser(text, schema, {
         maxDepth: c.get('limits').maxDepth,
+        maxNodes: c.get('limits').maxNodes,
         ignoreCase: options.ignoreCase ?? false,
       })
     } catch (error) {

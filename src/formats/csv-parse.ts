@@ -3,7 +3,7 @@ import type * as v from 'valibot'
 import { resolve, shapeOf, type Shape } from '../model/shape.ts'
 import { unneutralise } from './flat.ts'
 import { namePointer, unflatten } from './unflatten.ts'
-import { BodySyntaxError, type BodyParser } from './types.ts'
+import { BodySyntaxError, type BodyParser, tooManyNodes } from './types.ts'
 
 /**
  * The first `count` columns a body of this shape may carry, as a client names them: every
@@ -52,6 +52,20 @@ const placeholder = (shape: Shape | undefined): string => {
   if (s?.kind === 'enum') return s.options[0] ?? 'String'
   if (s?.kind === 'array') return '[]'
   return 'String'
+}
+
+/**
+ * The commas before the first line break: at least the header's columns less one (a quoted
+ * name may hold a comma or go on past the line), counted before papaparse reads the body.
+ */
+const commasInFirstLine = (text: string): number => {
+  let commas = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x0a || c === 0x0d) break
+    if (c === 0x2c) commas++
+  }
+  return commas
 }
 
 const fail = (schema: v.GenericSchema, problem: string, pointer?: string): BodySyntaxError =>
@@ -146,8 +160,10 @@ const readRows = (text: string, schema: v.GenericSchema): [string[], string[]] =
  * parseCsv('EmailAddress,ConfirmationCode\r\nuser@example.com,123456\r\n', Req, { maxDepth: 32 })
  * // { EmailAddress: 'user@example.com', ConfirmationCode: '123456' }
  */
-export const parseCsv: BodyParser = (text, schema, { maxDepth, ignoreCase = false }) => {
+export const parseCsv: BodyParser = (text, schema, options) => {
+  const { maxDepth, ignoreCase = false, maxNodes = Infinity } = options
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  if (commasInFirstLine(body) >= maxNodes) throw tooManyNodes('columns', maxNodes)
   const [header, row] = readRows(body, schema)
   const shape = shapeOf(schema)
   const names = header.map((name) => unneutralise(name) ?? name)

@@ -2,7 +2,7 @@ import { shapeOf } from '../model/shape.ts'
 import type * as v from 'valibot'
 import { columnsOf, createTable, flattenRow } from './flat.ts'
 import { namePointer, unflatten } from './unflatten.ts'
-import { BodySyntaxError, type BodyParser } from './types.ts'
+import { BodySyntaxError, type BodyParser, tooManyNodes } from './types.ts'
 
 /** A `%` not followed by two hex digits: URLSearchParams would keep it as text. */
 const BROKEN_ESCAPE = /%(?![0-9A-Fa-f]{2})/
@@ -43,10 +43,13 @@ const decode = (raw: string, what: string, pointer?: () => string): string => {
  * parseForm('EmailAddress=user%40example.com&Tags=%5B%22a%22%5D', Req, { maxDepth: 32 })
  * // { EmailAddress: 'user@example.com', Tags: ['a'] }
  */
-export const parseForm: BodyParser = (text, schema, { maxDepth, ignoreCase = false }) => {
+export const parseForm: BodyParser = (text, schema, options) => {
+  const { maxDepth, ignoreCase = false, maxNodes = Infinity } = options
   const shape = shapeOf(schema)
   const fields = new Map<string, string>()
-  for (const pair of text.split('&')) {
+  const pairs = text.split('&')
+  if (pairs.length > maxNodes) throw tooManyNodes('fields', maxNodes)
+  for (const pair of pairs) {
     if (pair === '') continue
     const eq = pair.indexOf('=')
     const name = decode(eq < 0 ? pair : pair.slice(0, eq), 'a field name')

@@ -1,5 +1,5 @@
 import { checkJsonValue, type JsonCheckOptions } from './json-check.ts'
-import { BodySyntaxError, type BodyParser } from './types.ts'
+import { BodySyntaxError, type BodyParser, tooManyNodes } from './types.ts'
 import { duplicateMember, scanJson, tooDeepPointer } from './json-scan.ts'
 import { shapeOf } from '../model/shape.ts'
 import { withFieldNames } from './field-names.ts'
@@ -21,6 +21,8 @@ export const parseJson: BodyParser = (text, schema, options) => {
       tooDeepPointer(text, options.maxDepth),
     )
   }
+  const maxNodes = options.maxNodes ?? Infinity
+  if (outline.members > maxNodes) throw tooManyNodes('members', maxNodes)
   let value: unknown
   try {
     value = JSON.parse(text)

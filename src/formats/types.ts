@@ -74,6 +74,8 @@ export class SerializationError extends Error {
 export interface ParseOptions {
   /** Maximum nesting depth of the body. */
   maxDepth: number
+  /** Most members, elements and attributes, columns or fields the body may name (`Limits`). */
+  maxNodes?: number
   /**
    * Member names match the schema's in any letter case, as ServiceStack binds request DTOs
    * (`emailaddress` is `EmailAddress`); two names for one member are refused.
@@ -162,4 +164,16 @@ export const isPlain = (value: unknown): value is Record<string, unknown> =>
  * A request-body parser: text to a raw value shaped (and scalar-coerced) by the schema, which
  * valibot then validates. Throws `BodySyntaxError` for malformed input.
  */
+/**
+ * The error of a body that names more than `maxNodes` members, elements, columns or fields:
+ * counted before it is parsed, which would cost more than a request should.
+ *
+ * @example
+ * throw tooManyNodes('members', 10_000)
+ */
+export const tooManyNodes = (what: string, maxNodes: number): BodySyntaxError =>
+  new BodySyntaxError(
+    `the body names more than ${maxNodes.toLocaleString('en')} ${what}, more than any body the gateway reads holds`,
+  )
+
 export type BodyParser = (text: string, schema: v.GenericSchema, options: ParseOptions) => unknown

@@ -40,7 +40,7 @@ import { scanXml } from './xml-scan.ts'
 export const parseXml: BodyParser = (text, schema, options) => {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   if (!/\S/.test(body)) throw new BodySyntaxError('XML body is empty')
-  scanXml(body, options.maxDepth)
+  scanXml(body, options.maxDepth, options.maxNodes)
   const illegal = SUSPECT.test(body) ? ILLEGAL.exec(body) : null
   if (illegal) {
     const code = illegal[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')

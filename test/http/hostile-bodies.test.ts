@@ -183,6 +183,35 @@ describe('hostile request bodies', () => {
     expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
+  const many = (n: number, each: (i: number) => string) =>
+    Array.from({ length: n }, (_, i) => each(i)).join('')
+  it.each([
+    ['JSON members', 'application/json', `{${TOKENS},${many(9_999, (i) => `"k${i}":0,`)}"z":0}`],
+    ['XML elements', 'application/xml', `<x>${many(10_001, () => '<k/>')}</x>`],
+    ['XML attributes', 'application/xml', `<x ${many(10_001, (i) => `a${i}="1" `)}/>`],
+    ['CSV columns', 'text/csv', `${many(10_001, (i) => `c${i},`)}z\r\n${','.repeat(10_001)}\r\n`],
+    ['form fields', 'application/x-www-form-urlencoded', many(10_001, (i) => `k${i}=1&`)],
+  ])('refuses a body naming more than 10,000 %s before parsing it', async (what, type, body) => {
+    const t = await makeTarget()
+    const res = await t.request(USERS, {
+      method: 'POST',
+      headers: { 'Content-Type': type, 'X-API-Key': API_KEY },
+      body,
+    })
+    expect(res.status).toBe(400)
+    const problem = await res.json<any>()
+    expect(problem.code).toBe(1001)
+    const named = {
+      JSON: 'members',
+      XML: 'elements and attributes',
+      CSV: 'columns',
+      form: 'fields',
+    }
+    const noun = named[what.split(' ')[0] as keyof typeof named]
+    expect(problem.detail).toContain(`the body names more than 10,000 ${noun}`)
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
+  })
+
   it('answers invalid UTF-8 with a 400 naming the byte where it begins', async () => {
     const t = await makeTarget()
     const body = new Uint8Array([...new TextEncoder().encode('{"accessToken":"é'), 0xc3, 0x28])

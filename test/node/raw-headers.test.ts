@@ -104,6 +104,7 @@ describe('raw header bytes on the Node server', () => {
       expect(headers).toMatch(/\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i)
       expect(headers).toMatch(/\r\nx-content-type-options: nosniff\r\n/i)
       expect(headers).toMatch(/\r\nvary: accept\r\n/i)
+      expect(headers).toMatch(/\r\ncache-control: no-store\r\n/i)
       const traceId = /\r\nx-trace-id: (api--[\w-]+)/i.exec(headers)?.[1]
       expect(JSON.parse(body)).toEqual({
         type: expect.stringMatching(/^\/problems\//),

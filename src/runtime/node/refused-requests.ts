@@ -97,11 +97,13 @@ export const refusal = (kind: ProblemKind, detail: string, instance: string, tra
     },
     { mediaType: 'application/json', links: {}, problem: true, maxDepth: 8 },
   )
-  // `Vary` as on every other answer, though this one is JSON whatever Accept asks.
+  // `Vary` as on every other answer, though this one is JSON whatever Accept asks. Never
+  // stored: the request may have carried credentials, which nothing here reads to know.
   const headers = {
     ...SECURITY_HEADERS,
     'Content-Type': CONTENT_TYPE,
     Vary: 'Accept',
+    'Cache-Control': 'no-store',
     [TRACE_HEADER]: traceId,
   }
   return { status: entry.status, headers, body }

@@ -13,7 +13,8 @@ export const PAGE_STYLE = [
   'header a:first-child{font-weight:600}',
   'h1{font-size:1.5rem;margin:.4rem 0}h2{font-size:1.15rem;margin:1.4rem 0 .4rem}',
   'table{border-collapse:collapse;margin:.2rem 0}td table{margin:0}',
-  'th,td{border:1px solid #8886;padding:.25rem .5rem;text-align:left;vertical-align:top}',
+  // A long value (a 256-character name, an 8 KiB chat context) wraps instead of widening the page.
+  'th,td{border:1px solid #8886;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}',
   'th{background:#8882;font-weight:600}',
   'ul,ol{margin:0;padding-left:1.3rem}',
   '.null{opacity:.6;font-style:italic}.muted{opacity:.75}',

@@ -91,6 +91,25 @@ describe.skipIf(!hasChromium)(
       expect(row).toMatchObject({ slug: 'validation', code: '1000' })
     })
 
+    it('wraps a long value in its cell instead of widening the page', async () => {
+      const contact = await fetch(`${gateway.base}/widget/authenticate-user`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${gateway.orgToken()}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ email: 'long@example.com', chat_context: 'x'.repeat(8000) }),
+      })
+      const {
+        contact: { id },
+      } = (await contact.json()) as { contact: { id: string } }
+      await context.setExtraHTTPHeaders({ Authorization: `Bearer ${gateway.orgToken()}` })
+      await page.setViewportSize({ width: 1024, height: 768 })
+      await open(`/contacts/${id}`)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(width).toBeLessThanOrEqual(1024)
+    })
+
     it('shows Alexa users to a browser that sends the API key', async () => {
       const headers = { 'X-API-Key': gateway.apiKey() }
       const created = await fetch(`${gateway.base}/v2.0/external/alexa/users`, {

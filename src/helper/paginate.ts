@@ -82,7 +82,7 @@ export const readPage = (c: Context<AppEnv>): PageRequest => {
   if (named.length > 1)
     throw badQuery([{ pointer: `/${named[1]}`, message: `cannot be combined with ${named[0]}` }])
   const name = named[0]
-  if (name === undefined || name === 'skip') return { skip, limit }
+  if (name === undefined || name === 'skip') return { skip: skip ?? 0, limit }
   const text = (name === 'after' ? after : before)!
   const read = readCursor(text)
   if (!read) throw badQuery([{ pointer: `/${name}`, message: 'must be the cursor of a link' }])

@@ -53,7 +53,8 @@ export const PageQuery = v.object({
       v.regex(/^\d{1,9}$/, 'must be a whole number from 0 to 999999999'),
       v.transform(Number),
     ),
-    '0',
+    // No default in the schema (`readPage` takes 0): OpenAPI would show one, and Swagger UI
+    // fills it in and sends it beside a cursor, which may not be combined with it.
   ),
   after: v.optional(cursor('The cursor of a next link: the page after the row it was made at.')),
   before: v.optional(cursor('The cursor of a prev link: the page before the row it was made at.')),

@@ -51,7 +51,14 @@ describe('GET /openapi.json', () => {
       for (const p of parameters) expect(p.description, `${path} ${p.name}`).toMatch(/\w/)
       expect(parameters[2].description).toMatch(/next link/)
       expect(parameters[3].description).toMatch(/prev link/)
+      // A client that fills in defaults (Swagger UI's Try it out) must not send `skip` beside
+      // a cursor, which is refused: its default is said in words only.
+      expect(parameters[1].schema.default).toBeUndefined()
+      expect(parameters[1].description).toMatch(/default 0/)
     }
+    const t = await makeTarget()
+    const refused = await t.request('/contacts?skip=0&after=WzMsIngiLCJ5Il0', bearer())
+    expect(refused.status).toBe(400)
   })
 
   it('describes the export as the whole collection to save as a file: no page members, links or count', async () => {

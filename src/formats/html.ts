@@ -84,7 +84,10 @@ export const htmlFormat = (formats: () => readonly Format[]): Format => ({
       const about = context.links.self
         ? `<p>About this problem: ${anchor(context.links.self.href, String(data.title))}</p>`
         : ''
-      const nav = alternatesNav(context.canonical ?? String(data.instance), formats())
+      // Only formats a browser shows for an error status: it would download an XML or CSV
+      // problem, and a download of a 4xx fails ("This site can't be reached" in Chromium).
+      const shown = formats().filter((f) => f.problemContentType.includes('json'))
+      const nav = alternatesNav(context.canonical ?? String(data.instance), shown)
       return htmlPage({
         title: `${String(data.status)} ${String(data.title)}`,
         body: `${nav}${about}${dataHtml(data)}`,

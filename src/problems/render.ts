@@ -12,7 +12,7 @@ import type { ProblemError } from './problem-error.ts'
  * The request's URL with no format named in it: the routed path and the query but `format`
  * (in any letter case, as the marker is read). A problem page's links to the other formats are
  * made from it, so that they ask again what was asked (`/contacts.html?limit=0` →
- * `/contacts?limit=0&format=csv`).
+ * `/contacts?limit=0&format=json`).
  */
 const canonicalOf = (path: string, search: URLSearchParams): string => {
   const rest = new URLSearchParams(search)

@@ -252,17 +252,20 @@ describe("HTML pages' links", () => {
     expect(csv.headers.get('Content-Type')).toMatch(/^text\/csv/)
   })
 
-  it("offers a problem's other formats at the URL asked, with its query and no .html", async () => {
+  it("offers a problem's JSON at the URL asked, with its query and no .html", async () => {
     const t = await makeTarget()
     for (const path of [`${CONTACTS}.html?limit=0&x=1`, `${CONTACTS}?limit=0&format=html&x=1`]) {
       const { status, html } = await page(t, path)
       expect(status).toBe(400)
-      const csv = hrefs(html, 'rel="alternate" type="text/csv"')
-      expect(csv).toEqual(['/contacts?limit=0&x=1&format=csv'])
-      // The same problem again, in CSV: not a 406 for naming two formats.
-      const res = await t.request(csv[0]!, bearer())
+      const json = hrefs(html, 'rel="alternate" type="application/json"')
+      expect(json).toEqual(['/contacts?limit=0&x=1&format=json'])
+      // The same problem again, in JSON: not a 406 for naming two formats.
+      const res = await t.request(json[0]!, bearer())
       expect(res.status).toBe(400)
-      expect(res.headers.get('Content-Type')).toMatch(/^text\/csv/)
+      expect(res.headers.get('Content-Type')).toMatch(/^application\/problem\+json/)
+      // Not XML or CSV: a browser would download those, and a download of a 400 fails.
+      expect(hrefs(html, 'rel="alternate" type="text/csv"')).toEqual([])
+      expect(hrefs(html, 'rel="alternate" type="application/xml"')).toEqual([])
     }
   })
 })

@@ -8,6 +8,14 @@ const XXE = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/pa
 const TOKENS = '"accessToken":"a","refreshToken":"r"'
 
 const USER_XML = '<x><accessToken>a</accessToken><refreshToken>r</refreshToken></x>'
+
+/** Posts `body` as `type` to create an Alexa user, with the API key. */
+const postAs = (t: Awaited<ReturnType<typeof makeTarget>>, type: string, body: BodyInit) =>
+  t.request(USERS, {
+    method: 'POST',
+    headers: { 'Content-Type': type, 'X-API-Key': API_KEY },
+    body,
+  })
 const LATIN1 = '<?xml version="1.0" encoding="ISO-8859-1"?>'
 
 /** `text` as UTF-16 code units, little- or big-endian, after a byte order mark if asked. */
@@ -168,11 +176,7 @@ describe('hostile request bodies', () => {
     ],
   ])('answers %s given twice with a 400 pointing at its member', async (_, type, body) => {
     const t = await makeTarget()
-    const res = await t.request(USERS, {
-      method: 'POST',
-      headers: { 'Content-Type': type, 'X-API-Key': API_KEY },
-      body,
-    })
+    const res = await postAs(t, type, body)
     expect(res.status).toBe(400)
     const problem = await res.json<any>()
     expect(problem).toMatchObject({
@@ -193,11 +197,7 @@ describe('hostile request bodies', () => {
     ['form fields', 'application/x-www-form-urlencoded', many(10_001, (i) => `k${i}=1&`)],
   ])('refuses a body naming more than 10,000 %s before parsing it', async (what, type, body) => {
     const t = await makeTarget()
-    const res = await t.request(USERS, {
-      method: 'POST',
-      headers: { 'Content-Type': type, 'X-API-Key': API_KEY },
-      body,
-    })
+    const res = await postAs(t, type, body)
     expect(res.status).toBe(400)
     const problem = await res.json<any>()
     expect(problem.code).toBe(1001)
@@ -256,11 +256,7 @@ describe('hostile request bodies', () => {
     ],
   ])('answers XML with %s with a 400 malformed-body saying why', async (_, body, error) => {
     const t = await makeTarget()
-    const res = await t.request(USERS, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/xml', 'X-API-Key': API_KEY },
-      body,
-    })
+    const res = await postAs(t, 'application/xml', body)
     expect(res.status).toBe(400)
     const problem = await res.json<any>()
     expect(problem).toMatchObject({ code: 1001, details: { errors: [error] } })

@@ -161,10 +161,6 @@ export const isPlain = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 
 /**
- * A request-body parser: text to a raw value shaped (and scalar-coerced) by the schema, which
- * valibot then validates. Throws `BodySyntaxError` for malformed input.
- */
-/**
  * The error of a body that names more than `maxNodes` members, elements, columns or fields:
  * counted before it is parsed, which would cost more than a request should.
  *
@@ -176,4 +172,8 @@ export const tooManyNodes = (what: string, maxNodes: number): BodySyntaxError =>
     `the body names more than ${maxNodes.toLocaleString('en')} ${what}, more than any body the gateway reads holds`,
   )
 
+/**
+ * A request-body parser: text to a raw value shaped (and scalar-coerced) by the schema, which
+ * valibot then validates. Throws `BodySyntaxError` for malformed input.
+ */
 export type BodyParser = (text: string, schema: v.GenericSchema, options: ParseOptions) => unknown

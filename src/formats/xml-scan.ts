@@ -7,10 +7,10 @@ const OUTSIDE = 'XML body has text outside the root element'
 /**
  * Refuses declarations, text outside the root, comments holding `--` and malformed processing
  * instructions (the XML declaration anywhere but first, or not following its grammar; a
- * target that is not a name without a colon), more than `maxNodes` elements and attributes
- * (the parsers' cost grows with them: 120,000 empty elements took 0.3 s), and counts element depth,
- * without building anything: one pass over the markup. Malformed markup it cannot follow is
- * left for the validator to report.
+ * target that is not a name without a colon), and more than `maxNodes` elements and
+ * attributes (the parsers' cost grows with them: 120,000 empty elements took 0.3 s), and
+ * counts element depth, without building anything: one pass over the markup. Malformed markup
+ * it cannot follow is left for the validator to report.
  *
  * @example
  * scanXml('<a><b/></a>', 32) // passes

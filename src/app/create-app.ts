@@ -96,8 +96,11 @@ export const createApp = (deps: AppDeps) => {
       }),
     )
   // Hono answers HEAD with the GET handler; a GET that acts must not run for it.
-  const refuseHead: MiddlewareHandler<AppEnv> = (c, next) =>
-    c.req.method === 'HEAD' ? Promise.resolve(methodNotAllowed(c, allowed(c.get('path')))) : next()
+  const refuseHead: MiddlewareHandler<AppEnv> = (c, next) => {
+    if (c.req.method === 'HEAD') return Promise.resolve(methodNotAllowed(c, allowed(c.get('path'))))
+    c.set('acts', true)
+    return next()
+  }
 
   const app = new Hono<AppEnv>({ getPath: routedPath })
 

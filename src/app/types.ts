@@ -110,6 +110,8 @@ export interface AppEnv {
     principal: string
     /** The Content-Security-Policy of an HTML page that needs more than the default one. */
     pagePolicy: string | undefined
+    /** Set on a GET that acts (`Endpoint.refuseHead`): asking again would act again. */
+    acts: boolean | undefined
   }
 }
 

@@ -87,13 +87,17 @@ export const htmlFormat = (formats: () => readonly Format[]): Format => ({
       // Only formats a browser shows for an error status: it would download an XML or CSV
       // problem, and a download of a 4xx fails ("This site can't be reached" in Chromium).
       const shown = formats().filter((f) => f.problemContentType.includes('json'))
-      const nav = alternatesNav(context.canonical ?? String(data.instance), shown)
+      const nav = context.acted
+        ? ''
+        : alternatesNav(context.canonical ?? String(data.instance), shown)
       return htmlPage({
         title: `${String(data.status)} ${String(data.title)}`,
         body: `${nav}${about}${dataHtml(data)}`,
       })
     }
-    const nav = alternatesNav(context.canonical ?? context.links.self?.href, formats())
+    const nav = context.acted
+      ? ''
+      : alternatesNav(context.canonical ?? context.links.self?.href, formats())
     const body = context.collection ? collectionHtml(data, value, context) : dataHtml(data)
     return htmlPage({
       title: typeName(schema) ?? 'Resource',

@@ -32,6 +32,11 @@ export interface SerializeContext {
    * When absent, `links.self` is that URL.
    */
   canonical?: string
+  /**
+   * Set when the value answers a request that acted (a POST, a GET that sends a code): the
+   * same URL in another format would act again, so an HTML page offers none.
+   */
+  acted?: boolean
   /** Set when the value is a collection page (`{ items, total, ... }`). */
   collection?: CollectionInfo
   /** Set when the value is an RFC 9457 problem. */

@@ -46,6 +46,16 @@ export const linkHeader = (links: Links): string =>
     .join(', ')
 
 /**
+ * Whether the request acted, so that asking its URL again would act again: any method but
+ * GET and HEAD (which answers as GET does, headers and length alike), and a GET that acts.
+ *
+ * @example
+ * actedOn(c) // true for POST /widget/authenticate-user
+ */
+export const actedOn = (c: Context<AppEnv>): boolean =>
+  (c.req.method !== 'GET' && c.req.method !== 'HEAD') || c.get('acts') === true
+
+/**
  * Sends a model value in the negotiated format. Handlers call this with a schema and a value;
  * they never see a format. HAL carries the links in `_links`; the other formats in a `Link`
  * header. Handlers give canonical links: those to this same representation name the format
@@ -68,6 +78,7 @@ export const respond = (
     mediaType,
     links,
     ...(links !== options.links && self !== undefined ? { canonical: self } : {}),
+    ...(actedOn(c) ? { acted: true } : {}),
     maxDepth: c.get('limits').maxDepth,
     ...(options.collection ? { collection: options.collection } : {}),
   })

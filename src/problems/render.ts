@@ -4,6 +4,7 @@ import { requestUrl } from '../app/request-url.ts'
 import type { AppEnv } from '../app/types.ts'
 import { json } from '../formats/json.ts'
 import { Problem } from '../model/problem.ts'
+import { actedOn } from '../helper/respond.ts'
 import { send } from '../middleware/response-headers.ts'
 import { catalogue, problemTypeUri } from './catalogue.ts'
 import type { ProblemError } from './problem-error.ts'
@@ -47,6 +48,7 @@ export const renderProblem = (c: Context<AppEnv>, error: ProblemError): Response
     mediaType,
     links: { self: { href: value.type } },
     ...(routed === undefined ? {} : { canonical: canonicalOf(routed, url.searchParams) }),
+    ...(actedOn(c) ? { acted: true } : {}),
     problem: true,
     maxDepth: 8,
   })

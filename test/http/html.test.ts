@@ -101,6 +101,30 @@ describe('HTML for browsers', () => {
     },
   )
 
+  it('offers no other format of an answer to a request that acted: asking again would act again', async () => {
+    const t = await makeTarget()
+    const alternates = /rel="alternate"/
+    // ServiceStack's GET form sends a code; its page is not a link to send another.
+    const sent = await t.request(
+      '/CognitoSendConfirmCodeRequest?EmailAddress=ada@example.com',
+      browser(),
+    )
+    expect(sent.status).toBe(200)
+    expect(await sent.text()).not.toMatch(alternates)
+    // A POST's page, and its problem's, would link GETs of a route that takes only POST.
+    const created = await t.request(USERS, browser(createUserRequest(BROWSER)))
+    expect(created.status).toBe(201)
+    expect(await created.text()).not.toMatch(alternates)
+    const refused = await t.request(USERS, browser(createUserRequest(BROWSER, '{}')))
+    expect(refused.status).toBe(400)
+    expect(await refused.text()).not.toMatch(alternates)
+    // What does not act keeps them, and a HEAD answers as its GET does.
+    const page = await (await t.request('/problems/validation', browser())).text()
+    expect(page).toMatch(alternates)
+    const head = await t.request('/problems/validation', browser({ method: 'HEAD' }))
+    expect(Number(head.headers.get('Content-Length'))).toBe(new TextEncoder().encode(page).length)
+  })
+
   it('never links a path that would leave the site', async () => {
     const t = await makeTarget()
     // What a server sees for `GET //evil.example/x`: a path that starts with two slashes.

@@ -2,7 +2,8 @@ import type { Format } from '../formats/types.ts'
 import { requestBody, responseBody, responseSample } from './bodies.ts'
 import type { SchemaSet } from './json-schemas.ts'
 import type { Operation } from './operations.ts'
-import { sampleOf } from './samples.ts'
+import { attachment } from '../helper/download.ts'
+import { SAMPLE_TIME, sampleOf } from './samples.ts'
 
 const REASONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' }
 
@@ -29,7 +30,7 @@ const bodyTypeFor = (format: Format, requestTypes: readonly string[]): string =>
  * A sample HTTP request and response of an operation in one format, as ServiceStack's metadata
  * pages show them, but with real bodies: the request DTO written in the format's body type (a
  * GET's in the query string), the response written by the format's serializer, and true
- * Content-Length values. Path parameters stay placeholders (`{id}`), as do credentials.
+ * Content-Length values (a file to save, streamed, its name instead). Path parameters stay placeholders (`{id}`), as do credentials.
  *
  * @example
  * httpSample(op, set, csv, ['application/json', 'text/csv'], 'localhost:8787').request
@@ -60,10 +61,17 @@ export const httpSample = (
   const status = `HTTP/1.1 ${op.status} ${REASONS[op.status] ?? ''}`.trimEnd()
   if (!endpoint.response) return { request, response: `${status}\n` }
   const sample = responseBody(op, endpoint.response, responseSample(op, set), accept)!
+  // A file to save (the export) is streamed as it is read, under its name, with no length.
+  const framing = endpoint.download
+    ? [
+        `Content-Disposition: ${attachment(endpoint.download, format, new Date(SAMPLE_TIME))}`,
+        'Transfer-Encoding: chunked',
+      ]
+    : [`Content-Length: ${bytes(sample.body)}`]
   const response = [
     status,
     `Content-Type: ${sample.contentType}`,
-    `Content-Length: ${bytes(sample.body)}`,
+    ...framing,
     '',
     sample.body,
   ].join('\n')

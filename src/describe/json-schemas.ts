@@ -28,6 +28,18 @@ export const COMPONENTS = '#/components/schemas/'
 export const refName = (ref: string): string =>
   decodeURIComponent(ref.slice(COMPONENTS.length)).replaceAll('~1', '/').replaceAll('~0', '~')
 
+/**
+ * A schema as it is: the component its `$ref` names, or itself; undefined for a reference to
+ * no component.
+ *
+ * @example
+ * dereferenced({ $ref: '#/components/schemas/CognitoUser' }, set)?.properties // { UserID: …, … }
+ */
+export const dereferenced = (
+  schema: JsonSchema,
+  set: Pick<SchemaSet, 'components'>,
+): JsonSchema | undefined => (schema.$ref ? set.components[refName(schema.$ref)] : schema)
+
 const pointerTo = (name: string): string =>
   COMPONENTS + encodeURIComponent(name.replaceAll('~', '~0').replaceAll('/', '~1'))
 

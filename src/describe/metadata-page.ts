@@ -2,7 +2,7 @@ import { escapeHtml } from '../formats/html-escape.ts'
 import { htmlPage } from '../formats/html-page.ts'
 import type { Format } from '../formats/types.ts'
 import { CREDENTIALS, httpSample } from './http-samples.ts'
-import { type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
+import { dereferenced, type JsonSchema, type SchemaSet } from './json-schemas.ts'
 import { type MetadataOperation, servedFormats } from './metadata-operations.ts'
 import { type ParameterRow, rowsOf, typeTables, type TypeTable } from './type-tables.ts'
 
@@ -57,7 +57,7 @@ const requestRule = (group: MetadataOperation, set: SchemaSet): string => {
   const request = group.operations[0]!.endpoint.request
   if (!request) return ''
   const schema = set.of(request)
-  const description = (schema.$ref ? set.components[refName(schema.$ref)] : schema)?.description
+  const description = dereferenced(schema, set)?.description
   return description ? `<p>${escapeHtml(description)}</p>` : ''
 }
 

@@ -2,7 +2,7 @@ import type { Limits } from '../app/types.ts'
 import { formatOfMediaType } from '../formats/registry.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
 import { responseBody, responseSample } from './bodies.ts'
-import { COMPONENTS, type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
+import { COMPONENTS, dereferenced, type JsonSchema, type SchemaSet } from './json-schemas.ts'
 import type { Operation } from './operations.ts'
 import { problemMediaTypesOf } from './problem-media.ts'
 import { problemBody, problemMediaTypes, problemSample } from './problem-samples.ts'
@@ -58,7 +58,7 @@ const halSchema = (model: JsonSchema, set: SchemaSet, collection: boolean): Json
     type: 'object',
     additionalProperties: { $ref: `${COMPONENTS}HalLink` },
   }
-  const target = model.$ref ? set.components[refName(model.$ref)] : model
+  const target = dereferenced(model, set)
   if (!collection || !target?.properties) {
     return {
       allOf: [model, { type: 'object', properties: { _links: links }, required: ['_links'] }],

@@ -3,7 +3,7 @@ import type { Endpoint, Limits } from '../app/types.ts'
 import { formats } from '../formats/registry.ts'
 import { Problem } from '../model/problem.ts'
 import { requestBody } from './bodies.ts'
-import { type JsonSchema, refName, type SchemaSet, schemaSet } from './json-schemas.ts'
+import { dereferenced, type JsonSchema, type SchemaSet, schemaSet } from './json-schemas.ts'
 import {
   type ExampleBook,
   exampleBook,
@@ -68,8 +68,7 @@ const formatParameter = (endpoint: Endpoint): Json => {
 /** Query parameters: the members of a query schema (or of a GET's request DTO). */
 const queryParameters = (schema: v.GenericSchema | undefined, set: SchemaSet): Json[] => {
   if (!schema) return []
-  let json: JsonSchema | undefined = set.of(schema)
-  if (json.$ref) json = set.components[refName(json.$ref)]
+  const json = dereferenced(set.of(schema), set)
   return Object.entries(json?.properties ?? {}).map(([name, property]) => {
     // A member's `v.description` says what the parameter is for: the parameter's own field.
     const { description, ...schema } = property as JsonSchema
@@ -110,11 +109,9 @@ const requestBodyOf = (op: Operation, set: SchemaSet, types: readonly string[]):
  * The reader also takes dotted names (`customData.k=v`), which OpenAPI cannot describe.
  */
 const formEncoding = (schema: JsonSchema, set: SchemaSet): Json | undefined => {
-  const json = schema.$ref ? set.components[refName(schema.$ref)] : schema
+  const json = dereferenced(schema, set)
   const structured = Object.entries(json?.properties ?? {}).filter(([, property]) => {
-    const p = (property as JsonSchema).$ref
-      ? set.components[refName((property as JsonSchema).$ref!)]
-      : (property as JsonSchema)
+    const p = dereferenced(property as JsonSchema, set)
     const types = [p?.type].flat()
     return types.includes('object') || types.includes('array') || p?.properties !== undefined
   })

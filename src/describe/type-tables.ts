@@ -1,4 +1,10 @@
-import { COMPONENTS, type JsonSchema, refName, type SchemaSet } from './json-schemas.ts'
+import {
+  COMPONENTS,
+  dereferenced,
+  type JsonSchema,
+  refName,
+  type SchemaSet,
+} from './json-schemas.ts'
 
 /** One row of a ServiceStack parameter table. */
 export interface ParameterRow {
@@ -81,7 +87,7 @@ const describe = (member: JsonSchema): string => {
  * rowsOf(set.of(CreateAmazonUser), set, 'body')[0] // { name: 'accessToken', parameter: 'body', dataType: 'string', required: true, … }
  */
 export const rowsOf = (schema: JsonSchema, set: SchemaSet, parameter: string): ParameterRow[] => {
-  const target = schema.$ref ? set.components[refName(schema.$ref)] : schema
+  const target = dereferenced(schema, set)
   const required = new Set(target?.required ?? [])
   return Object.entries(target?.properties ?? {}).map(([name, property]) => {
     const p = typeof property === 'object' ? property : {}

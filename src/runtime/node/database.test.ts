@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,8 +23,12 @@ describe('assertWritable', () => {
     const { db, close } = await openDatabase({ url: `file:${path}` })
     cleanups.push(async () => close())
     await db.batch([{ sql: 'CREATE TABLE t (x)', params: [] }])
+    const logged = statSync(`${path}-wal`).size
     await expect(assertWritable(db, path)).resolves.toBeUndefined()
-    expect(await db.all('SELECT * FROM t')).toEqual([])
+    // A commit that changed something would have added its pages to the write-ahead log.
+    expect(statSync(`${path}-wal`).size).toBe(logged)
+    await db.batch([{ sql: 'INSERT INTO t VALUES (1)', params: [] }])
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(logged)
   })
 
   // SQLite opens a file it may not write (a read-only folder or mount) for reading only, and

@@ -164,7 +164,9 @@ export interface Endpoint {
   store?: boolean
   /**
    * Problems the handler answers beyond those its declaration implies (OpenAPI and the
-   * metadata pages list them): `/healthz` asks the database itself, so answers its 503.
+   * metadata pages list them): `/healthz` asks the database itself, so answers its 503. An
+   * operation that answers its failures in its DTO answers these there, under their status
+   * (ServiceStack's 403 to a browser's cross-site request).
    */
   problems?: readonly ProblemKind[]
   /** An empty body is the request with every member absent: OpenAPI says it is optional. */

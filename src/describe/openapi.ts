@@ -2,6 +2,7 @@ import type * as v from 'valibot'
 import type { Endpoint, Limits } from '../app/types.ts'
 import { formats } from '../formats/registry.ts'
 import { Problem } from '../model/problem.ts'
+import { catalogue } from '../problems/catalogue.ts'
 import { requestBody } from './bodies.ts'
 import { dereferenced, type JsonSchema, type SchemaSet, schemaSet } from './json-schemas.ts'
 import {
@@ -139,6 +140,12 @@ const operationOf = (
   ]
   const responses: Json = { [String(op.status)]: successResponse(op, set) }
   if (op.failuresInResponse) responses['4XX'] = failureResponse(op, set)
+  // A refusal it declares (`Endpoint.problems`) comes in the DTO too, under its own status.
+  for (const kind of op.failuresInResponse ? (endpoint.problems ?? []) : []) {
+    const { code, status, title, description } = catalogue[kind]
+    const text = `${title} (OpCode ${code}), answered in the response DTO with ErrorText: ${description}`
+    responses[String(status)] = failureResponse(op, set, text)
+  }
   if (op.failuresInResponse && endpoint.upstreamFailure)
     responses['502'] = failureResponse(op, set, endpoint.upstreamFailure)
   if (op.failuresInResponse) responses['503'] = failureResponse(op, set, UNAVAILABLE_IN_DTO)

@@ -70,10 +70,12 @@ const carriesFailures = (schema: v.GenericSchema | undefined): boolean => {
 }
 
 // What an operation that carries its failures answers in its DTO (`failureReply`): everything
-// about the request it reads, its body's size included (`Endpoint.limitsBody`), a 503
-// (storage unavailable or not migrated) and a 500 (`reply`).
+// about the request it reads, its body's size included (`Endpoint.limitsBody`), a browser's
+// cross-site request (`refuseInDto`), a 503 (storage unavailable or not migrated) and a 500
+// (`reply`).
 const DTO_FAILURES = new Set<string>([
   'validation',
+  'crossSiteRequest',
   'malformedBody',
   'badQuery',
   'notFound',

@@ -54,6 +54,13 @@ export const catalogue = {
     description:
       'The request lacks valid credentials: an X-API-Key for Cognigy routes, a Bearer token for open.cx routes.',
   },
+  crossSiteRequest: {
+    code: 1011,
+    status: 403,
+    title: 'Cross-Site Request Refused',
+    description:
+      "A browser sent the request for a page of another site (Sec-Fetch-Site: cross-site or same-site) or, where it sends no Sec-Fetch-Site, of another origin (Origin, null included), and CORS_ORIGINS does not list that origin. An operation that acts without credentials (ServiceStack's CognitoSendConfirmCodeRequest, on every method) refuses it before doing anything, so that no page can make its visitors' browsers act on it. Clients that are not browsers send neither header and are not affected.",
+  },
   notFound: {
     code: 1020,
     status: 404,

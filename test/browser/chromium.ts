@@ -12,12 +12,13 @@ export const hasChromium = existsSync(CHROMIUM)
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/browser/', import.meta.url))
 
 /**
- * A headless Chromium without anything that would reach the network on its own.
+ * A headless Chromium without anything that would reach the network on its own; `args` adds
+ * switches of the test's own.
  *
  * @example
  * const browser = await launchChromium()
  */
-export const launchChromium = (): Promise<Browser> =>
+export const launchChromium = (args: readonly string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -28,6 +29,7 @@ export const launchChromium = (): Promise<Browser> =>
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...args,
     ],
   })
 

@@ -12,6 +12,8 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * | 1000   | 400  | EmailAddress missing or not an address, ConfirmationCode not 6 digits      |
  * | 1001   | 400  | unreadable body, e.g. JSON sent as `text/csv`                              |
  * | 1002   | 400  | malformed query string, or a member the body gives otherwise               |
+ * | 1011   | 403  | a browser's request from another site's page, which CORS_ORIGINS does not  |
+ * |        |      | allow (`refuseCrossSite`): refused before anything is read or done         |
  * | 1050   | 413  | a body over the size limit (1 MiB)                                         |
  * | 1060   | 415  | a body Content-Type or content coding the gateway cannot read              |
  * | 1090   | 503  | storage unavailable, or the database lacks the latest migration            |
@@ -27,8 +29,8 @@ import { ProblemError } from '../../problems/problem-error.ts'
  *
  * 1xxx are the gateway's problem codes (`src/problems/catalogue.ts`) for the same failures on
  * other routes; 2xxx belong to this operation. Everything about the request the operation
- * reads (its query, its body: size, type, syntax, values) is a DTO, and so are a 503 and a
- * 500. What is refused before the operation is known or its format chosen — another method
+ * reads (its query, its body: size, type, syntax, values, a browser's cross-site origin) is a
+ * DTO, and so are a 503 and a 500. What is refused before the operation is known or its format chosen — another method
  * (405), an unknown or conflicting format (406), a header over its limit (431) — stays a
  * problem document, as on every route.
  */

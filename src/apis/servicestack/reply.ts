@@ -39,26 +39,10 @@ const perform = async (
 }
 
 /**
- * Runs the operation on the request DTO that `read` produces and answers the response DTO,
- * success or failure, in the negotiated format. Failures of the client — an unreadable body,
- * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`),
- * and so is a 503 (1090): a database without the latest migration, found before anything is
- * read, or storage that is unavailable; and so is anything unexpected: a 500 (1099), its cause
- * logged under the trace id and never shown.
- *
- * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
- * handler started and finished, `TotalExecutionTime` the duration measured between them with
- * `performance.now()` (or the injected `timer`) as .NET TimeSpan text, `Total` the number of users in Data/Data2, and
- * `CachedResponse` false: nothing is served from a cache (and `Cache-Control: no-store` keeps
- * codes' outcomes and session tokens out of caches).
- *
- * @example
- * handler: (c) => reply(c, () => readRequestDto(c))
+ * Answers what `run` gives — the users, or a failure it throws — as the response DTO in the
+ * negotiated format (see `reply`).
  */
-export const reply = async (
-  c: Context<AppEnv>,
-  read: () => CognitoSendConfirmCodeRequest | Promise<CognitoSendConfirmCodeRequest>,
-): Promise<Response> => {
+const answer = async (c: Context<AppEnv>, run: () => Promise<Users>): Promise<Response> => {
   const { clock, timer = () => performance.now() } = c.get('deps')
   const started = timer()
   const RequestTime = clock().toISOString()
@@ -67,9 +51,7 @@ export const reply = async (
   let status: ContentfulStatusCode = 200
   let headers: Record<string, string> = {}
   try {
-    // Its routes are not `Endpoint.store`: an unmigrated database is a failure in the DTO too.
-    await whenMigrated(c)
-    users = await perform(c, await read())
+    users = await run()
   } catch (error) {
     // Storage that fails is a 503 here as on every route, and anything unexpected a logged
     // 500, in the DTO like the rest (ServiceStack answers every failure in its response DTO).
@@ -98,3 +80,42 @@ export const reply = async (
     headers: { ...headers, 'Cache-Control': 'no-store' },
   })
 }
+
+/**
+ * Runs the operation on the request DTO that `read` produces and answers the response DTO,
+ * success or failure, in the negotiated format. Failures of the client — an unreadable body,
+ * invalid values, a wrong code — are the DTO with `OpCode` and `ErrorText` (see `opCodes`),
+ * and so is a 503 (1090): a database without the latest migration, found before anything is
+ * read, or storage that is unavailable; and so is anything unexpected: a 500 (1099), its cause
+ * logged under the trace id and never shown.
+ *
+ * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
+ * handler started and finished, `TotalExecutionTime` the duration measured between them with
+ * `performance.now()` (or the injected `timer`) as .NET TimeSpan text, `Total` the number of users in Data/Data2, and
+ * `CachedResponse` false: nothing is served from a cache (and `Cache-Control: no-store` keeps
+ * codes' outcomes and session tokens out of caches).
+ *
+ * @example
+ * handler: (c) => reply(c, () => readRequestDto(c))
+ */
+export const reply = (
+  c: Context<AppEnv>,
+  read: () => CognitoSendConfirmCodeRequest | Promise<CognitoSendConfirmCodeRequest>,
+): Promise<Response> =>
+  answer(c, async () => {
+    // Its routes are not `Endpoint.store`: an unmigrated database is a failure in the DTO too.
+    await whenMigrated(c)
+    return perform(c, await read())
+  })
+
+/**
+ * Answers a request refused before the operation runs (a browser's cross-site request,
+ * `refuseCrossSite`) as the operation answers its own failures: the response DTO with the
+ * problem's code as `OpCode`, its detail as `ErrorText` and its status. Nothing is read or
+ * run, the database not even asked whether it is migrated.
+ *
+ * @example
+ * middleware: [refuseCrossSite(refuseInDto)]
+ */
+export const refuseInDto = (c: Context<AppEnv>, problem: ProblemError): Promise<Response> =>
+  answer(c, () => Promise.reject(problem))

@@ -3,9 +3,10 @@ import {
   CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
 } from '../../model/cognito.ts'
+import { refuseCrossSite } from '../../middleware/cross-site.ts'
 import { OPERATION_PATH, UNDELIVERED } from './operations.ts'
 import { readRequestDto } from './read-request.ts'
-import { reply } from './reply.ts'
+import { refuseInDto, reply } from './reply.ts'
 
 /**
  * `GET /CognitoSendConfirmCodeRequest?EmailAddress=…&ConfirmationCode=…`: ServiceStack serves
@@ -20,6 +21,10 @@ export const cognitoSendConfirmCodeByQuery: Endpoint = {
   response: CognitoSendConfirmCodeResponse,
   // HEAD is a safe method: it must not send or use a code.
   refuseHead: true,
+  // It acts without credentials: a browser's request from another site's page is refused
+  // before anything is read or done, in the DTO (403, OpCode 1011).
+  middleware: [refuseCrossSite(refuseInDto)],
+  problems: ['crossSiteRequest'],
   upstreamFailure: UNDELIVERED,
   handler: (c) => reply(c, () => readRequestDto(c)),
 }

@@ -3,9 +3,10 @@ import {
   CognitoSendConfirmCodeRequest,
   CognitoSendConfirmCodeResponse,
 } from '../../model/cognito.ts'
+import { refuseCrossSite } from '../../middleware/cross-site.ts'
 import { OPERATION_PATH, UNDELIVERED } from './operations.ts'
 import { readRequestDto } from './read-request.ts'
-import { reply } from './reply.ts'
+import { refuseInDto, reply } from './reply.ts'
 
 /**
  * `POST /CognitoSendConfirmCodeRequest` (also `.csv`/`.xml`…, `?format=` and
@@ -21,6 +22,10 @@ export const cognitoSendConfirmCode: Endpoint = {
   response: CognitoSendConfirmCodeResponse,
   query: CognitoSendConfirmCodeRequest,
   limitsBody: true,
+  // It acts without credentials: a browser's request from another site's page is refused
+  // before anything is read or done, in the DTO (403, OpCode 1011).
+  middleware: [refuseCrossSite(refuseInDto)],
+  problems: ['crossSiteRequest'],
   upstreamFailure: UNDELIVERED,
   // An empty body is the DTO with every member absent, as ServiceStack binds it; the reply
   // then says that EmailAddress is required.

@@ -30,9 +30,9 @@ import { ProblemError } from '../../problems/problem-error.ts'
  * 1xxx are the gateway's problem codes (`src/problems/catalogue.ts`) for the same failures on
  * other routes; 2xxx belong to this operation. Everything about the request the operation
  * reads (its query, its body: size, type, syntax, values, a browser's cross-site origin) is a
- * DTO, and so are a 503 and a 500. What is refused before the operation is known or its format chosen — another method
- * (405), an unknown or conflicting format (406), a header over its limit (431) — stays a
- * problem document, as on every route.
+ * DTO, and so are a 503 and a 500. What is refused before the operation is known or its
+ * format chosen — another method (405), an unknown or conflicting format (406), a header over
+ * its limit (431) — stays a problem document, as on every route.
  */
 export const opCodes = {
   wrongCode: { code: 2001, status: 400 },

@@ -224,3 +224,22 @@ describe('csv round trip', () => {
     )
   })
 })
+
+describe('csv with one column', () => {
+  const Note = named('Note', v.object({ text: v.string() }))
+  const Notes = v.object({ items: v.array(Note), total: v.number() })
+  const page = { itemsKey: 'items', itemLinks: () => ({ self: { href: '/n/1' } }) }
+
+  it('writes an empty cell as "" so the row reads back instead of being skipped as a blank line', () => {
+    const body = csv.serialize(Note, { text: '' }, context)
+    expect(body).toBe('text\r\n""\r\n')
+    expect(parseCsv(body, Note, { maxDepth: 64 })).toEqual({ text: '' })
+  })
+
+  it('keeps every row of a page whose cells are empty, for readers that skip blank lines', () => {
+    const items = [{ text: '' }, { text: 'x' }, { text: '' }]
+    const body = csv.serialize(Notes, { items, total: 3 }, { ...context, collection: page })
+    const rows = parse(body, { skip_empty_lines: true, record_delimiter: '\r\n' }) as string[][]
+    expect(rows).toEqual([['text'], [''], ['x'], ['']])
+  })
+})

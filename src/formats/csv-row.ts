@@ -46,6 +46,18 @@ export const headerLine = (columns: readonly Column[]): string => {
   return `${out}\r\n`
 }
 
+/**
+ * A row's line (CRLF included) from its cells' text. Under a header of one column, a row whose
+ * one cell is empty is `""`: written bare it would be an empty line, which readers skip as no
+ * record (papaparse's `skipEmptyLines`, csv-parse's `skip_empty_lines`, the gateway's own body
+ * reader after its data row), so the row would be lost.
+ *
+ * @example
+ * lineOf('', 1) // '""\r\n'
+ */
+const lineOf = (text: string, columns: number): string =>
+  text === '' && columns === 1 ? '""\r\n' : `${text}\r\n`
+
 /** A flattened row's line under a header (CRLF included): its cells in the header's order. */
 export const rowLine = (row: readonly (string | undefined)[], columns: readonly Column[]) => {
   let out = ''
@@ -53,7 +65,7 @@ export const rowLine = (row: readonly (string | undefined)[], columns: readonly 
     if (i > 0) out += ','
     out += row[columns[i]!.index] ?? ''
   }
-  return `${out}\r\n`
+  return lineOf(out, columns.length)
 }
 
 export interface RowWriterOptions {
@@ -113,7 +125,7 @@ export const csvRowWriter = (
   return (value) => {
     if (steps !== undefined && isPlain(value)) {
       const text = writeObject(t, steps, value)
-      if (text !== undefined) return `${text}\r\n`
+      if (text !== undefined) return lineOf(text, columns.length)
     }
     return generic(value)
   }

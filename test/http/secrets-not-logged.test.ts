@@ -1,6 +1,7 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import type { SqlDatabase } from '../../src/store/index.ts'
+import type { SqlValue } from '../../src/store/sql.ts'
 import { createStore, StoreUnavailableError } from '../../src/store/index.ts'
 import { API_KEY, TEST_ENV } from '../support/deterministic.ts'
 import { USERS } from '../support/requests.ts'
@@ -54,6 +55,23 @@ const failingDb = (error: (message: string) => Error): SqlDatabase => ({
   },
 })
 
+/**
+ * A migrated database whose writes fail as `failingDb`'s statements do: a request passes the
+ * migration check (`store.migrated()`, a read of `d1_migrations`) and reaches the INSERT,
+ * whose parameters the error echoes.
+ */
+const writeFailingDb = (error: (message: string) => Error): SqlDatabase => {
+  const failing = failingDb(error)
+  const migrated = (sql: string) => sql.includes('FROM d1_migrations')
+  return {
+    all: async <T>(sql: string, params?: readonly SqlValue[]) =>
+      migrated(sql) ? ([{ found: 1 }] as T[]) : failing.all<T>(sql, params),
+    first: async <T>(sql: string, params?: readonly SqlValue[]) =>
+      migrated(sql) ? ({ found: 1 } as T) : failing.first<T>(sql, params),
+    batch: failing.batch,
+  }
+}
+
 const expectNoSecretIn = (lines: string[]) => {
   const log = lines.join('\n')
   for (const secret of [...SECRETS, WRONG_KEY]) {
@@ -84,28 +102,42 @@ describe('secrets and tokens never reach the logs', () => {
     expectNoSecretIn(t.logger.lines)
   })
 
-  it('in a forced 500: the error is logged with its trace id, the tokens are not', async () => {
-    const t = await makeTarget({ store: createStore(failingDb((m) => new Error(m))) })
+  it('in a forced 500 from the write: the error is logged with its trace id, the tokens are not', async () => {
+    const t = await makeTarget({ store: createStore(writeFailingDb((m) => new Error(m))) })
     for (const [type, body] of bodies.slice(0, 4)) {
       const res = await t.request(USERS, post(API_KEY, type, body))
       expect(res.status).toBe(500)
       const text = await res.text()
       for (const secret of SECRETS) expect(text).not.toContain(secret)
+      const logged = t.logger.lines.map((l) => JSON.parse(l)).at(-1)
+      expect(logged).toMatchObject({
+        message: 'unhandled error',
+        traceId: res.headers.get('X-Trace-Id'),
+        // The write was reached: what it logs is the INSERT that carries the tokens.
+        errorMessage: expect.stringContaining('INSERT INTO alexa_users'),
+      })
     }
     expect(t.logger.lines.filter((l) => l.includes('unhandled error'))).toHaveLength(4)
     expectNoSecretIn(t.logger.lines)
   })
 
-  it('in a 503 from an unavailable store', async () => {
+  it('in a 503 from a store that fails the write as unavailable', async () => {
     const t = await makeTarget({
       store: createStore(
-        failingDb((m) => new StoreUnavailableError('database unavailable', { cause: m })),
+        writeFailingDb((m) => new StoreUnavailableError('database unavailable', { cause: m })),
       ),
     })
     for (const [type, body] of bodies.slice(0, 4)) {
-      expect((await t.request(USERS, post(API_KEY, type, body))).status).toBe(503)
+      const res = await t.request(USERS, post(API_KEY, type, body))
+      expect(res.status).toBe(503)
+      const logged = t.logger.lines.map((l) => JSON.parse(l)).at(-1)
+      expect(logged).toMatchObject({
+        message: 'store unavailable',
+        traceId: res.headers.get('X-Trace-Id'),
+        cause: expect.stringContaining('INSERT INTO alexa_users'),
+      })
     }
-    expect(t.logger.lines.some((l) => l.includes('store unavailable'))).toBe(true)
+    expect(t.logger.lines.filter((l) => l.includes('store unavailable'))).toHaveLength(4)
     expectNoSecretIn(t.logger.lines)
   })
 })

@@ -4,6 +4,7 @@ import { API_KEY, memoryLogger } from '../support/deterministic.ts'
 import { serveOnFile } from '../support/node-server.ts'
 import { rawExchange } from '../support/raw-socket.ts'
 import { USERS } from '../support/requests.ts'
+import { headFields, SECURITY_HEADERS } from '../support/security-headers.ts'
 
 // What fetch cannot send (NUL, CR, DEL, obs-fold, oversized header blocks), written on a raw
 // socket to the real Node server: its HTTP parser must refuse it, and the server keep serving.
@@ -89,6 +90,13 @@ describe('raw header bytes on the Node server', () => {
       USERS,
     ],
     [
+      'oversized chunk extensions in a body',
+      `POST ${USERS} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;x=${'a'.repeat(20_000)}\r\n`,
+      413,
+      1050,
+      USERS,
+    ],
+    [
       'a broken chunk in a body',
       `POST ${USERS} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
       400,
@@ -96,13 +104,13 @@ describe('raw header bytes on the Node server', () => {
       USERS,
     ],
   ])(
-    'answers %s with a problem and a trace id, as every answer has',
+    'answers %s with a problem, a trace id and the security headers, as every answer has',
     async (_, head, status, code, instance) => {
       const text = await answer(head)
       const [headers = '', body = ''] = text.split('\r\n\r\n')
       expect(headers).toMatch(new RegExp(`^HTTP/1.1 ${status} `))
       expect(headers).toMatch(/\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i)
-      expect(headers).toMatch(/\r\nx-content-type-options: nosniff\r\n/i)
+      expect(headFields(text)).toMatchObject(SECURITY_HEADERS)
       expect(headers).toMatch(/\r\nvary: accept\r\n/i)
       expect(headers).toMatch(/\r\ncache-control: no-store\r\n/i)
       const traceId = /\r\nx-trace-id: (api--[\w-]+)/i.exec(headers)?.[1]
@@ -139,12 +147,13 @@ describe('raw header bytes on the Node server', () => {
     expect(read).toMatch(/^HTTP\/1\.1 200 /)
   })
 
-  it('answers OPTIONS * for the server as a whole', async () => {
+  it('answers OPTIONS * for the server as a whole, with the security headers', async () => {
     const text = await answer('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
     expect(text).toMatch(/^HTTP\/1\.1 204 /)
     expect(text).toMatch(/\r\nallow: GET, HEAD, POST, DELETE\r\n/i)
     expect(text).toMatch(/\r\nvary: accept\r\n/i)
     expect(text).toMatch(/\r\nx-trace-id: api--/i)
+    expect(headFields(text)).toMatchObject(SECURITY_HEADERS)
   })
 
   it('serves an HTTP/1.0 request without Host, which that version allows', async () => {
@@ -205,6 +214,31 @@ describe('raw header bytes on the Node server', () => {
   it('passes obs-text bytes through to the gateway, which answers them as wrong values', async () => {
     expect(await request('X-API-Key: \xff\xfe\x80\x81\r\n')).toBe(401)
     expect(await request(`X-API-Key: ${API_KEY}\r\nAccept: \xff/\xfe\r\n`)).toBe(200)
+  })
+
+  it('answers a body that stops arriving with a 408 problem and the security headers', async () => {
+    // A server of its own, whose idle timeout (IDLE_TIMEOUT_SECONDS) is a second.
+    const idle = await serveOnFile({ port: 8900, idleTimeoutSeconds: 1 })
+    try {
+      const text = await rawExchange(
+        idle.port,
+        `POST ${USERS} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${API_KEY}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"access',
+      )
+      expect(text).toMatch(/^HTTP\/1\.1 408 /)
+      expect(headFields(text)).toMatchObject({
+        ...SECURITY_HEADERS,
+        'content-type': 'application/problem+json; charset=utf-8',
+        'x-trace-id': expect.stringMatching(/^api--/),
+      })
+      expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        status: 408,
+        code: 1004,
+        instance: USERS,
+      })
+    } finally {
+      await idle.close()
+    }
   })
 
   it('never logged an unhandled error', () => {

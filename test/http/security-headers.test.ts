@@ -2,7 +2,7 @@ import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { DOCS_POLICY } from '../../src/describe/docs-page.ts'
 import { PAGE_STYLE } from '../../src/formats/html-page.ts'
-import { bearer } from '../support/opencx.ts'
+import { AUTHENTICATE, bearer, CONTACTS, WIDGET_CONTACT } from '../support/opencx.ts'
 import { authed, createUserRequest, USERS } from '../support/requests.ts'
 
 const SECURE = {
@@ -122,14 +122,35 @@ describe('document policies', () => {
 
 describe('CORS', () => {
   const ORIGIN = 'https://app.example'
-  const preflight = (origin: string): RequestInit => ({
+  const preflight = (
+    origin: string,
+    method = 'POST',
+    requestHeaders = 'x-api-key, content-type',
+  ): RequestInit => ({
     method: 'OPTIONS',
     headers: {
       Origin: origin,
-      'Access-Control-Request-Method': 'POST',
-      'Access-Control-Request-Headers': 'x-api-key, content-type',
+      'Access-Control-Request-Method': method,
+      'Access-Control-Request-Headers': requestHeaders,
     },
   })
+  /**
+   * The response headers README (`CORS_ORIGINS`) lets a listed origin's pages read: the trace
+   * id, a 201's Location, paging's Link and X-Total-Count, a 429's or 503's Retry-After, a
+   * 401's WWW-Authenticate (where the bearer routes say why a token failed) and an export's
+   * Content-Disposition; nothing else.
+   */
+  const EXPOSED = [
+    'Content-Disposition',
+    'Link',
+    'Location',
+    'Retry-After',
+    'WWW-Authenticate',
+    'X-Total-Count',
+    'X-Trace-Id',
+  ]
+  const exposedBy = (res: Response) =>
+    res.headers.get('access-control-expose-headers')!.split(/, */).sort()
 
   it('is off by default: no Access-Control header, and a preflight is a 405', async () => {
     const t = await makeTarget()
@@ -154,7 +175,24 @@ describe('CORS', () => {
     expectSecure(res)
   })
 
-  it('exposes the trace id, Location, Link, X-Total-Count and a download name to a configured origin', async () => {
+  it.each([
+    ['POST', AUTHENTICATE, 'authorization, content-type'],
+    ['GET', CONTACTS, 'authorization'],
+    ['GET', WIDGET_CONTACT, 'authorization'],
+  ])(
+    'answers a preflight for %s %s, a bearer route, allowing the Authorization header',
+    async (method, path, requestHeaders) => {
+      const t = await makeTarget({ corsOrigins: [ORIGIN] })
+      const res = await t.request(path, preflight(ORIGIN, method, requestHeaders))
+      expect(res.status).toBe(204)
+      expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+      expect(res.headers.get('access-control-allow-methods')).toContain(method)
+      const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase().split(/, */)
+      expect(allowed).toEqual(expect.arrayContaining(requestHeaders.split(', ')))
+    },
+  )
+
+  it('exposes exactly the trace id, Location, Link, X-Total-Count, Retry-After, WWW-Authenticate and a download name to a configured origin', async () => {
     const t = await makeTarget({ corsOrigins: [ORIGIN, 'https://other.example'] })
     const res = await t.request(USERS, {
       ...createUserRequest(),
@@ -163,17 +201,7 @@ describe('CORS', () => {
     expect(res.status).toBe(201)
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
-    const exposed = res.headers.get('access-control-expose-headers')!.split(',')
-    expect(exposed).toEqual(
-      expect.arrayContaining([
-        'X-Trace-Id',
-        'Location',
-        'Link',
-        'X-Total-Count',
-        'Retry-After',
-        'Content-Disposition',
-      ]),
-    )
+    expect(exposedBy(res)).toEqual(EXPOSED)
     expect(res.headers.get('vary')).toMatch(/Accept/)
     expect(res.headers.get('vary')).toMatch(/Origin/)
   })
@@ -183,7 +211,18 @@ describe('CORS', () => {
     const res = await t.request(USERS, { headers: { Origin: ORIGIN } })
     expect(res.status).toBe(401)
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
-    expect(res.headers.get('access-control-expose-headers')).toContain('X-Trace-Id')
+    expect(exposedBy(res)).toEqual(EXPOSED)
+  })
+
+  it('lets a configured origin read why a bearer route refused its token (WWW-Authenticate)', async () => {
+    const t = await makeTarget({ corsOrigins: [ORIGIN] })
+    const res = await t.request(WIDGET_CONTACT, {
+      headers: { Origin: ORIGIN, Authorization: 'Bearer not-a-contact-token' },
+    })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /)
+    expect(exposedBy(res)).toContain('WWW-Authenticate')
   })
 
   it.each([

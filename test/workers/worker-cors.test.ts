@@ -2,9 +2,9 @@ import { createExecutionContext, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../../src/runtime/workers/worker.ts'
 
-const call = (bindings: Record<string, unknown>, init: RequestInit) =>
+const call = (bindings: Record<string, unknown>, init: RequestInit, path = '/healthz') =>
   worker.fetch(
-    new Request('https://gateway.example/healthz', init) as Request<
+    new Request(`https://gateway.example${path}`, init) as Request<
       unknown,
       IncomingRequestCfProperties
     >,
@@ -25,6 +25,44 @@ describe('the Worker entry reads CORS_ORIGINS', () => {
     )
     expect(res.status).toBe(204)
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example')
+  })
+
+  it("allows a bearer route's preflight the Authorization header", async () => {
+    const res = await call(
+      { CORS_ORIGINS: 'https://app.example' },
+      {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'https://app.example',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+        },
+      },
+      '/widget/contact',
+    )
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase().split(/, */)
+    expect(allowed).toContain('authorization')
+  })
+
+  it('exposes exactly the documented response headers, WWW-Authenticate among them', async () => {
+    const res = await call(
+      { CORS_ORIGINS: 'https://app.example' },
+      { headers: { Origin: 'https://app.example' } },
+      '/',
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    expect(res.headers.get('access-control-expose-headers')!.split(/, */).sort()).toEqual([
+      'Content-Disposition',
+      'Link',
+      'Location',
+      'Retry-After',
+      'WWW-Authenticate',
+      'X-Total-Count',
+      'X-Trace-Id',
+    ])
   })
 
   it('keeps CORS off without it', async () => {

@@ -2,7 +2,7 @@ import { applyD1Migrations, createExecutionContext, env, SELF } from 'cloudflare
 import { beforeAll, describe, expect, it } from 'vitest'
 import worker from '../../src/runtime/workers/worker.ts'
 import { API_KEY } from '../support/deterministic.ts'
-import { MEDIA_TYPES, SEED_BODY } from '../support/requests.ts'
+import { MEDIA_TYPES, SEED_BODY, USERS } from '../support/requests.ts'
 
 beforeAll(async () => {
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
@@ -35,6 +35,19 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
       expect(head.headers.get('Content-Length')).toBe(String(length))
     },
   )
+
+  it('counts failed authentications per CF-Connecting-IP: 10 wrong keys, then 429 for that address only', async () => {
+    const from = (ip: string, key: string) =>
+      SELF.fetch(`https://gateway.example${USERS}`, {
+        headers: { 'CF-Connecting-IP': ip, 'X-API-Key': key },
+      })
+    for (let i = 0; i < 10; i++)
+      expect((await from('203.0.113.77', 'wrong-key-0123456789abcdef')).status).toBe(401)
+    const refused = await from('203.0.113.77', API_KEY)
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('Retry-After')).toBe('300')
+    expect((await from('198.51.100.99', API_KEY)).status).toBe(200)
+  })
 
   it('refuses to serve when an organisation token holds a character no bearer header carries', async () => {
     const res = await worker.fetch(

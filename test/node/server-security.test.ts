@@ -4,6 +4,9 @@ import { API_KEY } from '../support/deterministic.ts'
 import { serveOnFile } from '../support/node-server.ts'
 import { USERS } from '../support/requests.ts'
 
+/** README's trace id: `api--` and a UUID (`api--6f1c9e2a-8d3b-4c4e-9a51-0b7d2e3f4a5c`). */
+const TRACE_ID = /^api--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
@@ -49,6 +52,18 @@ describe('the Node server', () => {
       expect((await from(`203.0.113.7:${40000 + i}`, 'nope-nope-nope-nope')).status).toBe(401)
     expect((await from('203.0.113.7:50000', API_KEY)).status).toBe(429)
     expect((await from('[2001:db8::7]:443', API_KEY)).status).toBe(200)
+  })
+
+  it('gives every answer a trace id of its own, in the documented shape', async () => {
+    const base = await serve({ port: 8901 })
+    const ids = []
+    for (const path of ['/healthz', '/healthz', USERS]) {
+      const res = await fetch(base + path)
+      await res.arrayBuffer()
+      ids.push(res.headers.get('X-Trace-Id'))
+    }
+    for (const id of ids) expect(id).toMatch(TRACE_ID)
+    expect(new Set(ids).size).toBe(ids.length)
   })
 
   it('sends secure headers, and CORS only for CORS origins it was given', async () => {

@@ -49,6 +49,19 @@ describe('the Worker entry (wrangler.toml main) on D1', () => {
     expect((await from('198.51.100.99', API_KEY)).status).toBe(200)
   })
 
+  it('gives every answer a trace id of its own, in the documented shape', async () => {
+    // README's trace id: `api--` and a UUID (`api--6f1c9e2a-8d3b-4c4e-9a51-0b7d2e3f4a5c`).
+    const shape = /^api--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+    const ids = []
+    for (const path of ['/healthz', '/healthz', USERS]) {
+      const res = await SELF.fetch(`https://gateway.example${path}`)
+      await res.arrayBuffer()
+      ids.push(res.headers.get('X-Trace-Id'))
+    }
+    for (const id of ids) expect(id).toMatch(shape)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
   it('refuses to serve when an organisation token holds a character no bearer header carries', async () => {
     const res = await worker.fetch(
       new Request('https://gateway.example/healthz') as Request<

@@ -218,7 +218,7 @@ describe('raw header bytes on the Node server', () => {
 
   it('answers a body that stops arriving with a 408 problem and the security headers', async () => {
     // A server of its own, whose idle timeout (IDLE_TIMEOUT_SECONDS) is a second.
-    const idle = await serveOnFile({ port: 8900, idleTimeoutSeconds: 1 })
+    const idle = await serveOnFile({ idleTimeoutSeconds: 1 })
     try {
       const text = await rawExchange(
         idle.port,

@@ -55,7 +55,7 @@ describe('the Node server', () => {
   })
 
   it('gives every answer a trace id of its own, in the documented shape', async () => {
-    const base = await serve({ port: 8901 })
+    const base = await serve()
     const ids = []
     for (const path of ['/healthz', '/healthz', USERS]) {
       const res = await fetch(base + path)

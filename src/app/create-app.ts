@@ -66,6 +66,13 @@ const aliases = (path: string): string[] => {
 }
 
 /**
+ * Whether the app refuses the route while the database lacks the latest migration: every
+ * route does unless it says it never touches the database or answers that itself
+ * (`Endpoint.store`), so that a new endpoint that forgets to say fails safe.
+ */
+const appChecksMigration = (endpoint: Endpoint): boolean => endpoint.store === undefined
+
+/**
  * The path a request routes on: without its format marker (`/users.xml` and `/xml/reply/Op`
  * reach the same handler as `/users` and `/Op`), and an operation's path in its own spelling.
  */
@@ -131,7 +138,7 @@ export const createApp = (deps: AppDeps) => {
     for (const path of aliases(endpoint.path)) {
       const own = [...(endpoint.middleware ?? []), endpoint.handler] as MiddlewareHandler<AppEnv>[]
       // Refused before its credentials are checked or its body read: nothing it does can work.
-      if (endpoint.store) own[0] = requireMigrated(own[0]!)
+      if (appChecksMigration(endpoint)) own[0] = requireMigrated(own[0]!)
       const [first, ...rest] = [
         ...(carriesBody(endpoint.method) && !endpoint.limitsBody ? [bodyLimit] : []),
         ...(endpoint.formats ? [offerOnly(endpoint.formats)] : []),
@@ -148,7 +155,14 @@ export const createApp = (deps: AppDeps) => {
   }
   // A page is what it is whatever Accept asks (`servedOnlyAs`): it is never the 406 of a route
   // none of whose formats Accept allows, and its failures are those of any route.
-  for (const page of pages) app.on(page.method, page.path, page.handler)
+  for (const page of pages)
+    app.on(
+      page.method,
+      page.path,
+      appChecksMigration(page)
+        ? requireMigrated(page.handler as MiddlewareHandler<AppEnv>)
+        : page.handler,
+    )
 
   app.notFound((c) => {
     const methods = allowed(c.get('path') ?? routedPath(c.req.raw))

@@ -156,17 +156,24 @@ export interface Endpoint {
    */
   limitsBody?: boolean
   /**
-   * It reads or writes the store: until the database has the latest migration, the route
-   * answers the 503 problem `/healthz` answers, before its middleware, and runs nothing
-   * (`requireMigrated`). An operation that answers its failures in its response DTO checks
-   * in its handler instead (`whenMigrated`, in ServiceStack's `reply`).
+   * Whether it uses the database, and what answers while the database lacks the latest
+   * migration (a Worker deployed before `wrangler d1 migrations apply`):
+   * - left out, the default: the app does. The route answers the 503 problem `/healthz`
+   *   answers, before its middleware (credentials, body), and runs nothing
+   *   (`requireMigrated`). A new endpoint gets this unless it says otherwise.
+   * - `'inHandler'`: it uses the database, but its handler answers an unmigrated one itself:
+   *   an operation that answers its failures in its response DTO (`whenMigrated`, in
+   *   ServiceStack's `reply`), `/healthz`, which asks the database on every probe.
+   * - `false`: it never touches the database (the problem types, the index, the pages that
+   *   describe the API); it answers whatever state the database is in.
+   *
+   * OpenAPI and the metadata pages document the 503 on every route but a `false` one.
    */
-  store?: boolean
+  store?: false | 'inHandler'
   /**
    * Problems the handler answers beyond those its declaration implies (OpenAPI and the
-   * metadata pages list them): `/healthz` asks the database itself, so answers its 503. An
-   * operation that answers its failures in its DTO answers these there, under their status
-   * (ServiceStack's 403 to a browser's cross-site request).
+   * metadata pages list them). An operation that answers its failures in its DTO answers these
+   * there, under their status (ServiceStack's 403 to a browser's cross-site request).
    */
   problems?: readonly ProblemKind[]
   /** An empty body is the request with every member absent: OpenAPI says it is optional. */

@@ -99,7 +99,7 @@ const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
   if (endpoint.security && endpoint.security !== 'contactToken') kinds.add('tooManyRequests')
   if (op.pathParams.length > 0) kinds.add('notFound')
   // Only a route that uses the database can find it unavailable or not migrated.
-  if (endpoint.store) kinds.add('serviceUnavailable')
+  if (endpoint.store !== false) kinds.add('serviceUnavailable')
   for (const kind of endpoint.problems ?? []) kinds.add(kind)
   kinds.add('internal')
   const all = Object.keys(catalogue) as ProblemKind[]

@@ -1,9 +1,12 @@
-import { makeUnmigratedTarget } from '#target'
+import { makeTarget, makeUnmigratedTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { endpoints } from '../../src/app/create-app.ts'
-import { LATEST_MIGRATION } from '../../src/store/index.ts'
+import type { Endpoint } from '../../src/app/types.ts'
+import { describeEndpoint } from '../../src/describe/operations.ts'
+import { LATEST_MIGRATION, type Store } from '../../src/store/index.ts'
 import { OP, opRequest } from '../support/cognito.ts'
-import { authenticate, AUTHENTICATE } from '../support/opencx.ts'
+import { API_KEY } from '../support/deterministic.ts'
+import { authenticate, AUTHENTICATE, ORG_TOKEN } from '../support/opencx.ts'
 import { parseCsvStrict, parseXmlStrict } from '../support/parsers.ts'
 import { createUserRequest, USERS } from '../support/requests.ts'
 import type { Target } from '../support/target.ts'
@@ -12,12 +15,23 @@ const DETAIL =
   `The database does not have the latest migration (${LATEST_MIGRATION}): apply the ` +
   'migrations/ folder to it (on Workers: wrangler d1 migrations apply DB --remote).'
 
-// The endpoints that never touch the store; every other one needs the latest migration.
-const WITHOUT_STORE = new Set(['health', 'problemTypes', 'problemType'])
-const STORE_ROUTES = endpoints
-  .filter((e) => !WITHOUT_STORE.has(e.name))
-  .map((e) => [e.name, e.method, e.path.replace(/:\w+/g, '000000000000000000000001')] as const)
-const SERVICESTACK = new Set(['cognitoSendConfirmCode', 'cognitoSendConfirmCodeByQuery'])
+const route = (e: Endpoint) =>
+  [e.name, e.method, e.path.replace(/:\w+/g, '000000000000000000000001')] as const
+// As the endpoints declare it (`Endpoint.store`): every one needs the latest migration but
+// those that say they never touch the database.
+const STORE_ROUTES = endpoints.filter((e) => e.store !== false).map(route)
+const STORELESS_ROUTES = endpoints.filter((e) => e.store === false).map(route)
+// Those that answer their failures in their response DTO answer this one there too.
+const IN_DTO = new Set(
+  endpoints.filter((e) => describeEndpoint(e).failuresInResponse).map((e) => e.name),
+)
+
+/** A store any use of which fails: what answers over it never touched the database. */
+const untouchable = new Proxy({} as Store, {
+  get: (_, member) => {
+    throw new Error(`the store was used (${String(member)})`)
+  },
+})
 
 const notMigratedLines = (t: Target) =>
   t.logger.lines.filter((l) => l.includes('"message":"database not migrated"'))
@@ -28,17 +42,13 @@ const expectUnavailable = (res: Response) => {
 }
 
 describe('a database without the latest migration', () => {
-  it('names real endpoints as the ones without a store', () => {
-    expect(endpoints.filter((e) => WITHOUT_STORE.has(e.name))).toHaveLength(WITHOUT_STORE.size)
-  })
-
   it.each(STORE_ROUTES)(
     'returns 503 with the /healthz problem on %s (%s %s) when never migrated',
     async (name, method, path) => {
       const t = await makeUnmigratedTarget('none')
       const res = await t.request(path, { method })
       expectUnavailable(res)
-      if (SERVICESTACK.has(name)) {
+      if (IN_DTO.has(name)) {
         // The operation answers its failures in its own DTO, this one too.
         expect(res.headers.get('Content-Type')).toContain('application/json')
         expect(await res.json()).toMatchObject({ OpCode: 1090, ErrorText: DETAIL, Total: 0 })
@@ -139,7 +149,7 @@ describe('a database without the latest migration', () => {
     for (const item of Object.values<any>(doc.paths))
       for (const op of Object.values<any>(item))
         if (op.operationId) documented[op.operationId] = op.responses['503'] !== undefined
-    const answering = new Set([...STORE_ROUTES.map(([name]) => name), 'health'])
+    const answering = new Set(STORE_ROUTES.map(([name]) => name))
     expect(Object.keys(documented)).toEqual(expect.arrayContaining([...answering, 'index']))
     for (const [name, has503] of Object.entries(documented))
       expect(has503, name).toBe(answering.has(name))
@@ -155,5 +165,19 @@ describe('a database without the latest migration', () => {
   ])('returns 200 on %s, which needs no store', async (path) => {
     const t = await makeUnmigratedTarget('none')
     expect((await t.request(path)).status).toBe(200)
+    const without = await makeTarget({ store: untouchable })
+    expect((await without.request(path)).status).toBe(200)
   })
+
+  it.each(STORELESS_ROUTES)(
+    'answers %s (%s %s), which says it never touches the database, without it',
+    async (_name, method, path) => {
+      const t = await makeTarget({ store: untouchable })
+      // With credentials, so that a route that checks them goes on to what it does.
+      const headers = { 'X-API-Key': API_KEY, Authorization: `Bearer ${ORG_TOKEN}` }
+      const res = await t.request(path, { method, headers })
+      expect(res.status).toBeLessThan(500)
+      expect(t.logger.lines.join('\n')).not.toContain('unhandled error')
+    },
+  )
 })

@@ -16,7 +16,6 @@ export const createAmazonUser: Endpoint = {
   response: AmazonUser,
   status: 201,
   security: 'apiKey',
-  store: true,
   middleware: [apiKey()],
   handler: async (c) => {
     const input = await readBody(c, CreateAmazonUser)

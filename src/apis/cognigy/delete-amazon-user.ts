@@ -9,7 +9,6 @@ export const deleteAmazonUser: Endpoint = {
   name: 'deleteAmazonUser',
   title: 'Delete one Amazon user and its stored tokens',
   security: 'apiKey',
-  store: true,
   middleware: [apiKey()],
   handler: async (c) => {
     const id = c.req.param('id')!

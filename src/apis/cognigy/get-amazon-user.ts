@@ -13,7 +13,6 @@ export const getAmazonUser: Endpoint = {
   title: 'Read one Amazon user',
   response: AmazonUser,
   security: 'apiKey',
-  store: true,
   middleware: [apiKey()],
   handler: async (c) => {
     const id = c.req.param('id')!

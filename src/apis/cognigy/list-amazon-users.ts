@@ -15,7 +15,6 @@ export const listAmazonUsers: Endpoint = {
   response: AmazonUsers,
   query: PageQuery,
   security: 'apiKey',
-  store: true,
   middleware: [apiKey()],
   handler: async (c) => {
     const page = readPage(c)

@@ -22,6 +22,7 @@ export const docsPages = (): Endpoint[] => [
     name: 'docs',
     title: 'Interactive API reference (Swagger UI)',
     indexedAs: { rel: 'service-doc' },
+    store: false,
     handler: (c) => {
       servedOnlyAs(c, 'text/html', 'html')
       c.set('pagePolicy', DOCS_POLICY)
@@ -33,6 +34,7 @@ export const docsPages = (): Endpoint[] => [
     path: '/docs/:file',
     name: 'docsAsset',
     title: "Swagger UI's files",
+    store: false,
     handler: async (c) => {
       const file = c.req.param('file')!
       if (file === 'init.js') {

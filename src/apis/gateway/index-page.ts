@@ -26,6 +26,7 @@ export const indexPage = (
   name: 'index',
   title: 'This index of every route',
   response: GatewayIndex,
+  store: false,
   handler: (c) => {
     const routes = [
       ...[indexPage([]), ...endpoints].map((e) => ({

@@ -58,7 +58,7 @@ export const metadataPages = (
     const host = new URL(c.req.url).host
     return send(c, metadataPage(group, set, { format, formats, requestTypes, host }), 200, HTML)
   }
-  const page = { method: 'GET', name: 'metadata', handler } as const
+  const page = { method: 'GET', name: 'metadata', store: false, handler } as const
   return [
     // Not `service-doc` too: that is /docs, and a relation names one link here (`Links`).
     {

@@ -23,6 +23,7 @@ export const openApiPage = (
     name: 'openapi',
     title: 'The OpenAPI 3.1 document of this gateway',
     indexedAs: { rel: 'service-desc', href: '/openapi.json' },
+    store: false,
     handler: (c) => {
       if (new URL(c.req.url).pathname !== '/openapi.json') {
         throw new ProblemError('routeNotFound', 'The OpenAPI document is at /openapi.json.')

@@ -20,6 +20,7 @@ export const listProblemTypes: Endpoint = {
   name: 'problemTypes',
   title: 'The catalogue of problem types and their codes',
   response: ProblemTypes,
+  store: false,
   handler: (c) => {
     const items = problemTypes()
     const value = { items, total: items.length, skip: 0, limit: items.length }
@@ -39,6 +40,7 @@ export const getProblemType: Endpoint = {
   name: 'problemType',
   title: 'One problem type: its status, code and meaning',
   response: ProblemType,
+  store: false,
   handler: (c) => {
     const slug = c.req.param('slug')!
     const type = problemTypes().find((t) => t.slug === slug)

@@ -18,7 +18,6 @@ export const authenticateUser: Endpoint = {
   request: AuthenticateUser,
   response: AuthenticatedContact,
   security: 'orgToken',
-  store: true,
   middleware: [orgToken()],
   handler: async (c) => {
     const input = await readBody(c, AuthenticateUser)

@@ -37,7 +37,6 @@ export const exportContacts: Endpoint = {
   formats: EXPORT_FORMATS,
   itemsAt: CONTACTS,
   download: DOWNLOAD,
-  store: true,
   middleware: [orgToken()],
   handler: async (c) => {
     const negotiated = c.get('negotiated')!

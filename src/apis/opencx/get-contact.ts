@@ -13,7 +13,6 @@ export const getContact: Endpoint = {
   title: 'Read one contact',
   response: Contact,
   security: 'orgToken',
-  store: true,
   middleware: [orgToken()],
   handler: async (c) => {
     const id = c.req.param('id')!

@@ -13,7 +13,6 @@ export const getWidgetContact: Endpoint = {
   title: 'Read the contact of a contact token',
   response: Contact,
   security: 'contactToken',
-  store: true,
   middleware: [contactToken()],
   handler: async (c) => {
     const contact = await c.get('deps').store.contacts.get(contactIdOf(c))

@@ -19,7 +19,6 @@ export const listContacts: Endpoint = {
   response: Contacts,
   security: 'orgToken',
   query: PageQuery,
-  store: true,
   middleware: [orgToken()],
   handler: async (c) => {
     const page = readPage(c)

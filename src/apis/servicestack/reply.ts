@@ -103,7 +103,7 @@ export const reply = (
   read: () => CognitoSendConfirmCodeRequest | Promise<CognitoSendConfirmCodeRequest>,
 ): Promise<Response> =>
   answer(c, async () => {
-    // Its routes are not `Endpoint.store`: an unmigrated database is a failure in the DTO too.
+    // Its routes are `store: 'inHandler'`: an unmigrated database is a failure in the DTO too.
     await whenMigrated(c)
     return perform(c, await read())
   })

@@ -25,6 +25,8 @@ export const cognitoSendConfirmCodeByQuery: Endpoint = {
   // before anything is read or done, in the DTO (403, OpCode 1011).
   middleware: [refuseCrossSite(refuseInDto)],
   problems: ['crossSiteRequest'],
+  // An unmigrated database is a failure in the DTO too (`reply`), as its others are.
+  store: 'inHandler',
   upstreamFailure: UNDELIVERED,
   handler: (c) => reply(c, () => readRequestDto(c)),
 }

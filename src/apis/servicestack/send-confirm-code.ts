@@ -26,6 +26,8 @@ export const cognitoSendConfirmCode: Endpoint = {
   // before anything is read or done, in the DTO (403, OpCode 1011).
   middleware: [refuseCrossSite(refuseInDto)],
   problems: ['crossSiteRequest'],
+  // An unmigrated database is a failure in the DTO too (`reply`), as its others are.
+  store: 'inHandler',
   upstreamFailure: UNDELIVERED,
   // An empty body is the DTO with every member absent, as ServiceStack binds it; the reply
   // then says that EmailAddress is required.

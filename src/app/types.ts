@@ -135,8 +135,6 @@ export interface Endpoint {
   query?: v.GenericSchema
   /** Status of success: 200 by default, 204 when there is no response schema. */
   status?: 200 | 201 | 204
-  /** The credentials its middleware demands, for OpenAPI and the metadata pages. */
-  security?: 'apiKey' | 'orgToken' | 'contactToken'
   /**
    * Keys of the formats it serves, when not every format (`['json', 'hal', 'xml', 'csv']`):
    * Accept is negotiated among these, and OpenAPI lists only their media types.
@@ -190,6 +188,11 @@ export interface Endpoint {
    * (`/openapi.json`, routed as `/openapi`).
    */
   indexedAs?: { rel: string; href?: string }
+  /**
+   * Runs before the handler, in order. The credentials it checks (`apiKey()`, `orgToken()`,
+   * `contactToken()`) are what OpenAPI and the metadata pages document: they read them from
+   * here (`securityOf`), with the 401 and 429 they imply.
+   */
   middleware?: MiddlewareHandler<AppEnv>[]
   handler: Handler<AppEnv>
 }

@@ -3,12 +3,13 @@ import { requestBody, responseBody, responseSample } from './bodies.ts'
 import type { SchemaSet } from './json-schemas.ts'
 import type { Operation } from './operations.ts'
 import { attachment } from '../helper/download.ts'
+import type { SecurityScheme } from '../middleware/security-scheme.ts'
 import { SAMPLE_TIME, sampleOf } from './samples.ts'
 
 const REASONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' }
 
 /** The header each kind of credentials travels in, as a sample request shows it. */
-export const CREDENTIALS: Record<string, string> = {
+export const CREDENTIALS: Record<SecurityScheme, string> = {
   apiKey: 'X-API-Key: <api key>',
   orgToken: 'Authorization: Bearer <organisation token>',
   contactToken: 'Authorization: Bearer <contact token>',
@@ -54,7 +55,7 @@ export const httpSample = (
     else body = requestBody(endpoint.request, value, bodyTypeFor(format, requestTypes))
   }
   const head = [`${endpoint.method} ${target} HTTP/1.1`, `Host: ${host}`, `Accept: ${accept}`]
-  if (endpoint.security) head.push(CREDENTIALS[endpoint.security]!)
+  if (op.security) head.push(CREDENTIALS[op.security])
   if (body) head.push(`Content-Type: ${body.contentType}`, `Content-Length: ${bytes(body.body)}`)
   const request = `${head.join('\n')}\n\n${body?.body ?? ''}`
 

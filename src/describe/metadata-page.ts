@@ -96,8 +96,8 @@ export const metadataPage = (
     `<p>${escapeHtml(first.endpoint.title)}</p>`,
     `<nav class="formats"><span class="muted">Samples in:</span> ${others}</nav>`,
     `<h2>The following routes are available for this service:</h2><ul>${routes.join('')}</ul>`,
-    first.endpoint.security
-      ? `<p>Requires the header <code>${escapeHtml(CREDENTIALS[first.endpoint.security]!)}</code>.</p>`
+    first.security
+      ? `<p>Requires the header <code>${escapeHtml(CREDENTIALS[first.security])}</code>.</p>`
       : '',
     table(requestTable(group, set)),
     requestRule(group, set),

@@ -1,6 +1,7 @@
 import type * as v from 'valibot'
 import type { Endpoint, Limits } from '../app/types.ts'
 import { formats } from '../formats/registry.ts'
+import type { SecurityScheme } from '../middleware/security-scheme.ts'
 import { Problem } from '../model/problem.ts'
 import { catalogue } from '../problems/catalogue.ts'
 import { requestBody } from './bodies.ts'
@@ -29,8 +30,8 @@ export interface OpenApiOptions {
   version?: string
 }
 
-/** The credentials an endpoint's `security` names. */
-export const SECURITY_SCHEMES: Record<NonNullable<Endpoint['security']>, Json> = {
+/** The credentials an endpoint's middleware can demand (`securityOf`). */
+export const SECURITY_SCHEMES: Record<SecurityScheme, Json> = {
   apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Cognigy API key.' },
   orgToken: { type: 'http', scheme: 'bearer', description: 'open.cx organisation token.' },
   contactToken: {
@@ -166,7 +167,7 @@ const operationOf = (
       ? { requestBody: requestBodyOf(op, set, options.requestTypes) }
       : {}),
     responses,
-    ...(endpoint.security ? { security: [{ [endpoint.security]: [] }] } : {}),
+    ...(op.security ? { security: [{ [op.security]: [] }] } : {}),
   }
 }
 

@@ -3,6 +3,7 @@ import type { Endpoint } from '../app/types.ts'
 import { carriesBody } from '../body/carries-body.ts'
 import { mediaTypes } from '../formats/registry.ts'
 import { resolve, shapeOf } from '../model/shape.ts'
+import { type SecurityScheme, securityOf } from '../middleware/security-scheme.ts'
 import { catalogue, type ProblemKind } from '../problems/catalogue.ts'
 
 /** What the docs need to know of an endpoint, derived once from its declaration. */
@@ -16,6 +17,8 @@ export interface Operation {
   /** Where the request DTO travels: a body (POST) or the query string (GET, ServiceStack). */
   requestIn: 'body' | 'query' | undefined
   status: 200 | 201 | 204
+  /** The credentials its middleware demands (`securityOf`), if any. */
+  security: SecurityScheme | undefined
   /** The response is a collection: `items` plus a total (HAL embeds the items). */
   collection: boolean
   /** …and a page of it (`collectionOf`: `skip`, `limit`, page links, `X-Total-Count`). */
@@ -86,21 +89,21 @@ const DTO_FAILURES = new Set<string>([
 ])
 
 const problemsOf = (op: Omit<Operation, 'problems'>): ProblemKind[] => {
-  const { endpoint, requestIn } = op
+  const { requestIn, security } = op
   const kinds = new Set<string>(['notAcceptable', 'unknownFormat', 'headerTooLarge'])
   if (requestIn === 'body')
     ['validation', 'malformedBody', 'unsupportedMediaType'].forEach((k) => kinds.add(k))
   // The size limit guards every body, read or not (a DELETE's too).
-  if (carriesBody(endpoint.method)) kinds.add('payloadTooLarge')
+  if (carriesBody(op.endpoint.method)) kinds.add('payloadTooLarge')
   if (requestIn === 'query') ['validation', 'badQuery'].forEach((k) => kinds.add(k))
-  if (endpoint.query) kinds.add('badQuery')
-  if (endpoint.security) kinds.add('unauthorized')
+  if (op.endpoint.query) kinds.add('badQuery')
+  if (security) kinds.add('unauthorized')
   // Contact tokens are signed: a wrong one is not a guess the failure budget must stop.
-  if (endpoint.security && endpoint.security !== 'contactToken') kinds.add('tooManyRequests')
+  if (security && security !== 'contactToken') kinds.add('tooManyRequests')
   if (op.pathParams.length > 0) kinds.add('notFound')
   // Only a route that uses the database can find it unavailable or not migrated.
-  if (endpoint.store !== false) kinds.add('serviceUnavailable')
-  for (const kind of endpoint.problems ?? []) kinds.add(kind)
+  if (op.endpoint.store !== false) kinds.add('serviceUnavailable')
+  for (const kind of op.endpoint.problems ?? []) kinds.add(kind)
   kinds.add('internal')
   const all = Object.keys(catalogue) as ProblemKind[]
   return all.filter((k) => kinds.has(k) && !(op.failuresInResponse && DTO_FAILURES.has(k)))
@@ -117,7 +120,8 @@ export const uriTemplate = (path: string): string => path.replace(/:(\w+)/g, '{$
 /**
  * Describes an endpoint for OpenAPI and the metadata pages: its templates, parameters, success
  * status and the problems it can answer, all derived from its declaration (schemas, method,
- * path, `security`), so a new endpoint is documented with no extra work.
+ * path, `status`, `store`) and the credentials its middleware checks, so a new endpoint is
+ * documented with no extra work.
  *
  * @example
  * describeEndpoint(getAmazonUser, aliases).problems
@@ -135,6 +139,7 @@ export const describeEndpoint = (
     pathParams: [...endpoint.path.matchAll(/:(\w+)/g)].map((m) => m[1]!),
     requestIn,
     status: endpoint.status ?? (endpoint.response ? 200 : 204),
+    security: securityOf(endpoint),
     collection: isCollection(endpoint.response),
     paged: isPage(endpoint.response),
     failuresInResponse: carriesFailures(endpoint.response),

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app/types.ts'
 import { bearerProblem, bearerToken } from '../helper/bearer.ts'
 import { verifyContactToken } from '../helper/contact-token.ts'
+import { demanding } from './security-scheme.ts'
 
 const PREFIX = 'contact:'
 
@@ -13,23 +14,24 @@ const PREFIX = 'contact:'
  * Failures here do not count against the client's failure budget: an HMAC cannot be guessed,
  * and the widget users behind one NAT retrying with expired tokens must not lock each other out.
  */
-export const contactToken = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const token = bearerToken(c)
-  if (!token) {
-    throw bearerProblem('An Authorization: Bearer header with a contact token is required.')
-  }
-  const result = await verifyContactToken(c, token)
-  if (!result.ok) {
-    throw bearerProblem(
-      result.reason === 'expired'
-        ? 'The contact token has expired; authenticate the contact again.'
-        : 'The bearer token is not a valid contact token.',
-      'invalid_token',
-    )
-  }
-  c.set('principal', `${PREFIX}${result.claims.sub}`)
-  await next()
-}
+export const contactToken = (): MiddlewareHandler<AppEnv> =>
+  demanding('contactToken', async (c, next) => {
+    const token = bearerToken(c)
+    if (!token) {
+      throw bearerProblem('An Authorization: Bearer header with a contact token is required.')
+    }
+    const result = await verifyContactToken(c, token)
+    if (!result.ok) {
+      throw bearerProblem(
+        result.reason === 'expired'
+          ? 'The contact token has expired; authenticate the contact again.'
+          : 'The bearer token is not a valid contact token.',
+        'invalid_token',
+      )
+    }
+    c.set('principal', `${PREFIX}${result.claims.sub}`)
+    await next()
+  })
 
 /**
  * The contact id of a request that passed `contactToken()`.

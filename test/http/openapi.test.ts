@@ -1,8 +1,9 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
 import { endpoints } from '../../src/app/create-app.ts'
+import { securityOf } from '../../src/middleware/security-scheme.ts'
 import { API_KEY } from '../support/deterministic.ts'
-import { AUTHENTICATE, authenticate, bearer, ORG_TOKEN } from '../support/opencx.ts'
+import { AUTHENTICATE, authenticate, bearer, contactOf, ORG_TOKEN } from '../support/opencx.ts'
 import { BODY_TYPES, MEDIA_TYPES } from '../support/requests.ts'
 
 const PROBLEM_TYPES = ['application/problem+json', 'application/problem+xml', 'text/csv']
@@ -106,7 +107,7 @@ describe('GET /openapi.json', () => {
         expect(responses['406'].content[type], e.name).toBeDefined()
       expect(responses['406'].content['text/csv'], e.name).toBeUndefined()
       expect(Object.keys(responses['431'].content), e.name).toEqual(['application/problem+json'])
-      if (e.security) {
+      if (securityOf(e)) {
         expect(responses['401'], e.name).toBeDefined()
         for (const type of PROBLEM_TYPES) expect(responses['401'].content[type]).toBeDefined()
       }
@@ -189,14 +190,36 @@ describe('GET /openapi.json', () => {
     expect(JSON.parse(row!.custom_data)).toEqual({ plan: 'gold' })
   })
 
-  it('names the credentials of each operation from its security', async () => {
+  it('names the credentials of exactly the operations that demand them, those they take', async () => {
     const doc = await fetchDocument()
     expect(doc.components.securitySchemes.apiKey).toEqual(
       expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
     )
+    const t = await makeTarget()
+    const { token } = await contactOf(t)
+    const presented: Record<string, Record<string, string>> = {
+      apiKey: { 'X-API-Key': API_KEY },
+      orgToken: { Authorization: `Bearer ${ORG_TOKEN}` },
+      contactToken: { Authorization: `Bearer ${token}` },
+    }
     for (const e of endpoints) {
       const op = doc.paths[template(e.path)][e.method.toLowerCase()]
-      expect(op.security, e.name).toEqual(e.security ? [{ [e.security]: [] }] : undefined)
+      const schemes = (op.security ?? []).flatMap((s: object) => Object.keys(s))
+      expect(schemes.length, e.name).toBeLessThanOrEqual(1)
+      const [scheme] = schemes
+      // What the route answers, not what its declaration says: a 401 without credentials...
+      const path = e.path.replace(/:\w+/g, '000000000000000000000001')
+      const init = { method: e.method, headers: { Accept: 'application/json' } }
+      const anonymous = await t.request(path, init)
+      expect(anonymous.status === 401, `${e.name} refuses a request without credentials`).toBe(
+        scheme !== undefined,
+      )
+      if (scheme === undefined) continue
+      expect(doc.components.securitySchemes[scheme], scheme).toBeDefined()
+      // ...and none with those the document names.
+      const headers = { ...init.headers, ...presented[scheme] }
+      const res = await t.request(path, { ...init, headers })
+      expect(res.status, `${e.name} takes ${scheme}`).not.toBe(401)
     }
   })
 

@@ -15,7 +15,6 @@ export const createAmazonUser: Endpoint = {
   request: CreateAmazonUser,
   response: AmazonUser,
   status: 201,
-  security: 'apiKey',
   middleware: [apiKey()],
   handler: async (c) => {
     const input = await readBody(c, CreateAmazonUser)

@@ -8,7 +8,6 @@ export const deleteAmazonUser: Endpoint = {
   path: '/v2.0/external/alexa/users/:id',
   name: 'deleteAmazonUser',
   title: 'Delete one Amazon user and its stored tokens',
-  security: 'apiKey',
   middleware: [apiKey()],
   handler: async (c) => {
     const id = c.req.param('id')!

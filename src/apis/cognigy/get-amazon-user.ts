@@ -12,7 +12,6 @@ export const getAmazonUser: Endpoint = {
   name: 'getAmazonUser',
   title: 'Read one Amazon user',
   response: AmazonUser,
-  security: 'apiKey',
   middleware: [apiKey()],
   handler: async (c) => {
     const id = c.req.param('id')!

@@ -14,7 +14,6 @@ export const listAmazonUsers: Endpoint = {
   title: 'List Amazon users, oldest first, a page at a time',
   response: AmazonUsers,
   query: PageQuery,
-  security: 'apiKey',
   middleware: [apiKey()],
   handler: async (c) => {
     const page = readPage(c)

@@ -17,7 +17,6 @@ export const authenticateUser: Endpoint = {
   title: 'Create or update a contact by email (or phone) and issue its contact token',
   request: AuthenticateUser,
   response: AuthenticatedContact,
-  security: 'orgToken',
   middleware: [orgToken()],
   handler: async (c) => {
     const input = await readBody(c, AuthenticateUser)

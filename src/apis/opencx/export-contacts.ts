@@ -33,7 +33,6 @@ export const exportContacts: Endpoint = {
   name: 'exportContacts',
   title: 'Export every contact, streamed (JSON, HAL, XML or CSV)',
   response: ContactExport,
-  security: 'orgToken',
   formats: EXPORT_FORMATS,
   itemsAt: CONTACTS,
   download: DOWNLOAD,

@@ -12,7 +12,6 @@ export const getContact: Endpoint = {
   name: 'getContact',
   title: 'Read one contact',
   response: Contact,
-  security: 'orgToken',
   middleware: [orgToken()],
   handler: async (c) => {
     const id = c.req.param('id')!

@@ -12,7 +12,6 @@ export const getWidgetContact: Endpoint = {
   name: 'getWidgetContact',
   title: 'Read the contact of a contact token',
   response: Contact,
-  security: 'contactToken',
   middleware: [contactToken()],
   handler: async (c) => {
     const contact = await c.get('deps').store.contacts.get(contactIdOf(c))

@@ -17,7 +17,6 @@ export const listContacts: Endpoint = {
   name: 'listContacts',
   title: 'List contacts, oldest first, a page at a time (the CSV export)',
   response: Contacts,
-  security: 'orgToken',
   query: PageQuery,
   middleware: [orgToken()],
   handler: async (c) => {

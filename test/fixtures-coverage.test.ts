@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DOCUMENTATION_PATHS } from '../src/apis/gateway/documentation.ts'
+import { indexPage } from '../src/apis/gateway/index-page.ts'
 import { createApp, endpoints } from '../src/app/create-app.ts'
+import { describeEndpoint } from '../src/describe/operations.ts'
 import { cases } from './fixtures/cases.ts'
 import { VARIANTS } from './fixtures/types.ts'
 import { caseDir, variantsOf } from './fixtures/wire.ts'
@@ -10,6 +12,13 @@ const heads = import.meta.glob<string>('../fixtures/*/*/*.http', {
   import: 'default',
   eager: true,
 })
+
+/** The statuses recorded for an operation, one per recorded response. */
+const recordedStatuses = (operation: string): number[] =>
+  cases
+    .filter((c) => c.operation === operation)
+    .flatMap((c) => variantsOf(c).map((v) => heads[`../${caseDir(c)}/${v}.http`] ?? ''))
+    .map((head) => Number(head.slice(9, 12)))
 
 /** The operations the app really routes, read from Hono's route table. */
 const routedOperations = (): string[] => {
@@ -44,14 +53,21 @@ describe('fixture coverage', () => {
 
   it('records an error outcome for every operation that takes input', async () => {
     for (const e of endpoints.filter((e) => e.middleware?.length || e.path.includes(':'))) {
-      const statuses = cases
-        .filter((c) => c.operation === e.name)
-        .flatMap((c) => variantsOf(c).map((v) => heads[`../${caseDir(c)}/${v}.http`] ?? ''))
-        .map((head) => Number(head.slice(9, 12)))
       expect(
-        statuses.some((s) => s >= 400),
+        recordedStatuses(e.name).some((s) => s >= 400),
         `${e.name} has an error fixture`,
       ).toBe(true)
+    }
+  })
+
+  it('records every success under the status the operation declares, and documents', () => {
+    // The handler answers and the fixtures record what it does; OpenAPI and the metadata
+    // pages say `Endpoint.status` (200 by default, 204 without a response schema).
+    for (const e of [indexPage(endpoints), ...endpoints]) {
+      const successes = recordedStatuses(e.name).filter((s) => s >= 200 && s < 300)
+      expect(successes.length, `${e.name} has a success fixture`).toBeGreaterThan(0)
+      for (const status of successes)
+        expect(status, `${e.name}: recorded, and declared`).toBe(describeEndpoint(e).status)
     }
   })
 

@@ -73,6 +73,18 @@ const aliases = (path: string): string[] => {
 const appChecksMigration = (endpoint: Endpoint): boolean => endpoint.store === undefined
 
 /**
+ * `handler`, first of a route's, run once the request is known to be the endpoint's: what
+ * answers it (`respond`) reads the endpoint's declaration from the context. A wrapper rather
+ * than another layer, as `requireMigrated` is.
+ */
+const routedTo =
+  (endpoint: Endpoint, handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
+  (c, next) => {
+    c.set('endpoint', endpoint)
+    return handler(c, next)
+  }
+
+/**
  * The path a request routes on: without its format marker (`/users.xml` and `/xml/reply/Op`
  * reach the same handler as `/users` and `/Op`), and an operation's path in its own spelling.
  */
@@ -150,6 +162,7 @@ export const createApp = (deps: AppDeps) => {
         acceptable(first!, endpoint.formats),
         ...rest,
       ]
+      handlers[0] = routedTo(endpoint, handlers[0]!)
       app.on(endpoint.method, path, ...(handlers as [MiddlewareHandler<AppEnv>]))
     }
   }

@@ -112,6 +112,8 @@ export interface AppEnv {
     pagePolicy: string | undefined
     /** Set on a GET that acts (`Endpoint.refuseHead`): asking again would act again. */
     acts: boolean | undefined
+    /** The endpoint the request was routed to; `respond` answers with its `status`. */
+    endpoint: Endpoint | undefined
   }
 }
 
@@ -133,7 +135,10 @@ export interface Endpoint {
   response?: v.GenericSchema
   /** Query parameters the handler reads besides a GET's request DTO (paging), for the docs. */
   query?: v.GenericSchema
-  /** Status of success: 200 by default, 204 when there is no response schema. */
+  /**
+   * Status of success: 200 by default, 204 when there is no response schema. `respond` answers
+   * with it, and OpenAPI and the metadata pages document it (201 with its `Location`).
+   */
   status?: 200 | 201 | 204
   /**
    * Keys of the formats it serves, when not every format (`['json', 'hal', 'xml', 'csv']`):

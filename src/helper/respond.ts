@@ -7,6 +7,11 @@ import { send } from '../middleware/response-headers.ts'
 import { ownLinks } from './own-links.ts'
 
 export interface RespondOptions {
+  /**
+   * Only for an answer that is not the success (a failure in a response DTO): the success
+   * status is the one the endpoint declares (`Endpoint.status`, 200 by default), which is the
+   * one OpenAPI and the metadata pages document.
+   */
   status?: ContentfulStatusCode
   links: Links
   collection?: CollectionInfo
@@ -55,14 +60,24 @@ export const linkHeader = (links: Links): string =>
 export const actedOn = (c: Context<AppEnv>): boolean =>
   (c.req.method !== 'GET' && c.req.method !== 'HEAD') || c.get('acts') === true
 
+// The status of success the routed endpoint declares, which has a body when `respond` sends it.
+const successStatus = (c: Context<AppEnv>): ContentfulStatusCode => {
+  const endpoint = c.get('endpoint')
+  const status = endpoint?.status ?? 200
+  if (status === 204) throw new Error(`${endpoint!.name} answers 204 No Content: not a body`)
+  return status
+}
+
 /**
  * Sends a model value in the negotiated format. Handlers call this with a schema and a value;
  * they never see a format. HAL carries the links in `_links`; the other formats in a `Link`
  * header. Handlers give canonical links: those to this same representation name the format
  * where the request's URL did (`ownLinks`); headers, `Location` among them, are sent as given.
+ * The status is the endpoint's declared one (`Endpoint.status`, 200 when it declares none).
  *
  * @example
- * return respond(c, AmazonUser, user, { status: 201, links: { self: { href } } })
+ * // On an endpoint that declares `status: 201`:
+ * return respond(c, AmazonUser, user, { links: { self: { href } }, headers: { Location: href } })
  */
 export const respond = (
   c: Context<AppEnv>,
@@ -87,5 +102,5 @@ export const respond = (
     'Content-Type': format.contentType(mediaType),
     ...linkHeaders(format, links),
   }
-  return send(c, body, options.status ?? 200, headers)
+  return send(c, body, options.status ?? successStatus(c), headers)
 }

@@ -33,7 +33,6 @@ export const createAmazonUser: Endpoint = {
     })
     const self = userPath(c, id)
     return respond(c, AmazonUser, user, {
-      status: 201,
       links: { self: { href: self } },
       headers: { Location: self },
     })

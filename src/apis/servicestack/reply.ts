@@ -48,7 +48,8 @@ const answer = async (c: Context<AppEnv>, run: () => Promise<Users>): Promise<Re
   const RequestTime = clock().toISOString()
   let users: Users = {}
   let outcome: { OpCode: number; ErrorText?: string } = { OpCode: 0 }
-  let status: ContentfulStatusCode = 200
+  // A failure's own; the success is the endpoint's (`respond`).
+  let status: ContentfulStatusCode | undefined
   let headers: Record<string, string> = {}
   try {
     users = await run()
@@ -75,7 +76,7 @@ const answer = async (c: Context<AppEnv>, run: () => Promise<Users>): Promise<Re
     ...users,
   }
   return respond(c, CognitoSendConfirmCodeResponse, body, {
-    status,
+    ...(status === undefined ? {} : { status }),
     links: { self: { href: c.get('path') } },
     headers: { ...headers, 'Cache-Control': 'no-store' },
   })

@@ -78,6 +78,10 @@ export const openDatabase = async (
         `PRAGMA locking_mode=${config.locking ?? 'NORMAL'}`,
         'PRAGMA journal_mode=WAL',
         `PRAGMA synchronous=${config.synchronous ?? 'NORMAL'}`,
+        // What a DELETE or UPDATE frees is zeroed, not left in the file's free pages: a deleted
+        // Alexa user's sealed tokens (or a contact's old details) would otherwise stay in the
+        // file, and in its backups, for anyone who holds the file and the key.
+        'PRAGMA secure_delete=ON',
       ],
     })
     const db = guardFile(file, path)

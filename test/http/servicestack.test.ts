@@ -1,6 +1,5 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
-import { POLICY } from '../../src/apis/servicestack/pool.ts'
 import { tokenSigner } from '../../src/crypto/tokens.ts'
 import { CodeDeliveryError } from '../../src/app/code-delivery-error.ts'
 import { bodyTypeFor, type Dto, OP, opRequest, otherCode, readDto } from '../support/cognito.ts'
@@ -10,6 +9,15 @@ import type { Target } from '../support/target.ts'
 
 const EMAIL = 'ada@example.com'
 const MINUTE = 60_000
+// README: "A code expires after 15 minutes, allows 5 attempts"; "at most 5 codes per 15 minutes
+// from one client network", and "a network is issued at most 20 sends to an address in its
+// window, refunded ones included". Written out rather than read from the pool's policy, so a
+// change of any of them fails a test.
+const CODE_LIFETIME = 15 * MINUTE
+const ATTEMPTS = 5
+const SENDS_PER_NETWORK = 5
+const ISSUED_PER_NETWORK = 20
+const SEND_WINDOW = 15 * MINUTE
 
 /** One call of the operation in `mediaType`: status, headers and the DTO. */
 const call = async (t: Target, dto: Dto, mediaType = 'application/json') => {
@@ -127,10 +135,8 @@ describe('CognitoSendConfirmCodeRequest: send, then confirm', () => {
     const t = await makeTarget()
     await send(t)
     const wrong = otherCode(t.codeSender.last(EMAIL)!)
-    const results = await Promise.all(
-      Array.from({ length: POLICY.maxAttempts }, () => confirm(t, wrong)),
-    )
-    expect(results.map((r) => r.dto.OpCode)).toEqual(Array(POLICY.maxAttempts).fill('2001'))
+    const results = await Promise.all(Array.from({ length: ATTEMPTS }, () => confirm(t, wrong)))
+    expect(results.map((r) => r.dto.OpCode)).toEqual(Array(ATTEMPTS).fill('2001'))
     // The last attempt counted reads the count after it: none are left.
     expect(results.map((r) => r.dto.ErrorText)).toContainEqual(
       expect.stringMatching(/no attempts are left/),
@@ -168,7 +174,7 @@ describe('CognitoSendConfirmCodeRequest: limits on the injected clock', () => {
     const t = await makeTarget()
     await send(t)
     const code = t.codeSender.last(EMAIL)!
-    t.clock.advance(POLICY.codeTtlMs)
+    t.clock.advance(CODE_LIFETIME)
     const before = await stored(t)
     const res = await confirm(t, code)
     expect(res.status).toBe(410)
@@ -180,7 +186,7 @@ describe('CognitoSendConfirmCodeRequest: limits on the injected clock', () => {
   it('accepts a code one millisecond before it expires', async () => {
     const t = await makeTarget()
     await send(t)
-    t.clock.advance(POLICY.codeTtlMs - 1)
+    t.clock.advance(CODE_LIFETIME - 1)
     expect((await confirm(t, t.codeSender.last(EMAIL)!)).status).toBe(200)
   })
 
@@ -393,7 +399,7 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     const t = await makeTarget({ codeSender: sender })
     sender.down = true
     sender.undelivered = false
-    for (let i = 0; i < POLICY.maxSendsPerNetwork; i++) expect((await send(t)).status).toBe(502)
+    for (let i = 0; i < SENDS_PER_NETWORK; i++) expect((await send(t)).status).toBe(502)
     expect((await send(t)).status).toBe(429)
     const [row] = await t.query<{ code_hash: string | null }>('SELECT code_hash FROM cognito_codes')
     expect(row!.code_hash).not.toBeNull()
@@ -403,14 +409,14 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     const { sender, delivered } = flaky()
     const t = await makeTarget({ codeSender: sender })
     sender.down = true
-    for (let i = 0; i < POLICY.maxIssuedPerNetwork; i++) expect((await send(t)).status).toBe(502)
+    for (let i = 0; i < ISSUED_PER_NETWORK; i++) expect((await send(t)).status).toBe(502)
     expect(await t.query('SELECT 1 FROM cognito_codes WHERE code_hash IS NOT NULL')).toEqual([])
     expect(await t.query('SELECT sends FROM cognito_codes')).toEqual([{ sends: 0 }])
     expect(await t.query('SELECT sends FROM cognito_code_sends')).toEqual([{ sends: 0 }])
     // Those are all the sends one network is issued in a window, refunded or not.
     sender.down = false
     expect((await send(t)).dto.OpCode).toBe('2006')
-    t.clock.advance(POLICY.sendWindowMs)
+    t.clock.advance(SEND_WINDOW)
     expect((await send(t)).status).toBe(200)
     expect((await confirm(t, delivered[0]!)).status).toBe(200)
   })

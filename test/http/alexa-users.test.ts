@@ -7,8 +7,15 @@ import {
   parseXmlStrict,
   type XmlElement,
 } from '../support/parsers.ts'
-import { authed, createUserRequest, MEDIA_TYPES, SEED_USERS, USERS } from '../support/requests.ts'
-import { TEST_ENV } from '../support/deterministic.ts'
+import {
+  authed,
+  createdByKey,
+  createUserRequest,
+  MEDIA_TYPES,
+  SEED_USERS,
+  USERS,
+} from '../support/requests.ts'
+import { API_KEY, TEST_ENV } from '../support/deterministic.ts'
 import { aesGcm } from '../../src/crypto/aes-gcm.ts'
 import { fromBase64 } from '../../src/crypto/encoding.ts'
 
@@ -54,7 +61,8 @@ describe('POST /v2.0/external/alexa/users', () => {
     expect(res.headers.get('Location')).toBe(`${SEED_USERS}/${user._id}`)
     expect(user.createdAt).toBe('2026-01-02T03:04:05.000Z')
     expect(user.lastChanged).toBe(user.createdAt)
-    expect(user.createdBy).toMatch(/^apikey:[0-9a-f]{12}$/)
+    expect(user.createdBy).toBe(await createdByKey(API_KEY))
+    expect(user.lastChangedBy).toBe(user.createdBy)
     expect(user).not.toHaveProperty('accessToken')
     expect(user).not.toHaveProperty('refreshToken')
     if (mediaType === 'application/hal+json') {
@@ -194,11 +202,22 @@ describe('POST /v2.0/external/alexa/users', () => {
     expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
-  it('accepts every configured key', async () => {
+  it('accepts every configured key, and records which one created the user', async () => {
     const t = await makeTarget()
-    const init = createUserRequest()
-    ;(init.headers as Record<string, string>)['X-API-Key'] = 'second-key-0123456789abcdef'
-    expect((await t.request(USERS, init)).status).toBe(201)
+    const keys = ['test-api-key-0123456789abcdef', 'second-key-0123456789abcdef']
+    expect(TEST_ENV.API_KEYS.split(',')).toEqual(keys)
+    const recorded: string[] = []
+    for (const key of keys) {
+      const init = createUserRequest()
+      ;(init.headers as Record<string, string>)['X-API-Key'] = key
+      const res = await t.request(USERS, init)
+      expect(res.status, key).toBe(201)
+      const user = await res.json<Record<string, string>>()
+      expect(user.createdBy, key).toBe(await createdByKey(key))
+      expect(user.lastChangedBy, key).toBe(user.createdBy)
+      recorded.push(user.createdBy!)
+    }
+    expect(new Set(recorded).size).toBe(keys.length)
   })
 })
 

@@ -38,3 +38,13 @@ export const authed = (accept = 'application/json', init: RequestInit = {}): Req
   ...init,
   headers: { 'X-API-Key': API_KEY, Accept: accept, ...(init.headers as Record<string, string>) },
 })
+
+/**
+ * What an Alexa user's `createdBy` says of the key that made it (README): `apikey:` and the
+ * first 12 hex digits of the key's SHA-256, computed here with WebCrypto.
+ */
+export const createdByKey = async (key: string): Promise<string> => {
+  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key))
+  const hex = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `apikey:${hex.slice(0, 12)}`
+}

@@ -81,6 +81,20 @@ const cases: [name: string, accept: string | undefined, expected: string | undef
     'text/csv;header=present;q=0.1, text/csv;q=0.9, text/xml;q=0.5',
     'text/xml',
   ],
+  // A range named twice: the copy with the higher q decides, so a repeat never lowers what
+  // another copy allows (as negotiator ranks them).
+  ['a range named twice: q=0 after it refuses nothing', 'text/csv, text/csv;q=0', 'text/csv'],
+  ['a range named twice: q=0 before it refuses nothing', 'text/csv;q=0, text/csv', 'text/csv'],
+  [
+    'a range named twice counts at its higher q',
+    'text/csv;q=0.1, text/csv;q=0.9, application/xml;q=0.5',
+    'text/csv',
+  ],
+  [
+    'a range named twice counts at its higher q, whichever copy comes first',
+    'text/csv;q=0.9, text/csv;q=0.1, application/xml;q=0.5',
+    'text/csv',
+  ],
   ['upper-case type', 'APPLICATION/JSON', 'application/json'],
   ['mixed case and upper-case Q', 'Text/CSV; Q=0.9, application/xml;q=0.5', 'text/csv'],
   ['lenient .5 qvalue', 'application/xml;q=.5, text/csv;q=.6', 'text/csv'],

@@ -25,6 +25,10 @@ describe('negotiation over HTTP', () => {
     ['text/csv; header=absent, application/xml;q=0.5', 'application/xml'],
     ['text/csv; header=absent, text/csv;q=0.1', 'text/csv'],
     ['text/csv; header=absent, */*;q=0.1', 'application/json'],
+    // A range named twice counts at its higher q: a repeat never lowers what another allows.
+    ['text/csv, text/csv;q=0', 'text/csv'],
+    ['text/csv;q=0, text/csv', 'text/csv'],
+    ['text/csv;q=0.1, text/csv;q=0.9, application/xml;q=0.5', 'text/csv'],
   ])('Accept %j gets %s', async (accept, mediaType) => {
     const t = await makeTarget()
     const headers: Record<string, string> = accept === undefined ? {} : { Accept: accept }

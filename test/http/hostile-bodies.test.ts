@@ -187,17 +187,49 @@ describe('hostile request bodies', () => {
     expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(0)
   })
 
-  const many = (n: number, each: (i: number) => string) =>
-    Array.from({ length: n }, (_, i) => each(i)).join('')
-  it.each([
-    ['JSON members', 'application/json', `{${TOKENS},${many(9_999, (i) => `"k${i}":0,`)}"z":0}`],
-    ['XML elements', 'application/xml', `<x>${many(10_001, () => '<k/>')}</x>`],
-    ['XML attributes', 'application/xml', `<x ${many(10_001, (i) => `a${i}="1" `)}/>`],
-    ['CSV columns', 'text/csv', `${many(10_001, (i) => `c${i},`)}z\r\n${','.repeat(10_001)}\r\n`],
-    ['form fields', 'application/x-www-form-urlencoded', many(10_001, (i) => `k${i}=1&`)],
-  ])('refuses a body naming more than 10,000 %s before parsing it', async (what, type, body) => {
+  // Bodies that name exactly `n` members, elements and attributes, columns or fields, the two
+  // tokens among them: the limit is 10,000 (SECURITY.md), so 10,000 is read and 10,001 is not.
+  const many = (n: number, each: (i: number) => string, separator = '') =>
+    Array.from({ length: n }, (_, i) => each(i)).join(separator)
+  const naming: [string, string, (n: number) => string][] = [
+    [
+      'JSON members',
+      'application/json',
+      (n) => `{${TOKENS},${many(n - 2, (i) => `"k${i}":0`, ',')}}`,
+    ],
+    [
+      'XML elements',
+      'application/xml',
+      (n) => `<x>${USER_XML.slice(3, -4)}${many(n - 3, () => '<k/>')}</x>`,
+    ],
+    [
+      'XML attributes',
+      'application/xml',
+      (n) => `<x>${USER_XML.slice(3, -4)}<k ${many(n - 4, (i) => `a${i}="1"`, ' ')}/></x>`,
+    ],
+    [
+      'CSV columns',
+      'text/csv',
+      (n) =>
+        `accessToken,refreshToken${many(n - 2, (i) => `,c${i}`)}\r\na,r${','.repeat(n - 2)}\r\n`,
+    ],
+    [
+      'form fields',
+      'application/x-www-form-urlencoded',
+      (n) => `accessToken=a&refreshToken=r${many(n - 2, (i) => `&k${i}=1`)}`,
+    ],
+  ]
+
+  it.each(naming)('reads a body naming exactly 10,000 %s', async (_, type, body) => {
     const t = await makeTarget()
-    const res = await postAs(t, type, body)
+    const res = await postAs(t, type, body(10_000))
+    expect(res.status, await res.clone().text()).toBe(201)
+    expect(await t.query('SELECT id FROM alexa_users')).toHaveLength(1)
+  })
+
+  it.each(naming)('refuses a body naming 10,001 %s before parsing it', async (what, type, body) => {
+    const t = await makeTarget()
+    const res = await postAs(t, type, body(10_001))
     expect(res.status).toBe(400)
     const problem = await res.json<any>()
     expect(problem.code).toBe(1001)

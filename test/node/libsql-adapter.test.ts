@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, rename, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Client, createClient } from '@libsql/client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/runtime/node/database.ts'
 import { sqliteFile } from '../../src/runtime/node/sqlite-file.ts'
-import { libsqlDatabase } from '../../src/store/libsql.ts'
+import { libsqlDatabase, unavailableOr } from '../../src/store/libsql.ts'
 import { sql, StoreUnavailableError } from '../../src/store/sql.ts'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -129,6 +130,102 @@ describe('the @libsql/client adapter', () => {
     await caught(db.all('SELEC nonsense'))
     expect(await db.all('SELECT id FROM t')).toEqual([{ id: 'a' }])
   })
+})
+
+/** An error as the drivers throw one: its code (if any) as `code`, and its message. */
+const driverError = (code: string | undefined, message: string): Error =>
+  Object.assign(new Error(message), code === undefined ? {} : { code })
+
+// SECURITY.md: "storage locked, read-only or gone | the adapters map those errors to a 503".
+// Each row as the native driver throws it (the SQLite code, SQLite's own message) and as
+// @libsql/client does (the code also at the head of its message).
+const UNAVAILABLE: [what: string, code: string, message: string][] = [
+  ['a write lock held elsewhere', 'SQLITE_BUSY', 'database is locked'],
+  ['a table another connection locked', 'SQLITE_LOCKED', 'database table is locked'],
+  ['a file gone read-only', 'SQLITE_READONLY', 'attempt to write a readonly database'],
+  ['a folder moved away', 'SQLITE_READONLY_DBMOVED', 'attempt to write a readonly database'],
+  ['a failing disk', 'SQLITE_IOERR', 'disk I/O error'],
+  ['a failed write', 'SQLITE_IOERR_WRITE', 'disk I/O error'],
+  ['a file it cannot open', 'SQLITE_CANTOPEN', 'unable to open database file'],
+  ['a full disk', 'SQLITE_FULL', 'database or disk is full'],
+  ['a file that is not a database', 'SQLITE_NOTADB', 'file is not a database'],
+  ['a corrupt file', 'SQLITE_CORRUPT', 'database disk image is malformed'],
+  ['a client closed under the call', 'CLIENT_CLOSED', 'The client is closed'],
+]
+
+// A libSQL server out of reach, as Node's sockets and fetch report it.
+const UNREACHABLE: [what: string, error: Error][] = [
+  ['a refused connection', driverError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:8080')],
+  ['a connection reset', driverError('ECONNRESET', 'read ECONNRESET')],
+  ['a connection timed out', driverError('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.5:8080')],
+  ['a failed lookup', driverError('EAI_AGAIN', 'getaddrinfo EAI_AGAIN db.example.turso.io')],
+  [
+    'a refused WebSocket',
+    driverError(
+      'HRANA_WEBSOCKET_ERROR',
+      'HRANA_WEBSOCKET_ERROR: connect ECONNREFUSED 10.0.0.5:8080',
+    ),
+  ],
+  ['a failed fetch', new TypeError('fetch failed')],
+  [
+    'a pool that cannot open a connection',
+    driverError(
+      undefined,
+      'ConnectionFailed("Unable to open connection to local database /srv/g.db: 14")',
+    ),
+  ],
+]
+
+/** Whether `unavailableOr` made `error` a 503 that keeps it as its cause. */
+const expectUnavailable = (error: Error) => {
+  const mapped = unavailableOr(error)
+  expect(mapped, `${(error as { code?: string }).code} ${error.message}`).toBeInstanceOf(
+    StoreUnavailableError,
+  )
+  expect((mapped as Error).cause).toBe(error)
+}
+
+describe('unavailableOr: the driver errors that mean storage is unavailable (503)', () => {
+  it.each(UNAVAILABLE)('maps %s (%s), by its code or its message', (_, code, message) => {
+    expectUnavailable(driverError(code, message))
+    expectUnavailable(driverError(code, `${code}: ${message}`))
+    expectUnavailable(driverError(undefined, `${code}: ${message}`))
+  })
+
+  it.each(UNREACHABLE)('maps %s', (_, error) => expectUnavailable(error))
+
+  it.each([
+    ['SQLITE_MISUSE', 'bad parameter or other API misuse'],
+    ['SQLITE_CONSTRAINT', 'UNIQUE constraint failed: t.id'],
+    ['SQLITE_ERROR', 'no such table: missing'],
+    ['SQLITE_TOOBIG', 'string or blob too big'],
+  ])('leaves %s as it is: a bug is a 500', (code, message) => {
+    for (const error of [driverError(code, message), driverError(code, `${code}: ${message}`)])
+      expect(unavailableOr(error)).toBe(error)
+  })
+})
+
+/** `port` on this host with nothing listening: bound here (so it is ours), then closed. */
+const closedPort = async (port: number): Promise<number> => {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('the @libsql/client adapter and a server out of reach', () => {
+  it.each(['http', 'ws'])(
+    'answers unavailable when a %s:// server refuses the connection',
+    async (scheme) => {
+      const client = createClient({ url: `${scheme}://127.0.0.1:${await closedPort(8917)}` })
+      cleanups.push(async () => client.close())
+      const error = await caught(libsqlDatabase(client).all('SELECT 1'))
+      expect(error).toBeInstanceOf(StoreUnavailableError)
+    },
+  )
 })
 
 describe('the native adapter (kept statements)', () => {

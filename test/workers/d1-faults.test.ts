@@ -63,11 +63,49 @@ describe('D1 faults', () => {
     'D1_ERROR: Cannot resolve D1 DB due to transient issue on remote node.',
     'D1 DB is overloaded. Requests queued for too long.',
     "D1_ERROR: D1 DB's isolate exceeded its memory limit and was reset.",
+    'D1_ERROR: D1 DB exceeded its CPU time limit and was reset.',
+    'D1_ERROR: Exceeded maximum DB size.',
     'D1_ERROR: database is locked: SQLITE_BUSY',
   ])('maps "%s" to unavailable', async (message) => {
     const db = d1Database(flaky(env.DB, { message }))
     expect(await caught(db.all('SELECT 1'))).toBeInstanceOf(StoreUnavailableError)
     expect(await caught(db.batch([sql(ROW, 'a')]))).toBeInstanceOf(StoreUnavailableError)
+  })
+
+  // Each text the adapter matches, alone in a message, so none of them goes unnoticed: some
+  // messages above carry two.
+  it.each([
+    'SQLITE_BUSY',
+    'database is locked',
+    'overloaded',
+    'Network connection lost',
+    'D1 DB storage',
+    'caused object to be reset',
+    'reset because its code was updated',
+    'transient issue',
+    'exceeded its memory limit',
+    'exceeded its CPU time limit',
+    'Exceeded maximum DB size',
+  ])('maps a message carrying only "%s" to unavailable', async (text) => {
+    const db = d1Database(flaky(env.DB, { message: `D1_ERROR: ${text}.` }))
+    expect(await caught(db.all('SELECT 1'))).toBeInstanceOf(StoreUnavailableError)
+  })
+
+  it.each([
+    'D1_ERROR: no such table: users: SQLITE_ERROR',
+    'D1_ERROR: UNIQUE constraint failed: alexa_users.id: SQLITE_CONSTRAINT',
+    'D1_ERROR: No SQL statements detected.',
+    "D1_TYPE_ERROR: Type 'object' not supported for value '[object Object]'",
+  ])('leaves "%s" as it is (a bug: 500)', async (message) => {
+    const db = d1Database(flaky(env.DB, { message }))
+    for (const error of [
+      await caught(db.all('SELECT 1')),
+      await caught(db.batch([sql(ROW, 'a')])),
+    ]) {
+      expect(error).toBeInstanceOf(Error)
+      expect(error).not.toBeInstanceOf(StoreUnavailableError)
+      expect((error as Error).message).toBe(message)
+    }
   })
 
   it('leaves a real SQL error from D1 as it is (a bug: 500)', async () => {

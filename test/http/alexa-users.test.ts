@@ -294,12 +294,12 @@ describe('GET /v2.0/external/alexa/users', () => {
   })
 
   it.each(['limit=0', 'limit=101', 'limit=abc', 'skip=-1', 'skip=1.5', 'after=', 'after=a.b'])(
-    'answers 400 to ?%s',
+    'answers 400 to ?%s, its instance the path without the query',
     async (query) => {
       const t = await makeTarget()
       const res = await t.request(`${USERS}?${query}`, authed())
       expect(res.status).toBe(400)
-      expect(await res.json<any>()).toMatchObject({ code: 1002 })
+      expect(await res.json<any>()).toMatchObject({ code: 1002, instance: USERS })
     },
   )
 })

@@ -95,12 +95,16 @@ describe('CognitoSendConfirmCodeRequest: send, then confirm', () => {
     await send(t)
     const { dto } = await confirm(t, t.codeSender.last(EMAIL)!)
     const tokens = await tokenSigner(TEST_ENV.TOKEN_SECRET)
-    for (const [member, kind] of [
-      ['IdToken', 'id'],
-      ['AccessToken', 'access'],
-      ['RefreshToken', 'refresh'],
+    // README: id/access tokens live 1 hour, the refresh token 30 days, from the confirm.
+    const issuedAt = Date.parse('2026-01-02T03:04:05.000Z') / 1000
+    for (const [member, kind, lifetime] of [
+      ['IdToken', 'id', 3600],
+      ['AccessToken', 'access', 3600],
+      ['RefreshToken', 'refresh', 30 * 24 * 3600],
     ] as const) {
       const token = dto[`Data.SessionTokens.${member}`]!
+      const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'))
+      expect(payload, member).toMatchObject({ iat: issuedAt, exp: issuedAt + lifetime })
       const result = await tokens.verify(token, kind, t.clock())
       expect(result).toMatchObject({ ok: true, claims: { sub: dto['Data.UserID'] } })
       expect(await tokens.verify(token, kind === 'id' ? 'access' : 'id', t.clock())).toEqual({

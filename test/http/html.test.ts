@@ -1,5 +1,6 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
+import { bearer, CONTACTS, contactOf, SEED_CONTACT } from '../support/opencx.ts'
 import { authed, createUserRequest, USERS } from '../support/requests.ts'
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
@@ -82,6 +83,8 @@ describe('HTML for browsers', () => {
   })
 
   it.each([
+    // The URL parser percent-encodes this markup before the gateway sees it: the page must
+    // show it so, never decoded. (Escaping itself: the test of stored markup below.)
     ['a 404', '/no/such/<script>alert(1)</script>', {}, 404],
     ['a 401', USERS, {}, 401],
     ['a 405', '/healthz', { method: 'PUT' }, 405],
@@ -100,6 +103,28 @@ describe('HTML for browsers', () => {
       expect(page).not.toContain('<script>')
     },
   )
+
+  it('escapes markup a client stored, in a value and in a key, on the page that shows it', async () => {
+    const t = await makeTarget()
+    // Sent in a JSON body, this text reaches the page as it was stored: no URL encoding.
+    const markup = `<b>x</b> & "q" 'a'`
+    const escaped = '&lt;b&gt;x&lt;/b&gt; &amp; &quot;q&quot; &#39;a&#39;'
+    const { id } = await contactOf(t, {
+      ...SEED_CONTACT,
+      name: markup,
+      customData: { [`<i>${markup}</i>`]: markup },
+    })
+    for (const path of [`${CONTACTS}/${id}`, CONTACTS]) {
+      const res = await t.request(path, bearer(undefined, BROWSER))
+      expect(res.status, path).toBe(200)
+      expect(res.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+      const page = await res.text()
+      await expectPagePolicy(res, page)
+      expect(page, path).toContain(`<td>${escaped}</td>`)
+      expect(page, path).toContain(`&lt;i&gt;${escaped}&lt;/i&gt;`)
+      expect(page, path).not.toMatch(/<\/?[bi]>|"q"|'a'/)
+    }
+  })
 
   it('offers no other format of an answer to a request that acted: asking again would act again', async () => {
     const t = await makeTarget()

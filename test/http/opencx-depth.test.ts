@@ -1,6 +1,13 @@
 import { makeTarget } from '#target'
 import { describe, expect, it } from 'vitest'
-import { AUTHENTICATE, authenticate, bearer, CONTACTS, contactOf } from '../support/opencx.ts'
+import {
+  AUTHENTICATE,
+  authenticate,
+  bearer,
+  CONTACTS,
+  contactOf,
+  WIDGET_CONTACT,
+} from '../support/opencx.ts'
 
 /** `levels` objects, one inside the other: `{"a":{"a":1}}` for 2. */
 const nested = (levels: number): unknown => {
@@ -46,6 +53,35 @@ describe('the depth limit, counted from each resource', () => {
       ])
     }
     expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+  })
+
+  it('counts XML depth as JSON depth, however few elements the body has', async () => {
+    const t = await makeTarget()
+    // customData `levels` deep as keyed entries (`nested`'s value in XML): a few dozen
+    // elements, far below the 10,000-element limit, so only the depth limit can refuse it.
+    const xml = (levels: number) =>
+      '<AuthenticateUser><email>deep@example.com</email><customData>' +
+      `${'<entry key="a" type="object">'.repeat(levels - 1)}<entry key="a" type="number">1</entry>` +
+      `${'</entry>'.repeat(levels - 1)}</customData></AuthenticateUser>`
+    for (const type of ['application/xml', 'text/xml']) {
+      const res = await t.request(
+        AUTHENTICATE,
+        authenticate(xml(DEEPEST + 1), { contentType: type }),
+      )
+      expect(res.status, type).toBe(400)
+      const problem = await res.json<any>()
+      expect(problem.code, type).toBe(1001)
+      expect(problem.detail, type).toContain('XML nested deeper than 32 levels')
+    }
+    expect(await t.query('SELECT id FROM contacts')).toHaveLength(0)
+    const res = await t.request(
+      AUTHENTICATE,
+      authenticate(xml(DEEPEST), { contentType: 'application/xml' }),
+    )
+    expect(res.status).toBe(200)
+    const { token } = await res.json<any>()
+    const contact = await (await t.request(WIDGET_CONTACT, bearer(token))).json<any>()
+    expect(contact.customData).toEqual(nested(DEEPEST))
   })
 
   it('writes customData as deep as a body may be in every format: alone, in a page and in an export', async () => {

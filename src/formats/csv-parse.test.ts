@@ -87,6 +87,14 @@ describe('parseCsv', () => {
     expect(read('name,age,vip\r\nx,old,yes\r\n')).toEqual({ name: 'x', age: 'old', vip: 'yes' })
   })
 
+  // As in JSON, a boolean is `true` or `false`, in lower case: other spellings are text.
+  it.each(['TRUE', 'True', 'FALSE', 'False', '1', '0'])(
+    'reads a boolean only as true or false, leaving %j as text',
+    (text) => {
+      expect(read(`name,vip\r\nx,${text}\r\n`)).toEqual({ name: 'x', vip: text })
+    },
+  )
+
   it('reads an empty cell as absent, but a required string as empty text', () => {
     expect(read('name,age,vip\r\n,,\r\n')).toEqual({ name: '' })
   })

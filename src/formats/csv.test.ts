@@ -121,6 +121,21 @@ describe('csv format', () => {
     expect(text).not.toContain('s3cret')
   })
 
+  it('writes a non-finite number as an empty cell, as JSON writes it null', () => {
+    const rows = one({
+      Id: 'u1',
+      Age: Number.POSITIVE_INFINITY,
+      customData: { inf: Number.POSITIVE_INFINITY, neg: Number.NEGATIVE_INFINITY, nan: Number.NaN },
+    })
+    const cells = Object.fromEntries(rows[0]!.map((name, i) => [name, rows[1]![i]]))
+    expect(cells).toMatchObject({
+      Age: '',
+      'customData.inf': '',
+      'customData.neg': '',
+      'customData.nan': '',
+    })
+  })
+
   it('writes dates as ISO 8601', () => {
     const Stamp = v.object({ At: v.date() })
     expect(readBack(csv.serialize(Stamp, { At: new Date(0) }, context))[1]).toEqual([

@@ -34,6 +34,14 @@ describe('parseForm', () => {
     })
   })
 
+  // As in JSON, a boolean is `true` or `false`, in lower case: other spellings are text.
+  it.each(['TRUE', 'True', 'FALSE', 'False', '1', '0'])(
+    'reads a boolean only as true or false, leaving %j as text',
+    (text) => {
+      expect(read(`vip=${text}`)).toEqual({ vip: text })
+    },
+  )
+
   it('reads + as a space and %2B as a plus, in names and values', () => {
     expect(read('note=a+b%2Bc&Attributes.my+key=x')).toEqual({
       note: 'a b+c',

@@ -53,6 +53,14 @@ describe('parseXml: mapping onto the schema', () => {
     })
   })
 
+  // As in JSON, a boolean is `true` or `false`, in lower case: other spellings are text.
+  it.each(['TRUE', 'True', 'FALSE', 'False', '1', '0'])(
+    'reads a boolean only as true or false, leaving %j as text',
+    (text) => {
+      expect(order(`<paid>${text}</paid>`)).toEqual({ paid: text })
+    },
+  )
+
   it.each([
     ['<tags/>', []],
     ['<tags><item>a</item></tags>', ['a']],

@@ -29,6 +29,16 @@ describe('cursorOf and readCursor', () => {
       expect(readCursor(encoded(value)), JSON.stringify(value)).toBeUndefined()
     expect(readCursor(Buffer.from([0xff, 0xfe]).toString('base64url'))).toBeUndefined()
   })
+
+  it('refuse a position past the largest ?skip= (999999999), however it was forged', () => {
+    const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+    for (const skip of [1_000_000_000, 1e15, Number.MAX_SAFE_INTEGER + 1])
+      expect(readCursor(encoded([skip, 'a', 'b'])), String(skip)).toBeUndefined()
+    expect(readCursor(encoded([999_999_999, 'a', 'b']))).toEqual({
+      skip: 999_999_999,
+      key: ['a', 'b'],
+    })
+  })
 })
 
 describe('pageLinks', () => {

@@ -19,6 +19,7 @@ const seed = async (t: Target) => {
 
 interface Page {
   skip: number
+  limit: number
   ids: string[]
   links: Record<string, { href: string } | undefined>
 }
@@ -29,16 +30,35 @@ const read = async (t: Target, href: string): Promise<Page> => {
   const hal = await res.json<any>()
   return {
     skip: hal.skip,
+    limit: hal.limit,
     ids: hal._embedded.items.map((u: { _id: string }) => u._id),
     links: hal._links,
   }
 }
 
-/** A page holds the users at the positions it reports: from its skip on, in order. */
+/**
+ * A page holds the users at the positions it reports: from its skip on, in order. It holds
+ * fewer than its limit only at the end (none past it), or at the start when read `?before=`.
+ */
 const expectWhereItSays = (page: Page, ids: string[], href: string) => {
-  if (page.ids.length === 0) return
-  expect(page.skip, href).toBe(ids.indexOf(page.ids[0]!))
   expect(page.ids, href).toEqual(ids.slice(page.skip, page.skip + page.ids.length))
+  if (page.ids.length < page.limit)
+    expect(page.skip === 0 || page.skip + page.ids.length >= ids.length, href).toBe(true)
+}
+
+/**
+ * The links a page has: self, first and last always (last at the start of the last page);
+ * prev where users come before it, next where users come after it.
+ */
+const expectLinks = (page: Page, href: string) => {
+  const rels = ['self', 'first', 'last']
+  if (page.skip > 0) rels.push('prev')
+  if (page.skip + page.ids.length < TOTAL) rels.push('next')
+  const present = Object.keys(page.links).filter((rel) => page.links[rel])
+  expect(present.sort(), href).toEqual(rels.sort())
+  expect(page.links.first!.href, href).toBe(`${USERS}?skip=0&limit=${page.limit}`)
+  const lastSkip = Math.floor((TOTAL - 1) / page.limit) * page.limit
+  expect(page.links.last!.href, href).toBe(`${USERS}?skip=${lastSkip}&limit=${page.limit}`)
 }
 
 describe('following page links', () => {
@@ -76,12 +96,23 @@ describe('following page links', () => {
           let href = `${USERS}?skip=${skip}&limit=${limit}`
           let page = await read(t, href)
           expectWhereItSays(page, ids, href)
+          expectLinks(page, href)
           for (const move of moves) {
+            // expectLinks said whether the page has this link; a move it lacks stays put.
             const link = page.links[move]
             if (!link) continue
             href = link.href
+            const from = page
             page = await read(t, href)
             expectWhereItSays(page, ids, `${move}: ${href}`)
+            expectLinks(page, `${move}: ${href}`)
+            // Only self may lead to an empty page (one asked for past the end).
+            if (move !== 'self') expect(page.ids.length, `${move}: ${href}`).toBeGreaterThan(0)
+            if (move === 'next') expect(page.skip).toBe(from.skip + from.ids.length)
+            // From a page past the end, prev is the last page.
+            const lastSkip = Math.floor((TOTAL - 1) / limit) * limit
+            if (move === 'prev')
+              expect(page.skip).toBe(Math.max(0, Math.min(from.skip - limit, lastSkip)))
           }
         },
       ),

@@ -101,14 +101,40 @@ describe('libSQL faults on the Node server', () => {
     expect(await readdir(s.dir)).toContain('gateway.db-wal')
   })
 
-  it('keeps serving everything that needs no storage while it is gone', async () => {
+  it('answers 503 to every one of 50 concurrent writes while its folder is gone, then recovers', async () => {
     const s = await serve()
     await rename(s.dir, `${s.dir}.away`)
     const results = await Promise.all(Array.from({ length: 50 }, () => s.create()))
     expect(new Set(results.map((r) => r.status))).toEqual(new Set([503]))
-    const base = (await s.health()).url.replace('/healthz', '')
-    expect((await fetch(`${base}/problems`)).status).toBe(200)
     await rename(`${s.dir}.away`, s.dir)
     expect((await s.create()).status).toBe(201)
+  })
+
+  it('keeps serving everything that needs no storage while it is gone', async () => {
+    const s = await serve()
+    expect((await s.create()).status).toBe(201)
+    // Deleted, not moved: once a write found it gone, reads fail too.
+    await rm(s.dir, { recursive: true })
+    await expectUnavailable(await s.create())
+    await expectUnavailable(await s.list())
+    const health = await s.health()
+    await expectUnavailable(health)
+    const base = health.url.replace('/healthz', '')
+    // README: "the routes that need no database (`/`, `/problems`, `/docs`, `/openapi.json`,
+    // `/metadata`) keep answering", with the pages and files under them.
+    for (const path of [
+      '/',
+      '/problems',
+      '/problems/service-unavailable',
+      '/openapi.json',
+      '/docs',
+      '/docs/swagger-ui.css',
+      '/metadata',
+      `/json/metadata?op=${OP.slice(1)}`,
+    ]) {
+      const res = await fetch(base + path)
+      expect(res.status, path).toBe(200)
+      expect((await res.text()).length, path).toBeGreaterThan(0)
+    }
   })
 })

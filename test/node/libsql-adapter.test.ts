@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, rename, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Client, createClient } from '@libsql/client'
@@ -205,13 +205,14 @@ describe('unavailableOr: the driver errors that mean storage is unavailable (503
   })
 })
 
-/** `port` on this host with nothing listening: bound here (so it is ours), then closed. */
-const closedPort = async (port: number): Promise<number> => {
+/** A port on this host with nothing listening: one the system gave us, then closed. */
+const closedPort = async (): Promise<number> => {
   const server = createServer()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', resolve)
+    server.listen(0, '127.0.0.1', resolve)
   })
+  const { port } = server.address() as AddressInfo
   await new Promise((resolve) => server.close(resolve))
   return port
 }
@@ -220,7 +221,7 @@ describe('the @libsql/client adapter and a server out of reach', () => {
   it.each(['http', 'ws'])(
     'answers unavailable when a %s:// server refuses the connection',
     async (scheme) => {
-      const client = createClient({ url: `${scheme}://127.0.0.1:${await closedPort(8917)}` })
+      const client = createClient({ url: `${scheme}://127.0.0.1:${await closedPort()}` })
       cleanups.push(async () => client.close())
       const error = await caught(libsqlDatabase(client).all('SELECT 1'))
       expect(error).toBeInstanceOf(StoreUnavailableError)

@@ -342,6 +342,25 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     expect(dto.OpCode).toBe('0')
   })
 
+  it('tells a confirm after an undelivered first send that no code was delivered', async () => {
+    const { sender, delivered } = flaky()
+    const t = await makeTarget({ codeSender: sender })
+    sender.down = true
+    expect((await send(t)).status).toBe(502)
+    const { status, dto } = await confirm(t, '123456')
+    expect(status).toBe(410)
+    expect(dto).toMatchObject({
+      OpCode: '2004',
+      ErrorText:
+        'No confirmation code is pending for this address (none was delivered, or it was used ' +
+        'or replaced); send the EmailAddress alone to get a new code.',
+    })
+    // The next send goes out, and its code confirms.
+    sender.down = false
+    expect((await send(t)).status).toBe(200)
+    expect((await confirm(t, delivered[0]!)).status).toBe(200)
+  })
+
   it('still answers the failed delivery, and logs it, when the withdrawal fails too', async () => {
     const target: { current?: Target } = {}
     const t = await makeTarget({

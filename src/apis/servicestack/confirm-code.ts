@@ -17,7 +17,7 @@ function assertPending(code: CodeState | undefined, now: number): asserts code i
   if (!code?.hash || code.expiresAt === null) {
     throw new OperationFailure(
       'noPendingCode',
-      `No confirmation code is pending for this address (it was used or replaced); ${REQUEST_NEW}.`,
+      `No confirmation code is pending for this address (none was delivered, or it was used or replaced); ${REQUEST_NEW}.`,
     )
   }
   if (code.expiresAt <= now)

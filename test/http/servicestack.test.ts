@@ -361,6 +361,36 @@ describe('CognitoSendConfirmCodeRequest: a sender that fails', () => {
     expect((await confirm(t, delivered[0]!)).status).toBe(200)
   })
 
+  it('keeps the delivery and its withdrawal alive past a client that goes away (waitUntil)', async () => {
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let started = () => {}
+    const sending = new Promise<void>((resolve) => (started = resolve))
+    const t = await makeTarget({
+      codeSender: {
+        send: async () => {
+          started()
+          await gate
+          throw new CodeDeliveryError('the webhook answered 503', { undelivered: true })
+        },
+      },
+    })
+    // A Worker invocation's context: the runtime cancels a request's work once its client
+    // disconnects, all but what was passed here.
+    const kept: Promise<unknown>[] = []
+    const ctx = { waitUntil: (p: Promise<unknown>) => kept.push(p), passThroughOnException() {} }
+    const answer = t.request(OP, opRequest({ EmailAddress: EMAIL }), ctx as never)
+    await sending
+    expect(kept).toHaveLength(1)
+    release()
+    await Promise.all(kept)
+    // The work kept alive withdrew the send on its own: the address is free and refunded.
+    expect(await t.query('SELECT sending_until, sends FROM cognito_codes')).toEqual([
+      { sending_until: null, sends: 0 },
+    ])
+    expect((await answer).status).toBe(502)
+  })
+
   it('still answers the failed delivery, and logs it, when the withdrawal fails too', async () => {
     const target: { current?: Target } = {}
     const t = await makeTarget({

@@ -1,3 +1,4 @@
+import type { ExecutionContext } from 'hono'
 import { createApp } from '../../src/app/create-app.ts'
 import type { AppDeps } from '../../src/app/types.ts'
 import { createStore, type SqlDatabase } from '../../src/store/index.ts'
@@ -6,7 +7,8 @@ import { type memoryLogger, type memorySender, type testClock, testDeps } from '
 /** One runtime under test: an app over that runtime's storage, with deterministic deps. */
 export interface Target {
   runtime: 'node' | 'workers'
-  request(path: string, init?: RequestInit): Promise<Response>
+  /** A request to the app; `executionCtx` as a Worker's invocation has one. */
+  request(path: string, init?: RequestInit, executionCtx?: ExecutionContext): Promise<Response>
   clock: ReturnType<typeof testClock>
   logger: ReturnType<typeof memoryLogger>
   /** What the code sender delivered (ServiceStack confirmation codes). */
@@ -39,7 +41,7 @@ export const targetOver = (
   const app = createApp(deps)
   return {
     runtime,
-    request: async (path, init) => app.request(path, init),
+    request: async (path, init, executionCtx) => app.request(path, init, undefined, executionCtx),
     clock,
     logger,
     codeSender,

@@ -3,9 +3,10 @@ import type { AppEnv } from '../../app/types.ts'
 import { newConfirmationCode } from '../../crypto/confirmation-code.ts'
 import { clientKeyOf } from '../../helper/auth-failures.ts'
 import { codeHasher } from '../../helper/code-hasher.ts'
+import { outliveClient } from '../../helper/outlive-client.ts'
 import { CodeDeliveryError } from '../../app/code-delivery-error.ts'
 import type { CognitoUser } from '../../model/cognito.ts'
-import type { IssuedSend, SendCount, SendState } from '../../store/cognito-users.ts'
+import type { CognitoUsers, IssuedSend, SendCount, SendState } from '../../store/cognito-users.ts'
 import { OperationFailure } from './op-codes.ts'
 import { newUserAttributes, POLICY, toCognitoUser } from './pool.ts'
 
@@ -127,6 +128,25 @@ export const sendCode = async (c: Context<AppEnv>, email: string): Promise<Cogni
     windowMs: POLICY.sendWindowMs,
   })
   if (!issued) throw refusal(await users.sendState(email, clientKey), now)
+  // The delivery and the write that ends the send run to their end even if the client goes
+  // away: a send cut between them would hold the address until its bound, and one the sender
+  // refused would stay counted with the user's earlier code withdrawn.
+  return outliveClient(c, deliver(c, email, code, { userId: newUserId, sendId, clientKey }, before))
+}
+
+/**
+ * Delivers an issued send's code and ends the send (`sendCode`): finished when the code left
+ * or may have, withdrawn when it surely did not. Returns the user it was sent to.
+ */
+const deliver = async (
+  c: Context<AppEnv>,
+  email: string,
+  code: string,
+  { userId: newUserId, sendId, clientKey }: IssuedSend,
+  before: Awaited<ReturnType<CognitoUsers['find']>>,
+): Promise<CognitoUser> => {
+  const deps = c.get('deps')
+  const users = deps.store.cognitoUsers
   // From here until the send ends (finishSend, withdrawSend) no other send to the address is
   // issued: the code displaced is the one the user had, and the windows stay the ones this
   // send was counted in, so a withdrawal restores and refunds exactly what it changed.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { PAGE_STYLE } from '../../src/formats/html-page.ts'
 import { AUTHENTICATE, bearer, CONTACTS, WIDGET_CONTACT } from '../support/opencx.ts'
 import { authed, createUserRequest, USERS } from '../support/requests.ts'
+import { EXPOSED_HEADERS } from '../support/security-headers.ts'
 
 const SECURE = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
@@ -139,21 +140,6 @@ describe('CORS', () => {
       'Access-Control-Request-Headers': requestHeaders,
     },
   })
-  /**
-   * The response headers README (`CORS_ORIGINS`) lets a listed origin's pages read: the trace
-   * id, a 201's Location, paging's Link and X-Total-Count, a 429's or 503's Retry-After, a
-   * 401's WWW-Authenticate (where the bearer routes say why a token failed) and an export's
-   * Content-Disposition; nothing else.
-   */
-  const EXPOSED = [
-    'Content-Disposition',
-    'Link',
-    'Location',
-    'Retry-After',
-    'WWW-Authenticate',
-    'X-Total-Count',
-    'X-Trace-Id',
-  ]
   const exposedBy = (res: Response) =>
     res.headers.get('access-control-expose-headers')!.split(/, */).sort()
 
@@ -206,7 +192,7 @@ describe('CORS', () => {
     expect(res.status).toBe(201)
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
-    expect(exposedBy(res)).toEqual(EXPOSED)
+    expect(exposedBy(res)).toEqual(EXPOSED_HEADERS)
     expect(res.headers.get('vary')).toMatch(/Accept/)
     expect(res.headers.get('vary')).toMatch(/Origin/)
   })
@@ -216,7 +202,7 @@ describe('CORS', () => {
     const res = await t.request(USERS, { headers: { Origin: ORIGIN } })
     expect(res.status).toBe(401)
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
-    expect(exposedBy(res)).toEqual(EXPOSED)
+    expect(exposedBy(res)).toEqual(EXPOSED_HEADERS)
   })
 
   it('lets a configured origin read why a bearer route refused its token (WWW-Authenticate)', async () => {

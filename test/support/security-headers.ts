@@ -21,6 +21,22 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 }
 
 /**
+ * The response headers README (`CORS_ORIGINS`) lets a listed origin's pages read, sorted: the
+ * trace id, a 201's Location, paging's Link and X-Total-Count, a 429's or 503's Retry-After, a
+ * 401's WWW-Authenticate (where the bearer routes say why a token failed) and an export's
+ * Content-Disposition; nothing else.
+ */
+export const EXPOSED_HEADERS: readonly string[] = [
+  'Content-Disposition',
+  'Link',
+  'Location',
+  'Retry-After',
+  'WWW-Authenticate',
+  'X-Total-Count',
+  'X-Trace-Id',
+]
+
+/**
  * The header fields of a raw HTTP/1.x answer (its status line, fields and the body after
  * them), by lower-case name; a name sent twice has its values joined by `, `.
  *

@@ -59,7 +59,7 @@ export const alexaUsers = (db: SqlDatabase) => ({
     return row && toModel(row)
   },
 
-  /** A page in stable order (creation time, then id) and the total, read together (`pageOf`). */
+  /** A page in stable order (the order stored) and the total, read together (`pageOf`). */
   list(page: Page): Promise<PageOf<AmazonUser>> {
     return pageOf(db, 'alexa_users', COLUMNS, page, toModel)
   },

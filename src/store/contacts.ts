@@ -61,8 +61,11 @@ const toModel = (row: Row): Contact => {
   return contact as Contact
 }
 
-// A row as one JSON array, JSON members as JSON values (`json(…)`), so one `JSON.parse` reads it.
-const AS_ARRAY = `json_array(${SELECTED.map((c) => (MEMBERS.some((m) => m.json && m.column === c) ? `json(${c})` : c)).join(', ')})`
+// A row as one JSON array, JSON members as JSON values (`json(…)`), so one `JSON.parse` reads it;
+// last its `seq`, the batch's place in page order, which the model leaves out.
+const AS_ARRAY = `json_array(${SELECTED.map((c) => (MEMBERS.some((m) => m.json && m.column === c) ? `json(${c})` : c)).join(', ')}, seq)`
+/** Where `AS_ARRAY` puts `seq`. */
+const SEQ_CELL = SELECTED.length
 
 /** `toModel` of a row read through `AS_ARRAY`: the same members in the same order. */
 const fromArray = (cells: readonly unknown[]): Contact => {
@@ -71,8 +74,8 @@ const fromArray = (cells: readonly unknown[]): Contact => {
     const value = cells[i + 1]
     if (value !== null) contact[MEMBERS[i]!.key] = value
   }
-  contact.createdAt = cells.at(-2)
-  contact.updatedAt = cells.at(-1)
+  contact.createdAt = cells[SEQ_CELL - 2]
+  contact.updatedAt = cells[SEQ_CELL - 1]
   return contact as Contact
 }
 
@@ -98,27 +101,26 @@ const batchSize = (db: SqlDatabase) =>
 const FIRST_ROWS = 100
 
 /**
- * The next `limit` contacts after the keys given (keyset paging on the `contacts_order`
- * index) as one JSON text of row arrays (`json_array` per row, joined by `rowsAsText`).
+ * The next `limit` contacts after the `seq` given (keyset paging on the `contacts_seq` index)
+ * as one JSON text of row arrays (`json_array` per row, joined by `rowsAsText`).
  */
 const exportBatchSql = (after: boolean) =>
   rowsAsText(`SELECT ${AS_ARRAY} AS r FROM contacts
-    ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?`)
+    ${after ? 'WHERE seq > ?' : ''} ORDER BY seq LIMIT ?`)
 const FIRST_BATCH = exportBatchSql(false)
 const NEXT_BATCH = exportBatchSql(true)
 
 /** Where a batch of the export ends: a contact's place in page order. */
 interface BatchKey {
-  created_at: string
-  id: string
+  seq: number
 }
 
 /**
  * The key of the contact `offset` rows past the one given (or past the start) in page order:
- * the last of a batch of `offset + 1`. Read from the `contacts_order` index alone.
+ * the last of a batch of `offset + 1`. Read from the `contacts_seq` index alone.
  */
-const batchEndSql = (after: boolean) => `SELECT created_at, id FROM contacts
-  ${after ? 'WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT 1 OFFSET ?`
+const batchEndSql = (after: boolean) => `SELECT seq FROM contacts
+  ${after ? 'WHERE seq > ?' : ''} ORDER BY seq LIMIT 1 OFFSET ?`
 const FIRST_BATCH_END = batchEndSql(false)
 const NEXT_BATCH_END = batchEndSql(true)
 
@@ -129,12 +131,9 @@ const NEXT_BATCH_END = batchEndSql(true)
  */
 const BATCHES = [false, true].map((from) =>
   [false, true].map((to) => {
-    const bounds = [
-      ...(from ? ['(created_at, id) > (?, ?)'] : []),
-      ...(to ? ['(created_at, id) <= (?, ?)'] : []),
-    ]
+    const bounds = [...(from ? ['seq > ?'] : []), ...(to ? ['seq <= ?'] : [])]
     const where = bounds.length > 0 ? `WHERE ${bounds.join(' AND ')}` : ''
-    return rowsAsText(`SELECT ${AS_ARRAY} AS r FROM contacts ${where} ORDER BY created_at, id`)
+    return rowsAsText(`SELECT ${AS_ARRAY} AS r FROM contacts ${where} ORDER BY seq`)
   }),
 )
 
@@ -144,17 +143,19 @@ const READ_AHEAD = 2
 /** Contacts with overrides read per query while the CSV export chooses its columns. */
 const OVERRIDES_BATCH = 500
 // Both read through the partial indexes of migration 0008: only the contacts that match.
-const overridesSql = (after: boolean) => `SELECT created_at, id, http_action_overrides AS value
+const overridesSql = (after: boolean) => `SELECT seq, http_action_overrides AS value
   FROM contacts WHERE http_action_overrides IS NOT NULL
-  ${after ? 'AND (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ?`
+  ${after ? 'AND seq > ?' : ''} ORDER BY seq LIMIT ?`
 const FIRST_OVERRIDES = overridesSql(false)
 const NEXT_OVERRIDES = overridesSql(true)
 const CUSTOM_DATA_NOT_OBJECT = `SELECT custom_data AS value FROM contacts
   WHERE json_type(custom_data) NOT IN ('object', 'null') LIMIT 1`
 
-/** The contacts of a batch's text (`rowsAsText`), in page order. */
-const contactsOf = (rows: string): Contact[] =>
-  inPageOrder(parseRows<(string | null)[]>(rows).map(fromArray), (c) => [c.createdAt, c.id])
+/** The contacts of a batch's text (`rowsAsText`), in page order, and the last one's `seq`. */
+const contactsOf = (rows: string): { items: Contact[]; last: number | undefined } => {
+  const cells = inPageOrder(parseRows<unknown[]>(rows), (row) => row[SEQ_CELL] as number)
+  return { items: cells.map(fromArray), last: cells.at(-1)?.[SEQ_CELL] as number | undefined }
+}
 
 /** How many contacts the next batch asks for, from the size of the last one's. */
 const nextLimit = (size: ReturnType<typeof batchSize>, rows: string, count: number) =>
@@ -168,13 +169,13 @@ const nextLimit = (size: ReturnType<typeof batchSize>, rows: string, count: numb
  */
 const keysetBatches = (db: SqlDatabase): (() => Promise<ExportBatch<Contact>>) => {
   const size = batchSize(db)
-  let after: Contact | undefined
+  let after: number | undefined
   let limit = FIRST_ROWS
   const read = async (): Promise<{ rows: string | null } | undefined> => {
     try {
       return await db.first(
-        after ? NEXT_BATCH : FIRST_BATCH,
-        after ? [after.createdAt, after.id, limit] : [limit],
+        after !== undefined ? NEXT_BATCH : FIRST_BATCH,
+        after !== undefined ? [after, limit] : [limit],
       )
     } catch (error) {
       // D1 refuses a value over 2,000,000 bytes, which a batch of unusually large contacts
@@ -189,10 +190,10 @@ const keysetBatches = (db: SqlDatabase): (() => Promise<ExportBatch<Contact>>) =
     // No rows: group_concat is NULL, and so is the concatenation.
     if (!batch?.rows) return { items: [], end: true }
     const asked = limit
-    const items = contactsOf(batch.rows)
+    const { items, last } = contactsOf(batch.rows)
     // Fewer rows than asked for: the table ends here.
     const end = items.length < asked
-    after = items.at(-1)
+    after = last
     limit = nextLimit(size, batch.rows, items.length)
     return { items, end }
   }
@@ -200,7 +201,7 @@ const keysetBatches = (db: SqlDatabase): (() => Promise<ExportBatch<Contact>>) =
 
 /**
  * Ranges of keys: the key a batch ends at is looked up on `db` (`batchEndSql`, the
- * `contacts_order` index alone), and its rows are read on `bulk`, from the key before to that
+ * `contacts_seq` index alone), and its rows are read on `bulk`, from the key before to that
  * one. So the next batch can be asked for before this one's rows are parsed, and `bulk` reads
  * `READ_AHEAD` batches ahead of the one being written: on Node, a connection whose reads run
  * off the event loop (`sqliteReads`). The ranges still cover every contact once, as keyset
@@ -225,12 +226,9 @@ const rangedBatches = (
   const ask = async () => {
     const to = await db.first<BatchKey>(
       from ? NEXT_BATCH_END : FIRST_BATCH_END,
-      from ? [from.created_at, from.id, limit - 1] : [limit - 1],
+      from ? [from.seq, limit - 1] : [limit - 1],
     )
-    const bounds = [
-      ...(from ? [from.created_at, from.id] : []),
-      ...(to ? [to.created_at, to.id] : []),
-    ]
+    const bounds = [...(from ? [from.seq] : []), ...(to ? [to.seq] : [])]
     const text = bulk.first<{ rows: string | null }>(BATCHES[from ? 1 : 0]![to ? 1 : 0]!, bounds)
     // Awaited in turn; one dropped for a read again smaller is never awaited.
     text.catch(() => undefined)
@@ -257,7 +255,7 @@ const rangedBatches = (
       const end = asked && queue.length === 0
       // No rows (the range emptied meanwhile, or the table): group_concat is NULL.
       if (!read?.rows) return { items: [], end }
-      const items = contactsOf(read.rows)
+      const { items } = contactsOf(read.rows)
       sized = true
       limit = nextLimit(size, read.rows, items.length)
       return { items, end }
@@ -317,18 +315,18 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
     return row && toModel(row)
   },
 
-  /** A page in stable order (creation time, then id) and the total, read together (`pageOf`). */
+  /** A page in stable order (the order stored) and the total, read together (`pageOf`). */
   list(page: Page): Promise<PageOf<Contact>> {
     return pageOf(db, 'contacts', COLUMNS, page, toModel)
   },
 
   /**
-   * Every contact, a batch at a time, in page order (creation time, then id): each call of the
+   * Every contact, a batch at a time, in page order (the order stored): each call of the
    * reader returns the next batch and whether the collection ends with it. SQLite writes the
    * whole batch as one JSON array of row arrays, read back with one `JSON.parse`: crossing
    * from the driver to JavaScript once per batch instead of once per row and cell is what
    * makes a large export fast (about 1.6× for one column per row, and again as much for one
-   * row per batch). Each batch costs the same however deep it is, on the `contacts_order`
+   * row per batch). Each batch costs the same however deep it is, on the `contacts_seq`
    * index: keyset paging (`keysetBatches`), or, with `bulkReads`, ranges of keys read two
    * ahead on that connection (`rangedBatches`).
    *
@@ -362,7 +360,7 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
     for (;;) {
       const rows = await db.all<BatchKey & { value: string }>(
         after ? NEXT_OVERRIDES : FIRST_OVERRIDES,
-        after ? [after.created_at, after.id, OVERRIDES_BATCH] : [OVERRIDES_BATCH],
+        after ? [after.seq, OVERRIDES_BATCH] : [OVERRIDES_BATCH],
       )
       if (rows.length > 0)
         yield rows.map((row) => ({
@@ -383,8 +381,8 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
    */
   async customDataKeys(): Promise<string[]> {
     // The keys are json_each's: read as hex (`textOfHex`), never as text libSQL must decode.
-    const rows = await db.all<{ hex: string; created_at: string; contact_id: string }>(
-      'SELECT hex(key) AS hex, created_at, contact_id FROM contact_keys ORDER BY created_at, contact_id, position',
+    const rows = await db.all<{ hex: string; seq: number }>(
+      'SELECT hex(key) AS hex, seq FROM contact_keys ORDER BY seq, position',
     )
     const keys: string[] = []
     // Keys set on an object without a prototype, so that `__proto__` is a key like any other.
@@ -394,7 +392,7 @@ export const contacts = (db: SqlDatabase, { bulkReads }: ContactsOptions = {}) =
       const row = rows[i]!
       holder[textOfHex(row.hex)] = true
       const next = rows[i + 1]
-      if (next?.created_at === row.created_at && next.contact_id === row.contact_id) continue
+      if (next?.seq === row.seq) continue
       for (const key of Object.keys(holder)) keys.push(key)
       holder = fresh()
     }

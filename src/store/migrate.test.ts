@@ -85,7 +85,7 @@ describe('migrations 0004 and 0005 on a database with contacts', () => {
     ])
     await applyMigrations(db, all)
     const keys = await db.all<{ key: string }>(
-      'SELECT key FROM contact_keys ORDER BY created_at, contact_id, position',
+      'SELECT key FROM contact_keys ORDER BY seq, position',
     )
     expect(keys.map((k) => k.key)).toEqual(['b', 'c', 'a'])
     expect(await db.all('SELECT name, n FROM row_counts ORDER BY name')).toEqual([
@@ -97,16 +97,19 @@ describe('migrations 0004 and 0005 on a database with contacts', () => {
 
 /**
  * `contact_keys` as the contacts give it: each key whose value is not null, at its first place in
- * page order, and how many contacts hold it.
+ * page order (the contact's seq, migration 0013), and how many contacts hold it.
  */
-const FROM_CONTACTS = `SELECT key, created_at, contact_id, position, holders FROM (
-  SELECT j.key, c.created_at, c.id AS contact_id, min(j.id) AS position,
-    row_number() OVER (PARTITION BY j.key ORDER BY c.created_at, c.id) AS nth,
+const FROM_CONTACTS = `SELECT key, seq, position, holders FROM (
+  SELECT j.key, c.seq, min(j.id) AS position,
+    row_number() OVER (PARTITION BY j.key ORDER BY c.seq) AS nth,
     count(*) OVER (PARTITION BY j.key) AS holders
   FROM contacts c, json_each(c.custom_data) j
   WHERE json_type(c.custom_data) = 'object' AND j.type <> 'null'
-  GROUP BY j.key, c.created_at, c.id) WHERE nth = 1 ORDER BY key`
-const KEPT = 'SELECT key, created_at, contact_id, position, holders FROM contact_keys ORDER BY key'
+  GROUP BY j.key, c.seq) WHERE nth = 1 ORDER BY key`
+const KEPT = 'SELECT key, seq, position, holders FROM contact_keys ORDER BY key'
+/** `KEPT` before 0013, whose places were a contact's (created_at, id). */
+const KEPT_BEFORE_SEQ =
+  'SELECT key, created_at, contact_id, position, holders FROM contact_keys ORDER BY key'
 
 const migrated = async (upTo = '9999') => {
   const db = libsqlDatabase(createClient({ url: ':memory:' }))
@@ -140,9 +143,10 @@ describe('migrations 0006 and 0007 and contact_keys', () => {
     await applyMigrations(db, await readMigrations())
     const kept = await db.all(KEPT)
     expect(kept).toEqual(await db.all(FROM_CONTACTS))
+    // a and b numbered in their (created_at, id) order: 1 and 2.
     expect(kept).toMatchObject([
-      { key: 'x', contact_id: 'a', holders: 2 },
-      { key: 'y', contact_id: 'b', holders: 1 },
+      { key: 'x', seq: 1, holders: 2 },
+      { key: 'y', seq: 2, holders: 1 },
     ])
   })
 
@@ -154,15 +158,16 @@ describe('migrations 0006 and 0007 and contact_keys', () => {
       insertContact('c', '2025-01-03', '{"n":null}'),
     ])
     // 0006 counts null values: n is listed, and k is placed at a, where only null is.
-    expect(await db.all(KEPT)).toMatchObject([
+    expect(await db.all(KEPT_BEFORE_SEQ)).toMatchObject([
       { key: 'k', contact_id: 'a', holders: 2 },
       { key: 'n', contact_id: 'a', holders: 2 },
       { key: 'x', contact_id: 'b', holders: 1 },
     ])
     await applyMigrations(db, await readMigrations())
+    // a, b and c numbered 1, 2 and 3.
     expect(await db.all(KEPT)).toMatchObject([
-      { key: 'k', contact_id: 'b', holders: 1 },
-      { key: 'x', contact_id: 'b', holders: 1 },
+      { key: 'k', seq: 2, holders: 1 },
+      { key: 'x', seq: 2, holders: 1 },
     ])
     expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
     // A value that becomes null is a key dropped; one that stops being null, a key gained.
@@ -171,19 +176,19 @@ describe('migrations 0006 and 0007 and contact_keys', () => {
       { sql: `UPDATE contacts SET custom_data = '{"n":3}' WHERE id = 'c'`, params: [] },
     ])
     expect(await db.all(KEPT)).toMatchObject([
-      { key: 'k', contact_id: 'b', holders: 1 },
-      { key: 'n', contact_id: 'c', holders: 1 },
+      { key: 'k', seq: 2, holders: 1 },
+      { key: 'n', seq: 3, holders: 1 },
     ])
     expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
   })
 
-  it('moves a key on even from a place a created_at changed by hand left behind', async () => {
+  it('moves a key on even from a place a seq changed by hand left behind', async () => {
     const db = await migrated()
     await db.batch([
       insertContact('a', '2025-01-02', '{"k":1}'),
       insertContact('b', '2025-01-03', '{"k":2}'),
       // b now comes first, but k's place stays a's.
-      { sql: `UPDATE contacts SET created_at = '2025-01-01' WHERE id = 'b'`, params: [] },
+      { sql: `UPDATE contacts SET seq = 0 WHERE id = 'b'`, params: [] },
     ])
     // a drops k: nothing holds it past a's place, so the scan starts again from the first.
     await db.batch([{ sql: `UPDATE contacts SET custom_data = '{}' WHERE id = 'a'`, params: [] }])
@@ -232,5 +237,83 @@ describe('migrations 0006 and 0007 and contact_keys', () => {
       }),
       { numRuns: 60 },
     )
+  })
+})
+
+describe('migration 0013 and seq, the order rows were stored', () => {
+  const insertUser = (id: string, createdAt: string) => ({
+    sql: `INSERT INTO alexa_users (id, created_at, last_changed, created_by, last_changed_by,
+      access_token, refresh_token) VALUES (?, ?, ?, 'u', 'u', 'x', 'y')`,
+    params: [id, createdAt, createdAt],
+  })
+  const seqs = async (db: Awaited<ReturnType<typeof migrated>>, table: string) =>
+    (await db.all<{ id: string; seq: number }>(`SELECT id, seq FROM ${table} ORDER BY seq`)).map(
+      (r) => `${r.id}:${r.seq}`,
+    )
+
+  it('numbers the rows stored before it in their old page order, then each new one next', async () => {
+    const db = await migrated('0013')
+    // Stored in another order than their (created_at, id): b2 and b1 share a millisecond.
+    await db.batch([
+      insertContact('c', '2025-01-03', null),
+      insertContact('b2', '2025-01-02', '{"k":1}'),
+      insertContact('a', '2025-01-01', null),
+      insertContact('b1', '2025-01-02', null),
+      insertUser('y', '2025-01-02'),
+      insertUser('x', '2025-01-01'),
+    ])
+    await applyMigrations(db, await readMigrations())
+    expect(await seqs(db, 'contacts')).toEqual(['a:1', 'b1:2', 'b2:3', 'c:4'])
+    expect(await seqs(db, 'alexa_users')).toEqual(['x:1', 'y:2'])
+    expect(await db.all('SELECT name, n FROM row_seqs ORDER BY name')).toEqual([
+      { name: 'alexa_users', n: 2 },
+      { name: 'contacts', n: 4 },
+    ])
+    expect(await db.all(KEPT)).toMatchObject([{ key: 'k', seq: 3, holders: 1 }])
+    // A row stored now comes after every one, whatever its created_at says.
+    await db.batch([insertContact('early', '2024-01-01', '{"k":2}'), insertUser('w', '2024-01-01')])
+    expect((await seqs(db, 'contacts')).at(-1)).toBe('early:5')
+    expect((await seqs(db, 'alexa_users')).at(-1)).toBe('w:3')
+    expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
+  })
+
+  it('numbers an empty database from 1', async () => {
+    const db = await migrated()
+    await db.batch([insertUser('a', '2025-01-01'), insertContact('c', '2025-01-01', null)])
+    expect(await seqs(db, 'alexa_users')).toEqual(['a:1'])
+    expect(await seqs(db, 'contacts')).toEqual(['c:1'])
+  })
+
+  it('never gives a number again, not even the last one after its row is deleted', async () => {
+    const db = await migrated()
+    await db.batch([insertUser('a', '2025-01-01'), insertUser('b', '2025-01-01')])
+    await db.batch([{ sql: `DELETE FROM alexa_users WHERE id = 'b'`, params: [] }])
+    await db.batch([insertUser('c', '2025-01-01')])
+    expect(await seqs(db, 'alexa_users')).toEqual(['a:1', 'c:3'])
+    await db.batch([insertContact('p', '2025-01-01', null), insertContact('q', '2025-01-01', null)])
+    await db.batch([{ sql: `DELETE FROM contacts WHERE id = 'q'`, params: [] }])
+    await db.batch([insertContact('r', '2025-01-01', null)])
+    expect(await seqs(db, 'contacts')).toEqual(['p:1', 'r:3'])
+  })
+
+  it('keeps the seq of a contact an upsert updates, and fires no count or keys trigger numbering a row', async () => {
+    const db = await migrated()
+    await db.batch([insertContact('a', '2025-01-01', '{"k":1}')])
+    await db.batch([
+      {
+        sql: `INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
+          VALUES ('dup', 'a@x.org', 'a@x.org', '{"k":2,"m":1}', '2025-01-02', '2025-01-02')
+          ON CONFLICT (email_key) DO UPDATE SET custom_data = excluded.custom_data`,
+        params: [],
+      },
+    ])
+    expect(await seqs(db, 'contacts')).toEqual(['a:1'])
+    expect(await db.all('SELECT name, n FROM row_seqs WHERE name = ?', ['contacts'])).toEqual([
+      { name: 'contacts', n: 1 },
+    ])
+    expect(await db.all('SELECT n FROM row_counts WHERE name = ?', ['contacts'])).toEqual([
+      { n: 1 },
+    ])
+    expect(await db.all(KEPT)).toEqual(await db.all(FROM_CONTACTS))
   })
 })

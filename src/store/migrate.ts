@@ -19,7 +19,7 @@ const TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(
  * 503 until the database has it. A Worker has no folder to read it from; a test keeps this
  * equal to the last file there.
  */
-export const LATEST_MIGRATION = '0012_cognito_code_sends_issued.sql'
+export const LATEST_MIGRATION = '0013_page_order_seq.sql'
 
 /**
  * Splits a migration file into statements (no semicolons inside string literals here). A

@@ -1,7 +1,11 @@
 import { isTooBig, rowOf, type SqlDatabase, type SqlValue } from './sql.ts'
 
-/** A row's place in page order: its creation time, then its id. */
-export type RowKey = readonly [createdAt: string, id: string]
+/**
+ * A row's place in page order: its `seq`, the number the database gave it when it was stored
+ * (migration 0013). Rows are paged in the order they were stored, so a cursor at a row sees
+ * every row stored after it; a number is never given twice, not even after a delete.
+ */
+export type RowKey = number
 
 /**
  * A page: `limit` rows from `skip` rows in; or, with `after`, the `limit` rows that follow
@@ -98,9 +102,9 @@ const planOf = (table: string, columns: string): Plan => {
     })
     plan = {
       names: columns.split(',').map((name) => name.trim()),
-      offset: query('', 'created_at, id', 'LIMIT ? OFFSET ?'),
-      after: query('WHERE (created_at, id) > (?, ?)', 'created_at, id', 'LIMIT ?'),
-      before: query('WHERE (created_at, id) < (?, ?)', 'created_at DESC, id DESC', 'LIMIT ?'),
+      offset: query('', 'seq', 'LIMIT ? OFFSET ?'),
+      after: query('WHERE seq > ?', 'seq', 'LIMIT ?'),
+      before: query('WHERE seq < ?', 'seq DESC', 'LIMIT ?'),
     }
     plans.set(key, plan)
   }
@@ -108,24 +112,17 @@ const planOf = (table: string, columns: string): Plan => {
 }
 
 /**
- * `rows` in page order (creation time, then id; both ASCII, where JavaScript orders text as
- * SQLite does), given each row's keys. SQLite's `group_concat` joins rows in the order it
- * reads them, which it does not promise is its subquery's ORDER BY (an ORDER BY inside
- * `group_concat` would, at half again the cost of the read): checked, and sorted in the rare
- * case it is not.
+ * `rows` in page order (ascending `seq`), given each row's key. SQLite's `group_concat` joins
+ * rows in the order it reads them, which it does not promise is its subquery's ORDER BY (an
+ * ORDER BY inside `group_concat` would, at half again the cost of the read): checked, and
+ * sorted in the rare case it is not.
  *
  * @example
- * inPageOrder(rows, (row) => [row.created_at, row.id])
+ * inPageOrder(rows, (row) => row.seq)
  */
-export const inPageOrder = <T>(rows: T[], keys: (row: T) => readonly [string, string]): T[] => {
-  const before = (a: T, b: T) => {
-    const [at, id] = keys(a)
-    const [bt, bid] = keys(b)
-    return at < bt || (at === bt && id < bid)
-  }
+export const inPageOrder = <T>(rows: T[], key: (row: T) => RowKey): T[] => {
   for (let i = 1; i < rows.length; i++)
-    if (before(rows[i]!, rows[i - 1]!))
-      return rows.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+    if (key(rows[i]!) < key(rows[i - 1]!)) return rows.sort((a, b) => key(a) - key(b))
   return rows
 }
 
@@ -156,33 +153,35 @@ const pageRows = async <TRow>(
   return parseRows<SqlValue[]>(text.rows).map((cells) => rowOf(names, cells) as TRow)
 }
 
-const keyOf = (row: { created_at: string; id: string }): RowKey => [row.created_at, row.id]
+const keyOf = (row: { seq: number }): RowKey => row.seq
 
 /**
- * One page of a table in stable order (creation time, then id) and the table's total, which
- * `row_counts` holds (kept by the table's triggers, migration 0005) so it costs the same at
- * ten rows or ten million. `table` and `columns` are the repository's own constants, never
- * caller input; every column is TEXT (`json_array` keeps text exact), among them `id` and
- * `created_at`. One row more than the page is read, to know whether another follows (or,
- * read backwards, precedes) it.
+ * One page of a table in stable order (the order its rows were stored: `seq`, on the table's
+ * unique index of it) and the table's total, which `row_counts` holds (kept by the table's
+ * triggers, migration 0005) so it costs the same at ten rows or ten million. `table` and
+ * `columns` are the repository's own constants, never caller input; every column is TEXT
+ * (`json_array` keeps text exact). `seq` is read besides them, for the page's keys, and
+ * `toModel` leaves it out. One row more than the page is read, to know whether another
+ * follows (or, read backwards, precedes) it.
  *
  * @example
  * await pageOf(db, 'contacts', COLUMNS, { skip: 0, limit: 25 }, toModel)
  * // { items, total, more, earlier, start, end }
  */
-export const pageOf = async <TRow extends { created_at: string; id: string }, TModel>(
+export const pageOf = async <TRow, TModel>(
   db: SqlDatabase,
   table: string,
   columns: string,
   page: Page,
   toModel: (row: TRow) => TModel,
 ): Promise<PageOf<TModel>> => {
-  const plan = planOf(table, columns)
+  const plan = planOf(table, `${columns}, seq`)
+  type Keyed = TRow & { seq: number }
   const read = page.before
-    ? pageRows<TRow>(db, plan.names, plan.before, [...page.before, page.limit + 1])
+    ? pageRows<Keyed>(db, plan.names, plan.before, [page.before, page.limit + 1])
     : page.after
-      ? pageRows<TRow>(db, plan.names, plan.after, [...page.after, page.limit + 1])
-      : pageRows<TRow>(db, plan.names, plan.offset, [page.limit + 1, page.skip])
+      ? pageRows<Keyed>(db, plan.names, plan.after, [page.after, page.limit + 1])
+      : pageRows<Keyed>(db, plan.names, plan.offset, [page.limit + 1, page.skip])
   const [fetched, count] = await Promise.all([
     read,
     db.first<{ total: number }>('SELECT n AS total FROM row_counts WHERE name = ?', [table]),

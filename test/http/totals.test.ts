@@ -31,7 +31,8 @@ describe('collection totals (row_counts, kept by triggers)', () => {
     await t.request(USERS, createUserRequest('application/json'))
     expect(await usersTotal(t)).toBe(2)
     await t.query(
-      `INSERT INTO alexa_users VALUES ('x', 'a', 'r', 'o', 'o', '2025-01-01', '2025-01-01')`,
+      `INSERT INTO alexa_users (id, created_at, last_changed, created_by, last_changed_by,
+        access_token, refresh_token) VALUES ('x', '2025-01-01', '2025-01-01', 'o', 'o', 'a', 'r')`,
     )
     expect(await usersTotal(t)).toBe(3)
     expect(

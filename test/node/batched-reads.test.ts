@@ -7,7 +7,7 @@ import { readMigrations } from '../../src/runtime/node/migrations.ts'
 import { contacts } from '../../src/store/contacts.ts'
 import { type RowKey, pageOf, parseRows } from '../../src/store/page.ts'
 import { applyMigrations } from '../../src/store/migrate.ts'
-import type { SqlDatabase } from '../../src/store/sql.ts'
+import type { SqlDatabase, SqlValue } from '../../src/store/sql.ts'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
@@ -159,20 +159,25 @@ describe('contacts.exportReader', () => {
         const { items, end } = await next()
         ids.push(...items.map((c) => c.id))
         if (end) break
-        // Behind the reader (never read), ahead of it (read), and gone before it gets there.
-        await insert(`early${round}`, '2024-01-01T00:00:00.000Z')
-        await insert(`late${String(round).padStart(3, '0')}`, '2026-01-01T00:00:00.000Z')
+        // Stored after every row the reader has passed, whatever its createdAt says (read, in
+        // the order stored), and a row gone before the reader gets there.
+        const r = String(round).padStart(3, '0')
+        await insert(`early${r}`, '2024-01-01T00:00:00.000Z')
+        await insert(`late${r}`, '2026-01-01T00:00:00.000Z')
         if (round < 5) await db.all(`DELETE FROM contacts WHERE id = 'c0299${round}'`)
       }
       const rounds = ids.filter((id) => id.startsWith('late')).length
       expect(rounds).toBeGreaterThan(3)
-      expect(ids.filter((id) => id.startsWith('early'))).toEqual([])
       const removed = new Set(Array.from({ length: 5 }, (_, r) => `c0299${r}`))
       expect(ids.filter((id) => id.startsWith('c'))).toEqual(
         numbered(3000).filter((id) => !removed.has(id)),
       )
-      expect(ids.slice(-rounds)).toEqual(
-        Array.from({ length: rounds }, (_, r) => `late${String(r).padStart(3, '0')}`),
+      // Every row stored during the export, the last batch's rows stored before it ended.
+      expect(ids.slice(-2 * rounds)).toEqual(
+        Array.from({ length: rounds }, (_, r) => {
+          const n = String(r).padStart(3, '0')
+          return [`early${n}`, `late${n}`]
+        }).flat(),
       )
     },
   )
@@ -191,7 +196,8 @@ describe('pageOf', () => {
   const page = (db: SqlDatabase, skip: number, limit: number) =>
     pageOf(db, 'contacts', COLUMNS, { skip, limit }, (row: { id: string }) => row.id)
 
-  const at = (id: string) => ['2025-01-01T00:00:00.000Z', id] as const
+  // Seeded in page order, one statement: `c00000` was stored first, seq 1.
+  const at = (id: string) => Number(id.slice(1)) + 1
 
   it('reads a page as one text, in page order, with the total, whether rows follow and precede, and its ends', async () => {
     const db = await seeded(250, 0)
@@ -313,5 +319,42 @@ describe('pageOf', () => {
       total: 110,
     })
     expect(texts.filter((length) => length < 0)).toHaveLength(1)
+  })
+})
+
+describe('query plans', () => {
+  it('reads pages, export batches and their ends in seq order on an index, never a scan and a sort', async () => {
+    const db = await seeded(300, 0)
+    const asked = new Map<string, readonly SqlValue[]>()
+    const recorded: SqlDatabase = {
+      ...db,
+      all: (sql, params = []) => (asked.set(sql, params), db.all(sql, params)),
+      first: (sql, params = []) => (asked.set(sql, params), db.first(sql, params)),
+    }
+    for (const driver of [recorded, { ...recorded, manyRowsAsText: false }]) {
+      const store = contacts(driver)
+      const page = await store.list({ skip: 10, limit: 5 })
+      await store.list({ skip: 0, limit: 5, after: page.end })
+      await store.list({ skip: 0, limit: 5, before: page.start })
+    }
+    for (const next of [
+      contacts(recorded).exportReader(),
+      contacts(recorded, { bulkReads: recorded }).exportReader(),
+    ])
+      for (let batch = await next(); !batch.end; batch = await next());
+    for await (const _ of contacts(recorded).columnSamples());
+    const ordered = [...asked].filter(([sql]) => /FROM contacts\b[^)]*ORDER BY seq/.test(sql))
+    // Pages three ways, row by row and as text; keyset batches; ranged batches and their ends;
+    // the overrides the CSV header reads.
+    expect(ordered.length).toBeGreaterThanOrEqual(12)
+    for (const [sql, params] of ordered) {
+      const plan = (await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map(
+        (row) => row.detail,
+      )
+      expect(plan.join('\n'), sql).toMatch(
+        /(SCAN|SEARCH) contacts USING (COVERING )?INDEX contacts_(seq|with_overrides)\b/,
+      )
+      expect(plan.join('\n'), sql).not.toMatch(/TEMP B-TREE|SCAN contacts$/m)
+    }
   })
 })

@@ -56,7 +56,8 @@ describe('libSQL faults on the Node server', () => {
     const other = createClient({ url: `file:${s.file}` })
     cleanups.push(async () => other.close())
     const lock = await other.transaction('write') // BEGIN IMMEDIATE
-    await lock.execute("INSERT INTO alexa_users VALUES ('x','t','t','o','o','a','r')")
+    await lock.execute(`INSERT INTO alexa_users (id, created_at, last_changed, created_by,
+      last_changed_by, access_token, refresh_token) VALUES ('x','t','t','o','o','a','r')`)
     await expectUnavailable(await s.create())
     // The ServiceStack operation answers it in its DTO, as its other failures.
     const dto = await s.send('a@example.com')

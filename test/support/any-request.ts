@@ -193,6 +193,7 @@ const TABLES = [
   'contacts',
   'contact_keys',
   'row_counts',
+  'row_seqs',
 ]
 // A wrong confirmation code is refused and counted: its attempt is the one change a refusal
 // makes, so a request that carries a code is compared without the count.

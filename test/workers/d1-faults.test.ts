@@ -14,7 +14,8 @@ beforeEach(async () => {
   await env.DB.prepare('DELETE FROM alexa_users').run()
 })
 
-const ROW = "INSERT INTO alexa_users VALUES (?, 't', 't', 'o', 'o', 'a', 'r')"
+const ROW = `INSERT INTO alexa_users (id, created_at, last_changed, created_by, last_changed_by,
+  access_token, refresh_token) VALUES (?, 't', 't', 'o', 'o', 'a', 'r')`
 
 /** The D1 binding, failing with `outage.message` while it is set — as D1 itself throws. */
 const flaky = (db: D1Database, outage: { message?: string }): D1Database => {

@@ -36,7 +36,7 @@ const failingLaterBatches = (db: D1Database): D1Database =>
     get(target, key) {
       if (key === 'prepare')
         return (query: string) =>
-          query.includes('(created_at, id) >')
+          query.includes('WHERE seq > ?')
             ? { bind: () => ({ first: () => Promise.reject(new Error(FAILURE)) }) }
             : target.prepare(query)
       const value = Reflect.get(target, key) as unknown

@@ -6,7 +6,7 @@ import { type AmazonUser, AmazonUsers } from '../../model/amazon-user.ts'
 import { PageQuery } from '../../model/collection.ts'
 import { userPath, usersPath } from './paths.ts'
 
-/** `GET /v2.0/external/alexa/users`: a page in creation order, with the total. */
+/** `GET /v2.0/external/alexa/users`: a page in the order stored, with the total. */
 export const listAmazonUsers: Endpoint = {
   method: 'GET',
   path: '/v2.0/external/alexa/users',

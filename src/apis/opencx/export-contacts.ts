@@ -10,8 +10,8 @@ import { typeName } from '../../model/shape.ts'
 import { CONTACTS, CONTACTS_EXPORT, contactPath } from './paths.ts'
 
 /**
- * `GET /contacts/export`: every contact, oldest first, streamed in the negotiated format as it
- * is read, a few hundred at a time (keyset paging on creation time, then id, in batches of
+ * `GET /contacts/export`: every contact in the order stored, streamed in the negotiated format
+ * as it is read, a few hundred at a time (keyset paging on `seq`, in batches of
  * about 60,000 characters: see `exportReader`). JSON is
  * `{"items":[…],"total":N}`, HAL embeds the items with their `self` links, XML is
  * `<ContactExport><items>…</items><total>N</total></ContactExport>`, CSV is a header and one

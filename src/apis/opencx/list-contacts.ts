@@ -7,7 +7,7 @@ import { type Contact, Contacts } from '../../model/contact.ts'
 import { CONTACTS, contactPath } from './paths.ts'
 
 /**
- * `GET /contacts`: a page of contacts in creation order, with the total. As `text/csv` it is
+ * `GET /contacts`: a page of contacts in the order stored, with the total. As `text/csv` it is
  * the spreadsheet export: one row per contact, a `customData.<key>` column per key any contact
  * on the page has, formula-like text neutralised, numbers left as numbers.
  */

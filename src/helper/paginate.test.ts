@@ -47,11 +47,8 @@ describe('cursorOf and readCursor', () => {
   it('refuse a position past the largest ?skip= (999999999), however it was forged', () => {
     const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
     for (const skip of [1_000_000_000, 1e15, Number.MAX_SAFE_INTEGER + 1])
-      expect(readCursor(encoded([skip, 'a', 'b'])), String(skip)).toBeUndefined()
-    expect(readCursor(encoded([999_999_999, 'a', 'b']))).toEqual({
-      skip: 999_999_999,
-      key: ['a', 'b'],
-    })
+      expect(readCursor(encoded([skip, 42])), String(skip)).toBeUndefined()
+    expect(readCursor(encoded([999_999_999, 42]))).toEqual({ skip: 999_999_999, key: 42 })
   })
 })
 

@@ -10,8 +10,9 @@
 -- sees every row stored after it. It comes from a counter per table (`row_seqs`) that only
 -- grows, never from max(seq) + 1: a number freed by a delete (Alexa users are deleted) is never
 -- given again, so a row stored later never lands behind a cursor at a deleted row. (Should the
--- counter's row be gone, deleted by hand, the next row starts it again after the largest seq
--- left: an indexed read, done on every insert, that costs one seek.)
+-- counter's row be gone, deleted by hand, or a seq be set by hand past it, the next row takes
+-- the number after the largest seq there is: an indexed read, done on every insert, that
+-- costs one seek.)
 -- created_at stays data.
 CREATE TABLE row_seqs (
   name TEXT PRIMARY KEY,
@@ -51,7 +52,7 @@ CREATE TRIGGER alexa_users_seq AFTER INSERT ON alexa_users
 BEGIN
   INSERT INTO row_seqs (name, n)
   SELECT 'alexa_users', coalesce(max(seq), 0) + 1 FROM alexa_users WHERE true
-  ON CONFLICT (name) DO UPDATE SET n = n + 1;
+  ON CONFLICT (name) DO UPDATE SET n = max(n + 1, excluded.n);
   UPDATE alexa_users SET seq = (SELECT n FROM row_seqs WHERE name = 'alexa_users')
   WHERE rowid = NEW.rowid;
 END;
@@ -110,7 +111,7 @@ CREATE TRIGGER contacts_insert AFTER INSERT ON contacts
 BEGIN
   INSERT INTO row_seqs (name, n)
   SELECT 'contacts', coalesce(max(seq), 0) + 1 FROM contacts WHERE true
-  ON CONFLICT (name) DO UPDATE SET n = n + 1;
+  ON CONFLICT (name) DO UPDATE SET n = max(n + 1, excluded.n);
   UPDATE contacts SET seq = (SELECT n FROM row_seqs WHERE name = 'contacts')
   WHERE rowid = NEW.rowid;
   INSERT INTO contact_keys (key, seq, position, holders)

@@ -49,6 +49,8 @@ describe('cursorOf and readCursor', () => {
     for (const skip of [1_000_000_000, 1e15, Number.MAX_SAFE_INTEGER + 1])
       expect(readCursor(encoded([skip, 42])), String(skip)).toBeUndefined()
     expect(readCursor(encoded([999_999_999, 42]))).toEqual({ skip: 999_999_999, key: 42 })
+    // Rows are numbered from 1: a place before the first is no row's, forged.
+    expect(readCursor(encoded([0, 0]))).toBeUndefined()
   })
 })
 

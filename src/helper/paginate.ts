@@ -55,7 +55,7 @@ export const readCursor = (text: string): { skip: number; key: RowKey } | undefi
   }
   if (!Array.isArray(value) || value.length !== 2) return undefined
   const [skip, seq] = value as [unknown, unknown]
-  return isCount(skip, MAX_SKIP) && isCount(seq) ? { skip, key: seq } : undefined
+  return isCount(skip, MAX_SKIP) && isCount(seq) && seq >= 1 ? { skip, key: seq } : undefined
 }
 
 /**
@@ -123,10 +123,11 @@ export const pageLinks = (
     : at(path, skip, limit)
   const links: Links = { self, first: at(path, 0, limit) }
   const prevSkip = Math.max(0, skip - limit)
-  if (earlier && start)
+  if (earlier && start !== undefined)
     links.prev = { href: `${path}?before=${cursorOf(prevSkip, start)}&limit=${limit}` }
-  else if (!start && skip > 0) links.prev = at(path, Math.min(prevSkip, lastSkip), limit)
-  if (more && end)
+  else if (start === undefined && skip > 0)
+    links.prev = at(path, Math.min(prevSkip, lastSkip), limit)
+  if (more && end !== undefined)
     links.next = { href: `${path}?after=${cursorOf(skip + items.length, end)}&limit=${limit}` }
   links.last = at(path, lastSkip, limit)
   return links

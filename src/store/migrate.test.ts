@@ -296,6 +296,19 @@ describe('migration 0013 and seq, the order rows were stored', () => {
     expect(await seqs(db, 'contacts')).toEqual(['p:1', 'r:3'])
   })
 
+  it('goes on numbering past a seq set by hand beyond the counter, instead of refusing inserts', async () => {
+    const db = await migrated()
+    await db.batch([insertUser('a', '2025-01-01'), insertContact('p', '2025-01-01', null)])
+    await db.batch([
+      { sql: `UPDATE alexa_users SET seq = 2 WHERE id = 'a'`, params: [] },
+      { sql: `UPDATE contacts SET seq = 2 WHERE id = 'p'`, params: [] },
+    ])
+    await db.batch([insertUser('b', '2025-01-01'), insertContact('q', '2025-01-01', null)])
+    await db.batch([insertUser('c', '2025-01-01'), insertContact('r', '2025-01-01', null)])
+    expect(await seqs(db, 'alexa_users')).toEqual(['a:2', 'b:3', 'c:4'])
+    expect(await seqs(db, 'contacts')).toEqual(['p:2', 'q:3', 'r:4'])
+  })
+
   it('keeps the seq of a contact an upsert updates, and fires no count or keys trigger numbering a row', async () => {
     const db = await migrated()
     await db.batch([insertContact('a', '2025-01-01', '{"k":1}')])

@@ -177,27 +177,29 @@ export const pageOf = async <TRow, TModel>(
 ): Promise<PageOf<TModel>> => {
   const plan = planOf(table, `${columns}, seq`)
   type Keyed = TRow & { seq: number }
-  const read = page.before
-    ? pageRows<Keyed>(db, plan.names, plan.before, [page.before, page.limit + 1])
-    : page.after
-      ? pageRows<Keyed>(db, plan.names, plan.after, [page.after, page.limit + 1])
-      : pageRows<Keyed>(db, plan.names, plan.offset, [page.limit + 1, page.skip])
+  const read =
+    page.before !== undefined
+      ? pageRows<Keyed>(db, plan.names, plan.before, [page.before, page.limit + 1])
+      : page.after !== undefined
+        ? pageRows<Keyed>(db, plan.names, plan.after, [page.after, page.limit + 1])
+        : pageRows<Keyed>(db, plan.names, plan.offset, [page.limit + 1, page.skip])
   const [fetched, count] = await Promise.all([
     read,
     db.first<{ total: number }>('SELECT n AS total FROM row_counts WHERE name = ?', [table]),
   ])
   // Read backwards, the rows come newest first: reversed, they are in page order again.
-  const rows = inPageOrder(page.before ? fetched.reverse() : fetched, keyOf)
+  const backwards = page.before !== undefined
+  const rows = inPageOrder(backwards ? fetched.reverse() : fetched, keyOf)
   const beyond = rows.length > page.limit
-  if (beyond && page.before) rows.shift()
+  if (beyond && backwards) rows.shift()
   else if (beyond) rows.pop()
   const first = rows[0]
   const last = rows.at(-1)
   return {
     items: rows.map(toModel),
     total: count?.total ?? 0,
-    more: page.before ? true : beyond,
-    earlier: page.before ? beyond : page.after ? true : page.skip > 0,
+    more: backwards ? true : beyond,
+    earlier: backwards ? beyond : page.after !== undefined ? true : page.skip > 0,
     start: first && keyOf(first),
     end: last && keyOf(last),
   }

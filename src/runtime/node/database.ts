@@ -82,6 +82,11 @@ export const openDatabase = async (
         // Alexa user's sealed tokens (or a contact's old details) would otherwise stay in the
         // file, and in its backups, for anyone who holds the file and the key.
         'PRAGMA secure_delete=ON',
+        // The write-ahead log is written over from its start after each checkpoint but never
+        // shortened: its tail would keep older copies of those rows for good. Cut to nothing
+        // each time it starts over, it holds none past the next checkpoint (every ~4 MB of
+        // writes) and the write after it.
+        'PRAGMA journal_size_limit=0',
       ],
     })
     const db = guardFile(file, path)

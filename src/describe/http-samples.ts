@@ -31,7 +31,8 @@ const bodyTypeFor = (format: Format, requestTypes: readonly string[]): string =>
  * A sample HTTP request and response of an operation in one format, as ServiceStack's metadata
  * pages show them, but with real bodies: the request DTO written in the format's body type (a
  * GET's in the query string), the response written by the format's serializer, and true
- * Content-Length values (a file to save, streamed, its name instead). Path parameters stay placeholders (`{id}`), as do credentials.
+ * Content-Length values (a file to save, streamed, its name instead). Path parameters stay
+ * placeholders (`{id}`), as do credentials.
  *
  * @example
  * httpSample(op, set, csv, ['application/json', 'text/csv'], 'localhost:8787').request

@@ -19,6 +19,7 @@ const OUTSIDE = 'XML body has text outside the root element'
 export const scanXml = (text: string, maxDepth: number, maxNodes = Infinity): void => {
   let depth = 0
   let nodes = 0 // elements and attributes so far
+  const tag = { attributes: 0 } // what `tagEnd` counts of the tag it ends
   let outside = 0 // start of the text since the last markup, checked while outside the root
   for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
     if (depth <= 0 && !isBlank(text, outside, i)) throw new BodySyntaxError(OUTSIDE)
@@ -34,9 +35,9 @@ export const scanXml = (text: string, maxDepth: number, maxNodes = Infinity): vo
       i = text.indexOf('>', i)
       if (i === -1) return
     } else {
-      const end = tagEnd(text, i + 1)
+      const end = tagEnd(text, i + 1, tag)
       if (end === -1) return // truncated: the validator says where
-      nodes += 1 + attributesIn(text, i + 1, end)
+      nodes += 1 + tag.attributes
       if (nodes > maxNodes) throw tooManyNodes('elements and attributes', maxNodes)
       if (text.charCodeAt(end - 1) !== 0x2f && ++depth > maxDepth + 1)
         throw new BodySyntaxError(`XML nested deeper than ${maxDepth} levels`)
@@ -104,26 +105,17 @@ const skipPast = (text: string, terminator: string, from: number): number => {
   return at === -1 ? text.length : at + terminator.length - 1
 }
 
-/** The attributes of the start tag between `from` and its `>`: its quoted values. */
-const attributesIn = (text: string, from: number, end: number): number => {
-  let count = 0
-  for (let j = from; j < end; j++) {
-    const c = text.charCodeAt(j)
-    if (c === 0x22 || c === 0x27) {
-      count++
-      j = text.indexOf(c === 0x22 ? '"' : "'", j + 1)
-      if (j === -1) break // never here: `tagEnd` found the tag closed
-    }
-  }
-  return count
-}
-
-/** The `>` closing a start tag, skipping quoted attribute values (they may hold `/>`). */
-const tagEnd = (text: string, from: number): number => {
+/**
+ * The `>` closing a start tag, skipping quoted attribute values (they may hold `/>`); their
+ * count, the tag's attributes, goes to `tag.attributes`.
+ */
+const tagEnd = (text: string, from: number, tag: { attributes: number }): number => {
+  tag.attributes = 0
   for (let j = from; j < text.length; j++) {
     const c = text.charCodeAt(j)
     if (c === 0x3e) return j
     if (c === 0x22 || c === 0x27) {
+      tag.attributes++
       j = text.indexOf(c === 0x22 ? '"' : "'", j + 1)
       if (j === -1) return -1
     }

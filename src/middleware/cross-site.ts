@@ -28,10 +28,8 @@ const refused = (from: string) =>
  * `CORS_ORIGINS=*` allows every origin: any page may then call with a preflighted `fetch`
  * anyway, so refusing its simple requests would stop nothing.
  *
- * @example
- * crossSiteRefusal(c) // a 403 ProblemError for `Sec-Fetch-Site: cross-site` from a foreign page
  */
-export const crossSiteRefusal = (c: Context<AppEnv>): ProblemError | undefined => {
+const crossSiteRefusal = (c: Context<AppEnv>): ProblemError | undefined => {
   const origin = c.req.header('Origin')
   const origins = c.get('deps').corsOrigins ?? []
   if (origin !== undefined && (origins.includes('*') || origins.includes(origin))) return undefined
@@ -50,8 +48,8 @@ export const crossSiteRefusal = (c: Context<AppEnv>): ProblemError | undefined =
  * (`crossSiteRefusal`): cross-site request forgery against an operation that acts without
  * credentials, which any page could otherwise make its visitors' browsers call with an
  * auto-submitted form, a `fetch` simple request (CORS hides only the answer) or an `<img>`
- * for a GET that acts. `refuse` answers it: by default the 403 problem is thrown (`onError`
- * renders it); an operation that answers its failures in its DTO passes its own.
+ * for a GET that acts. `refuse` answers it (the 403 problem): an operation that answers its
+ * failures in its DTO passes the function that writes it there.
  *
  * Not `hono/csrf`: it lets every GET through (ServiceStack's GET form acts), refuses a form
  * POST that carries neither header (curl and every other client that is no browser, which
@@ -63,11 +61,9 @@ export const crossSiteRefusal = (c: Context<AppEnv>): ProblemError | undefined =
  */
 export const refuseCrossSite =
   (
-    refuse?: (c: Context<AppEnv>, problem: ProblemError) => Response | Promise<Response>,
+    refuse: (c: Context<AppEnv>, problem: ProblemError) => Response | Promise<Response>,
   ): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
     const problem = crossSiteRefusal(c)
-    if (!problem) return next()
-    if (!refuse) throw problem
-    return refuse(c, problem)
+    return problem ? refuse(c, problem) : next()
   }

@@ -8,7 +8,7 @@ import { authed, createUserRequest, USERS } from '../support/requests.ts'
 // commits, and an id's last 8 bytes are random. Rows created in one millisecond (on Workers,
 // most rows: the clock stands still between I/O) used to come in the order of their random ids,
 // and one stored after a client's cursor had passed its place was never returned by that cursor
-// or the links after it (audit 2, section 1).
+// or the links after it.
 
 const H = { Authorization: `Bearer ${ORG_TOKEN}`, Accept: 'application/hal+json' }
 

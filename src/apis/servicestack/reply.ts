@@ -92,9 +92,9 @@ const answer = async (c: Context<AppEnv>, run: () => Promise<Users>): Promise<Re
  *
  * BaseResponse: `RequestTime`/`ResponseTime` are the injected clock's ISO 8601 times when the
  * handler started and finished, `TotalExecutionTime` the duration measured between them with
- * `performance.now()` (or the injected `timer`) as .NET TimeSpan text, `Total` the number of users in Data/Data2, and
- * `CachedResponse` false: nothing is served from a cache (and `Cache-Control: no-store` keeps
- * codes' outcomes and session tokens out of caches).
+ * `performance.now()` (or the injected `timer`) as .NET TimeSpan text, `Total` the number of
+ * users in Data/Data2, and `CachedResponse` false: nothing is served from a cache (and
+ * `Cache-Control: no-store` keeps codes' outcomes and session tokens out of caches).
  *
  * @example
  * handler: (c) => reply(c, () => readRequestDto(c))

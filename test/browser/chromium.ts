@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { type GatewayProcess, startGateway } from '../support/node-process.ts'
 
 /** Debian's Chromium, which `.ci/run` installs when it can. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -32,6 +35,35 @@ export const launchChromium = (args: readonly string[] = []): Promise<Browser> =
       ...args,
     ],
   })
+
+/**
+ * The gateway as `npm start` runs it, on a data folder of its own with `env`, and a Chromium
+ * (`launchChromium(args)`) to drive it; `close` stops both and removes the folder.
+ *
+ * @example
+ * const { gateway, browser, close } = await gatewayInChromium({ CORS_ORIGINS: APP })
+ */
+export const gatewayInChromium = async (
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): Promise<{ gateway: GatewayProcess; browser: Browser; close: () => Promise<void> }> => {
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-browser-'))
+  let gateway: GatewayProcess | undefined
+  let browser: Browser | undefined
+  const close = async () => {
+    await browser?.close()
+    await gateway?.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+  try {
+    gateway = await startGateway({ DATA_DIR: dir, ...env })
+    browser = await launchChromium(args)
+    return { gateway, browser, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
 
 /**
  * Everything a page reports as an error: console errors (CSP violations and failed loads are

@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type GatewayProcess, startGateway } from '../support/node-process.ts'
-import { CHROMIUM, hasChromium, launchChromium } from './chromium.ts'
+import type { GatewayProcess } from '../support/node-process.ts'
+import { CHROMIUM, gatewayInChromium, hasChromium } from './chromium.ts'
 
 /** A page of another site, and the origin of an SPA that CORS_ORIGINS lists. */
 const EVIL = 'http://evil.localhost'
@@ -16,7 +13,7 @@ describe.skipIf(!hasChromium)(
   `another site's page against the ServiceStack operation, in Chromium (${CHROMIUM})`,
   { timeout: 60_000 },
   () => {
-    let dir: string
+    let close: (() => Promise<void>) | undefined
     let gateway: GatewayProcess
     let browser: Browser
     let context: BrowserContext
@@ -24,20 +21,16 @@ describe.skipIf(!hasChromium)(
     let op: string
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'gateway-cross-site-'))
-      gateway = await startGateway({ DATA_DIR: dir, CORS_ORIGINS: APP })
-      op = `${gateway.base}/CognitoSendConfirmCodeRequest`
       // The gateway listens on loopback while the pages pose as sites on the internet:
       // Chromium's Local Network Access would stop their requests before they reach it, which
       // it does not do to a gateway on the internet, the one these pages attack.
-      browser = await launchChromium(['--disable-features=LocalNetworkAccessChecks'])
+      ;({ gateway, browser, close } = await gatewayInChromium({ CORS_ORIGINS: APP }, [
+        '--disable-features=LocalNetworkAccessChecks',
+      ]))
+      op = `${gateway.base}/CognitoSendConfirmCodeRequest`
     }, 60_000)
 
-    afterAll(async () => {
-      await browser?.close()
-      await gateway?.stop()
-      await rm(dir, { recursive: true, force: true })
-    })
+    afterAll(() => close?.())
 
     beforeEach(async () => {
       context = await browser.newContext()

@@ -1,13 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { endpoints } from '../../src/app/create-app.ts'
-import { type GatewayProcess, startGateway } from '../support/node-process.ts'
+import type { GatewayProcess } from '../support/node-process.ts'
 import { parseCsvStrict } from '../support/parsers.ts'
 import { SEED_BODY } from '../support/requests.ts'
-import { CHROMIUM, collectErrors, hasChromium, launchChromium, screenshot } from './chromium.ts'
+import { CHROMIUM, collectErrors, gatewayInChromium, hasChromium, screenshot } from './chromium.ts'
 
 if (!hasChromium) {
   console.warn(
@@ -20,7 +18,7 @@ describe.skipIf(!hasChromium)(
   'the gateway in a real browser (Chromium)',
   { timeout: 60_000 },
   () => {
-    let dir: string
+    let close: (() => Promise<void>) | undefined
     let gateway: GatewayProcess
     let browser: Browser
     let context: BrowserContext
@@ -28,16 +26,10 @@ describe.skipIf(!hasChromium)(
     let errors: string[]
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'gateway-browser-'))
-      gateway = await startGateway({ DATA_DIR: dir })
-      browser = await launchChromium()
+      ;({ gateway, browser, close } = await gatewayInChromium())
     }, 60_000)
 
-    afterAll(async () => {
-      await browser?.close()
-      await gateway?.stop()
-      await rm(dir, { recursive: true, force: true })
-    })
+    afterAll(() => close?.())
 
     beforeEach(async () => {
       context = await browser.newContext({ acceptDownloads: true })
